@@ -1,0 +1,92 @@
+/* The JSON configuration: schema validation and the parsed, immutable result. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#define SG_NAME_MAX 32
+
+enum sg_pc_variant { SG_PC_ITU, SG_PC_ANSI, SG_PC_CHINA, SG_PC_TTC };
+
+enum sg_span_type { SG_SPAN_E1, SG_SPAN_T1 };
+enum sg_span_driver { SG_DRV_PW, SG_DRV_DAHDI, SG_DRV_FRAME };
+
+struct sg_cfg_sp {
+	char name[SG_NAME_MAX];
+	enum sg_pc_variant variant;
+	uint32_t pc;
+	uint8_t ni;
+};
+
+struct sg_cfg_span {
+	char name[SG_NAME_MAX];
+	enum sg_span_type type;
+	enum sg_span_driver driver;
+	unsigned int thread;		/* index of the TDM thread that owns it */
+	/* pw */
+	char pw_local[64];		/* "addr:port" */
+	char pw_remote[64];
+	unsigned int pw_frames_per_packet;
+	unsigned int pw_jitter_ms;
+	/* dahdi */
+	unsigned int dahdi_span;
+	/* frame */
+	char frame_path[108];
+};
+
+struct sg_cfg_link {
+	char name[SG_NAME_MAX];
+	unsigned int slc;
+	int span;			/* index into sg_config.spans */
+	unsigned int timeslot;		/* 1..31 (E1) or 1..24 (T1); 0 = whole span (Annex A) */
+};
+
+struct sg_cfg_linkset {
+	char name[SG_NAME_MAX];
+	int sp;				/* index into sg_config.sps */
+	uint32_t adjacent_pc;
+	unsigned int num_links;
+	struct sg_cfg_link *links;
+};
+
+struct sg_config {
+	char *path;			/* file it was loaded from */
+	struct json_object *root;	/* the validated document (running config) */
+	char node_name[SG_NAME_MAX];
+	/* log */
+	int log_target;			/* enum sg_log_target_kind */
+	bool log_timestamps;
+	int log_level;			/* default level for every category */
+	int log_cat_level[32];		/* per category, -1 = default */
+	/* management */
+	char mgmt_listen[64];
+	uint16_t mgmt_port;
+	char mgmt_token[128];		/* empty: none */
+	bool mgmt_loopback;		/* listen address is a loopback address */
+	/* threads */
+	unsigned int tdm_threads;
+	/* objects */
+	unsigned int num_sps;
+	struct sg_cfg_sp *sps;
+	unsigned int num_spans;
+	struct sg_cfg_span *spans;
+	unsigned int num_linksets;
+	struct sg_cfg_linkset *linksets;
+};
+
+/* Load and validate a config file.  On error returns NULL and writes one line
+ * to err: "<json path>: <what is wrong>" (or "<file>: <parse error>"). */
+struct sg_config *sg_config_load(void *ctx, const char *path, char *err, size_t errlen);
+/* Same from a string (tests); name is used in messages. */
+struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
+				  char *err, size_t errlen);
+void sg_config_free(struct sg_config *cfg);
+
+/* Point codes: "3-8-3" (ITU, 14 bit), "8-8-8" (ANSI and China, 24 bit),
+ * "5-4-7" (Japan TTC, 16 bit), or a plain decimal integer.  Each part is
+ * range-checked.  Returns 0, -EINVAL (syntax) or -ERANGE. */
+int sg_pc_parse(const char *s, enum sg_pc_variant v, uint32_t *pc);
+/* Format in the variant's usual notation; returns buf. */
+char *sg_pc_format(char *buf, size_t len, uint32_t pc, enum sg_pc_variant v);
+unsigned int sg_pc_bits(enum sg_pc_variant v);

@@ -1,0 +1,78 @@
+/* Management API: the HTTP/JSON server and the registry layers publish into. */
+#pragma once
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include <sg/thread.h>
+
+struct sg_config;
+struct sg_mgmt;
+
+/* An error a callback reports: HTTP status (4xx/5xx) and a one-line reason,
+ * served as {"error": {"status": N, "reason": "..."}}. */
+struct sg_mgmt_err {
+	int status;
+	char reason[256];
+};
+void sg_mgmt_err_set(struct sg_mgmt_err *err, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+struct sg_mgmt_cmd_desc {
+	const char *name;		/* URL segment, e.g. "start" */
+	const char *description;
+};
+
+/*
+ * A collection of objects published by a layer, served under
+ * /api/v1/<name>.  The management code never sees the layer's structs: it
+ * calls these callbacks, and it calls them on the owner thread (through the
+ * owner's mailbox), so they may read and change the owner's objects freely.
+ * Each returns a new json_object (ownership passes to the caller) or NULL
+ * after filling err.  Unset callbacks answer 405.
+ *
+ *   GET  /api/v1/<name>                 list()    -> JSON array of items
+ *   GET  /api/v1/<name>/<item>          get()     -> item, with "counters"
+ *   PUT  /api/v1/<name>/<item>          set()     <- JSON object body
+ *   POST /api/v1/<name>/<item>/<cmd>    command() <- optional JSON body
+ */
+struct sg_mgmt_collection {
+	const char *name;
+	const char *description;
+	struct sg_thread *owner;	/* NULL: the management thread itself */
+	void *priv;
+	struct json_object *(*list)(void *priv, struct sg_mgmt_err *err);
+	struct json_object *(*get)(void *priv, const char *item, struct sg_mgmt_err *err);
+	struct json_object *(*set)(void *priv, const char *item, struct json_object *body,
+				   struct sg_mgmt_err *err);
+	struct json_object *(*command)(void *priv, const char *item, const char *cmd,
+				       struct json_object *args, struct sg_mgmt_err *err);
+	const struct sg_mgmt_cmd_desc *commands;	/* NULL-terminated, may be NULL */
+};
+
+struct sg_mgmt_status_info {
+	const char *version;
+	const char *config_path;
+	struct sg_thread **threads;	/* for GET /api/v1/status */
+	unsigned int num_threads;
+};
+
+/* Create the server; listen address, port and token come from cfg.
+ * Call on the main thread before the management thread starts. */
+struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
+			      struct sg_thread *mgmt_thread,
+			      const struct sg_mgmt_status_info *info);
+/* Publish a collection; before sg_mgmt_start() only (the registry is then
+ * immutable and read by the management thread alone).  The struct is copied. */
+int sg_mgmt_register(struct sg_mgmt *m, const struct sg_mgmt_collection *c);
+/* Open the listening socket in the management thread's loop; call it on the
+ * management thread (e.g. from its init hook).  Returns 0 or -errno. */
+int sg_mgmt_start(struct sg_mgmt *m);
+/* Close the socket and fail outstanding requests; on the management thread. */
+void sg_mgmt_stop(struct sg_mgmt *m);
+void sg_mgmt_free(struct sg_mgmt *m);
+/* The port actually bound (useful with port 0 in tests). */
+unsigned int sg_mgmt_port(const struct sg_mgmt *m);
+/* How long a request waits for its owner thread's answer before it is
+ * answered 503 (default 10000 ms); before sg_mgmt_start() only. */
+void sg_mgmt_set_call_timeout(struct sg_mgmt *m, unsigned int ms);

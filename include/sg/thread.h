@@ -1,0 +1,89 @@
+/* Threads with their own event loop, and the mailboxes between them. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <osmocom/core/msgb.h>
+#include <osmocom/core/prim.h>
+
+#include <sg/msg.h>
+
+/*
+ * sgd runs its work on several sg_threads: TDM span thread(s), the SCTP I/O
+ * thread, the signalling-core thread (MTP3, SCCP, interworking) and the
+ * management thread.  Each runs a libosmocore select loop of its own, its own
+ * sg_timer set, and owns a talloc context that only it touches.
+ *
+ * Every object is owned by exactly one thread; no other thread reads or
+ * writes its fields.  To act on another thread's object, post a primitive
+ * (sg_thread_post) or a function call (sg_thread_call) to the owner's
+ * mailbox: an osmo_it_q whose eventfd wakes the owner's loop.  The owner
+ * dispatches primitives to the handler registered for their SAP.
+ */
+
+enum sg_thread_role {
+	SG_THREAD_TDM,
+	SG_THREAD_SCTP,
+	SG_THREAD_CORE,
+	SG_THREAD_MGMT,
+	SG_THREAD_OTHER,
+};
+extern const struct value_string sg_thread_role_names[];
+
+struct sg_thread;
+
+/* Handler for primitives of one SAP, run on the owner thread.  The handler
+ * takes ownership of msg (it must free or forward it). */
+typedef void (*sg_prim_handler_t)(struct sg_thread *t, struct msgb *msg, void *priv);
+/* Function run on the owner thread by sg_thread_call(). */
+typedef void (*sg_call_fn_t)(void *arg);
+/* Run on the thread itself just after it starts / just before it exits. */
+typedef int (*sg_thread_hook_t)(struct sg_thread *t, void *priv);
+
+struct sg_thread_stats {
+	uint64_t mails_in;	/* mailbox entries handled */
+	uint64_t mails_dropped;	/* posts refused because the mailbox was full */
+	uint64_t loop_iterations;
+	uint64_t timers_fired;
+};
+
+/* Create a thread object (not started).  Call from the main thread. */
+struct sg_thread *sg_thread_alloc(void *ctx, const char *name, enum sg_thread_role role,
+				  unsigned int mailbox_len);
+void sg_thread_set_hooks(struct sg_thread *t, sg_thread_hook_t init, sg_thread_hook_t fini,
+			 void *priv);
+/* Register the handler for a SAP; before sg_thread_start() only. */
+void sg_thread_set_handler(struct sg_thread *t, enum sg_sap sap, sg_prim_handler_t h, void *priv);
+
+/* Start the thread; returns once its loop and mailbox are ready (0) or it
+ * failed to start (<0, the init hook's error). */
+int sg_thread_start(struct sg_thread *t);
+/* Ask the thread to leave its loop (runs its fini hook) and join it. */
+void sg_thread_stop(struct sg_thread *t);
+void sg_thread_free(struct sg_thread *t);
+
+/* Post a primitive to the thread's mailbox.  Takes ownership of msg in all
+ * cases: on error (-ENOSPC mailbox full, -ESHUTDOWN stopping) it is freed. */
+int sg_thread_post(struct sg_thread *t, struct msgb *msg);
+/* Run fn(arg) on the thread.  Returns 0 or a negative errno (fn not run). */
+int sg_thread_call(struct sg_thread *t, sg_call_fn_t fn, void *arg);
+
+/* The sg_thread running the caller, or NULL on a foreign thread. */
+struct sg_thread *sg_thread_self(void);
+bool sg_thread_is_self(const struct sg_thread *t);
+const char *sg_thread_name(const struct sg_thread *t);
+enum sg_thread_role sg_thread_role(const struct sg_thread *t);
+/* talloc context of the thread: use it only on that thread. */
+void *sg_thread_ctx(struct sg_thread *t);
+pthread_t sg_thread_pthread(const struct sg_thread *t);
+/* Statistics of the thread.  They are the one exception to single ownership:
+ * the thread updates them with relaxed atomic adds, so any thread may take a
+ * snapshot with this function. */
+void sg_thread_stats_read(const struct sg_thread *t, struct sg_thread_stats *out);
+
+/* Make the calling (non-sg) thread able to run sg_timers and osmo_fds through
+ * sg_loop_once(), e.g. in single-threaded tests and tools. */
+int sg_loop_init(void);
+/* Wait for events (fds, timers) at most timeout_ms (-1 forever) and handle them. */
+int sg_loop_once(int timeout_ms);

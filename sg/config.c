@@ -1,0 +1,435 @@
+/* Loading the JSON configuration: syntax, schema, then cross-references. */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <talloc.h>
+#include <osmocom/core/utils.h>
+
+#include <sg/config.h>
+#include <sg/log.h>
+#include "config_schema.h"
+
+#define MAX_CONFIG_SIZE (4 * 1024 * 1024)
+
+static int cfail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cfail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const char *str_or(struct json_object *o, const char *key, const char *def)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : def;
+}
+
+static int64_t int_or(struct json_object *o, const char *key, int64_t def)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : def;
+}
+
+static bool bool_or(struct json_object *o, const char *key, bool def)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_boolean(v) : def;
+}
+
+static struct json_object *obj_or_null(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static int enum_index(const char *s, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/* Point code in a field already type-checked by the schema. */
+static int get_pc(struct json_object *v, enum sg_pc_variant var, const char *path,
+		  uint32_t *pc, char *err, size_t errlen)
+{
+	static const char *const var_names[] = { "itu", "ansi", "china", "ttc" };
+	unsigned int bits = sg_pc_bits(var);
+	int rc;
+
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t i = json_object_get_int64(v);
+
+		if (i < 0 || i >= (1LL << bits))
+			return cfail(err, errlen, "%s: %lld is out of range 0..%u for %s point codes",
+				     path, (long long)i, (1U << bits) - 1, var_names[var]);
+		*pc = i;
+		return 0;
+	}
+	rc = sg_pc_parse(json_object_get_string(v), var, pc);
+	if (rc < 0)
+		return cfail(err, errlen, "%s: '%s' is not a valid %s point code (%s, or an integer "
+			     "below %u)", path, json_object_get_string(v), var_names[var],
+			     var == SG_PC_ITU ? "3-8-3" : var == SG_PC_TTC ? "5-4-7" : "8-8-8",
+			     1U << bits);
+	return 0;
+}
+
+#define FIND_BY_NAME(arr, num, nm) ({					\
+	int __idx = -1;							\
+	for (unsigned int __i = 0; __i < (num); __i++)			\
+		if (!strcmp((arr)[__i].name, (nm))) { __idx = __i; break; } \
+	__idx; })
+
+static int extract(struct sg_config *cfg, char *err, size_t errlen)
+{
+	static const char *const variants[] = { "itu", "ansi", "china", "ttc", NULL };
+	static const char *const nis[] = { "international", "international-spare", "national",
+					   "national-spare", NULL };
+	static const char *const drivers[] = { "pw", "dahdi", "frame", NULL };
+	struct json_object *root = cfg->root, *o, *arr;
+	char path[128];
+	int rc;
+
+	/* node */
+	o = obj_or_null(root, "node");
+	snprintf(cfg->node_name, sizeof(cfg->node_name), "%s", o ? str_or(o, "name", "sgd") : "sgd");
+
+	/* log */
+	o = obj_or_null(root, "log");
+	cfg->log_target = o && !strcmp(str_or(o, "target", "stderr"), "syslog") ? SG_LOG_SYSLOG
+										   : SG_LOG_STDERR;
+	cfg->log_timestamps = o ? bool_or(o, "timestamps", true) : true;
+	cfg->log_level = sg_log_level_by_name(o ? str_or(o, "level", "notice") : "notice");
+	for (unsigned int i = 0; i < ARRAY_SIZE(cfg->log_cat_level); i++)
+		cfg->log_cat_level[i] = -1;
+	if (o && (arr = obj_or_null(o, "categories"))) {
+		json_object_object_foreach(arr, key, val) {
+			int cat = sg_log_cat_by_name(key);
+
+			if (cat < 0)
+				return cfail(err, errlen, "log.categories.%s: unknown log category",
+					     key);
+			cfg->log_cat_level[cat] = sg_log_level_by_name(json_object_get_string(val));
+		}
+	}
+
+	/* management */
+	o = obj_or_null(root, "management");
+	snprintf(cfg->mgmt_listen, sizeof(cfg->mgmt_listen), "%s",
+		 o ? str_or(o, "listen", "127.0.0.1") : "127.0.0.1");
+	cfg->mgmt_port = o ? int_or(o, "port", 8080) : 8080;
+	snprintf(cfg->mgmt_token, sizeof(cfg->mgmt_token), "%s", o ? str_or(o, "token", "") : "");
+	cfg->mgmt_loopback = sg_addr_is_loopback(cfg->mgmt_listen);
+	if (!cfg->mgmt_loopback && !cfg->mgmt_token[0])
+		return cfail(err, errlen, "management.token: required when management.listen (%s) "
+			     "is not a loopback address", cfg->mgmt_listen);
+
+	/* threads */
+	o = obj_or_null(root, "threads");
+	cfg->tdm_threads = o ? int_or(o, "tdm", 1) : 1;
+
+	/* signalling points */
+	arr = obj_or_null(root, "signalling_points");
+	cfg->num_sps = arr ? json_object_array_length(arr) : 0;
+	cfg->sps = talloc_zero_array(cfg, struct sg_cfg_sp, cfg->num_sps ? cfg->num_sps : 1);
+	for (unsigned int i = 0; i < cfg->num_sps; i++) {
+		struct sg_cfg_sp *sp = &cfg->sps[i];
+		int dup;
+
+		o = json_object_array_get_idx(arr, i);
+		snprintf(sp->name, sizeof(sp->name), "%s", str_or(o, "name", ""));
+		dup = FIND_BY_NAME(cfg->sps, i, sp->name);
+		if (dup >= 0)
+			return cfail(err, errlen, "signalling_points[%u].name: duplicate name '%s' "
+				     "(first at signalling_points[%d])", i, sp->name, dup);
+		sp->variant = enum_index(str_or(o, "variant", "itu"), variants);
+		sp->ni = enum_index(str_or(o, "ni", "international"), nis);
+		snprintf(path, sizeof(path), "signalling_points[%u].pc", i);
+		rc = get_pc(obj_or_null(o, "pc"), sp->variant, path, &sp->pc, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+
+	/* spans */
+	arr = obj_or_null(root, "spans");
+	cfg->num_spans = arr ? json_object_array_length(arr) : 0;
+	cfg->spans = talloc_zero_array(cfg, struct sg_cfg_span, cfg->num_spans ? cfg->num_spans : 1);
+	for (unsigned int i = 0; i < cfg->num_spans; i++) {
+		struct sg_cfg_span *sp = &cfg->spans[i];
+		struct json_object *d;
+		int dup;
+
+		o = json_object_array_get_idx(arr, i);
+		snprintf(sp->name, sizeof(sp->name), "%s", str_or(o, "name", ""));
+		dup = FIND_BY_NAME(cfg->spans, i, sp->name);
+		if (dup >= 0)
+			return cfail(err, errlen, "spans[%u].name: duplicate name '%s' (first at "
+				     "spans[%d])", i, sp->name, dup);
+		sp->type = strcmp(str_or(o, "type", "e1"), "t1") ? SG_SPAN_E1 : SG_SPAN_T1;
+		sp->driver = enum_index(str_or(o, "driver", "pw"), drivers);
+		sp->thread = int_or(o, "thread", 0);
+		if (sp->thread >= cfg->tdm_threads)
+			return cfail(err, errlen, "spans[%u].thread: %u is out of range 0..%u "
+				     "(threads.tdm is %u)", i, sp->thread, cfg->tdm_threads - 1,
+				     cfg->tdm_threads);
+		/* the driver's own section must be there, and no other's */
+		for (unsigned int k = 0; drivers[k]; k++) {
+			bool present = obj_or_null(o, drivers[k]) != NULL;
+
+			if (k == (unsigned int)sp->driver && !present)
+				return cfail(err, errlen, "spans[%u].%s: required key is missing "
+					     "(driver is '%s')", i, drivers[k], drivers[k]);
+			if (k != (unsigned int)sp->driver && present)
+				return cfail(err, errlen, "spans[%u].%s: section does not match "
+					     "driver '%s'", i, drivers[k], drivers[sp->driver]);
+		}
+		d = obj_or_null(o, drivers[sp->driver]);
+		switch (sp->driver) {
+		case SG_DRV_PW:
+			snprintf(sp->pw_local, sizeof(sp->pw_local), "%s", str_or(d, "local", ""));
+			snprintf(sp->pw_remote, sizeof(sp->pw_remote), "%s",
+				 str_or(d, "remote", ""));
+			sp->pw_frames_per_packet = int_or(d, "frames_per_packet", 8);
+			sp->pw_jitter_ms = int_or(d, "jitter_ms", 4);
+			break;
+		case SG_DRV_DAHDI:
+			sp->dahdi_span = int_or(d, "span", 1);
+			break;
+		case SG_DRV_FRAME:
+			snprintf(sp->frame_path, sizeof(sp->frame_path), "%s",
+				 str_or(d, "path", ""));
+			break;
+		}
+	}
+
+	/* linksets */
+	arr = obj_or_null(root, "linksets");
+	cfg->num_linksets = arr ? json_object_array_length(arr) : 0;
+	cfg->linksets = talloc_zero_array(cfg, struct sg_cfg_linkset,
+					  cfg->num_linksets ? cfg->num_linksets : 1);
+	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
+		struct sg_cfg_linkset *ls = &cfg->linksets[i];
+		struct json_object *links;
+		int dup;
+
+		o = json_object_array_get_idx(arr, i);
+		snprintf(ls->name, sizeof(ls->name), "%s", str_or(o, "name", ""));
+		dup = FIND_BY_NAME(cfg->linksets, i, ls->name);
+		if (dup >= 0)
+			return cfail(err, errlen, "linksets[%u].name: duplicate name '%s' (first at "
+				     "linksets[%d])", i, ls->name, dup);
+		ls->sp = FIND_BY_NAME(cfg->sps, cfg->num_sps, str_or(o, "sp", ""));
+		if (ls->sp < 0)
+			return cfail(err, errlen, "linksets[%u].sp: no signalling point named '%s'",
+				     i, str_or(o, "sp", ""));
+		snprintf(path, sizeof(path), "linksets[%u].adjacent_pc", i);
+		rc = get_pc(obj_or_null(o, "adjacent_pc"), cfg->sps[ls->sp].variant, path,
+			    &ls->adjacent_pc, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (ls->adjacent_pc == cfg->sps[ls->sp].pc)
+			return cfail(err, errlen, "linksets[%u].adjacent_pc: equals the own point "
+				     "code of signalling point '%s'", i, cfg->sps[ls->sp].name);
+		links = obj_or_null(o, "links");
+		ls->num_links = json_object_array_length(links);
+		ls->links = talloc_zero_array(cfg, struct sg_cfg_link, ls->num_links);
+		for (unsigned int j = 0; j < ls->num_links; j++) {
+			struct sg_cfg_link *l = &ls->links[j];
+			struct json_object *lo = json_object_array_get_idx(links, j);
+			const struct sg_cfg_span *span;
+			unsigned int max_ts;
+
+			snprintf(l->name, sizeof(l->name), "%s", str_or(lo, "name", ""));
+			l->slc = int_or(lo, "slc", 0);
+			/* link names are unique in the whole node (the API addresses them
+			 * by name); SLCs are unique within their linkset (Q.704 §2.3.4) */
+			for (unsigned int pi = 0; pi <= i; pi++) {
+				const struct sg_cfg_linkset *pls = &cfg->linksets[pi];
+				unsigned int nl = pi == i ? j : pls->num_links;
+
+				for (unsigned int pj = 0; pj < nl; pj++) {
+					if (!strcmp(pls->links[pj].name, l->name))
+						return cfail(err, errlen, "linksets[%u].links[%u].name: "
+							     "duplicate link name '%s' (first at "
+							     "linksets[%u].links[%u])", i, j,
+							     l->name, pi, pj);
+					if (pi == i && pls->links[pj].slc == l->slc)
+						return cfail(err, errlen, "linksets[%u].links[%u].slc: "
+							     "duplicate SLC %u in linkset '%s' "
+							     "(first at links[%u])", i, j, l->slc,
+							     ls->name, pj);
+				}
+			}
+			l->span = FIND_BY_NAME(cfg->spans, cfg->num_spans, str_or(lo, "span", ""));
+			if (l->span < 0)
+				return cfail(err, errlen, "linksets[%u].links[%u].span: no span named "
+					     "'%s'", i, j, str_or(lo, "span", ""));
+			span = &cfg->spans[l->span];
+			max_ts = span->type == SG_SPAN_E1 ? 31 : 24;
+			l->timeslot = int_or(lo, "timeslot", 16);
+			if (l->timeslot > max_ts)
+				return cfail(err, errlen, "linksets[%u].links[%u].timeslot: %u is out of "
+					     "range 0..%u for %s span '%s'", i, j, l->timeslot,
+					     max_ts, span->type == SG_SPAN_E1 ? "E1" : "T1",
+					     span->name);
+			/* one link per timeslot; timeslot 0 takes the whole span (Annex A) */
+			for (unsigned int pi = 0; pi <= i; pi++) {
+				const struct sg_cfg_linkset *pls = &cfg->linksets[pi];
+				unsigned int nl = pi == i ? j : pls->num_links;
+
+				for (unsigned int pj = 0; pj < nl; pj++) {
+					const struct sg_cfg_link *pl = &pls->links[pj];
+
+					if (pl->span == l->span &&
+					    (pl->timeslot == l->timeslot || !pl->timeslot ||
+					     !l->timeslot))
+						return cfail(err, errlen, "linksets[%u].links[%u]."
+							     "timeslot: timeslot %u of span '%s' is "
+							     "already used by link '%s'", i, j,
+							     l->timeslot, span->name, pl->name);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static void line_col(const char *text, size_t off, unsigned int *line, unsigned int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off && text[i]; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name, char *err,
+				  size_t errlen)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct sg_config *cfg;
+	enum json_tokener_error jerr;
+	struct json_object *root;
+	size_t len = strlen(json);
+	unsigned int line, col;
+
+	if (!tok) {
+		cfail(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	/* strict: no trailing commas, no single quotes, no unescaped control
+	 * characters in strings: what other JSON tools reject, we reject */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, json, len);
+	jerr = json_tokener_get_error(tok);
+	if (!root || jerr != json_tokener_success) {
+		line_col(json, json_tokener_get_parse_end(tok), &line, &col);
+		cfail(err, errlen, "%s:%u:%u: JSON syntax error: %s", name, line, col,
+		      jerr == json_tokener_continue ? "unexpected end of file"
+						    : json_tokener_error_desc(jerr));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	/* nothing but white space may follow the document */
+	for (size_t off = json_tokener_get_parse_end(tok); off < len; off++) {
+		if (json[off] != ' ' && json[off] != '\t' && json[off] != '\n' &&
+		    json[off] != '\r') {
+			line_col(json, off, &line, &col);
+			cfail(err, errlen, "%s:%u:%u: JSON syntax error: text after the document",
+			      name, line, col);
+			json_object_put(root);
+			json_tokener_free(tok);
+			return NULL;
+		}
+	}
+	json_tokener_free(tok);
+
+	if (sg_schema_validate(&sg_config_schema, root, "", err, errlen) < 0) {
+		json_object_put(root);
+		return NULL;
+	}
+	cfg = talloc_zero(ctx, struct sg_config);
+	if (!cfg) {
+		json_object_put(root);
+		cfail(err, errlen, "%s: out of memory", name);
+		return NULL;
+	}
+	cfg->root = root;
+	cfg->path = talloc_strdup(cfg, name);
+	if (extract(cfg, err, errlen) < 0) {
+		sg_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+struct sg_config *sg_config_load(void *ctx, const char *path, char *err, size_t errlen)
+{
+	struct sg_config *cfg;
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long size;
+	size_t n;
+
+	if (!f) {
+		cfail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+		cfail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	if (size > MAX_CONFIG_SIZE) {
+		cfail(err, errlen, "%s: file is larger than %d bytes", path, MAX_CONFIG_SIZE);
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc(size + 1);
+	if (!buf) {
+		cfail(err, errlen, "%s: out of memory", path);
+		fclose(f);
+		return NULL;
+	}
+	n = fread(buf, 1, size, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strlen(buf) != n) {
+		cfail(err, errlen, "%s: file contains a NUL byte", path);
+		free(buf);
+		return NULL;
+	}
+	cfg = sg_config_parse(ctx, buf, path, err, errlen);
+	free(buf);
+	return cfg;
+}
+
+void sg_config_free(struct sg_config *cfg)
+{
+	if (!cfg)
+		return;
+	json_object_put(cfg->root);
+	talloc_free(cfg);
+}

@@ -1,0 +1,407 @@
+/* Declarative schema of the JSON configuration (doc/config.md), and its generic validator. */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_schema.h"
+
+#define ENUMS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct sg_field node_fields[] = {
+	{ "name", SG_FT_NAME, false },
+	{ NULL }
+};
+
+static const struct sg_field log_level_field = { "level", SG_FT_ENUM, false, 0, 0,
+	ENUMS("debug", "info", "notice", "error", "fatal") };
+
+static const struct sg_field log_fields[] = {
+	{ "target", SG_FT_ENUM, false, 0, 0, ENUMS("stderr", "syslog") },
+	{ "timestamps", SG_FT_BOOL, false },
+	{ "level", SG_FT_ENUM, false, 0, 0, ENUMS("debug", "info", "notice", "error", "fatal") },
+	{ "categories", SG_FT_MAP, false, .value = &log_level_field },
+	{ NULL }
+};
+
+static const struct sg_field mgmt_fields[] = {
+	{ "listen", SG_FT_IPADDR, false },
+	{ "port", SG_FT_INT, false, 0, 65535 },
+	{ "token", SG_FT_STRING, false, 16, 127 },
+	{ NULL }
+};
+
+static const struct sg_field threads_fields[] = {
+	{ "tdm", SG_FT_INT, false, 1, 16 },
+	{ NULL }
+};
+
+static const struct sg_field sp_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "variant", SG_FT_ENUM, false, 0, 0, ENUMS("itu", "ansi", "china", "ttc") },
+	{ "pc", SG_FT_PC, true },
+	{ "ni", SG_FT_ENUM, false, 0, 0,
+	  ENUMS("international", "international-spare", "national", "national-spare") },
+	{ NULL }
+};
+
+static const struct sg_field pw_fields[] = {
+	{ "local", SG_FT_HOSTPORT, true },
+	{ "remote", SG_FT_HOSTPORT, true },
+	{ "frames_per_packet", SG_FT_INT, false, 1, 64 },
+	{ "jitter_ms", SG_FT_INT, false, 1, 100 },
+	{ NULL }
+};
+
+static const struct sg_field dahdi_fields[] = {
+	{ "span", SG_FT_INT, true, 1, 255 },
+	{ NULL }
+};
+
+static const struct sg_field frame_fields[] = {
+	{ "path", SG_FT_STRING, true, 1, 107 },
+	{ NULL }
+};
+
+static const struct sg_schema pw_schema = { "pw", pw_fields };
+static const struct sg_schema dahdi_schema = { "dahdi", dahdi_fields };
+static const struct sg_schema frame_schema = { "frame", frame_fields };
+
+static const struct sg_field span_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "type", SG_FT_ENUM, false, 0, 0, ENUMS("e1", "t1") },
+	{ "driver", SG_FT_ENUM, true, 0, 0, ENUMS("pw", "dahdi", "frame") },
+	{ "thread", SG_FT_INT, false, 0, 15 },
+	{ "pw", SG_FT_OBJECT, false, .sub = &pw_schema },
+	{ "dahdi", SG_FT_OBJECT, false, .sub = &dahdi_schema },
+	{ "frame", SG_FT_OBJECT, false, .sub = &frame_schema },
+	{ NULL }
+};
+
+static const struct sg_field link_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "slc", SG_FT_INT, true, 0, 15 },
+	{ "span", SG_FT_NAME, true },
+	{ "timeslot", SG_FT_INT, false, 0, 31 },
+	{ NULL }
+};
+
+static const struct sg_schema link_schema = { "link", link_fields };
+
+static const struct sg_field linkset_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "sp", SG_FT_NAME, true },
+	{ "adjacent_pc", SG_FT_PC, true },
+	{ "links", SG_FT_ARRAY, true, 1, 16, .sub = &link_schema },
+	{ NULL }
+};
+
+static const struct sg_schema node_schema = { "node", node_fields };
+static const struct sg_schema log_schema = { "log", log_fields };
+static const struct sg_schema mgmt_schema = { "management", mgmt_fields };
+static const struct sg_schema threads_schema = { "threads", threads_fields };
+static const struct sg_schema sp_schema = { "signalling point", sp_fields };
+static const struct sg_schema span_schema = { "span", span_fields };
+static const struct sg_schema linkset_schema = { "linkset", linkset_fields };
+
+static const struct sg_field top_fields[] = {
+	{ "node", SG_FT_OBJECT, false, .sub = &node_schema },
+	{ "log", SG_FT_OBJECT, false, .sub = &log_schema },
+	{ "management", SG_FT_OBJECT, false, .sub = &mgmt_schema },
+	{ "threads", SG_FT_OBJECT, false, .sub = &threads_schema },
+	{ "signalling_points", SG_FT_ARRAY, false, 0, 16, .sub = &sp_schema },
+	{ "spans", SG_FT_ARRAY, false, 0, 256, .sub = &span_schema },
+	{ "linksets", SG_FT_ARRAY, false, 0, 256, .sub = &linkset_schema },
+	{ NULL }
+};
+
+const struct sg_schema sg_config_schema = { "config", top_fields };
+
+/* ---- helpers ---- */
+
+bool sg_addr_is_numeric(const char *host)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+bool sg_addr_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return false;
+}
+
+int sg_parse_hostport(const char *s, char *host, size_t hostlen, uint16_t *port)
+{
+	const char *colon, *h = s;
+	size_t len;
+	char *end;
+	unsigned long p;
+
+	if (*s == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':')
+			return -EINVAL;
+		h = s + 1;
+		len = rb - h;
+		colon = rb + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -EINVAL;
+		len = colon - s;
+	}
+	if (!len || len >= hostlen)
+		return -EINVAL;
+	memcpy(host, h, len);
+	host[len] = '\0';
+	if (!sg_addr_is_numeric(host))
+		return -EINVAL;
+	if (colon[1] < '0' || colon[1] > '9')
+		return -EINVAL;
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno || *end || p > 65535)
+		return -ERANGE;
+	*port = p;
+	return 0;
+}
+
+static int fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(err, errlen, "%s: ", path[0] ? path : "(top level)");
+	if (n < 0 || (size_t)n >= errlen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static const char *type_name(struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double: return "a number";
+	case json_type_int: return "an integer";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "?";
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 31)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+static void join(char *out, size_t len, const char *path, const char *key)
+{
+	if (path[0])
+		snprintf(out, len, "%s.%s", path, key);
+	else
+		snprintf(out, len, "%s", key);
+}
+
+static int check_field(const struct sg_field *f, struct json_object *v, const char *path,
+		       char *err, size_t errlen);
+
+static int check_object(const struct sg_schema *s, struct json_object *obj, const char *path,
+			char *err, size_t errlen)
+{
+	char sub[256];
+	int rc;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(err, errlen, path, "expected an object, got %s", type_name(obj));
+
+	/* unknown keys first: a misspelt key is the likeliest mistake */
+	json_object_object_foreach(obj, key, val) {
+		const struct sg_field *f;
+		char allowed[200] = "";
+		size_t n = 0;
+
+		(void)val;
+		for (f = s->fields; f->key; f++)
+			if (!strcmp(f->key, key))
+				break;
+		if (f->key)
+			continue;
+		for (f = s->fields; f->key; f++) {
+			int w = snprintf(allowed + n, sizeof(allowed) - n, "%s%s",
+					 n ? ", " : "", f->key);
+			if (w < 0 || (size_t)w >= sizeof(allowed) - n)
+				break;
+			n += w;
+		}
+		join(sub, sizeof(sub), path, key);
+		return fail(err, errlen, sub, "unknown key in %s (allowed: %s)", s->name, allowed);
+	}
+	for (const struct sg_field *f = s->fields; f->key; f++) {
+		struct json_object *v;
+
+		join(sub, sizeof(sub), path, f->key);
+		if (!json_object_object_get_ex(obj, f->key, &v)) {
+			if (f->required)
+				return fail(err, errlen, sub, "required key is missing");
+			continue;
+		}
+		rc = check_field(f, v, sub, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int check_field(const struct sg_field *f, struct json_object *v, const char *path,
+		       char *err, size_t errlen)
+{
+	char sub[256];
+	int64_t i;
+	size_t n;
+	int rc;
+
+	switch (f->type) {
+	case SG_FT_OBJECT:
+		return check_object(f->sub, v, path, err, errlen);
+	case SG_FT_ARRAY:
+		if (!json_object_is_type(v, json_type_array))
+			return fail(err, errlen, path, "expected an array, got %s", type_name(v));
+		n = json_object_array_length(v);
+		if ((int64_t)n < f->min || (int64_t)n > f->max)
+			return fail(err, errlen, path, "has %zu items, allowed %" PRId64 "..%" PRId64,
+				    n, f->min, f->max);
+		for (size_t k = 0; k < n; k++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
+			rc = check_object(f->sub, json_object_array_get_idx(v, k), sub, err, errlen);
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	case SG_FT_MAP:
+		if (!json_object_is_type(v, json_type_object))
+			return fail(err, errlen, path, "expected an object, got %s", type_name(v));
+		json_object_object_foreach(v, key, val) {
+			join(sub, sizeof(sub), path, key);
+			rc = check_field(f->value, val, sub, err, errlen);
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	case SG_FT_INT:
+		if (!json_object_is_type(v, json_type_int))
+			return fail(err, errlen, path, "expected an integer, got %s", type_name(v));
+		errno = 0;
+		i = json_object_get_int64(v);
+		if (errno == EINVAL || i < f->min || i > f->max)
+			return fail(err, errlen, path, "%s is out of range %" PRId64 "..%" PRId64,
+				    json_object_get_string(v), f->min, f->max);
+		return 0;
+	case SG_FT_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			return fail(err, errlen, path, "expected true or false, got %s",
+				    type_name(v));
+		return 0;
+	case SG_FT_PC:
+		if (json_object_is_type(v, json_type_int)) {
+			if (json_object_get_int64(v) < 0 || json_object_get_int64(v) > 0xffffff)
+				return fail(err, errlen, path, "%s is out of range 0..16777215",
+					    json_object_get_string(v));
+			return 0;
+		}
+		if (!json_object_is_type(v, json_type_string))
+			return fail(err, errlen, path,
+				    "expected a point code (\"a-b-c\" or an integer), got %s",
+				    type_name(v));
+		return 0;
+	default:
+		break;
+	}
+
+	/* string types */
+	if (!json_object_is_type(v, json_type_string))
+		return fail(err, errlen, path, "expected a string, got %s", type_name(v));
+	const char *s = json_object_get_string(v);
+
+	switch (f->type) {
+	case SG_FT_STRING:
+		n = strlen(s);
+		if ((int64_t)n < f->min || (int64_t)n > f->max)
+			return fail(err, errlen, path, "length %zu is out of range %" PRId64 "..%"
+				    PRId64, n, f->min, f->max);
+		return 0;
+	case SG_FT_NAME:
+		if (!valid_name(s))
+			return fail(err, errlen, path, "'%s' is not a valid name "
+				    "(1..31 characters of A-Z a-z 0-9 _ - .)", s);
+		return 0;
+	case SG_FT_ENUM:
+		for (const char *const *e = f->enums; *e; e++)
+			if (!strcmp(*e, s))
+				return 0;
+		{
+			char allowed[160] = "";
+			size_t m = 0;
+
+			for (const char *const *e = f->enums; *e; e++) {
+				int w = snprintf(allowed + m, sizeof(allowed) - m, "%s%s",
+						 m ? ", " : "", *e);
+				if (w < 0 || (size_t)w >= sizeof(allowed) - m)
+					break;
+				m += w;
+			}
+			return fail(err, errlen, path, "'%s' is not one of: %s", s, allowed);
+		}
+	case SG_FT_IPADDR:
+		if (!sg_addr_is_numeric(s))
+			return fail(err, errlen, path, "'%s' is not a numeric IPv4 or IPv6 address",
+				    s);
+		return 0;
+	case SG_FT_HOSTPORT: {
+		char host[64];
+		uint16_t port;
+
+		if (sg_parse_hostport(s, host, sizeof(host), &port) < 0)
+			return fail(err, errlen, path,
+				    "'%s' is not an address:port (e.g. 127.0.0.1:5000 or [::1]:5000)",
+				    s);
+		return 0;
+	}
+	default:
+		return fail(err, errlen, path, "internal: unhandled schema type %d", f->type);
+	}
+}
+
+int sg_schema_validate(const struct sg_schema *s, struct json_object *doc, const char *path,
+		       char *err, size_t errlen)
+{
+	return check_object(s, doc, path, err, errlen);
+}

@@ -1,0 +1,215 @@
+/* The sgd daemon: creates the threads, publishes them, and shuts down in order. */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include <sg/config.h>
+#include <sg/counter.h>
+#include <sg/log.h>
+#include <sg/mgmt.h>
+#include <sg/thread.h>
+#include <sg/timer.h>
+
+#include "config.h"
+#include "daemon.h"
+
+#define MAX_THREADS 20
+
+struct sg_daemon {
+	struct sg_config *cfg;
+	struct sg_thread *core, *sctp, *mgmt_thread;
+	struct sg_thread *tdm[16];
+	struct sg_thread *threads[MAX_THREADS];	/* all, in start order */
+	unsigned int num_threads;
+	struct sg_mgmt *mgmt;
+};
+
+/* ---- the "threads" collection: each thread and its mailbox counters ---- */
+
+static const struct sg_ctr_desc thread_ctr_desc[] = {
+	{ "mailbox:handled", "Primitives and calls handled from the mailbox" },
+	{ "mailbox:dropped", "Posts refused because the mailbox was full" },
+	{ "loop:iterations", "Event loop iterations" },
+	{ "timers:fired", "Timers that expired" },
+};
+static const struct sg_ctr_group_desc thread_ctrg_desc = {
+	"thread", ARRAY_SIZE(thread_ctr_desc), thread_ctr_desc
+};
+
+static struct json_object *thread_json(struct sg_thread *t, bool counters)
+{
+	struct json_object *o = json_object_new_object();
+	struct sg_thread_stats st;
+
+	json_object_object_add(o, "name", json_object_new_string(sg_thread_name(t)));
+	json_object_object_add(o, "role", json_object_new_string(
+		get_value_string(sg_thread_role_names, sg_thread_role(t))));
+	if (counters) {
+		/* statistics are the documented exception to single ownership:
+		 * a relaxed-atomic snapshot (sg_thread_stats_read) */
+		struct sg_ctr_group *g = sg_ctr_group_alloc(NULL, &thread_ctrg_desc);
+
+		sg_thread_stats_read(t, &st);
+		if (g) {
+			g->v[0] = st.mails_in;
+			g->v[1] = st.mails_dropped;
+			g->v[2] = st.loop_iterations;
+			g->v[3] = st.timers_fired;
+			json_object_object_add(o, "counters", sg_ctr_group_to_json(g));
+			talloc_free(g);
+		}
+	}
+	return o;
+}
+
+static struct json_object *threads_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_daemon *d = priv;
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned int i = 0; i < d->num_threads; i++)
+		json_object_array_add(arr, thread_json(d->threads[i], false));
+	return arr;
+}
+
+static struct json_object *threads_get(void *priv, const char *item, struct sg_mgmt_err *err)
+{
+	struct sg_daemon *d = priv;
+
+	for (unsigned int i = 0; i < d->num_threads; i++)
+		if (!strcmp(sg_thread_name(d->threads[i]), item))
+			return thread_json(d->threads[i], true);
+	sg_mgmt_err_set(err, 404, "no thread named '%s'", item);
+	return NULL;
+}
+
+/* ---- management thread hooks ---- */
+
+static int mgmt_init(struct sg_thread *t, void *priv)
+{
+	struct sg_daemon *d = priv;
+	int rc = sg_mgmt_start(d->mgmt);
+
+	if (rc < 0)
+		LOGP(DSG, LOGL_FATAL, "management API: cannot listen on %s:%u: %s\n",
+		     d->cfg->mgmt_listen, d->cfg->mgmt_port, strerror(-rc));
+	return rc;
+}
+
+static int mgmt_fini(struct sg_thread *t, void *priv)
+{
+	struct sg_daemon *d = priv;
+
+	sg_mgmt_stop(d->mgmt);
+	return 0;
+}
+
+static struct sg_thread *add_thread(struct sg_daemon *d, const char *name,
+				    enum sg_thread_role role)
+{
+	struct sg_thread *t = sg_thread_alloc(d, name, role, 0);
+
+	OSMO_ASSERT(t && d->num_threads < MAX_THREADS);
+	d->threads[d->num_threads++] = t;
+	return t;
+}
+
+int sg_daemon_run(void *ctx, struct sg_config *cfg)
+{
+	struct sg_daemon *d = talloc_zero(ctx, struct sg_daemon);
+	struct sg_mgmt_status_info info;
+	unsigned int started = 0;
+	sigset_t set;
+	int sig, rc = 0;
+
+	d->cfg = cfg;
+
+	/* Signals go to the main thread only: block them before any thread
+	 * starts (threads inherit the mask) and take them with sigwait(). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Start order: core first (everything posts to it), then the I/O
+	 * threads, management last so the API only answers once all is up. */
+	d->core = add_thread(d, "core", SG_THREAD_CORE);
+	d->sctp = add_thread(d, "sctp", SG_THREAD_SCTP);
+	for (unsigned int i = 0; i < cfg->tdm_threads; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "tdm%u", i);
+		d->tdm[i] = add_thread(d, name, SG_THREAD_TDM);
+	}
+	d->mgmt_thread = add_thread(d, "mgmt", SG_THREAD_MGMT);
+
+	info = (struct sg_mgmt_status_info){
+		.version = PACKAGE_VERSION,
+		.config_path = cfg->path,
+		.threads = d->threads,
+		.num_threads = d->num_threads,
+	};
+	d->mgmt = sg_mgmt_alloc(d, cfg, d->mgmt_thread, &info);
+	if (!d->mgmt) {
+		LOGP(DSG, LOGL_FATAL, "cannot create the management server\n");
+		rc = 1;
+		goto out;
+	}
+	sg_mgmt_register(d->mgmt, &(struct sg_mgmt_collection){
+		.name = "threads",
+		.description = "sgd's threads, their roles and mailbox counters",
+		.owner = NULL,
+		.priv = d,
+		.list = threads_list,
+		.get = threads_get,
+	});
+	sg_thread_set_hooks(d->mgmt_thread, mgmt_init, mgmt_fini, d);
+
+	for (started = 0; started < d->num_threads; started++) {
+		rc = sg_thread_start(d->threads[started]);
+		if (rc < 0) {
+			LOGP(DSG, LOGL_FATAL, "cannot start thread %s: %s\n",
+			     sg_thread_name(d->threads[started]), strerror(-rc));
+			rc = 1;
+			goto stop;
+		}
+	}
+	LOGP(DSG, LOGL_NOTICE, "sgd %s running: %u threads, management API on %s:%u\n",
+	     PACKAGE_VERSION, d->num_threads, cfg->mgmt_listen, sg_mgmt_port(d->mgmt));
+
+	for (;;) {
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig == SIGHUP) {
+			LOGP(DSG, LOGL_NOTICE, "SIGHUP: configuration reload is not supported; "
+			     "use the management API for runtime changes\n");
+			continue;
+		}
+		LOGP(DSG, LOGL_NOTICE, "%s: shutting down\n", strsignal(sig));
+		break;
+	}
+	rc = 0;
+
+stop:
+	/* Stop order: management first (no new requests), then the I/O threads
+	 * (no new traffic), then the core; each drains its mailbox first. */
+	while (started-- > 0) {
+		struct sg_thread *t = d->threads[started];
+
+		sg_thread_stop(t);
+		LOGP(DSG, LOGL_INFO, "thread %s stopped\n", sg_thread_name(t));
+	}
+out:
+	sg_mgmt_free(d->mgmt);
+	for (unsigned int i = 0; i < d->num_threads; i++)
+		sg_thread_free(d->threads[i]);
+	talloc_free(d);
+	return rc;
+}
