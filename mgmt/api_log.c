@@ -76,6 +76,10 @@ static struct json_object *log_set(void *priv, const char *item, struct json_obj
 	cat = cat_lookup(item, err);
 	if (cat < 0)
 		return NULL;
+	if (!json_object_is_type(body, json_type_object)) {
+		sg_mgmt_err_set(err, 400, "body must be a JSON object");
+		return NULL;
+	}
 	json_object_object_foreach(body, key, val) {
 		(void)val;
 		if (strcmp(key, "level")) {
@@ -91,8 +95,8 @@ static struct json_object *log_set(void *priv, const char *item, struct json_obj
 	}
 	level = sg_log_level_by_name(json_object_get_string(lvl));
 	if (level < 0) {
-		sg_mgmt_err_set(err, 400, "unknown level '%.64s': debug, info, notice, error or fatal",
-				json_object_get_string(lvl));
+		sg_mgmt_err_set(err, 400, "unknown level '%.64s': "
+				"debug, info, notice, error or fatal", json_object_get_string(lvl));
 		return NULL;
 	}
 	rc = sg_log_set_level(cat, level);
@@ -113,7 +117,8 @@ int mgmt_log_register(struct sg_mgmt *m)
 {
 	const struct sg_mgmt_collection c = {
 		.name = "log",
-		.description = "Log categories and their levels (debug, info, notice, error, fatal)",
+		.description = "Log categories and their levels "
+			       "(debug, info, notice, error, fatal)",
 		.owner = NULL,
 		.list = log_list,
 		.get = log_get,

@@ -18,6 +18,8 @@
 #include "mgmt_int.h"
 
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)
+/* upper bound of the timer for libmicrohttpd's timeouts */
+#define MGMT_MAX_WAIT_MS 3600000ULL
 
 static const struct sg_ctr_desc mgmt_ctr_desc[_MGMT_CTR_MAX] = {
 	[MGMT_CTR_REQ] = { "http:requests:total", "HTTP requests received" },
@@ -99,7 +101,7 @@ static void mgmt_schedule(struct sg_mgmt *m)
 	MHD_UNSIGNED_LONG_LONG to;
 
 	if (MHD_get_timeout(m->daemon, &to) == MHD_YES)
-		sg_timer_start_ms(&m->timer, to);
+		sg_timer_start_ms(&m->timer, OSMO_MIN(to, MGMT_MAX_WAIT_MS));
 	else
 		sg_timer_stop(&m->timer);
 }
@@ -196,7 +198,8 @@ static enum MHD_Result conn_respond(struct mgmt_conn *conn)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	if (status == 405)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, conn->allow ? conn->allow : "");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+					conn->allow ? conn->allow : "");
 	if (status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"sigtran-sg\"");
@@ -554,7 +557,12 @@ static bool conn_body_add(struct mgmt_conn *conn, const char *data, size_t len)
 {
 	char *nb;
 
-	if (!conn->want_body || conn->too_large || len > MGMT_BODY_MAX - conn->body_len) {
+	if (!conn->want_body) {
+		/* a body on GET: ignored */
+		conn->discarded += len;
+		return conn->discarded <= MGMT_DISCARD_MAX;
+	}
+	if (conn->too_large || len > MGMT_BODY_MAX - conn->body_len) {
 		/* a chunked body over the limit: read on (bounded) to answer 413 */
 		conn->too_large = true;
 		conn->discarded += len;
@@ -843,12 +851,12 @@ int sg_mgmt_start(struct sg_mgmt *m)
 
 	errno = 0;
 	m->daemon = MHD_start_daemon(flags, m->port, NULL, NULL, mgmt_access, m,
+		MHD_OPTION_EXTERNAL_LOGGER, mgmt_mhd_log, m,	/* first, to catch all */
 		MHD_OPTION_SOCK_ADDR, &addr.sa,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MGMT_MAX_CONNS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MGMT_CONN_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)MGMT_CONN_TIMEOUT_S,
 		MHD_OPTION_NOTIFY_COMPLETED, mgmt_completed, m,
-		MHD_OPTION_EXTERNAL_LOGGER, mgmt_mhd_log, m,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 		MHD_OPTION_END);
 	if (!m->daemon) {

@@ -1,4 +1,4 @@
-/* Management API registry: published collections, the API schema, and requests run on owner threads. */
+/* Management API registry: collections, the API's schema, requests run on owner threads. */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,6 +39,10 @@ struct mgmt_job {
 	struct json_object *body;
 	struct json_object *result;
 	int status;
+	/* partitioned list: parts still to ask, and the items so far
+	 * (management thread only) */
+	unsigned int next_part;
+	struct json_object *acc;
 
 	atomic_bool cancelled;
 	atomic_uint refs;
@@ -147,13 +151,15 @@ int sg_mgmt_register(struct sg_mgmt *m, const struct sg_mgmt_collection *c)
 		LOGP(DMGMT, LOGL_ERROR, "collection name '%s' invalid\n", c->name ? c->name : "");
 		return -EINVAL;
 	}
-	if (!strcmp(c->name, "status") || !strcmp(c->name, "config") || mgmt_coll_find(m, c->name)) {
+	if (!strcmp(c->name, "status") || !strcmp(c->name, "config") ||
+	    mgmt_coll_find(m, c->name)) {
 		LOGP(DMGMT, LOGL_ERROR, "collection name '%s' already in use\n", c->name);
 		return -EEXIST;
 	}
 	for (n = 0; c->commands && c->commands[n].name; n++) {
 		if (n >= MGMT_MAX_CMDS || !mgmt_name_valid(c->commands[n].name)) {
-			LOGP(DMGMT, LOGL_ERROR, "collection '%s': invalid command table\n", c->name);
+			LOGP(DMGMT, LOGL_ERROR, "collection '%s': invalid command table\n",
+			     c->name);
 			return -EINVAL;
 		}
 	}
@@ -184,6 +190,21 @@ int sg_mgmt_register(struct sg_mgmt *m, const struct sg_mgmt_collection *c)
 	}
 	mc->c.commands = cmds;
 	mc->num_cmds = n;
+	if (c->num_parts) {
+		struct sg_mgmt_part *parts;
+
+		if (!c->parts || !c->route) {
+			LOGP(DMGMT, LOGL_ERROR, "collection '%s': parts without route()\n",
+			     c->name);
+			return -EINVAL;
+		}
+		parts = talloc_memdup(colls, c->parts, c->num_parts * sizeof(*parts));
+		if (!parts)
+			goto oom;
+		mc->c.parts = parts;
+		/* answered by several threads: none of them is "the" owner */
+		mc->c.owner = c->parts[0].owner;
+	}
 	/* the thread's name is fixed at its allocation: read it once, here */
 	OSMO_STRLCPY_ARRAY(mc->owner_name, c->owner ? sg_thread_name(c->owner) : "mgmt");
 	m->num_colls++;
@@ -421,6 +442,32 @@ static void job_reply(void *arg)
 {
 	struct mgmt_job *job = arg;
 
+	if (job->conn && job->c.num_parts && job->op == MGMT_OP_LIST && job->status == 200 &&
+	    json_object_is_type(job->result, json_type_array)) {
+		/* gather this part's items, then ask the next part */
+		if (!job->acc)
+			job->acc = json_object_new_array();
+		for (size_t i = 0; job->acc && i < json_object_array_length(job->result); i++)
+			json_object_array_add(job->acc, json_object_get(
+				json_object_array_get_idx(job->result, i)));
+		json_object_put(job->result);
+		job->result = NULL;
+		if (job->next_part < job->c.num_parts) {
+			const struct sg_mgmt_part *p = &job->c.parts[job->next_part++];
+
+			job->c.priv = p->priv;
+			OSMO_STRLCPY_ARRAY(job->owner_name, sg_thread_name(p->owner));
+			/* the in-flight reference travels on with the call */
+			if (sg_thread_call(p->owner, job_run, job) == 0)
+				return;
+			job->status = 503;
+			json_object_put(job->acc);
+			job->acc = mgmt_error_json(503, "thread '%s' owning part of '%s' is "
+						   "unavailable", job->owner_name, job->coll);
+		}
+		job->result = job->acc;
+		job->acc = NULL;
+	}
 	if (job->conn) {
 		struct mgmt_conn *conn = job->conn;
 		struct sg_mgmt *m = job->m;
@@ -435,6 +482,8 @@ static void job_reply(void *arg)
 		/* abandoned: the answer came too late */
 		json_object_put(job->result);
 		job->result = NULL;
+		json_object_put(job->acc);
+		job->acc = NULL;
 	}
 	job_put(job);			/* the in-flight reference */
 }
@@ -512,12 +561,29 @@ int mgmt_dispatch(struct sg_mgmt *m, const struct mgmt_coll *mc, enum mgmt_op op
 	job->reply_to = m->thread;
 	job->c = mc->c;
 	job->op = op;
+	if (mc->c.num_parts) {
+		int part = 0;
+
+		if (op != MGMT_OP_LIST) {
+			part = mc->c.route(mc->c.route_priv, item);
+			if (part < 0 || (unsigned int)part >= mc->c.num_parts) {
+				json_object_put(body);
+				free(job);
+				*out = mgmt_error_json(404, "no item '%s' in '%s'", item,
+						       mc->c.name);
+				return 404;
+			}
+		}
+		job->c.owner = mc->c.parts[part].owner;
+		job->c.priv = mc->c.parts[part].priv;
+		job->next_part = part + 1;
+	}
 	OSMO_STRLCPY_ARRAY(job->coll, mc->c.name);
 	if (item)
 		OSMO_STRLCPY_ARRAY(job->item, item);
 	if (cmd)
 		OSMO_STRLCPY_ARRAY(job->cmd, cmd);
-	OSMO_STRLCPY_ARRAY(job->owner_name, mc->owner_name);
+	OSMO_STRLCPY_ARRAY(job->owner_name, sg_thread_name(job->c.owner));
 	job->body = body;
 	atomic_init(&job->cancelled, false);
 	atomic_init(&job->refs, 2);
@@ -529,7 +595,7 @@ int mgmt_dispatch(struct sg_mgmt *m, const struct mgmt_coll *mc, enum mgmt_op op
 	sg_ctr_inc(m->ctrs, MGMT_CTR_CALL_REMOTE);
 	/* From here on the owner thread may hold the job: only the
 	 * management-only fields (list, timer) may be written. */
-	rc = sg_thread_call(mc->c.owner, job_run, job);
+	rc = sg_thread_call(job->c.owner, job_run, job);
 	if (rc < 0) {
 		/* fn will never run: the job is still ours alone */
 		sg_ctr_inc(m->ctrs, MGMT_CTR_CALL_REFUSED);

@@ -207,13 +207,24 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 				 str_or(d, "remote", ""));
 			sp->pw_frames_per_packet = int_or(d, "frames_per_packet", 8);
 			sp->pw_jitter_ms = int_or(d, "jitter_ms", 4);
+			sp->pw_unframed = bool_or(d, "unframed", false);
+			if (sp->pw_unframed && sp->type != SG_SPAN_E1)
+				return cfail(err, errlen, "spans[%u].pw.unframed: only an E1 can be "
+					     "carried unframed", i);
 			break;
 		case SG_DRV_DAHDI:
 			sp->dahdi_span = int_or(d, "span", 1);
+			/* DAHDI numbers channels across spans: 31 per E1, 24 per T1 */
+			sp->dahdi_base_channel = int_or(d, "base_channel",
+				(sp->dahdi_span - 1) * (sp->type == SG_SPAN_E1 ? 31 : 24) + 1);
+			sp->dahdi_hdlc = bool_or(d, "hdlc", false);
+			snprintf(sp->dahdi_device, sizeof(sp->dahdi_device), "%s",
+				 str_or(d, "device", "/dev/dahdi/channel"));
 			break;
 		case SG_DRV_FRAME:
 			snprintf(sp->frame_path, sizeof(sp->frame_path), "%s",
 				 str_or(d, "path", ""));
+			sp->frame_listen = bool_or(d, "listen", false);
 			break;
 		}
 	}
@@ -283,6 +294,18 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			span = &cfg->spans[l->span];
 			max_ts = span->type == SG_SPAN_E1 ? 31 : 24;
 			l->timeslot = int_or(lo, "timeslot", 16);
+			l->rate_56k = !strcmp(str_or(lo, "rate", "64k"), "56k");
+			l->pcr = !strcmp(str_or(lo, "error_correction", "basic"), "pcr");
+			snprintf(l->trace, sizeof(l->trace), "%s", str_or(lo, "trace", ""));
+			if (l->rate_56k && span->type != SG_SPAN_T1)
+				return cfail(err, errlen, "linksets[%u].links[%u].rate: 56k needs a "
+					     "T1 span ('%s' is an E1)", i, j, span->name);
+			if (l->rate_56k && !l->timeslot)
+				return cfail(err, errlen, "linksets[%u].links[%u].rate: 56k is for "
+					     "one timeslot, not a whole span", i, j);
+			if (!l->timeslot && span->type != SG_SPAN_E1)
+				return cfail(err, errlen, "linksets[%u].links[%u].timeslot: 0 (a "
+					     "whole-span Annex A link) needs an E1 span", i, j);
 			if (l->timeslot > max_ts)
 				return cfail(err, errlen, "linksets[%u].links[%u].timeslot: %u is out of "
 					     "range 0..%u for %s span '%s'", i, j, l->timeslot,

@@ -54,16 +54,21 @@ static const struct sg_field pw_fields[] = {
 	{ "remote", SG_FT_HOSTPORT, true },
 	{ "frames_per_packet", SG_FT_INT, false, 1, 64 },
 	{ "jitter_ms", SG_FT_INT, false, 1, 100 },
+	{ "unframed", SG_FT_BOOL, false },
 	{ NULL }
 };
 
 static const struct sg_field dahdi_fields[] = {
 	{ "span", SG_FT_INT, true, 1, 255 },
+	{ "base_channel", SG_FT_INT, false, 1, 4096 },
+	{ "hdlc", SG_FT_BOOL, false },
+	{ "device", SG_FT_STRING, false, 1, 107 },
 	{ NULL }
 };
 
 static const struct sg_field frame_fields[] = {
 	{ "path", SG_FT_STRING, true, 1, 107 },
+	{ "listen", SG_FT_BOOL, false },
 	{ NULL }
 };
 
@@ -87,6 +92,9 @@ static const struct sg_field link_fields[] = {
 	{ "slc", SG_FT_INT, true, 0, 15 },
 	{ "span", SG_FT_NAME, true },
 	{ "timeslot", SG_FT_INT, false, 0, 31 },
+	{ "rate", SG_FT_ENUM, false, 0, 0, ENUMS("64k", "56k") },
+	{ "error_correction", SG_FT_ENUM, false, 0, 0, ENUMS("basic", "pcr") },
+	{ "trace", SG_FT_STRING, false, 1, 255 },
 	{ NULL }
 };
 

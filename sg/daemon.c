@@ -8,6 +8,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include <sg/adapter.h>
 #include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
@@ -17,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "tdm.h"
 
 #define MAX_THREADS 20
 
@@ -24,6 +26,8 @@ struct sg_daemon {
 	struct sg_config *cfg;
 	struct sg_thread *core, *sctp, *mgmt_thread;
 	struct sg_thread *tdm[16];
+	struct sg_tdm *tdm_state[16];
+	struct sg_mgmt_part link_parts[16];
 	struct sg_thread *threads[MAX_THREADS];	/* all, in start order */
 	unsigned int num_threads;
 	struct sg_mgmt *mgmt;
@@ -109,6 +113,30 @@ static int mgmt_fini(struct sg_thread *t, void *priv)
 	return 0;
 }
 
+/* ---- TDM thread hooks: spans and links live on their TDM thread ---- */
+
+static int tdm_init(struct sg_thread *t, void *priv)
+{
+	return sg_tdm_start(priv);
+}
+
+static int tdm_fini(struct sg_thread *t, void *priv)
+{
+	sg_tdm_stop(priv);
+	return 0;
+}
+
+/* "links" items are on the TDM thread of their span: immutable config data */
+static int links_route(void *priv, const char *item)
+{
+	struct sg_daemon *d = priv;
+
+	for (unsigned int i = 0; i < d->cfg->tdm_threads; i++)
+		if (sg_tdm_has_link(d->tdm_state[i], item))
+			return i;
+	return -1;
+}
+
 static struct sg_thread *add_thread(struct sg_daemon *d, const char *name,
 				    enum sg_thread_role role)
 {
@@ -147,7 +175,12 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 
 		snprintf(name, sizeof(name), "tdm%u", i);
 		d->tdm[i] = add_thread(d, name, SG_THREAD_TDM);
+		d->tdm_state[i] = sg_tdm_alloc(d, cfg, i);
+		OSMO_ASSERT(d->tdm_state[i]);
+		sg_thread_set_hooks(d->tdm[i], tdm_init, tdm_fini, d->tdm_state[i]);
+		d->link_parts[i] = (struct sg_mgmt_part){ d->tdm[i], d->tdm_state[i] };
 	}
+	sg_adapter_register_builtin();
 	d->mgmt_thread = add_thread(d, "mgmt", SG_THREAD_MGMT);
 
 	info = (struct sg_mgmt_status_info){
@@ -169,6 +202,19 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 		.priv = d,
 		.list = threads_list,
 		.get = threads_get,
+	});
+	sg_mgmt_register(d->mgmt, &(struct sg_mgmt_collection){
+		.name = "links",
+		.description = "SS7 signalling links (MTP2, Q.703): state, counters, commands",
+		.list = sg_tdm_links_list,
+		.get = sg_tdm_link_get,
+		.set = sg_tdm_link_set,
+		.command = sg_tdm_link_command,
+		.commands = sg_tdm_link_commands,
+		.num_parts = cfg->tdm_threads,
+		.parts = d->link_parts,
+		.route = links_route,
+		.route_priv = d,
 	});
 	sg_thread_set_hooks(d->mgmt_thread, mgmt_init, mgmt_fini, d);
 

@@ -75,8 +75,9 @@ int sg_log_init(void *ctx, enum sg_log_target_kind target, bool timestamps)
 	log_set_print_level(sg_target, 1);
 	log_set_print_filename2(sg_target, LOG_FILENAME_NONE);
 	log_set_use_color(sg_target, 0);
-	/* levels are filtered per category only */
-	log_set_log_level(sg_target, LOGL_DEBUG);
+	/* levels are filtered per category only: in libosmocore a non-zero
+	 * target level overrides the category levels */
+	log_set_log_level(sg_target, 0);
 	log_set_all_filter(sg_target, 1);
 	for (unsigned int i = 0; i < _SG_LOG_CAT_MAX; i++)
 		log_set_category_filter(sg_target, i, 1, sg_log_cats[i].loglevel);

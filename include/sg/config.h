@@ -29,10 +29,15 @@ struct sg_cfg_span {
 	char pw_remote[64];
 	unsigned int pw_frames_per_packet;
 	unsigned int pw_jitter_ms;
+	bool pw_unframed;		/* E1 carried unframed (32 octets per frame) */
 	/* dahdi */
 	unsigned int dahdi_span;
+	unsigned int dahdi_base_channel;	/* DAHDI channel number of timeslot 1 */
+	bool dahdi_hdlc;		/* the card does HDLC (frames), else clear channel */
+	char dahdi_device[108];		/* default /dev/dahdi/channel */
 	/* frame */
 	char frame_path[108];
+	bool frame_listen;		/* listen on path (else connect to it) */
 };
 
 struct sg_cfg_link {
@@ -40,6 +45,9 @@ struct sg_cfg_link {
 	unsigned int slc;
 	int span;			/* index into sg_config.spans */
 	unsigned int timeslot;		/* 1..31 (E1) or 1..24 (T1); 0 = whole span (Annex A) */
+	bool rate_56k;			/* T1 DS0A, 7 bits per octet */
+	bool pcr;			/* preventive cyclic retransmission (Q.703 §6) */
+	char trace[256];		/* pcap file, empty: no trace */
 };
 
 struct sg_cfg_linkset {

@@ -8,6 +8,7 @@
 
 struct sg_config;
 struct sg_mgmt;
+struct sg_mgmt_part;
 
 /* An error a callback reports: HTTP status (4xx/5xx) and a one-line reason,
  * served as {"error": {"status": N, "reason": "..."}}. */
@@ -29,7 +30,9 @@ struct sg_mgmt_cmd_desc {
  * calls these callbacks, and it calls them on the owner thread (through the
  * owner's mailbox), so they may read and change the owner's objects freely.
  * Each returns a new json_object (ownership passes to the caller) or NULL
- * after filling err.  Unset callbacks answer 405.
+ * after filling err.  Unset callbacks answer 405.  body/args are borrowed
+ * for the call (args is NULL when the POST has no body).  With a commands
+ * table, unknown commands answer 404 without calling command().
  *
  *   GET  /api/v1/<name>                 list()    -> JSON array of items
  *   GET  /api/v1/<name>/<item>          get()     -> item, with "counters"
@@ -48,6 +51,26 @@ struct sg_mgmt_collection {
 	struct json_object *(*command)(void *priv, const char *item, const char *cmd,
 				       struct json_object *args, struct sg_mgmt_err *err);
 	const struct sg_mgmt_cmd_desc *commands;	/* NULL-terminated, may be NULL */
+
+	/*
+	 * Partitioned collections: items spread over several threads (links
+	 * on several TDM threads).  When num_parts > 0, owner and priv above
+	 * are ignored; part i lives on parts[i].owner with parts[i].priv.
+	 * list() runs on every part in turn and the arrays are concatenated;
+	 * an item's request goes to the part route() names.  route() runs on
+	 * the management thread and may only read immutable data (e.g. the
+	 * configuration); it returns the part index, or -1 for "no such item"
+	 * (404).  parts is copied at registration.
+	 */
+	unsigned int num_parts;
+	const struct sg_mgmt_part *parts;
+	int (*route)(void *route_priv, const char *item);
+	void *route_priv;
+};
+
+struct sg_mgmt_part {
+	struct sg_thread *owner;
+	void *priv;
 };
 
 struct sg_mgmt_status_info {

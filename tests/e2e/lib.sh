@@ -11,7 +11,7 @@ PASSES=0
 
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$TMP"
+	[ -n "${KEEP_TMP-}" ] && echo "kept $TMP" || rm -rf "$TMP"
 }
 trap cleanup EXIT
 

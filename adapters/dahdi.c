@@ -1,0 +1,703 @@
+/* DAHDI adapter driver: E1/T1 timeslots of DAHDI cards, as HDLC frames or clear-channel octets. */
+
+/*
+ * One DAHDI channel per signalling channel: open the generic channel device
+ * (/dev/dahdi/channel), bind it to a channel number with DAHDI_SPECIFY, then
+ *  - FRAMES mode (span config dahdi_hdlc): the card or DAHDI's kernel HDLC
+ *    does flags, bit stuffing and FCS.  A "clear" channel is put in
+ *    DAHDI_HDLCFCSMODE; a "hardhdlc" channel does HDLC in hardware already
+ *    (the ioctl is refused there, as libosmo-abis notes).  Each read()
+ *    returns one frame, SU + 2 FCS octets; each write() takes one frame with
+ *    2 octets of room at the end that DAHDI fills with the FCS.
+ *  - BITS mode: a "clear" channel in neither audio nor HDLC mode; read()
+ *    returns line octets (bit 1 of the timeslot = MSB first).  The card's
+ *    clock paces us: every octet read is answered by one octet written, after
+ *    a few blocks of priming, so the transmit buffer stays at a constant depth.
+ * A pending DAHDI event makes read()/write() fail with ELAST (and poll()
+ * report POLLPRI): DAHDI_GETEVENT fetches it.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include <dahdi/user.h>
+#include <json-c/json.h>
+#include <osmocom/core/select.h>
+#include <osmocom/core/utils.h>
+#include <talloc.h>
+
+#include <sg/adapter.h>
+#include <sg/config.h>
+#include <sg/counter.h>
+#include <sg/log.h>
+
+#define LOGPSPAN(span, lvl, fmt, args...) \
+	LOGP(DADP, lvl, "dahdi span %s: " fmt, (span)->name, ## args)
+#define LOGPCHAN(ch, lvl, fmt, args...) \
+	LOGP(DADP, lvl, "dahdi span %s ts %u (chan %d): " fmt, (ch)->chan->span->name, \
+	     (ch)->chan->ts, (ch)->channo, ## args)
+
+#define DAHDI_DEFAULT_DEVICE	"/dev/dahdi/channel"
+
+/* BITS: 40 octets = 5 ms per block; 8 buffers; 4 blocks of transmit priming */
+#define BITS_BLOCKSIZE		40
+#define BITS_NUMBUFS		8
+#define BITS_PRIME		4
+/* FRAMES: one frame per buffer; a frame that does not fit is a receive overrun */
+#define FRAMES_BUFSIZE		512
+#define FRAMES_NUMBUFS		16
+/* at most this many reads / events per poll wake-up, so one channel cannot starve others */
+#define MAX_READS_PER_WAKE	16
+#define MAX_EVENTS_PER_WAKE	16
+
+enum dahdi_ctr {
+	DAHDI_CTR_RX_FRAMES,
+	DAHDI_CTR_RX_OCTETS,
+	DAHDI_CTR_TX_FRAMES,
+	DAHDI_CTR_TX_OCTETS,
+	DAHDI_CTR_TX_BUSY,
+	DAHDI_CTR_TX_SHORT,
+	DAHDI_CTR_RX_SHORT,
+	DAHDI_CTR_EV_ALARM,
+	DAHDI_CTR_EV_NOALARM,
+	DAHDI_CTR_EV_ABORT,
+	DAHDI_CTR_EV_BADFCS,
+	DAHDI_CTR_EV_OVERRUN,
+	DAHDI_CTR_EV_UNDERRUN,
+	DAHDI_CTR_EV_OTHER,
+	DAHDI_CTR_ERR_READ,
+	DAHDI_CTR_ERR_WRITE,
+	DAHDI_CTR_ERR_IOCTL,
+	_DAHDI_CTR_MAX
+};
+
+static const struct sg_ctr_desc dahdi_ctr_desc[] = {
+	[DAHDI_CTR_RX_FRAMES] = { "rx:frames", "HDLC frames received (FRAMES mode)" },
+	[DAHDI_CTR_RX_OCTETS] = { "rx:octets", "Octets received (frames with FCS / line octets)" },
+	[DAHDI_CTR_TX_FRAMES] = { "tx:frames", "HDLC frames written (FRAMES mode)" },
+	[DAHDI_CTR_TX_OCTETS] = { "tx:octets", "Octets written (frames with FCS, or line octets)" },
+	[DAHDI_CTR_TX_BUSY] = { "tx:busy", "Frames refused because DAHDI's buffers were full" },
+	[DAHDI_CTR_TX_SHORT] = { "tx:short", "Line octets DAHDI did not take (BITS mode)" },
+	[DAHDI_CTR_RX_SHORT] = { "rx:short", "Received frames too short to hold an FCS" },
+	[DAHDI_CTR_EV_ALARM] = { "event:alarm", "DAHDI_EVENT_ALARM events" },
+	[DAHDI_CTR_EV_NOALARM] = { "event:noalarm", "DAHDI_EVENT_NOALARM events" },
+	[DAHDI_CTR_EV_ABORT] = { "event:abort", "DAHDI_EVENT_ABORT events (HDLC abort)" },
+	[DAHDI_CTR_EV_BADFCS] = { "event:badfcs", "DAHDI_EVENT_BADFCS events (bad FCS)" },
+	[DAHDI_CTR_EV_OVERRUN] = { "event:overrun", "DAHDI_EVENT_OVERRUN / READ_OVERRUN events" },
+	[DAHDI_CTR_EV_UNDERRUN] = { "event:underrun", "DAHDI_EVENT_WRITE_UNDERRUN events" },
+	[DAHDI_CTR_EV_OTHER] = { "event:other", "Other DAHDI events" },
+	[DAHDI_CTR_ERR_READ] = { "error:read", "read() failures other than EAGAIN/ELAST" },
+	[DAHDI_CTR_ERR_WRITE] = { "error:write", "write() failures other than EAGAIN/ELAST" },
+	[DAHDI_CTR_ERR_IOCTL] = { "error:ioctl", "ioctl() failures after the channel was set up" },
+};
+
+static const struct sg_ctr_group_desc dahdi_ctr_group = {
+	.name = "dahdi_span",
+	.num = _DAHDI_CTR_MAX,
+	.ctr = dahdi_ctr_desc,
+};
+
+static const struct value_string dahdi_event_names[] = {
+	{ DAHDI_EVENT_NONE, "NONE" },
+	{ DAHDI_EVENT_ALARM, "ALARM" },
+	{ DAHDI_EVENT_NOALARM, "NOALARM" },
+	{ DAHDI_EVENT_ABORT, "ABORT" },
+	{ DAHDI_EVENT_OVERRUN, "OVERRUN" },
+	{ DAHDI_EVENT_BADFCS, "BADFCS" },
+	{ DAHDI_EVENT_REMOVED, "REMOVED" },
+	{ DAHDI_EVENT_READ_OVERRUN, "READ_OVERRUN" },
+	{ DAHDI_EVENT_WRITE_UNDERRUN, "WRITE_UNDERRUN" },
+	{ 0, NULL }
+};
+
+struct dahdi_chan {
+	struct sg_chan *chan;
+	struct osmo_fd ofd;
+	int channo;
+	int sigtype;		/* DAHDI_SIG_CLEAR or DAHDI_SIG_HARDHDLC */
+	int blocksize;
+	int numbufs;
+	uint8_t *buf;		/* one block or one frame */
+};
+
+struct dahdi_span {
+	struct sg_span *span;
+	const char *device;
+	struct dahdi_chan *ch[SG_SPAN_MAX_TS + 1];
+};
+
+static inline void ctr_inc(struct sg_span *span, enum dahdi_ctr c)
+{
+	sg_ctr_inc(span->ctr, c);
+}
+
+static const char *sig_name(int sigtype)
+{
+	switch (sigtype) {
+	case DAHDI_SIG_CLEAR:
+		return "clear";
+	case DAHDI_SIG_HARDHDLC:
+		return "hardhdlc";
+	case DAHDI_SIG_HDLCFCS:
+		return "hdlcfcs";
+	case DAHDI_SIG_HDLCRAW:
+		return "hdlcraw";
+	case DAHDI_SIG_MTP2:
+		return "mtp2";
+	case DAHDI_SIG_NONE:
+		return "unconfigured";
+	default:
+		return "other";
+	}
+}
+
+/* ---- alarms and events ---- */
+
+/* DAHDI span alarm bits -> ours; an alarm event with no detail is a loss of signal */
+static uint32_t map_alarms(int dalarms)
+{
+	uint32_t a = 0;
+
+	if (dalarms & DAHDI_ALARM_LOS)
+		a |= SG_ALARM_LOS;
+	if (dalarms & (DAHDI_ALARM_RED | DAHDI_ALARM_LFA | DAHDI_ALARM_LMFA))
+		a |= SG_ALARM_LOF;
+	if (dalarms & DAHDI_ALARM_BLUE)
+		a |= SG_ALARM_AIS;
+	if (dalarms & DAHDI_ALARM_YELLOW)
+		a |= SG_ALARM_RAI;
+	return a;
+}
+
+/* The span's current alarms as DAHDI reports them (DAHDI_SPANSTAT, spanno 0 = the
+ * channel's own span); -errno if the query fails. */
+static int query_alarms(struct dahdi_chan *ch, uint32_t *alarms)
+{
+	struct dahdi_spaninfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.spanno = 0;
+	if (ioctl(ch->ofd.fd, DAHDI_SPANSTAT, &si) < 0)
+		return -errno;
+	*alarms = map_alarms(si.alarms);
+	return 0;
+}
+
+static void report_error(struct dahdi_chan *ch, enum sg_adapter_error err)
+{
+	const struct sg_chan_ops *ops = ch->chan->ops;
+
+	if (ops && ops->rx_error)
+		ops->rx_error(ch->chan->user, err);
+}
+
+static void handle_event(struct dahdi_chan *ch, int evt)
+{
+	struct sg_span *span = ch->chan->span;
+	uint32_t alarms;
+
+	LOGPCHAN(ch, evt == DAHDI_EVENT_ALARM || evt == DAHDI_EVENT_NOALARM ? LOGL_NOTICE :
+		 LOGL_INFO, "event %s\n", get_value_string(dahdi_event_names, evt));
+	switch (evt) {
+	case DAHDI_EVENT_ALARM:
+		ctr_inc(span, DAHDI_CTR_EV_ALARM);
+		if (query_alarms(ch, &alarms) < 0 || !alarms)
+			alarms = SG_ALARM_LOS;
+		sg_span_set_alarms(span, alarms);
+		break;
+	case DAHDI_EVENT_NOALARM:
+		ctr_inc(span, DAHDI_CTR_EV_NOALARM);
+		sg_span_set_alarms(span, SG_ALARM_NONE);
+		break;
+	case DAHDI_EVENT_ABORT:
+		ctr_inc(span, DAHDI_CTR_EV_ABORT);
+		report_error(ch, SG_ADAPTER_ERR_ABORT);
+		break;
+	case DAHDI_EVENT_BADFCS:
+		ctr_inc(span, DAHDI_CTR_EV_BADFCS);
+		report_error(ch, SG_ADAPTER_ERR_FCS);
+		break;
+	case DAHDI_EVENT_OVERRUN:
+	case DAHDI_EVENT_READ_OVERRUN:
+		ctr_inc(span, DAHDI_CTR_EV_OVERRUN);
+		report_error(ch, SG_ADAPTER_ERR_OVERRUN);
+		break;
+	case DAHDI_EVENT_WRITE_UNDERRUN:
+		ctr_inc(span, DAHDI_CTR_EV_UNDERRUN);
+		report_error(ch, SG_ADAPTER_ERR_UNDERRUN);
+		break;
+	case DAHDI_EVENT_REMOVED:
+		ctr_inc(span, DAHDI_CTR_EV_OTHER);
+		LOGPCHAN(ch, LOGL_ERROR, "the device was removed\n");
+		sg_span_set_alarms(span, span->alarms | SG_ALARM_LOS);
+		break;
+	default:
+		ctr_inc(span, DAHDI_CTR_EV_OTHER);
+		break;
+	}
+}
+
+/* Fetch and handle pending events (read/write said ELAST, or poll said POLLPRI).
+ * The channel may be closed by a callback: returns false then. */
+static bool handle_events(struct dahdi_chan *ch)
+{
+	struct sg_span *span = ch->chan->span;
+	unsigned int ts = ch->chan->ts;
+
+	for (unsigned int i = 0; i < MAX_EVENTS_PER_WAKE; i++) {
+		int evt = DAHDI_EVENT_NONE;
+
+		if (ioctl(ch->ofd.fd, DAHDI_GETEVENT, &evt) < 0) {
+			ctr_inc(span, DAHDI_CTR_ERR_IOCTL);
+			LOGPCHAN(ch, LOGL_ERROR, "DAHDI_GETEVENT: %s\n", strerror(errno));
+			return true;
+		}
+		if (evt == DAHDI_EVENT_NONE)
+			return true;
+		handle_event(ch, evt);
+		/* a user callback may have closed the channel */
+		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
+			return false;
+	}
+	return true;
+}
+
+/* ---- BITS mode ---- */
+
+/* Write n octets pulled from the user's transmitter. */
+static void bits_tx(struct dahdi_chan *ch, size_t n)
+{
+	struct sg_span *span = ch->chan->span;
+	uint8_t out[BITS_BLOCKSIZE];
+	ssize_t rc;
+
+	if (n > sizeof(out))
+		n = sizeof(out);
+	if (ch->chan->ops && ch->chan->ops->tx_bits)
+		ch->chan->ops->tx_bits(ch->chan->user, out, n);
+	else
+		memset(out, 0xff, n);
+	rc = write(ch->ofd.fd, out, n);
+	if (rc < 0) {
+		if (errno == EAGAIN || errno == ELAST) {
+			sg_ctr_add(span->ctr, DAHDI_CTR_TX_SHORT, n);
+		} else {
+			ctr_inc(span, DAHDI_CTR_ERR_WRITE);
+			LOGPCHAN(ch, LOGL_ERROR, "write: %s\n", strerror(errno));
+		}
+		return;
+	}
+	sg_ctr_add(span->ctr, DAHDI_CTR_TX_OCTETS, rc);
+	if ((size_t)rc < n)
+		sg_ctr_add(span->ctr, DAHDI_CTR_TX_SHORT, n - rc);
+}
+
+/* Returns false if the channel was closed by a callback. */
+static bool bits_read(struct dahdi_chan *ch)
+{
+	struct sg_span *span = ch->chan->span;
+	unsigned int ts = ch->chan->ts;
+
+	for (unsigned int i = 0; i < MAX_READS_PER_WAKE; i++) {
+		ssize_t n = read(ch->ofd.fd, ch->buf, ch->blocksize);
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return true;
+			if (errno == ELAST) {
+				if (!handle_events(ch))
+					return false;
+				continue;
+			}
+			ctr_inc(span, DAHDI_CTR_ERR_READ);
+			LOGPCHAN(ch, LOGL_ERROR, "read: %s\n", strerror(errno));
+			return true;
+		}
+		if (n == 0)
+			return true;
+		sg_ctr_add(span->ctr, DAHDI_CTR_RX_OCTETS, n);
+		if (ch->chan->ops && ch->chan->ops->rx_bits)
+			ch->chan->ops->rx_bits(ch->chan->user, ch->buf, n);
+		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
+			return false;
+		/* the line took n octets from us meanwhile: give it n more */
+		bits_tx(ch, n);
+	}
+	return true;
+}
+
+/* ---- FRAMES mode ---- */
+
+static bool frames_read(struct dahdi_chan *ch)
+{
+	struct sg_span *span = ch->chan->span;
+	unsigned int ts = ch->chan->ts;
+
+	for (unsigned int i = 0; i < MAX_READS_PER_WAKE; i++) {
+		ssize_t n = read(ch->ofd.fd, ch->buf, ch->blocksize);
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return true;
+			if (errno == ELAST) {
+				if (!handle_events(ch))
+					return false;
+				continue;
+			}
+			ctr_inc(span, DAHDI_CTR_ERR_READ);
+			LOGPCHAN(ch, LOGL_ERROR, "read: %s\n", strerror(errno));
+			return true;
+		}
+		if (n <= 2) {
+			/* nothing but (part of) an FCS: not a signal unit */
+			ctr_inc(span, DAHDI_CTR_RX_SHORT);
+			report_error(ch, SG_ADAPTER_ERR_LENGTH);
+		} else {
+			ctr_inc(span, DAHDI_CTR_RX_FRAMES);
+			sg_ctr_add(span->ctr, DAHDI_CTR_RX_OCTETS, n);
+			if (ch->chan->ops && ch->chan->ops->rx_frame)
+				ch->chan->ops->rx_frame(ch->chan->user, ch->buf, n);
+		}
+		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
+			return false;
+	}
+	return true;
+}
+
+static int dahdi_chan_tx_frame(struct sg_chan *chan, const uint8_t *frame, size_t len)
+{
+	struct dahdi_chan *ch = chan->drv_priv;
+	struct sg_span *span = chan->span;
+
+	/* DAHDI's receiver overruns on a frame as long as its block (dahdi-base.c) */
+	if (len < 3 || len >= (size_t)ch->blocksize)
+		return -EMSGSIZE;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		/* DAHDI overwrites the last 2 octets with the FCS it computes */
+		ssize_t rc = write(ch->ofd.fd, frame, len);
+
+		if (rc == (ssize_t)len) {
+			ctr_inc(span, DAHDI_CTR_TX_FRAMES);
+			sg_ctr_add(span->ctr, DAHDI_CTR_TX_OCTETS, len);
+			return 0;
+		}
+		if (rc >= 0) {
+			ctr_inc(span, DAHDI_CTR_ERR_WRITE);
+			LOGPCHAN(ch, LOGL_ERROR, "short write %zd of %zu\n", rc, len);
+			return -EIO;
+		}
+		if (errno == EAGAIN) {
+			ctr_inc(span, DAHDI_CTR_TX_BUSY);
+			osmo_fd_write_enable(&ch->ofd);
+			return -EAGAIN;
+		}
+		if (errno != ELAST || attempt)
+			break;
+		/* an event is pending: take it, then try once more */
+		if (!handle_events(ch))
+			return -ENODEV;
+	}
+	ctr_inc(span, DAHDI_CTR_ERR_WRITE);
+	LOGPCHAN(ch, LOGL_ERROR, "write: %s\n", strerror(errno));
+	return -errno;
+}
+
+/* ---- the channel's fd ---- */
+
+static int dahdi_fd_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct dahdi_chan *ch = ofd->data;
+	struct sg_chan *chan = ch->chan;
+
+	if (what & OSMO_FD_EXCEPT) {
+		if (!handle_events(ch))
+			return 0;
+	}
+	if (what & OSMO_FD_READ) {
+		bool alive = chan->mode == SG_ADAPTER_MODE_BITS ? bits_read(ch) : frames_read(ch);
+
+		if (!alive)
+			return 0;
+	}
+	if (what & OSMO_FD_WRITE) {
+		osmo_fd_write_disable(ofd);
+		if (chan->mode == SG_ADAPTER_MODE_FRAMES && chan->ops && chan->ops->tx_ready)
+			chan->ops->tx_ready(chan->user);
+	}
+	return 0;
+}
+
+/* ---- set-up ---- */
+
+static int chan_ioctl(struct dahdi_chan *ch, unsigned long req, void *arg, const char *name)
+{
+	if (ioctl(ch->ofd.fd, req, arg) < 0) {
+		int err = errno;
+
+		LOGPCHAN(ch, LOGL_ERROR, "%s: %s\n", name, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+/* Configure the opened, specified channel for the wanted mode. */
+static int chan_setup(struct dahdi_chan *ch)
+{
+	struct sg_chan *chan = ch->chan;
+	const struct sg_cfg_span *cfg = chan->span->cfg;
+	struct dahdi_params par;
+	struct dahdi_bufferinfo bi;
+	int zero = 0, one = 1, flush = DAHDI_FLUSH_ALL;
+	int rc;
+
+	memset(&par, 0, sizeof(par));
+	rc = chan_ioctl(ch, DAHDI_GET_PARAMS, &par, "DAHDI_GET_PARAMS");
+	if (rc < 0)
+		return rc;
+	ch->sigtype = par.sigtype;
+	if (cfg->dahdi_span && par.spanno != (int)cfg->dahdi_span) {
+		LOGPCHAN(ch, LOGL_ERROR, "DAHDI channel %d is on DAHDI span %d, not %u: check "
+			 "dahdi_base_channel\n", ch->channo, par.spanno, cfg->dahdi_span);
+		return -EXDEV;
+	}
+	if (chan->mode == SG_ADAPTER_MODE_FRAMES) {
+		if (par.sigtype != DAHDI_SIG_CLEAR && par.sigtype != DAHDI_SIG_HARDHDLC) {
+			LOGPCHAN(ch, LOGL_ERROR, "signalling is %s (0x%x): HDLC needs a 'clear' "
+				 "or 'hardhdlc' channel in system.conf\n", sig_name(par.sigtype),
+				 par.sigtype);
+			return -EMEDIUMTYPE;
+		}
+		if (chan->rate == SG_CHAN_56K) {
+			int rate = 56;
+
+			rc = chan_ioctl(ch, DAHDI_HDLC_RATE, &rate, "DAHDI_HDLC_RATE 56");
+			if (rc < 0)
+				return rc;
+		}
+		/* a hardhdlc channel does HDLC and FCS in the card; DAHDI refuses the
+		 * ioctl there */
+		if (par.sigtype == DAHDI_SIG_CLEAR) {
+			rc = chan_ioctl(ch, DAHDI_HDLCFCSMODE, &one, "DAHDI_HDLCFCSMODE");
+			if (rc < 0)
+				return rc;
+		}
+	} else {
+		if (par.sigtype != DAHDI_SIG_CLEAR) {
+			LOGPCHAN(ch, LOGL_ERROR, "signalling is %s (0x%x): a bitstream needs a "
+				 "'clear' channel in system.conf\n", sig_name(par.sigtype),
+				 par.sigtype);
+			return -EMEDIUMTYPE;
+		}
+		/* neither audio (no law conversion, no echo canceller) nor HDLC */
+		rc = chan_ioctl(ch, DAHDI_AUDIOMODE, &zero, "DAHDI_AUDIOMODE 0");
+		if (rc < 0)
+			return rc;
+		rc = chan_ioctl(ch, DAHDI_HDLCRAWMODE, &zero, "DAHDI_HDLCRAWMODE 0");
+		if (rc < 0)
+			return rc;
+	}
+
+	memset(&bi, 0, sizeof(bi));
+	rc = chan_ioctl(ch, DAHDI_GET_BUFINFO, &bi, "DAHDI_GET_BUFINFO");
+	if (rc < 0)
+		return rc;
+	bi.txbufpolicy = DAHDI_POLICY_IMMEDIATE;
+	bi.rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
+	if (chan->mode == SG_ADAPTER_MODE_FRAMES) {
+		bi.numbufs = FRAMES_NUMBUFS;
+		bi.bufsize = FRAMES_BUFSIZE;
+	} else {
+		bi.numbufs = BITS_NUMBUFS;
+		bi.bufsize = BITS_BLOCKSIZE;
+	}
+	rc = chan_ioctl(ch, DAHDI_SET_BUFINFO, &bi, "DAHDI_SET_BUFINFO");
+	if (rc < 0)
+		return rc;
+	rc = chan_ioctl(ch, DAHDI_GET_BLOCKSIZE, &ch->blocksize, "DAHDI_GET_BLOCKSIZE");
+	if (rc < 0)
+		return rc;
+	if (ch->blocksize != bi.bufsize) {
+		LOGPCHAN(ch, LOGL_ERROR, "block size is %d, wanted %d\n", ch->blocksize,
+			 bi.bufsize);
+		return -EINVAL;
+	}
+	ch->numbufs = bi.numbufs;
+	/* drop what a previous user left: data and events */
+	rc = chan_ioctl(ch, DAHDI_FLUSH, &flush, "DAHDI_FLUSH");
+	if (rc < 0)
+		return rc;
+	ch->buf = talloc_size(ch, ch->blocksize);
+	if (!ch->buf)
+		return -ENOMEM;
+	return 0;
+}
+
+static int dahdi_chan_open(struct sg_chan *chan)
+{
+	struct sg_span *span = chan->span;
+	struct dahdi_span *ds = span->drv_priv;
+	const struct sg_cfg_span *cfg = span->cfg;
+	struct dahdi_chan *ch;
+	uint32_t alarms, before;
+	int fd, rc;
+
+	if (chan->ts == 0) {
+		LOGPSPAN(span, LOGL_ERROR, "a DAHDI channel is one timeslot: the whole span "
+			 "(Q.703 Annex A, timeslot 0) is not supported by this driver\n");
+		return -EOPNOTSUPP;
+	}
+	ch = talloc_zero(span->ctx, struct dahdi_chan);
+	if (!ch)
+		return -ENOMEM;
+	ch->chan = chan;
+	ch->channo = cfg->dahdi_base_channel + chan->ts - 1;
+	ch->ofd.fd = -1;
+
+	fd = open(ds->device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		LOGPCHAN(ch, LOGL_ERROR, "open %s: %s\n", ds->device, strerror(errno));
+		goto err;
+	}
+	osmo_fd_setup(&ch->ofd, fd, OSMO_FD_READ | OSMO_FD_EXCEPT, dahdi_fd_cb, ch, chan->ts);
+	/* must come before any other ioctl on the generic channel device */
+	rc = chan_ioctl(ch, DAHDI_SPECIFY, &ch->channo, "DAHDI_SPECIFY");
+	if (rc < 0)
+		goto err;
+	rc = chan_setup(ch);
+	if (rc < 0)
+		goto err;
+	chan->drv_priv = ch;
+	/* DAHDI delivers the first bit of a timeslot in bit 7 (G.704 bit 1) */
+	chan->msb_first = true;
+	if (chan->mode == SG_ADAPTER_MODE_BITS) {
+		/* prime the transmit side; from now on each octet read is answered */
+		for (unsigned int i = 0; i < BITS_PRIME; i++)
+			bits_tx(ch, ch->blocksize);
+	}
+	if (osmo_fd_register(&ch->ofd) < 0) {
+		rc = -EIO;
+		chan->drv_priv = NULL;
+		goto err;
+	}
+	ds->ch[chan->ts] = ch;
+	LOGPCHAN(ch, LOGL_INFO, "open: %s, %s mode, %d x %d octet buffers\n",
+		 sig_name(ch->sigtype), chan->mode == SG_ADAPTER_MODE_BITS ? "bitstream" : "frame",
+		 ch->numbufs, ch->blocksize);
+	/* where the line stands: a change tells every channel's user, else tell the new one */
+	before = span->alarms;
+	if (query_alarms(ch, &alarms) == 0)
+		sg_span_set_alarms(span, alarms);
+	if (span->alarms == before && span->alarms && chan->ops && chan->ops->alarm)
+		chan->ops->alarm(chan->user, span->alarms);
+	return 0;
+err:
+	if (ch->ofd.fd >= 0)
+		close(ch->ofd.fd);
+	talloc_free(ch);
+	return rc;
+}
+
+static void dahdi_chan_close(struct sg_chan *chan)
+{
+	struct dahdi_span *ds = chan->span->drv_priv;
+	struct dahdi_chan *ch = chan->drv_priv;
+
+	if (!ch)
+		return;
+	osmo_fd_unregister(&ch->ofd);
+	close(ch->ofd.fd);
+	ds->ch[chan->ts] = NULL;
+	chan->drv_priv = NULL;
+	LOGPCHAN(ch, LOGL_INFO, "closed\n");
+	talloc_free(ch);
+}
+
+static int dahdi_span_open(struct sg_span *span)
+{
+	const struct sg_cfg_span *cfg = span->cfg;
+	struct dahdi_span *ds;
+
+	if (cfg->dahdi_base_channel < 1) {
+		LOGPSPAN(span, LOGL_ERROR, "dahdi_base_channel must be 1 or more\n");
+		return -EINVAL;
+	}
+	ds = talloc_zero(span->ctx, struct dahdi_span);
+	if (!ds)
+		return -ENOMEM;
+	ds->span = span;
+	ds->device = cfg->dahdi_device[0] ? cfg->dahdi_device : DAHDI_DEFAULT_DEVICE;
+	span->ctr = sg_ctr_group_alloc(span->ctx, &dahdi_ctr_group);
+	if (!span->ctr) {
+		talloc_free(ds);
+		return -ENOMEM;
+	}
+	span->drv_priv = ds;
+	LOGPSPAN(span, LOGL_INFO, "DAHDI span %u, timeslot 1 = channel %u, %s, device %s\n",
+		 cfg->dahdi_span, cfg->dahdi_base_channel,
+		 cfg->dahdi_hdlc ? "HDLC by DAHDI" : "clear channel", ds->device);
+	return 0;
+}
+
+static void dahdi_span_close(struct sg_span *span)
+{
+	struct dahdi_span *ds = span->drv_priv;
+
+	/* sg_span_close() closed the channels already */
+	talloc_free(ds);
+	span->drv_priv = NULL;
+}
+
+static bool dahdi_supports(const struct sg_span *span, enum sg_adapter_mode mode)
+{
+	return span->cfg->dahdi_hdlc ? mode == SG_ADAPTER_MODE_FRAMES :
+				       mode == SG_ADAPTER_MODE_BITS;
+}
+
+static struct json_object *dahdi_span_info(const struct sg_span *span)
+{
+	const struct dahdi_span *ds = span->drv_priv;
+	const struct sg_cfg_span *cfg = span->cfg;
+	struct json_object *o = json_object_new_object();
+	struct json_object *chans = json_object_new_array();
+
+	json_object_object_add(o, "driver", json_object_new_string("dahdi"));
+	json_object_object_add(o, "device", json_object_new_string(ds->device));
+	json_object_object_add(o, "dahdi_span", json_object_new_int(cfg->dahdi_span));
+	json_object_object_add(o, "base_channel", json_object_new_int(cfg->dahdi_base_channel));
+	json_object_object_add(o, "mode", json_object_new_string(cfg->dahdi_hdlc ? "frames" :
+								 "bits"));
+	for (unsigned int ts = 1; ts <= SG_SPAN_MAX_TS; ts++) {
+		const struct dahdi_chan *ch = ds->ch[ts];
+		struct json_object *c;
+
+		if (!ch)
+			continue;
+		c = json_object_new_object();
+		json_object_object_add(c, "timeslot", json_object_new_int(ts));
+		json_object_object_add(c, "channel", json_object_new_int(ch->channo));
+		json_object_object_add(c, "signalling",
+				       json_object_new_string(sig_name(ch->sigtype)));
+		json_object_object_add(c, "blocksize", json_object_new_int(ch->blocksize));
+		json_object_object_add(c, "numbufs", json_object_new_int(ch->numbufs));
+		json_object_array_add(chans, c);
+	}
+	json_object_object_add(o, "channels", chans);
+	return o;
+}
+
+struct sg_adapter_driver sg_dahdi_driver = {
+	.name = "dahdi",
+	.description = "DAHDI E1/T1 cards: HDLC by DAHDI (frames) or clear channel (bitstream)",
+	.span_open = dahdi_span_open,
+	.span_close = dahdi_span_close,
+	.chan_open = dahdi_chan_open,
+	.chan_close = dahdi_chan_close,
+	.chan_tx_frame = dahdi_chan_tx_frame,
+	.supports = dahdi_supports,
+	.span_info = dahdi_span_info,
+};

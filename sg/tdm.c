@@ -1,0 +1,381 @@
+/* A TDM thread's spans and signalling links, their activation, and their management. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <talloc.h>
+#include <osmocom/core/utils.h>
+
+#include <sg/config.h>
+#include <sg/log.h>
+#include <sg/mgmt.h>
+#include <sg/slt.h>
+#include <sg/timer.h>
+
+#include "tdm.h"
+
+/*
+ * Link activation: until MTP3 (issue 4) runs on the core thread, this
+ * module activates every configured link at start and restores it after a
+ * failure, as Q.704 §12.2 (signalling link activation and restoration) has
+ * MTP3 do: START, and after an out-of-service indication START again once
+ * T17 (Q.704 §16.8: 0.8 to 1.5 s, to avoid oscillation) has run out.  A link
+ * stopped through the API stays out of service until started again.
+ * Emergency alignment is asked for when no other link of the linkset (on
+ * this thread) is in service, as Q.704 §12.2.2 (and 7.2 of Q.703) has it;
+ * the API's "emergency" command forces it.
+ */
+#define T17_MS 1000
+
+struct tdm_link {
+	struct sg_tdm *tdm;
+	const struct sg_cfg_link *cfg;
+	unsigned int linkset;	/* index in the config */
+	bool in_service;
+	struct sg_slt *slt;
+	bool active;		/* administratively activated */
+	bool emergency;
+	struct sg_timer t17;
+	unsigned int restarts;
+};
+
+struct sg_tdm {
+	const struct sg_config *cfg;
+	unsigned int index;
+	struct sg_span *spans[256];
+	unsigned int num_links;
+	struct tdm_link *links;
+};
+
+static bool linkset_has_other_in_service(const struct tdm_link *l)
+{
+	const struct sg_tdm *tdm = l->tdm;
+
+	for (unsigned int i = 0; i < tdm->num_links; i++)
+		if (&tdm->links[i] != l && tdm->links[i].linkset == l->linkset &&
+		    tdm->links[i].in_service)
+			return true;
+	return false;
+}
+
+static void link_start(struct tdm_link *l)
+{
+	struct sg_mtp2_link *m = sg_slt_mtp2(l->slt);
+
+	if (l->emergency || !linkset_has_other_in_service(l))
+		sg_mtp2_l3_req(m, SG_MTP2_EMERGENCY, NULL, NULL);
+	else
+		sg_mtp2_l3_req(m, SG_MTP2_EMERGENCY_CEASES, NULL, NULL);
+	sg_mtp2_l3_req(m, SG_MTP2_START, NULL, NULL);
+}
+
+static void t17_expired(void *data)
+{
+	struct tdm_link *l = data;
+
+	if (l->active) {
+		l->restarts++;
+		link_start(l);
+	}
+}
+
+/* MTP2 indications: this is where MTP3 will take over (issue 4). */
+static void mtp2_ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
+		     const struct sg_mtp2_param *param, struct msgb *msg, void *priv)
+{
+	struct tdm_link *l = priv;
+
+	switch (prim) {
+	case SG_MTP2_IN_SERVICE:
+		LOGP(DMTP2, LOGL_NOTICE, "link %s: in service\n", l->cfg->name);
+		l->in_service = true;
+		break;
+	case SG_MTP2_OUT_OF_SERVICE:
+		l->in_service = false;
+		LOGP(DMTP2, LOGL_NOTICE, "link %s: out of service (%s)%s\n", l->cfg->name,
+		     get_value_string(sg_mtp2_oos_reason_names, param->reason),
+		     l->active ? ", restart after T17" : "");
+		if (l->active)
+			sg_timer_start_ms(&l->t17, T17_MS);
+		break;
+	default:
+		LOGP(DMTP2, LOGL_INFO, "link %s: %s\n", l->cfg->name,
+		     get_value_string(sg_mtp2_prim_names, prim));
+		break;
+	}
+	/* no MTP3 yet to take received MSUs: they are counted by MTP2 */
+	msgb_free(msg);
+}
+
+struct sg_tdm *sg_tdm_alloc(void *ctx, const struct sg_config *cfg, unsigned int index)
+{
+	struct sg_tdm *tdm = talloc_zero(ctx, struct sg_tdm);
+
+	if (!tdm)
+		return NULL;
+	tdm->cfg = cfg;
+	tdm->index = index;
+	return tdm;
+}
+
+bool sg_tdm_has_link(const struct sg_tdm *tdm, const char *name)
+{
+	const struct sg_config *cfg = tdm->cfg;
+
+	for (unsigned int i = 0; i < cfg->num_linksets; i++)
+		for (unsigned int j = 0; j < cfg->linksets[i].num_links; j++) {
+			const struct sg_cfg_link *l = &cfg->linksets[i].links[j];
+
+			if (!strcmp(l->name, name))
+				return cfg->spans[l->span].thread == tdm->index;
+		}
+	return false;
+}
+
+int sg_tdm_start(struct sg_tdm *tdm)
+{
+	const struct sg_config *cfg = tdm->cfg;
+	unsigned int n = 0;
+	char err[256];
+
+	for (unsigned int i = 0; i < cfg->num_spans; i++) {
+		if (cfg->spans[i].thread != tdm->index)
+			continue;
+		tdm->spans[i] = sg_span_open(tdm, &cfg->spans[i], err, sizeof(err));
+		if (!tdm->spans[i]) {
+			LOGP(DADP, LOGL_FATAL, "%s\n", err);
+			return -EIO;
+		}
+	}
+	for (unsigned int i = 0; i < cfg->num_linksets; i++)
+		n += cfg->linksets[i].num_links;
+	tdm->links = talloc_zero_array(tdm, struct tdm_link, n ? n : 1);
+	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
+		for (unsigned int j = 0; j < cfg->linksets[i].num_links; j++) {
+			const struct sg_cfg_link *lc = &cfg->linksets[i].links[j];
+			struct tdm_link *l;
+			struct sg_slt_cfg scfg;
+
+			if (!tdm->spans[lc->span])
+				continue;
+			l = &tdm->links[tdm->num_links];
+			l->tdm = tdm;
+			l->cfg = lc;
+			l->linkset = i;
+			sg_timer_setup(&l->t17, t17_expired, l);
+			scfg = (struct sg_slt_cfg){
+				.name = lc->name,
+				.link_id = tdm->num_links,
+				.ts = lc->timeslot,
+				.annex_a = lc->timeslot == 0,
+				.rate_56k = lc->rate_56k,
+				.pcr = lc->pcr,
+			};
+			l->slt = sg_slt_open(tdm, tdm->spans[lc->span], &scfg, mtp2_ind, l, err,
+					     sizeof(err));
+			if (!l->slt) {
+				LOGP(DMTP2, LOGL_FATAL, "%s\n", err);
+				return -EIO;
+			}
+			tdm->num_links++;
+			if (lc->trace[0]) {
+				int rc = sg_slt_trace_start(l->slt, lc->trace, false);
+
+				if (rc < 0)
+					LOGP(DMTP2, LOGL_ERROR, "link %s: cannot trace to %s: %s\n",
+					     lc->name, lc->trace, strerror(-rc));
+			}
+			l->active = true;
+			link_start(l);
+		}
+	}
+	LOGP(DADP, LOGL_NOTICE, "tdm%u: %u links activated\n", tdm->index, tdm->num_links);
+	return 0;
+}
+
+void sg_tdm_stop(struct sg_tdm *tdm)
+{
+	for (unsigned int i = 0; i < tdm->num_links; i++) {
+		sg_timer_stop(&tdm->links[i].t17);
+		sg_slt_close(tdm->links[i].slt);
+	}
+	tdm->num_links = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(tdm->spans); i++) {
+		sg_span_close(tdm->spans[i]);
+		tdm->spans[i] = NULL;
+	}
+}
+
+/* ---- management ---- */
+
+static struct tdm_link *find_link(struct sg_tdm *tdm, const char *name)
+{
+	for (unsigned int i = 0; i < tdm->num_links; i++)
+		if (!strcmp(tdm->links[i].cfg->name, name))
+			return &tdm->links[i];
+	return NULL;
+}
+
+static struct json_object *link_json(struct tdm_link *l, bool details)
+{
+	struct json_object *o = sg_slt_to_json(l->slt, details);
+
+	json_object_object_add(o, "activated", json_object_new_boolean(l->active));
+	json_object_object_add(o, "emergency", json_object_new_boolean(l->emergency));
+	json_object_object_add(o, "slc", json_object_new_int(l->cfg->slc));
+	json_object_object_add(o, "restarts", json_object_new_int(l->restarts));
+	json_object_object_add(o, "thread", json_object_new_int(l->tdm->index));
+	return o;
+}
+
+struct json_object *sg_tdm_links_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_tdm *tdm = priv;
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned int i = 0; i < tdm->num_links; i++)
+		json_object_array_add(arr, link_json(&tdm->links[i], false));
+	return arr;
+}
+
+struct json_object *sg_tdm_link_get(void *priv, const char *item, struct sg_mgmt_err *err)
+{
+	struct tdm_link *l = find_link(priv, item);
+
+	if (!l) {
+		sg_mgmt_err_set(err, 404, "no link named '%s'", item);
+		return NULL;
+	}
+	return link_json(l, true);
+}
+
+/* PUT /api/v1/links/<name> {"timers_ms": {"t2": 11500, ...}}: Q.703 ranges */
+struct json_object *sg_tdm_link_set(void *priv, const char *item, struct json_object *body,
+				    struct sg_mgmt_err *err)
+{
+	struct tdm_link *l = find_link(priv, item);
+	struct json_object *timers;
+	uint32_t val[_SG_MTP2_T_MAX];
+	bool set[_SG_MTP2_T_MAX] = { false };
+
+	if (!l) {
+		sg_mgmt_err_set(err, 404, "no link named '%s'", item);
+		return NULL;
+	}
+	json_object_object_foreach(body, key, v) {
+		(void)v;
+		if (strcmp(key, "timers_ms")) {
+			sg_mgmt_err_set(err, 400, "unknown key '%s' (allowed: timers_ms)", key);
+			return NULL;
+		}
+	}
+	if (!json_object_object_get_ex(body, "timers_ms", &timers) ||
+	    !json_object_is_type(timers, json_type_object)) {
+		sg_mgmt_err_set(err, 400, "timers_ms: expected an object of timer: milliseconds");
+		return NULL;
+	}
+	/* check everything first: a bad request changes nothing */
+	json_object_object_foreach(timers, tname, tv) {
+		unsigned int t;
+		int64_t ms;
+
+		for (t = 0; t < _SG_MTP2_T_MAX; t++)
+			if (!strcmp(sg_mtp2_timer_defs[t].name, tname))
+				break;
+		if (t == _SG_MTP2_T_MAX) {
+			sg_mgmt_err_set(err, 400, "timers_ms.%s: no such MTP2 timer", tname);
+			return NULL;
+		}
+		if (!json_object_is_type(tv, json_type_int)) {
+			sg_mgmt_err_set(err, 400, "timers_ms.%s: expected an integer", tname);
+			return NULL;
+		}
+		ms = json_object_get_int64(tv);
+		if (ms < sg_mtp2_timer_defs[t].min_ms || ms > sg_mtp2_timer_defs[t].max_ms) {
+			sg_mgmt_err_set(err, 400, "timers_ms.%s: %lld is out of range %u..%u", tname,
+					(long long)ms, sg_mtp2_timer_defs[t].min_ms,
+					sg_mtp2_timer_defs[t].max_ms);
+			return NULL;
+		}
+		val[t] = ms;
+		set[t] = true;
+	}
+	for (unsigned int t = 0; t < _SG_MTP2_T_MAX; t++)
+		if (set[t])
+			sg_mtp2_set_timer(sg_slt_mtp2(l->slt), t, val[t]);
+	return link_json(l, true);
+}
+
+const struct sg_mgmt_cmd_desc sg_tdm_link_commands[] = {
+	{ "start", "Activate the link: align it and keep it in service (restart after T17)" },
+	{ "stop", "Deactivate the link: take it out of service and keep it there" },
+	{ "lpo", "Local processor outage on (Q.703 §8: send SIPO)" },
+	{ "lpr", "Local processor recovered" },
+	{ "emergency", "Always use emergency proving (Pe)" },
+	{ "normal", "Use emergency proving only when no other link of the linkset is in service" },
+	{ "trace-start", "Write the link's SUs to a pcap file: {\"file\": PATH, \"all_fisu\": false}" },
+	{ "trace-stop", "Stop the pcap trace" },
+	{ NULL, NULL }
+};
+
+struct json_object *sg_tdm_link_command(void *priv, const char *item, const char *cmd,
+					struct json_object *args, struct sg_mgmt_err *err)
+{
+	struct tdm_link *l = find_link(priv, item);
+	struct sg_mtp2_link *m;
+
+	if (!l) {
+		sg_mgmt_err_set(err, 404, "no link named '%s'", item);
+		return NULL;
+	}
+	m = sg_slt_mtp2(l->slt);
+	if (!strcmp(cmd, "start")) {
+		l->active = true;
+		sg_timer_stop(&l->t17);
+		link_start(l);
+	} else if (!strcmp(cmd, "stop")) {
+		l->active = false;
+		sg_timer_stop(&l->t17);
+		sg_mtp2_l3_req(m, SG_MTP2_STOP, NULL, NULL);
+	} else if (!strcmp(cmd, "lpo")) {
+		sg_mtp2_l3_req(m, SG_MTP2_LPO, NULL, NULL);
+	} else if (!strcmp(cmd, "lpr")) {
+		sg_mtp2_l3_req(m, SG_MTP2_LPR, NULL, NULL);
+	} else if (!strcmp(cmd, "emergency")) {
+		l->emergency = true;
+		sg_mtp2_l3_req(m, SG_MTP2_EMERGENCY, NULL, NULL);
+	} else if (!strcmp(cmd, "normal")) {
+		l->emergency = false;
+		sg_mtp2_l3_req(m, SG_MTP2_EMERGENCY_CEASES, NULL, NULL);
+	} else if (!strcmp(cmd, "trace-start")) {
+		struct json_object *f, *a;
+		bool all = false;
+		int rc;
+
+		if (!args || !json_object_object_get_ex(args, "file", &f) ||
+		    !json_object_is_type(f, json_type_string)) {
+			sg_mgmt_err_set(err, 400, "file: a path string is required");
+			return NULL;
+		}
+		if (json_object_object_get_ex(args, "all_fisu", &a)) {
+			if (!json_object_is_type(a, json_type_boolean)) {
+				sg_mgmt_err_set(err, 400, "all_fisu: expected true or false");
+				return NULL;
+			}
+			all = json_object_get_boolean(a);
+		}
+		rc = sg_slt_trace_start(l->slt, json_object_get_string(f), all);
+		if (rc < 0) {
+			sg_mgmt_err_set(err, 400, "file: cannot create '%s': %s",
+					json_object_get_string(f), strerror(-rc));
+			return NULL;
+		}
+	} else if (!strcmp(cmd, "trace-stop")) {
+		sg_slt_trace_stop(l->slt);
+	} else {
+		sg_mgmt_err_set(err, 404, "no command '%s' for links", cmd);
+		return NULL;
+	}
+	return link_json(l, false);
+}

@@ -1,0 +1,31 @@
+/* A TDM thread's work: its spans and the signalling links on them. */
+#pragma once
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+struct sg_config;
+struct sg_thread;
+struct sg_mgmt_err;
+struct sg_tdm;
+
+/* Allocate the state of TDM thread number index (on the main thread). */
+struct sg_tdm *sg_tdm_alloc(void *ctx, const struct sg_config *cfg, unsigned int index);
+/* On the TDM thread: open its spans and links and activate the links
+ * (thread init hook).  Returns 0 or -errno after logging the reason. */
+int sg_tdm_start(struct sg_tdm *tdm);
+/* On the TDM thread: close everything (thread fini hook). */
+void sg_tdm_stop(struct sg_tdm *tdm);
+/* True if this TDM thread owns the link named name (immutable config data:
+ * callable from any thread). */
+bool sg_tdm_has_link(const struct sg_tdm *tdm, const char *name);
+
+/* Management callbacks of the "links" and "spans" collections; run on the
+ * TDM thread. */
+struct json_object *sg_tdm_links_list(void *priv, struct sg_mgmt_err *err);
+struct json_object *sg_tdm_link_get(void *priv, const char *item, struct sg_mgmt_err *err);
+struct json_object *sg_tdm_link_set(void *priv, const char *item, struct json_object *body,
+				    struct sg_mgmt_err *err);
+struct json_object *sg_tdm_link_command(void *priv, const char *item, const char *cmd,
+					struct json_object *args, struct sg_mgmt_err *err);
+extern const struct sg_mgmt_cmd_desc sg_tdm_link_commands[];

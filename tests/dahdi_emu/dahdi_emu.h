@@ -1,0 +1,144 @@
+/* DAHDI emulation (libdahdiemu.so, LD_PRELOAD): the control API for tests, see doc/adapters.md. */
+#pragma once
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sg/config.h>
+#include <sg/thread.h>
+
+/*
+ * A program run with libdahdiemu.so preloaded sees /dev/dahdi/channel (and
+ * the path in DAHDI_EMU_DEVICE) as DAHDI's generic channel device, with
+ * channels cabled to each other by DAHDI_EMU_LINKS ("1-32,2-33": channel 1
+ * to channel 32, ...).  The emulation exports one function, resolved here at
+ * run time so that a test links nothing and can tell whether it runs under
+ * the emulation at all.
+ *
+ * Commands (one per call, reply in reply[], 0 or -errno):
+ *   links <a>-<b>[,<c>-<d>...]   replace the cabling ("links -" cuts all)
+ *   alarm <span> <none|red|yellow|blue|los>
+ *                                span alarm: DAHDI_EVENT_ALARM / NOALARM to its open
+ *                                channels, all ones on its receive side while alarmed
+ *   event <chan> <alarm|noalarm|abort|badfcs|overrun|underrun|removed>
+ *                                queue one raw DAHDI event on an open channel
+ *   corrupt <chan>               a bit error in the next frame (octet) chan receives
+ *   abort <chan>                 the next frame chan receives is aborted (7 ones)
+ *   sig <chan> <clear|hardhdlc>  the channel's signalling as system.conf would set it
+ *                                (takes effect at the next DAHDI_SPECIFY)
+ *   stats <chan>                 "rx_octets=.. tx_octets=.. rx_frames=.. tx_frames=..
+ *                                rx_dropped=.. tx_underruns=.. events=.. open=0|1
+ *                                rx_sync=0|1" (rx_sync: an HDLC receiver has found a
+ *                                flag; a clear channel is always in sync)
+ */
+typedef int (*dahdi_emu_ctl_fn)(const char *cmd, char *reply, size_t len);
+
+static inline dahdi_emu_ctl_fn dahdi_emu_ctl_lookup(void)
+{
+	return (dahdi_emu_ctl_fn)dlsym(RTLD_DEFAULT, "dahdi_emu_ctl");
+}
+
+/* Run one command; -ENOSYS when the emulation is not preloaded. */
+static inline int dahdi_emu(const char *cmd, char *reply, size_t len)
+{
+	dahdi_emu_ctl_fn fn = dahdi_emu_ctl_lookup();
+
+	if (!fn)
+		return -ENOSYS;
+	return fn(cmd, reply, len);
+}
+
+/* ---- helpers for tests that run sigtran-sg code over the emulation ---- */
+
+/* E1 numbering of the emulation (DAHDI_EMU_CHANS_PER_SPAN unset): span s holds channels
+ * (s - 1) * 31 + 1 .. s * 31, timeslot n of span s is channel (s - 1) * 31 + n. */
+#define DAHDI_EMU_E1_CHANS	31
+
+static inline unsigned int dahdi_emu_e1_channel(unsigned int span, unsigned int ts)
+{
+	return (span - 1) * DAHDI_EMU_E1_CHANS + ts;
+}
+
+/* Cable DAHDI span a to DAHDI span b, timeslot n to timeslot n (replaces all cabling). */
+static inline int dahdi_emu_cable_e1(unsigned int a, unsigned int b)
+{
+	char cmd[512];
+	size_t off = snprintf(cmd, sizeof(cmd), "links ");
+
+	for (unsigned int ts = 1; ts <= DAHDI_EMU_E1_CHANS; ts++)
+		off += snprintf(cmd + off, sizeof(cmd) - off, "%s%u-%u", ts > 1 ? "," : "",
+				dahdi_emu_e1_channel(a, ts), dahdi_emu_e1_channel(b, ts));
+	return dahdi_emu(cmd, NULL, 0);
+}
+
+/* A span config for E1 span dahdi_span of the emulation: hdlc = DAHDI does HDLC (the
+ * channels give frames), else clear channel (the channels give line octets). */
+static inline void dahdi_emu_span_cfg(struct sg_cfg_span *cfg, const char *name,
+				      unsigned int dahdi_span, bool hdlc)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
+	cfg->type = SG_SPAN_E1;
+	cfg->driver = SG_DRV_DAHDI;
+	cfg->dahdi_span = dahdi_span;
+	cfg->dahdi_base_channel = dahdi_emu_e1_channel(dahdi_span, 1);
+	cfg->dahdi_hdlc = hdlc;
+}
+
+static inline unsigned long long dahdi_emu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Run the calling thread's loop (sg_loop_init() first) until cond(arg) is true or
+ * timeout_ms of real time passed (the emulated line runs on real time); cond may be NULL
+ * to just run for timeout_ms.  Returns cond's last value (true for NULL). */
+static inline bool dahdi_emu_run_until(bool (*cond)(void *), void *arg, unsigned int timeout_ms)
+{
+	unsigned long long end = dahdi_emu_now_ms() + timeout_ms;
+
+	while (!(cond && cond(arg))) {
+		if (dahdi_emu_now_ms() >= end)
+			return cond ? cond(arg) : true;
+		sg_loop_once(5);
+	}
+	return true;
+}
+
+/* One counter of "stats <chan>" (rx_octets, tx_frames, ...), 0 if unknown. */
+static inline unsigned long long dahdi_emu_stat(unsigned int channo, const char *key)
+{
+	char cmd[32], reply[256], *p;
+	size_t klen = strlen(key);
+
+	snprintf(cmd, sizeof(cmd), "stats %u", channo);
+	if (dahdi_emu(cmd, reply, sizeof(reply)) < 0)
+		return 0;
+	for (p = reply; (p = strstr(p, key)); p += klen)
+		if ((p == reply || p[-1] == ' ') && p[klen] == '=')
+			return strtoull(p + klen + 1, NULL, 10);
+	return 0;
+}
+
+static inline bool dahdi_emu_cond_synced(void *arg)
+{
+	return dahdi_emu_stat((unsigned int)(unsigned long)arg, "rx_sync") == 1;
+}
+
+/* Wait (running the loop) until the HDLC receiver of channel channo has found a flag.  As on
+ * a real line, a frame sent before the far end's receiver saw one flag is lost: tests that
+ * count frames wait for this after opening channels.  Returns false on timeout. */
+static inline bool dahdi_emu_wait_synced(unsigned int channo, unsigned int timeout_ms)
+{
+	return dahdi_emu_run_until(dahdi_emu_cond_synced, (void *)(unsigned long)channo,
+				   timeout_ms);
+}

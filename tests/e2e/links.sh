@@ -1,0 +1,112 @@
+#!/bin/bash
+# Two sgd processes joined by a TDM pseudowire on loopback: their MTP2 links
+# come into service, and link state, counters, commands and traces work
+# through the management API.
+. "$(dirname "$0")/lib.sh"
+
+command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+
+# ports from the PID, so parallel runs of the suite do not collide
+base=$(( 20000 + ($$ % 2000) * 4 ))
+mkcfg() { # name own-pc adj-pc local remote
+	cat <<JSON
+{
+  "node": { "name": "$1" },
+  "log": { "level": "notice", "categories": { "mtp2": "info" } },
+  "management": { "listen": "127.0.0.1", "port": 0 },
+  "signalling_points": [ { "name": "sp", "pc": "$2" } ],
+  "spans": [ { "name": "e1", "driver": "pw",
+               "pw": { "local": "127.0.0.1:$4", "remote": "127.0.0.1:$5",
+                       "jitter_ms": 40 } } ],
+  "linksets": [ { "name": "ls", "sp": "sp", "adjacent_pc": "$3",
+                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
+                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ]
+}
+JSON
+}
+mkcfg sg-a 1-1-1 1-1-2 $base $((base + 1)) > "$TMP/a.json"
+mkcfg sg-b 1-1-2 1-1-1 $((base + 1)) $base > "$TMP/b.json"
+
+start_sgd "$TMP/a.json" "$TMP/a.log" || exit 1
+PID_A=$SGD_PID PORT_A=$SGD_PORT
+start_sgd "$TMP/b.json" "$TMP/b.log" || exit 1
+PID_B=$SGD_PID PORT_B=$SGD_PORT
+
+link_state() { # port link
+	SGD_PORT=$1 api GET "/api/v1/links/$2"
+	jq -r .state "$BODY_FILE"
+}
+wait_state() { # port link state timeout_ms
+	local t0=$(now_ms) s
+	while :; do
+		s=$(link_state "$1" "$2")
+		[ "$s" = "$3" ] && return 0
+		[ $(( $(now_ms) - t0 )) -gt "$4" ] && { echo "  ($2 is $s)"; return 1; }
+		sleep 0.05
+	done
+}
+
+# first link of a linkset aligns with emergency proving (Pe 0.5 s), the
+# second then with normal proving (Pn 8.2 s)
+check "A l0 in service (emergency alignment)" wait_state $PORT_A l0 IN_SERVICE 5000
+check "B l0 in service" wait_state $PORT_B l0 IN_SERVICE 5000
+check "A l1 in service (normal proving)" wait_state $PORT_A l1 IN_SERVICE 15000
+
+SGD_PORT=$PORT_A api GET /api/v1/links
+check "links list has l0 and l1" [ "$(jq -r '[.[].name] | sort | join(",")' "$BODY_FILE")" = "l0,l1" ]
+SGD_PORT=$PORT_A api GET /api/v1/links/l0
+check "l0 counters: SUs received and sent" \
+	[ "$(jq '[.counters[] | select(.name == "rx:su" or .name == "tx:su") | .value] | min' "$BODY_FILE")" -gt 100 ]
+check "l0 details: pw span, bitstream, timers" \
+	[ "$(jq -r '"\(.span) \(.mode) \(.timers_ms.t2)"' "$BODY_FILE")" = "e1 bitstream 11500" ]
+
+# trace, then take it through tshark if there is one
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start "{\"file\": \"$TMP/l0.pcap\"}"
+check "trace-start -> 200" [ "$HTTP_CODE" = 200 ]
+
+# processor outage: A sends SIPO, its link goes to PROCESSOR_OUTAGE
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/lpo
+check "lpo -> 200" [ "$HTTP_CODE" = 200 ]
+check "A l0 in PROCESSOR_OUTAGE" wait_state $PORT_A l0 PROCESSOR_OUTAGE 2000
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/lpr
+check "lpr: A l0 back in service" wait_state $PORT_A l0 IN_SERVICE 3000
+
+# stop: out of service and stays there; start: back in service
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/stop
+check "stop -> 200" [ "$HTTP_CODE" = 200 ]
+check "A l0 out of service" wait_state $PORT_A l0 OUT_OF_SERVICE 2000
+sleep 1.6	# longer than T17: a stopped link is not restarted
+check "A l0 stays out of service (not restarted)" [ "$(link_state $PORT_A l0)" = OUT_OF_SERVICE ]
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/start
+check "start: A l0 in service again" wait_state $PORT_A l0 IN_SERVICE 15000
+
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-stop
+check "trace-stop -> 200" [ "$HTTP_CODE" = 200 ]
+check "trace file written" [ -s "$TMP/l0.pcap" ]
+if command -v tshark >/dev/null; then
+	n=$(tshark -r "$TMP/l0.pcap" -Y mtp2 2>/dev/null | wc -l)
+	bad=$(tshark -r "$TMP/l0.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
+	check "tshark decodes $n MTP2 SUs of the trace, $bad malformed" [ "$n" -gt 5 -a "$bad" -eq 0 ]
+	check "trace shows SIPO and SIOS" \
+		[ "$(tshark -r "$TMP/l0.pcap" -T fields -e mtp2.sf 2>/dev/null | sort -u | tr '\n' ' ')" != "" ]
+fi
+
+# timers at runtime, within Q.703's ranges
+SGD_PORT=$PORT_A api PUT /api/v1/links/l0 '{"timers_ms": {"t2": 20000, "t7": 1500}}'
+check "PUT timers -> 200 and applied" \
+	[ "$HTTP_CODE" = 200 -a "$(jq -r '"\(.timers_ms.t2) \(.timers_ms.t7)"' "$BODY_FILE")" = "20000 1500" ]
+SGD_PORT=$PORT_A expect_error 400 "timer out of range" PUT /api/v1/links/l0 '{"timers_ms": {"t7": 10}}'
+SGD_PORT=$PORT_A expect_error 400 "unknown timer" PUT /api/v1/links/l0 '{"timers_ms": {"t99": 10}}'
+SGD_PORT=$PORT_A api GET /api/v1/links/l0
+check "failed PUTs changed nothing" [ "$(jq -r .timers_ms.t7 "$BODY_FILE")" = 1500 ]
+SGD_PORT=$PORT_A expect_error 404 "unknown link" GET /api/v1/links/l9
+SGD_PORT=$PORT_A expect_error 404 "unknown command" POST /api/v1/links/l0/explode
+SGD_PORT=$PORT_A expect_error 400 "trace-start without file" POST /api/v1/links/l0/trace-start '{}'
+
+SGD_PID=$PID_A; stop_sgd; rc=$?
+check "A exits 0 on SIGTERM (exit $rc)" [ $rc -eq 0 ]
+SGD_PID=$PID_B; stop_sgd; rc=$?
+check "B exits 0 on SIGTERM (exit $rc)" [ $rc -eq 0 ]
+check "no sanitizer report (A)" no_sanitizer_report "$TMP/a.log"
+check "no sanitizer report (B)" no_sanitizer_report "$TMP/b.log"
+finish

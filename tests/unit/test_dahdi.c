@@ -1,0 +1,817 @@
+/* Tests of the dahdi adapter driver, run under the DAHDI emulation (tests/dahdi_emu, preloaded). */
+
+/*
+ * Two E1 spans cabled together by the emulation: DAHDI span 1 (channels
+ * 1..31) and span 2 (channels 32..62); timeslot n of one is cabled to
+ * timeslot n of the other.  The driver under test is adapters/dahdi.c as sgd
+ * runs it; only the kernel below it is emulated.  Run through
+ * tests/e2e/dahdi_emu.sh (or tests/dahdi_emu/dahdi-emu-run); without the
+ * emulation the program exits 77 (skipped).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <json-c/json.h>
+#include <talloc.h>
+
+#include <sg/adapter.h>
+#include <sg/config.h>
+#include <sg/hdlc.h>
+#include <sg/log.h>
+#include <sg/thread.h>
+
+#include "../dahdi_emu/dahdi_emu.h"
+#include "cu_main.h"
+
+extern struct sg_adapter_driver sg_dahdi_driver;
+
+#define MAX_FRAMES	64
+#define FRAME_ROOM	(SG_HDLC_MAX_SU + 2)
+
+/* ---- a simple channel user: records what the driver hands up ---- */
+
+struct user {
+	const char *name;
+	struct sg_chan *chan;
+	/* FRAMES: received frames; transmit queue retried on tx_ready */
+	uint8_t rx[MAX_FRAMES][FRAME_ROOM];
+	size_t rx_len[MAX_FRAMES];
+	unsigned int rx_n;
+	uint8_t txq[MAX_FRAMES][FRAME_ROOM];
+	size_t txq_len[MAX_FRAMES];
+	unsigned int txq_head, txq_n;
+	unsigned int tx_ready_calls;
+	/* BITS: counting octets out, everything in */
+	uint8_t tx_next;
+	uint64_t bits_rx, bits_tx;
+	uint8_t *bits_buf;
+	size_t bits_len, bits_cap;
+	struct sg_hdlc_rx *hrx;		/* software HDLC above BITS (optional) */
+	struct sg_hdlc_tx *htx;
+	/* errors and alarms */
+	unsigned int err[SG_ADAPTER_ERR_LENGTH + 1];
+	unsigned int alarm_calls;
+	uint32_t alarms;
+};
+
+static void u_rx_frame(void *p, const uint8_t *frame, size_t len)
+{
+	struct user *u = p;
+
+	if (u->rx_n < MAX_FRAMES && len <= FRAME_ROOM) {
+		memcpy(u->rx[u->rx_n], frame, len);
+		u->rx_len[u->rx_n] = len;
+	}
+	u->rx_n++;
+}
+
+static void u_pump(struct user *u)
+{
+	while (u->txq_n) {
+		unsigned int i = u->txq_head;
+		int rc = sg_chan_tx_frame(u->chan, u->txq[i], u->txq_len[i]);
+
+		if (rc == -EAGAIN)
+			return;
+		CU_ASSERT_EQUAL(rc, 0);
+		u->txq_head = (u->txq_head + 1) % MAX_FRAMES;
+		u->txq_n--;
+	}
+}
+
+static void u_tx_ready(void *p)
+{
+	struct user *u = p;
+
+	u->tx_ready_calls++;
+	u_pump(u);
+}
+
+static void u_rx_bits(void *p, const uint8_t *o, size_t n)
+{
+	struct user *u = p;
+
+	u->bits_rx += n;
+	if (u->hrx)
+		sg_hdlc_rx_feed(u->hrx, o, n);
+	if (u->bits_buf) {
+		size_t take = n < u->bits_cap - u->bits_len ? n : u->bits_cap - u->bits_len;
+
+		memcpy(u->bits_buf + u->bits_len, o, take);
+		u->bits_len += take;
+	}
+}
+
+static void u_tx_bits(void *p, uint8_t *o, size_t n)
+{
+	struct user *u = p;
+
+	u->bits_tx += n;
+	if (u->htx) {
+		sg_hdlc_tx_fill(u->htx, o, n);
+		return;
+	}
+	/* a counter that never shows 0xff, the idle/underrun octet */
+	for (size_t i = 0; i < n; i++) {
+		o[i] = u->tx_next;
+		u->tx_next = u->tx_next == 0xfe ? 0 : u->tx_next + 1;
+	}
+}
+
+static void u_rx_error(void *p, enum sg_adapter_error err)
+{
+	struct user *u = p;
+
+	if (err <= SG_ADAPTER_ERR_LENGTH)
+		u->err[err]++;
+}
+
+static void u_alarm(void *p, uint32_t alarms)
+{
+	struct user *u = p;
+
+	u->alarm_calls++;
+	u->alarms = alarms;
+}
+
+static const struct sg_chan_ops user_ops = {
+	.rx_bits = u_rx_bits,
+	.tx_bits = u_tx_bits,
+	.rx_frame = u_rx_frame,
+	.tx_ready = u_tx_ready,
+	.rx_error = u_rx_error,
+	.alarm = u_alarm,
+};
+
+/* Queue one SU (plus 2 octets of FCS room) and try to send. */
+static void u_send(struct user *u, const uint8_t *su, size_t len)
+{
+	unsigned int i = (u->txq_head + u->txq_n) % MAX_FRAMES;
+
+	CU_ASSERT_FATAL(u->txq_n < MAX_FRAMES);
+	memcpy(u->txq[i], su, len);
+	u->txq[i][len] = 0;
+	u->txq[i][len + 1] = 0;
+	u->txq_len[i] = len + 2;
+	u->txq_n++;
+	u_pump(u);
+}
+
+/* ---- set-up ---- */
+
+static void *ctx;
+static struct sg_cfg_span cfg_a, cfg_b;
+
+#define now_ms dahdi_emu_now_ms
+#define run_until dahdi_emu_run_until
+
+static void run_for(unsigned int ms)
+{
+	run_until(NULL, NULL, ms);
+}
+
+static void emu(const char *cmd)
+{
+	char reply[256];
+	int rc = dahdi_emu(cmd, reply, sizeof(reply));
+
+	if (rc < 0)
+		fprintf(stderr, "emu '%s': %s\n", cmd, reply);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+}
+
+#define emu_stat dahdi_emu_stat
+
+struct pair {
+	struct sg_span *a, *b;
+	struct user *ua, *ub;
+};
+
+/* Open both spans and timeslot ts on each in the mode the config implies. */
+static void pair_open(struct pair *p, bool hdlc, unsigned int ts)
+{
+	char err[160];
+	enum sg_adapter_mode mode = hdlc ? SG_ADAPTER_MODE_FRAMES : SG_ADAPTER_MODE_BITS;
+
+	dahdi_emu_span_cfg(&cfg_a, "A", 1, hdlc);
+	dahdi_emu_span_cfg(&cfg_b, "B", 2, hdlc);
+	p->a = sg_span_open(ctx, &cfg_a, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p->a);
+	p->b = sg_span_open(ctx, &cfg_b, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p->b);
+	p->ua = talloc_zero(ctx, struct user);
+	p->ub = talloc_zero(ctx, struct user);
+	p->ua->name = "A";
+	p->ub->name = "B";
+	p->ua->chan = sg_chan_open(p->a, ts, mode, SG_CHAN_64K, &user_ops, p->ua, err,
+				   sizeof(err));
+	if (!p->ua->chan)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p->ua->chan);
+	p->ub->chan = sg_chan_open(p->b, ts, mode, SG_CHAN_64K, &user_ops, p->ub, err,
+				   sizeof(err));
+	if (!p->ub->chan)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p->ub->chan);
+	/* both receivers have seen the idle line (flags) before anything is sent */
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(1, ts), 2000));
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, ts), 2000));
+}
+
+static void pair_close(struct pair *p)
+{
+	sg_span_close(p->a);
+	sg_span_close(p->b);
+	talloc_free(p->ua);
+	talloc_free(p->ub);
+}
+
+static int suite_init(void)
+{
+	ctx = talloc_named_const(NULL, 0, "test_dahdi");
+	if (sg_log_init(ctx, SG_LOG_STDERR, false) < 0 || sg_loop_init() < 0)
+		return -1;
+	if (getenv("TEST_DEBUG"))
+		sg_log_set_level(DADP, LOGL_DEBUG);
+	if (sg_adapter_driver_register(&sg_dahdi_driver) < 0)
+		return -1;
+	/* timeslot n of span 1 to timeslot n of span 2 */
+	return dahdi_emu_cable_e1(1, 2);
+}
+
+static int suite_clean(void)
+{
+	talloc_free(ctx);
+	return 0;
+}
+
+/* ---- conditions ---- */
+
+struct want {
+	struct user *u;
+	unsigned int n;
+};
+
+static bool got_frames(void *arg)
+{
+	struct want *w = arg;
+
+	return w->u->rx_n >= w->n;
+}
+
+static bool got_bits(void *arg)
+{
+	struct want *w = arg;
+
+	return w->u->bits_len >= w->n;
+}
+
+/* what the receiving user and the emulated channel saw, when a test is about to fail */
+static void report(const struct user *u, unsigned int channo)
+{
+	char cmd[32], reply[256];
+
+	snprintf(cmd, sizeof(cmd), "stats %u", channo);
+	dahdi_emu(cmd, reply, sizeof(reply));
+	fprintf(stderr, "\n  user %s: %u frames, errors abort %u fcs %u overrun %u length %u; "
+		"channel %u: %s\n", u->name, u->rx_n, u->err[SG_ADAPTER_ERR_ABORT],
+		u->err[SG_ADAPTER_ERR_FCS], u->err[SG_ADAPTER_ERR_OVERRUN],
+		u->err[SG_ADAPTER_ERR_LENGTH], channo, reply);
+}
+
+static bool fcs_ok(const uint8_t *frame, size_t len)
+{
+	return sg_hdlc_crc16(SG_HDLC_FCS_INIT, frame, len) == SG_HDLC_FCS_GOOD;
+}
+
+static void make_su(uint8_t *su, size_t len, unsigned int seq)
+{
+	for (size_t i = 0; i < len; i++)
+		su[i] = (uint8_t)(seq * 31 + i * 7);
+	su[0] = seq;
+}
+
+/* ---- tests ---- */
+
+/* HDLC mode: frames of 3..279 octets both ways, intact, each with its real FCS appended */
+static void test_frames_both_ways(void)
+{
+	struct pair p;
+	struct want wa, wb;
+	uint8_t su[FRAME_ROOM];
+	const unsigned int n = 40;
+	struct json_object *info, *ch0;
+	const char *s;
+
+	pair_open(&p, true, 1);
+	CU_ASSERT_EQUAL(p.ua->chan->mode, SG_ADAPTER_MODE_FRAMES);
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = 3 + (i * 37) % 277;
+
+		make_su(su, len, i);
+		u_send(p.ua, su, len);
+		make_su(su, len, 100 + i);
+		u_send(p.ub, su, len);
+	}
+	wa = (struct want){ p.ua, n };
+	wb = (struct want){ p.ub, n };
+	if (!run_until(got_frames, &wb, 5000))
+		report(p.ub, 32);
+	if (!run_until(got_frames, &wa, 5000))
+		report(p.ua, 1);
+	CU_ASSERT_EQUAL(p.ua->rx_n, n);
+	CU_ASSERT_EQUAL(p.ub->rx_n, n);
+	for (unsigned int i = 0; i < n && i < p.ub->rx_n && i < p.ua->rx_n; i++) {
+		size_t len = 3 + (i * 37) % 277;
+
+		make_su(su, len, i);
+		CU_ASSERT_EQUAL(p.ub->rx_len[i], len + 2);
+		CU_ASSERT_EQUAL(memcmp(p.ub->rx[i], su, len), 0);
+		CU_ASSERT_TRUE(fcs_ok(p.ub->rx[i], p.ub->rx_len[i]));
+		make_su(su, len, 100 + i);
+		CU_ASSERT_EQUAL(p.ua->rx_len[i], len + 2);
+		CU_ASSERT_EQUAL(memcmp(p.ua->rx[i], su, len), 0);
+		CU_ASSERT_TRUE(fcs_ok(p.ua->rx[i], p.ua->rx_len[i]));
+	}
+	CU_ASSERT_EQUAL(p.ua->txq_n, 0);
+	/* 40 frames > 16 DAHDI buffers: flow control went through tx_ready */
+	CU_ASSERT_TRUE(p.ua->tx_ready_calls > 0);
+	CU_ASSERT_EQUAL(sg_ctr_get(p.a->ctr, 2 /* tx:frames */), n);
+	CU_ASSERT_EQUAL(sg_ctr_get(p.b->ctr, 0 /* rx:frames */), n);
+	CU_ASSERT_EQUAL(emu_stat(32, "rx_frames"), n);
+	CU_ASSERT_EQUAL(p.ua->alarms, 0);
+
+	info = p.a->drv->span_info(p.a);
+	ch0 = json_object_array_get_idx(json_object_object_get(info, "channels"), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ch0);
+	s = json_object_get_string(json_object_object_get(ch0, "signalling"));
+	CU_ASSERT_STRING_EQUAL(s ? s : "", "clear");
+	CU_ASSERT_EQUAL(json_object_get_int(json_object_object_get(ch0, "channel")), 1);
+	json_object_put(info);
+	pair_close(&p);
+}
+
+/* A "hardhdlc" channel: the card does HDLC, DAHDI refuses HDLCFCSMODE; frames pass alike */
+static void test_hardhdlc(void)
+{
+	struct pair p;
+	struct want w;
+	uint8_t su[8] = { 0x80, 0x81, 0x03, 1, 2, 3, 4, 5 };
+	struct json_object *info;
+
+	emu("sig 2 hardhdlc");
+	emu("sig 33 hardhdlc");
+	pair_open(&p, true, 2);
+	u_send(p.ua, su, sizeof(su));
+	w = (struct want){ p.ub, 1 };
+	if (!run_until(got_frames, &w, 2000)) {
+		report(p.ub, 33);
+		report(p.ua, 2);
+	}
+	CU_ASSERT_EQUAL(p.ub->rx_n, 1);
+	CU_ASSERT_EQUAL(p.ub->rx_len[0], sizeof(su) + 2);
+	CU_ASSERT_EQUAL(memcmp(p.ub->rx[0], su, sizeof(su)), 0);
+	CU_ASSERT_TRUE(fcs_ok(p.ub->rx[0], p.ub->rx_len[0]));
+	info = p.a->drv->span_info(p.a);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json_object_to_json_string(info), "hardhdlc"));
+	json_object_put(info);
+	pair_close(&p);
+	emu("sig 2 clear");
+	emu("sig 33 clear");
+}
+
+/* Clear channel: octets flow at 8000/s, in order, without loss */
+static void test_bits_rate(void)
+{
+	struct pair p;
+	struct want w;
+	uint64_t t0, t1, n0, n1;
+	double rate;
+	size_t first = 0, gaps = 0, bad = 0;
+	uint8_t expect;
+
+	pair_open(&p, false, 4);
+	CU_ASSERT_EQUAL(p.ua->chan->mode, SG_ADAPTER_MODE_BITS);
+	CU_ASSERT_TRUE(p.ua->chan->msb_first);
+	p.ub->bits_cap = 16000;
+	p.ub->bits_buf = talloc_size(p.ub, p.ub->bits_cap);
+	/* settle, then measure the rate over one second */
+	run_for(200);
+	t0 = now_ms();
+	n0 = p.ub->bits_rx;
+	run_for(1000);
+	t1 = now_ms();
+	n1 = p.ub->bits_rx;
+	rate = (double)(n1 - n0) * 1000.0 / (double)(t1 - t0);
+	printf("\n  clear channel: %.0f octets/s received\n", rate);
+	CU_ASSERT_TRUE(rate > 7200 && rate < 8800);
+	/* what A sent arrives in order: a counter, possibly after idle 0xff octets */
+	w = (struct want){ p.ub, 8000 };
+	CU_ASSERT_TRUE(run_until(got_bits, &w, 3000));
+	while (first < p.ub->bits_len && p.ub->bits_buf[first] == 0xff)
+		first++;
+	CU_ASSERT_TRUE(first < p.ub->bits_len);
+	expect = p.ub->bits_buf[first];
+	for (size_t i = first; i < p.ub->bits_len; i++) {
+		uint8_t o = p.ub->bits_buf[i];
+
+		if (o == 0xff) {
+			gaps++;		/* a transmit underrun: idle, nothing lost */
+			continue;
+		}
+		if (o != expect)
+			bad++;
+		expect = o == 0xfe ? 0 : o + 1;
+	}
+	printf("  %zu octets checked, %zu idle octets, %zu out of order\n",
+	       p.ub->bits_len - first, gaps, bad);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_TRUE(p.ua->bits_tx > 0);
+	pair_close(&p);
+}
+
+/* Software HDLC over a clear channel on span A, DAHDI's HDLC on span B: they interwork */
+
+struct sw_hdlc {
+	struct sg_hdlc_rx rx;
+	struct sg_hdlc_tx tx;
+	uint8_t su[MAX_FRAMES][SG_HDLC_MAX_SU];
+	size_t su_len[MAX_FRAMES];
+	unsigned int su_n, su_next;
+	unsigned int rx_n, rx_bad;
+	const uint8_t *expect[MAX_FRAMES];
+	size_t expect_len[MAX_FRAMES];
+};
+
+static size_t sw_next_su(void *priv, uint8_t *buf, size_t max)
+{
+	struct sw_hdlc *h = priv;
+	size_t len;
+
+	if (h->su_next == h->su_n)
+		return 0;
+	len = h->su_len[h->su_next];
+	memcpy(buf, h->su[h->su_next++], len);
+	return len;
+}
+
+static void sw_frame(void *priv, const uint8_t *su, size_t len)
+{
+	struct sw_hdlc *h = priv;
+
+	if (h->rx_n < MAX_FRAMES && (len != h->expect_len[h->rx_n] ||
+				     memcmp(su, h->expect[h->rx_n], len)))
+		h->rx_bad++;
+	h->rx_n++;
+}
+
+static const struct sg_hdlc_rx_ops sw_rx_ops = { .frame = sw_frame };
+
+static bool sw_got(void *arg)
+{
+	struct sw_hdlc *h = arg;
+
+	return h->rx_n >= h->su_n;
+}
+
+static void test_soft_hdlc_interworking(void)
+{
+	struct sg_cfg_span cb;
+	struct sg_span *a, *b;
+	struct user *ua, *ub;
+	struct sw_hdlc *h;
+	struct sg_hdlc_cfg hc;
+	struct want w;
+	char err[160];
+	const unsigned int n = 20;
+
+	dahdi_emu_span_cfg(&cfg_a, "A", 1, false);
+	dahdi_emu_span_cfg(&cb, "B", 2, true);
+	a = sg_span_open(ctx, &cfg_a, err, sizeof(err));
+	b = sg_span_open(ctx, &cb, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	ua = talloc_zero(ctx, struct user);
+	ub = talloc_zero(ctx, struct user);
+	h = talloc_zero(ctx, struct sw_hdlc);
+	CU_ASSERT_EQUAL_FATAL(sg_hdlc_cfg_q703(&hc, SG_HDLC_BASIC, 0), 0);
+	/* DAHDI delivers bit 1 of the timeslot in bit 7: the driver says so (msb_first) */
+	ua->hrx = &h->rx;
+	ua->htx = &h->tx;
+	for (unsigned int i = 0; i < n; i++) {
+		h->su_len[i] = 3 + (i * 13) % 200;
+		make_su(h->su[i], h->su_len[i], i);
+	}
+	/* the driver primes its transmitter from chan_open: HDLC must be ready before */
+	hc.flags |= SG_HDLC_F_MSB_FIRST;
+	CU_ASSERT_EQUAL_FATAL(sg_hdlc_rx_init(&h->rx, &hc, &sw_rx_ops, h), 0);
+	CU_ASSERT_EQUAL_FATAL(sg_hdlc_tx_init(&h->tx, &hc, sw_next_su, h), 0);
+	ua->chan = sg_chan_open(a, 5, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ua, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ua->chan);
+	CU_ASSERT_TRUE(ua->chan->msb_first);
+	ub->chan = sg_chan_open(b, 5, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ub, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ub->chan);
+
+	/* A (software HDLC) -> B (DAHDI HDLC), once B has seen A's idle flags */
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, 5), 2000));
+	h->su_n = n;
+	w = (struct want){ ub, n };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 5000));
+	CU_ASSERT_EQUAL(ub->rx_n, n);
+	for (unsigned int i = 0; i < n && i < ub->rx_n; i++) {
+		CU_ASSERT_EQUAL(ub->rx_len[i], h->su_len[i] + 2);
+		CU_ASSERT_EQUAL(memcmp(ub->rx[i], h->su[i], h->su_len[i]), 0);
+		CU_ASSERT_TRUE(fcs_ok(ub->rx[i], ub->rx_len[i]));
+	}
+	CU_ASSERT_EQUAL(ub->err[SG_ADAPTER_ERR_FCS] + ub->err[SG_ADAPTER_ERR_ABORT], 0);
+
+	/* B (DAHDI HDLC) -> A (software HDLC) */
+	for (unsigned int i = 0; i < n; i++) {
+		h->expect[i] = h->su[i];
+		h->expect_len[i] = h->su_len[i];
+		u_send(ub, h->su[i], h->su_len[i]);
+	}
+	h->rx_n = 0;
+	CU_ASSERT_TRUE(run_until(sw_got, h, 5000));
+	CU_ASSERT_EQUAL(h->rx_n, n);
+	CU_ASSERT_EQUAL(h->rx_bad, 0);
+
+	sg_span_close(a);
+	sg_span_close(b);
+	talloc_free(ua);
+	talloc_free(ub);
+	talloc_free(h);
+}
+
+struct alarm_want {
+	struct user *u;
+	uint32_t alarms;
+	unsigned int calls;
+};
+
+static bool got_alarm(void *arg)
+{
+	struct alarm_want *w = arg;
+
+	return w->u->alarm_calls >= w->calls && w->u->alarms == w->alarms;
+}
+
+/* An alarm raised by the emulation reaches the channel's user, and clears */
+static void test_alarm(void)
+{
+	struct pair p;
+	struct alarm_want w;
+
+	pair_open(&p, true, 6);
+	CU_ASSERT_EQUAL(p.a->alarms, 0);
+	emu("alarm 1 red");
+	w = (struct alarm_want){ p.ua, SG_ALARM_LOF, 1 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	CU_ASSERT_EQUAL(p.a->alarms, SG_ALARM_LOF);
+	emu("alarm 1 los");
+	w = (struct alarm_want){ p.ua, SG_ALARM_LOS | SG_ALARM_LOF, 2 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	emu("alarm 1 none");
+	w = (struct alarm_want){ p.ua, SG_ALARM_NONE, 3 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	CU_ASSERT_EQUAL(p.a->alarms, 0);
+	/* the other span saw nothing */
+	CU_ASSERT_EQUAL(p.ub->alarm_calls, 0);
+	CU_ASSERT_EQUAL(sg_ctr_get(p.a->ctr, 7 /* event:alarm */), 2);
+	CU_ASSERT_EQUAL(sg_ctr_get(p.a->ctr, 8 /* event:noalarm */), 1);
+
+	/* remote alarm on span 2 */
+	emu("alarm 2 yellow");
+	w = (struct alarm_want){ p.ub, SG_ALARM_RAI, 1 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	CU_ASSERT_EQUAL(p.b->alarms, SG_ALARM_RAI);
+	pair_close(&p);
+
+	/* an alarm present when a channel opens is reported to its user at once */
+	pair_open(&p, true, 6);
+	CU_ASSERT_EQUAL(p.b->alarms, SG_ALARM_RAI);
+	CU_ASSERT_EQUAL(p.ub->alarm_calls, 1);
+	CU_ASSERT_EQUAL(p.ub->alarms, SG_ALARM_RAI);
+	CU_ASSERT_EQUAL(p.ua->alarm_calls, 0);
+	emu("alarm 2 none");
+	w = (struct alarm_want){ p.ub, SG_ALARM_NONE, 2 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	pair_close(&p);
+}
+
+struct err_want {
+	struct user *u;
+	enum sg_adapter_error err;
+	unsigned int n;
+};
+
+static bool got_err(void *arg)
+{
+	struct err_want *w = arg;
+
+	return w->u->err[w->err] >= w->n;
+}
+
+/* Line errors become DAHDI events, and the events become rx_error */
+static void test_errors(void)
+{
+	struct pair p;
+	struct err_want e;
+	struct want w;
+	uint8_t su[40], big[FRAME_ROOM];
+
+	pair_open(&p, true, 7);
+	make_su(su, sizeof(su), 1);
+
+	/* 7 ones inside the next frame channel 38 receives: DAHDI_EVENT_ABORT */
+	emu("abort 38");
+	u_send(p.ua, su, sizeof(su));
+	e = (struct err_want){ p.ub, SG_ADAPTER_ERR_ABORT, 1 };
+	CU_ASSERT_TRUE(run_until(got_err, &e, 2000));
+	/* a bit error: DAHDI_EVENT_BADFCS */
+	emu("corrupt 38");
+	u_send(p.ua, su, sizeof(su));
+	e = (struct err_want){ p.ub, SG_ADAPTER_ERR_FCS, 1 };
+	CU_ASSERT_TRUE(run_until(got_err, &e, 2000));
+	/* neither frame was delivered; the next one is */
+	u_send(p.ua, su, sizeof(su));
+	w = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	CU_ASSERT_EQUAL(p.ub->rx_n, 1);
+	CU_ASSERT_EQUAL(memcmp(p.ub->rx[0], su, sizeof(su)), 0);
+	/* raw events */
+	emu("event 38 overrun");
+	e = (struct err_want){ p.ub, SG_ADAPTER_ERR_OVERRUN, 1 };
+	CU_ASSERT_TRUE(run_until(got_err, &e, 2000));
+	emu("event 38 badfcs");
+	e = (struct err_want){ p.ub, SG_ADAPTER_ERR_FCS, 2 };
+	CU_ASSERT_TRUE(run_until(got_err, &e, 2000));
+	CU_ASSERT_EQUAL(p.ub->err[SG_ADAPTER_ERR_ABORT], 1);
+	CU_ASSERT_EQUAL(sg_ctr_get(p.b->ctr, 9 /* event:abort */), 1);
+	CU_ASSERT_EQUAL(sg_ctr_get(p.b->ctr, 10 /* event:badfcs */), 2);
+	/* a frame that does not fit DAHDI's buffer is refused by the driver */
+	memset(big, 0x55, sizeof(big));
+	CU_ASSERT_EQUAL(sg_chan_tx_frame(p.ua->chan, big, sizeof(big)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(sg_chan_tx_frame(p.ua->chan, big, 2), -EMSGSIZE);
+	pair_close(&p);
+}
+
+/* What the driver refuses: the whole span, a channel on another DAHDI span, a busy channel */
+static void test_refusals(void)
+{
+	struct sg_cfg_span c;
+	struct sg_span *s, *s2;
+	struct user u = { 0 };
+	char err[160];
+
+	dahdi_emu_span_cfg(&c, "R", 1, true);
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NULL(sg_chan_open(s, 0, SG_ADAPTER_MODE_FRAMES, SG_CHAN_1984K, &user_ops,
+					&u, err, sizeof(err)));
+	printf("\n  ts 0: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not supported"));
+	/* BITS mode is not offered on a span configured for DAHDI's HDLC */
+	CU_ASSERT_PTR_NULL(sg_chan_open(s, 1, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops,
+					&u, err, sizeof(err)));
+	sg_span_close(s);
+
+	/* base channel 1 is on DAHDI span 1, not 3 */
+	dahdi_emu_span_cfg(&c, "R", 1, true);
+	c.dahdi_span = 3;
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NULL(sg_chan_open(s, 1, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops,
+					&u, err, sizeof(err)));
+	printf("  wrong span: %s\n", err);
+	sg_span_close(s);
+
+	/* a DAHDI channel opens once */
+	dahdi_emu_span_cfg(&c, "R", 1, true);
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	s2 = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s2);
+	CU_ASSERT_PTR_NOT_NULL(sg_chan_open(s, 1, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops,
+					    &u, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(sg_chan_open(s2, 1, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops,
+					&u, err, sizeof(err)));
+	printf("  busy: %s\n", err);
+	sg_span_close(s);
+	sg_span_close(s2);
+}
+
+/* T1 at 56 kbit/s: DAHDI_HDLC_RATE 56, 7 bits of each octet carry HDLC; frames pass */
+static void test_t1_56k(void)
+{
+	struct sg_cfg_span ca, cb;
+	struct sg_span *a, *b;
+	struct user *ua = talloc_zero(ctx, struct user), *ub = talloc_zero(ctx, struct user);
+	uint8_t su[60];
+	struct want w;
+	char err[160];
+
+	ua->name = "TA";
+	ub->name = "TB";
+	dahdi_emu_span_cfg(&ca, "TA", 1, true);
+	dahdi_emu_span_cfg(&cb, "TB", 2, true);
+	ca.type = cb.type = SG_SPAN_T1;
+	a = sg_span_open(ctx, &ca, err, sizeof(err));
+	b = sg_span_open(ctx, &cb, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	ua->chan = sg_chan_open(a, 8, SG_ADAPTER_MODE_FRAMES, SG_CHAN_56K, &user_ops, ua, err,
+				sizeof(err));
+	ub->chan = sg_chan_open(b, 8, SG_ADAPTER_MODE_FRAMES, SG_CHAN_56K, &user_ops, ub, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ua->chan);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ub->chan);
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, 8), 2000));
+	for (unsigned int i = 0; i < 10; i++) {
+		make_su(su, sizeof(su), i);
+		u_send(ua, su, sizeof(su));
+	}
+	w = (struct want){ ub, 10 };
+	if (!run_until(got_frames, &w, 3000))
+		report(ub, 39);
+	CU_ASSERT_EQUAL(ub->rx_n, 10);
+	for (unsigned int i = 0; i < 10 && i < ub->rx_n; i++) {
+		make_su(su, sizeof(su), i);
+		CU_ASSERT_EQUAL(memcmp(ub->rx[i], su, sizeof(su)), 0);
+		CU_ASSERT_TRUE(fcs_ok(ub->rx[i], ub->rx_len[i]));
+	}
+	sg_span_close(a);
+	sg_span_close(b);
+	talloc_free(ua);
+	talloc_free(ub);
+}
+
+/* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
+static void test_control_socket(void)
+{
+	const char *path = getenv("DAHDI_EMU_CTL");
+	struct sockaddr_un to = { .sun_family = AF_UNIX }, me = { .sun_family = AF_UNIX };
+	char reply[512];
+	struct pollfd pfd;
+	ssize_t n;
+	int fd;
+
+	if (!path) {
+		printf("\n  DAHDI_EMU_CTL not set: control socket not checked\n");
+		return;
+	}
+	snprintf(to.sun_path, sizeof(to.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *)&me, sizeof(sa_family_t)), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *cmd = i ? "frobnicate 1" : "stats 1";
+
+		CU_ASSERT_EQUAL(sendto(fd, cmd, strlen(cmd), 0, (struct sockaddr *)&to, sizeof(to)),
+				(ssize_t)strlen(cmd));
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		CU_ASSERT_EQUAL_FATAL(poll(&pfd, 1, 2000), 1);
+		n = recv(fd, reply, sizeof(reply) - 1, 0);
+		CU_ASSERT_FATAL(n > 0);
+		reply[n] = 0;
+		if (i)
+			CU_ASSERT_EQUAL(strncmp(reply, "error: ", 7), 0)
+		else
+			CU_ASSERT_PTR_NOT_NULL(strstr(reply, "open=0"));
+	}
+	close(fd);
+}
+
+static const struct cu_test tests[] = {
+	{ "frames both ways with FCS", test_frames_both_ways },
+	{ "hardhdlc channel", test_hardhdlc },
+	{ "clear channel octets at 8000/s", test_bits_rate },
+	{ "software HDLC vs DAHDI HDLC", test_soft_hdlc_interworking },
+	{ "alarm raised and cleared", test_alarm },
+	{ "abort, bad FCS, overrun", test_errors },
+	{ "refusals", test_refusals },
+	{ "T1 56 kbit/s HDLC", test_t1_56k },
+	{ "control socket", test_control_socket },
+	{ NULL, NULL }
+};
+
+int main(void)
+{
+	if (!dahdi_emu_ctl_lookup()) {
+		fprintf(stderr, "test_dahdi: not running under the DAHDI emulation "
+			"(tests/dahdi_emu/dahdi-emu-run): skipped\n");
+		return 77;
+	}
+	return cu_run_suite("dahdi driver over the DAHDI emulation", tests, suite_init,
+			    suite_clean);
+}

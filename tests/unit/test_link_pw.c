@@ -1,0 +1,314 @@
+/* Two SS7 links (HDLC + MTP2) over the TDM pseudowire on loopback UDP, through an impairing relay. */
+
+/*
+ * Span A and span B are "pw" spans on 127.0.0.1.  Each sends to a relay
+ * socket of the test, which forwards to the other span and can drop
+ * packets or flip bits in their payload: a small network impairment
+ * emulator.  The pw driver, the software HDLC, MTP2 and the signalling link
+ * terminal are the real code; time is virtual (1 ms steps, then the loop
+ * reads what loopback delivered).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <sg/adapter.h>
+#include <sg/config.h>
+#include <sg/hdlc.h>
+#include <sg/log.h>
+#include <sg/slt.h>
+#include <sg/thread.h>
+#include <sg/timer.h>
+#include "cu_main.h"
+
+#define PORT_A 47101
+#define PORT_B 47102
+#define PORT_RA 47103	/* relay: A sends here, it forwards to B */
+#define PORT_RB 47104	/* relay: B sends here, it forwards to A */
+
+static struct {
+	int fd[2];		/* [0] receives A's packets, [1] B's */
+	double loss;		/* packet loss probability, both directions */
+	double ber_to_a;	/* bit error rate on the payload towards A */
+	uint64_t rng;
+	unsigned int dropped, forwarded;
+} R;
+
+struct end {
+	struct sg_span *span;
+	struct sg_slt *slt;
+	struct sg_cfg_span cfg;
+	bool in_service;
+	uint64_t in_service_at;
+	uint8_t oos_reason;
+	unsigned int oos, rx_msu;
+};
+static struct end E[2];
+
+static double rnd(void)
+{
+	R.rng ^= R.rng << 13;
+	R.rng ^= R.rng >> 7;
+	R.rng ^= R.rng << 17;
+	return (R.rng >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int udp_socket(uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+	return fd;
+}
+
+/* forward what arrived, impaired; returns packets handled */
+static unsigned int relay_pump(void)
+{
+	static const uint16_t to_port[2] = { PORT_B, PORT_A };
+	uint8_t buf[2048];
+	unsigned int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		ssize_t len;
+
+		while ((len = recv(R.fd[i], buf, sizeof(buf), 0)) > 0) {
+			struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(to_port[i]),
+						  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+			n++;
+			if (R.loss > 0 && rnd() < R.loss) {
+				R.dropped++;
+				continue;
+			}
+			/* i == 1: B's packet going to A; leave the control word */
+			if (i == 1 && R.ber_to_a > 0 && len > 4)
+				sg_hdlc_corrupt(buf + 4, len - 4, R.ber_to_a, &R.rng);
+			/* from the socket the receiving span knows as its peer */
+			CU_ASSERT(sendto(R.fd[!i], buf, len, 0, (struct sockaddr *)&to,
+					 sizeof(to)) == len);
+			R.forwarded++;
+		}
+	}
+	return n;
+}
+
+/* one millisecond: the spans send (timers), the relay forwards, the spans read */
+static void step_ms(unsigned int ms)
+{
+	while (ms--) {
+		sg_clock_advance_ms(1);
+		relay_pump();
+		sg_loop_once(0);
+	}
+}
+
+static void ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
+		const struct sg_mtp2_param *param, struct msgb *msg, void *priv)
+{
+	struct end *e = priv;
+
+	if (prim == SG_MTP2_IN_SERVICE) {
+		e->in_service = true;
+		e->in_service_at = sg_now();
+	} else if (prim == SG_MTP2_OUT_OF_SERVICE) {
+		e->in_service = false;
+		e->oos++;
+		e->oos_reason = param->reason;
+	} else if (prim == SG_MTP2_DATA) {
+		e->rx_msu++;
+	}
+	msgb_free(msg);
+}
+
+static void teardown(void);
+
+static void setup(void)
+{
+	char err[256];
+
+	/* a test that failed fatally left its ends behind */
+	if (E[0].span || E[1].span)
+		teardown();
+	memset(&R, 0, sizeof(R));
+	memset(E, 0, sizeof(E));
+	R.rng = 88172645463325252ULL;
+	sg_clock_virtual(1000 * SG_NS_PER_S);
+	R.fd[0] = udp_socket(PORT_RA);
+	R.fd[1] = udp_socket(PORT_RB);
+	for (int i = 0; i < 2; i++) {
+		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = 16 };
+		struct sg_cfg_span *c = &E[i].cfg;
+
+		*c = (struct sg_cfg_span){ .type = SG_SPAN_E1, .driver = SG_DRV_PW,
+					   .pw_frames_per_packet = 8, .pw_jitter_ms = 4 };
+		snprintf(c->name, sizeof(c->name), "pw-%c", 'a' + i);
+		snprintf(c->pw_local, sizeof(c->pw_local), "127.0.0.1:%u", i ? PORT_B : PORT_A);
+		snprintf(c->pw_remote, sizeof(c->pw_remote), "127.0.0.1:%u",
+			 i ? PORT_RB : PORT_RA);
+		E[i].span = sg_span_open(NULL, c, err, sizeof(err));
+		if (!E[i].span)
+			fprintf(stderr, "%s\n", err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(E[i].span);
+		E[i].slt = sg_slt_open(NULL, E[i].span, &scfg, ind, &E[i], err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(E[i].slt);
+	}
+}
+
+static void teardown(void)
+{
+	for (int i = 0; i < 2; i++) {
+		sg_slt_close(E[i].slt);
+		sg_span_close(E[i].span);
+		E[i].slt = NULL;
+		E[i].span = NULL;
+		close(R.fd[i]);
+	}
+	sg_clock_monotonic();
+}
+
+static bool align(bool emergency, unsigned int limit_ms)
+{
+	for (int i = 0; i < 2; i++) {
+		if (emergency)
+			sg_mtp2_l3_req(sg_slt_mtp2(E[i].slt), SG_MTP2_EMERGENCY, NULL, NULL);
+		sg_mtp2_l3_req(sg_slt_mtp2(E[i].slt), SG_MTP2_START, NULL, NULL);
+	}
+	for (unsigned int t = 0; t < limit_ms && !(E[0].in_service && E[1].in_service); t++)
+		step_ms(1);
+	if (getenv("LINK_DEBUG"))
+		fprintf(stderr, "forwarded %u dropped %u, A %s, B %s\n", R.forwarded, R.dropped,
+			json_object_to_json_string(sg_slt_to_json(E[0].slt, true)),
+			json_object_to_json_string(sg_slt_to_json(E[1].slt, false)));
+	return E[0].in_service && E[1].in_service;
+}
+
+static void send_msus(struct end *e, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct msgb *msg = sg_msgb_alloc(64, "msu");
+
+		msg->l3h = msgb_put(msg, 20);
+		memset(msg->l3h, 0x5a, 20);
+		msg->l3h[0] = 0x83;	/* SIO: national, SCCP */
+		sg_mtp2_l3_req(sg_slt_mtp2(e->slt), SG_MTP2_DATA, NULL, msg);
+	}
+}
+
+/* Q.703 §7: normal alignment over the pseudowire: in service after Pn
+ * (8.2 s) plus the pseudowire's delay, then MSUs cross both ways. */
+static void test_pw_align_and_msus(void)
+{
+	setup();
+	CU_ASSERT_TRUE_FATAL(align(false, 20000));
+	for (int i = 0; i < 2; i++) {
+		uint64_t t = E[i].in_service_at - 1000 * SG_NS_PER_S;
+
+		CU_ASSERT(t >= 8200 * SG_NS_PER_MS && t <= 9500 * SG_NS_PER_MS);
+	}
+	send_msus(&E[0], 300);
+	send_msus(&E[1], 300);
+	step_ms(3000);
+	CU_ASSERT_EQUAL(E[0].rx_msu, 300);
+	CU_ASSERT_EQUAL(E[1].rx_msu, 300);
+	CU_ASSERT(R.forwarded > 2 * 11000);
+	CU_ASSERT_EQUAL(R.dropped, 0);
+	teardown();
+}
+
+/* Q.703 §10.2 (SUERM): bit errors on the line towards A make A's SUERM
+ * reach its threshold; the link goes out of service with reason SUERM. */
+static void test_pw_bit_errors_suerm(void)
+{
+	setup();
+	CU_ASSERT_TRUE_FATAL(align(true, 5000));
+	R.ber_to_a = 2e-3;
+	for (unsigned int t = 0; t < 10000 && E[0].in_service; t++)
+		step_ms(1);
+	CU_ASSERT_FALSE(E[0].in_service);
+	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_SUERM);
+	teardown();
+}
+
+/* Packet loss: each lost packet is 1 ms of all-ones on the timeslot (an
+ * abort and octet counting for the HDLC): at 20 % loss SUERM (fed by
+ * errored SUs and octet counting, Q.703 §10.2) takes the link down. */
+static void test_pw_packet_loss_suerm(void)
+{
+	setup();
+	CU_ASSERT_TRUE_FATAL(align(true, 5000));
+	R.loss = 0.2;
+	for (unsigned int t = 0; t < 10000 && (E[0].in_service || E[1].in_service); t++)
+		step_ms(1);
+	CU_ASSERT_FALSE(E[0].in_service);
+	CU_ASSERT_FALSE(E[1].in_service);
+	CU_ASSERT(E[0].oos_reason == SG_MTP2_OOS_SUERM || E[1].oos_reason == SG_MTP2_OOS_SUERM);
+	CU_ASSERT(R.dropped > 0);
+	teardown();
+}
+
+/* A low loss rate (1 in 1000 packets) is absorbed: SUERM's leaky bucket
+ * (D = 256) drains faster than the errors come, the link stays up and
+ * basic error correction retransmits what was hit. */
+static void test_pw_low_loss_survives(void)
+{
+	setup();
+	CU_ASSERT_TRUE_FATAL(align(true, 5000));
+	R.loss = 0.001;
+	send_msus(&E[0], 200);
+	step_ms(20000);
+	CU_ASSERT_TRUE(E[0].in_service);
+	CU_ASSERT_TRUE(E[1].in_service);
+	CU_ASSERT_EQUAL(E[1].rx_msu, 200);
+	teardown();
+}
+
+/* The peer's pseudowire goes silent: PW_LOSS alarm -> link failure. */
+static void test_pw_silence_alarm(void)
+{
+	setup();
+	CU_ASSERT_TRUE_FATAL(align(true, 5000));
+	R.loss = 1.0;
+	step_ms(100);
+	CU_ASSERT_FALSE(E[0].in_service);
+	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_LINK_FAIL);
+	teardown();
+}
+
+static int init(void)
+{
+	sg_log_init(NULL, SG_LOG_STDERR, false);
+	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
+		sg_log_set_level(c, LOGL_ERROR);
+	sg_adapter_register_builtin();
+	return sg_loop_init();
+}
+
+static int fini(void)
+{
+	sg_log_fini();
+	return 0;
+}
+
+int main(void)
+{
+	static const struct cu_test tests[] = {
+		{ "pw: normal alignment (Pn) and 300 MSUs each way", test_pw_align_and_msus },
+		{ "pw: bit errors take the link down through SUERM", test_pw_bit_errors_suerm },
+		{ "pw: 20% packet loss takes the link down through SUERM",
+		  test_pw_packet_loss_suerm },
+		{ "pw: 0.1% packet loss is absorbed, no MSU lost", test_pw_low_loss_survives },
+		{ "pw: silent peer raises PW_LOSS: link failure", test_pw_silence_alarm },
+		{ NULL, NULL }
+	};
+
+	return cu_run_suite("link over pw", tests, init, fini);
+}
