@@ -1643,7 +1643,7 @@ static bool next_msu(struct tester *t, uint16_t *fsn, unsigned int ms)
 }
 
 #define NEXT_MSU(want) do { \
-	uint16_t f_; \
+	uint16_t f_ = 0; \
 	if (!next_msu(t, &f_, 20)) \
 		return false; \
 	CHECK(f_ == (want), "MSU FSN %u sent, expected %u", f_, (unsigned int)(want)); \
