@@ -10,6 +10,7 @@ PACKAGES=(
 	libosmocore-dev libtalloc-dev libjson-c-dev libcunit1-dev libmicrohttpd-dev
 	libsctp-dev libusrsctp-dev dahdi-source
 	curl jq clang libclang-rt-14-dev
+	libss7-dev tshark
 )
 
 install_deps() {

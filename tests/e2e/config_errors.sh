@@ -2,7 +2,7 @@
 # sgd --check-config: good configs pass; each broken config exits 2 naming the fault's JSON path.
 . "$(dirname "$0")/lib.sh"
 
-for good in "$top_srcdir/etc/sgd.json" "$top_srcdir/etc/demo.json" "$top_srcdir/tests/configs/good.json"; do
+for good in "$top_srcdir/etc/sgd.json" "$top_srcdir/etc/demo.json" "$top_srcdir/etc/demo-switch.json" "$top_srcdir/tests/configs/good.json"; do
 	out=$("$SGD" --check-config "$good" 2>&1); rc=$?
 	check "valid: $(basename "$good") (exit $rc)" [ $rc -eq 0 ]
 done
