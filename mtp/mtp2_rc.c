@@ -231,10 +231,10 @@ void sg_mtp2_rx_event(struct sg_mtp2_link *l, enum sg_mtp2_rx_event ev)
 		em_su_error(l);
 		break;
 	case SG_MTP2_RX_LOSS_OF_ALIGN:
-		/* §4.1.4: the SU being received is lost; octet counting starts */
-		ctr_inc(l, SG_MTP2_CTR_RX_SU_ERR);
+		/* §4.1.4: octet counting starts; the SU that was being received
+		 * is reported separately as SG_MTP2_RX_SU_ERROR */
+		LOGPLINK(l, LOGL_DEBUG, "loss of alignment: octet counting\n");
 		l->em.octet_counting = true;
-		em_su_error(l);
 		break;
 	case SG_MTP2_RX_OCTET_COUNT:
 		ctr_inc(l, SG_MTP2_CTR_RX_OCTET_COUNT);

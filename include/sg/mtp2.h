@@ -41,10 +41,9 @@
  *     within the callback.
  *
  * Glue for the software HDLC (include/sg/hdlc.h): frame() -> sg_mtp2_rx_su,
- * error() -> SG_MTP2_RX_SU_ERROR, ocm_octets() -> SG_MTP2_RX_OCTET_COUNT;
- * ocm_enter() needs no call because the lost frame was reported by error().
- * A receiver that does not report that frame uses SG_MTP2_RX_LOSS_OF_ALIGN,
- * which counts as one errored SU.  The transmitter's next_su callback is
+ * error() -> SG_MTP2_RX_SU_ERROR, ocm_enter() -> SG_MTP2_RX_LOSS_OF_ALIGN
+ * (not an error by itself: the lost frame comes through error()),
+ * ocm_octets() -> SG_MTP2_RX_OCTET_COUNT.  The transmitter's next_su callback is
  * sg_mtp2_tx_next().  Frame-mode adapters (FCS done in hardware) call
  * sg_mtp2_rx_su() per good frame and use push mode or pull mode.
  *
@@ -204,7 +203,8 @@ int sg_mtp2_l3_req(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
 enum sg_mtp2_rx_event {
 	SG_MTP2_RX_SU_ERROR,		/* SU in error (CRC, abort, not octets, length) */
 	SG_MTP2_RX_OCTET_COUNT,		/* N octets received in octet counting mode */
-	SG_MTP2_RX_LOSS_OF_ALIGN,	/* entering octet counting mode (§4.1.4) */
+	SG_MTP2_RX_LOSS_OF_ALIGN,	/* entering octet counting mode (§4.1.4); the
+					 * lost SU is reported as SU_ERROR */
 };
 extern const struct value_string sg_mtp2_rx_event_names[];
 

@@ -303,10 +303,18 @@ static void arx_ocm_octets(void *priv)
 	sg_mtp2_rx_event(t->a, SG_MTP2_RX_OCTET_COUNT);
 }
 
-/* the frame being lost was already reported through error() */
+static void arx_ocm_enter(void *priv)
+{
+	struct tester *t = priv;
+
+	sg_mtp2_rx_event(t->a, SG_MTP2_RX_LOSS_OF_ALIGN);
+}
+
+/* the glue documented in include/sg/mtp2.h */
 static const struct sg_hdlc_rx_ops arx_ops = {
 	.frame = arx_frame,
 	.error = arx_error,
+	.ocm_enter = arx_ocm_enter,
 	.ocm_octets = arx_ocm_octets,
 };
 
@@ -401,12 +409,15 @@ static void b_deliver(struct tester *t)
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_SU_ERROR);
 		break;
 	case BI_LOSS:
+		/* the SU in transit when the line broke is lost */
+		sg_mtp2_rx_event(t->a, SG_MTP2_RX_SU_ERROR);
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_LOSS_OF_ALIGN);
 		break;
 	case BI_OCTETS:
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_OCTET_COUNT);
 		break;
 	case BI_ABORT:
+		sg_mtp2_rx_event(t->a, SG_MTP2_RX_SU_ERROR);
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_LOSS_OF_ALIGN);
 		break;
 	}

@@ -1883,6 +1883,7 @@ static bool t9_13(struct tester *t)
 static bool t10_1(struct tester *t)
 {
 	uint64_t last = 0, dt;
+	unsigned long fisu0 = 0;
 	unsigned int i;
 
 	UP();
@@ -1897,10 +1898,14 @@ static bool t10_1(struct tester *t)
 		}
 		CHECK(t->hit.su.bsn == 0, "acknowledgement not withheld (BSN %u)", t->hit.su.bsn);
 		last = t->hit.t;
+		if (!i)
+			fisu0 = t->a_count[K_FISU];
 		if (i == 3)
 			b_send_msu(t, 0xa02, 10);
 	}
-	CHECK(t->a_count[K_FISU] > 0, "no FISUs between SIBs");
+	/* between SIBs A goes on sending FISUs: about T5 / 0.75 ms of them */
+	CHECK(t->a_count[K_FISU] - fisu0 > 9 * 100, "only %lu FISUs between SIBs",
+	      t->a_count[K_FISU] - fisu0);
 	sg_mtp2_force_rx_congestion(t->a, SG_MTP2_RXCONG_NONE);
 	WAIT(KM(K_FISU), 10, "FISU");
 	CHECK(t->hit.su.bsn == 1, "BSN %u after abatement, expected 1", t->hit.su.bsn);
