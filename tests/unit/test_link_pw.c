@@ -131,7 +131,16 @@ static void ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
 
 static void teardown(void);
 
+static void setup_ts(unsigned int ts, bool unframed);
+
 static void setup(void)
+{
+	setup_ts(16, false);
+}
+
+/* ts 0: a Q.703 Annex A link over the whole E1 (1.984 Mbit/s framed, or
+ * 2.048 Mbit/s unframed) */
+static void setup_ts(unsigned int ts, bool unframed)
 {
 	char err[256];
 
@@ -145,11 +154,13 @@ static void setup(void)
 	R.fd[0] = udp_socket(PORT_RA);
 	R.fd[1] = udp_socket(PORT_RB);
 	for (int i = 0; i < 2; i++) {
-		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = 16 };
+		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = ts,
+					   .annex_a = ts == 0 };
 		struct sg_cfg_span *c = &E[i].cfg;
 
 		*c = (struct sg_cfg_span){ .type = SG_SPAN_E1, .driver = SG_DRV_PW,
-					   .pw_frames_per_packet = 8, .pw_jitter_ms = 4 };
+					   .pw_frames_per_packet = 8, .pw_jitter_ms = 4,
+					   .pw_unframed = unframed };
 		snprintf(c->name, sizeof(c->name), "pw-%c", 'a' + i);
 		snprintf(c->pw_local, sizeof(c->pw_local), "127.0.0.1:%u", i ? PORT_B : PORT_A);
 		snprintf(c->pw_remote, sizeof(c->pw_remote), "127.0.0.1:%u",
@@ -283,6 +294,38 @@ static void test_pw_silence_alarm(void)
 	teardown();
 }
 
+/* Q.703 Annex A over the pseudowire: the whole E1 carries one link with
+ * 12-bit sequence numbers and the errored interval monitor; it aligns
+ * (normal proving) and carries MSUs both ways.  Then bit errors make the
+ * EIM (not SUERM, which Annex A links do not use) take it down. */
+static void test_pw_annex_a(bool unframed)
+{
+	setup_ts(0, unframed);
+	CU_ASSERT_TRUE_FATAL(align(false, 120000));
+	send_msus(&E[0], 1000);
+	send_msus(&E[1], 1000);
+	step_ms(3000);
+	CU_ASSERT_EQUAL(E[0].rx_msu, 1000);
+	CU_ASSERT_EQUAL(E[1].rx_msu, 1000);
+	CU_ASSERT_TRUE(E[0].in_service && E[1].in_service);
+	R.ber_to_a = 1e-4;
+	for (unsigned int t = 0; t < 60000 && E[0].in_service; t++)
+		step_ms(1);
+	CU_ASSERT_FALSE(E[0].in_service);
+	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_EIM);
+	teardown();
+}
+
+static void test_pw_annex_a_framed(void)
+{
+	test_pw_annex_a(false);
+}
+
+static void test_pw_annex_a_unframed(void)
+{
+	test_pw_annex_a(true);
+}
+
 static int init(void)
 {
 	sg_log_init(NULL, SG_LOG_STDERR, false);
@@ -307,6 +350,10 @@ int main(void)
 		  test_pw_packet_loss_suerm },
 		{ "pw: 0.1% packet loss is absorbed, no MSU lost", test_pw_low_loss_survives },
 		{ "pw: silent peer raises PW_LOSS: link failure", test_pw_silence_alarm },
+		{ "pw: Annex A link on a framed E1 (1.984 Mbit/s): in service, 1000 MSUs each "
+		  "way, EIM on errors", test_pw_annex_a_framed },
+		{ "pw: Annex A link on an unframed E1 (2.048 Mbit/s): in service, 1000 MSUs each "
+		  "way, EIM on errors", test_pw_annex_a_unframed },
 		{ NULL, NULL }
 	};
 
