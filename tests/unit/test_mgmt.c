@@ -24,49 +24,10 @@
 #include <sg/mgmt.h>
 #include <sg/thread.h>
 #include "cu_main.h"
+#include "done.h"
 
 #define IO_TIMEOUT_MS	5000
 #define TOKEN		"0123456789abcdef-secret"
-
-/* ---- a completion the test waits on (bounded: 5 s) ---- */
-
-struct done {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned int count;
-};
-
-static void done_init(struct done *d)
-{
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->cond, NULL);
-	d->count = 0;
-}
-
-static void done_signal(struct done *d)
-{
-	pthread_mutex_lock(&d->lock);
-	d->count++;
-	pthread_cond_broadcast(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-}
-
-static bool done_wait(struct done *d, unsigned int count)
-{
-	struct timespec ts;
-	bool ok;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 5;
-	pthread_mutex_lock(&d->lock);
-	while (d->count < count) {
-		if (pthread_cond_timedwait(&d->cond, &d->lock, &ts))
-			break;
-	}
-	ok = d->count >= count;
-	pthread_mutex_unlock(&d->lock);
-	return ok;
-}
 
 /* ---- the test collections ---- */
 

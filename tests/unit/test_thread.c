@@ -12,43 +12,7 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "cu_main.h"
-
-/* A completion the test waits on (bounded: 5 s, then the test fails). */
-struct done {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	unsigned int count;
-};
-
-static void done_init(struct done *d)
-{
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->cond, NULL);
-	d->count = 0;
-}
-
-static void done_signal(struct done *d)
-{
-	pthread_mutex_lock(&d->lock);
-	d->count++;
-	pthread_cond_broadcast(&d->cond);
-	pthread_mutex_unlock(&d->lock);
-}
-
-static bool done_wait(struct done *d, unsigned int count)
-{
-	struct timespec ts;
-	bool ok = true;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 5;
-	pthread_mutex_lock(&d->lock);
-	while (d->count < count && ok)
-		ok = pthread_cond_timedwait(&d->cond, &d->lock, &ts) == 0;
-	ok = d->count >= count;
-	pthread_mutex_unlock(&d->lock);
-	return ok;
-}
+#include "done.h"
 
 /* ---- a primitive posted from the main thread is handled on the owner ---- */
 
