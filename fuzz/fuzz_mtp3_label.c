@@ -1,0 +1,93 @@
+/* libFuzzer target: MTP3 SIO and routing label decoder, Q.704 §2.2/§14.2, T1.111.4 §2.2. */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sg/mtp3.h>
+
+/*
+ * Input: byte 0 selects the format (bits 1-0: enum sg_pc_variant, bit 2: 5-bit SLS option);
+ * the rest is an MSU from its SIO on.  Whatever decodes must encode again, decode to the same
+ * values, and give the same octets except for spare bits; whatever is long enough must decode.
+ */
+
+static void check_label(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
+{
+	unsigned int ll = sg_mtp3_label_len(f->variant);
+	struct sg_mtp3_label l, l2;
+	uint8_t buf[16];
+	size_t len;
+	int rc;
+
+	rc = sg_mtp3_label_decode(&l, f, d, n);
+	if (n < ll) {
+		if (rc != SG_MTP3_ERR_SHORT)
+			abort();
+		return;
+	}
+	if (rc != SG_MTP3_OK)
+		abort();
+	len = sg_mtp3_label_encode(buf, sizeof(buf), f, &l);
+	if (len != ll)
+		abort();
+	if (sg_mtp3_label_decode(&l2, f, buf, len) != SG_MTP3_OK)
+		abort();
+	if (l.dpc != l2.dpc || l.opc != l2.opc || l.sls != l2.sls)
+		abort();
+	/* only the SLS octet has spare bits (ANSI 5-bit, China, TTC); ITU has none */
+	if (f->variant == SG_PC_ITU) {
+		if (memcmp(buf, d, ll))
+			abort();
+	} else {
+		uint8_t m = (uint8_t)((1U << sg_mtp3_sls_bits(f)) - 1);
+
+		if (memcmp(buf, d, ll - 1) || buf[ll - 1] != (d[ll - 1] & m))
+			abort();
+	}
+	/* an output buffer one octet short is refused */
+	if (sg_mtp3_label_encode(buf, ll - 1, f, &l) != 0)
+		abort();
+}
+
+static void check_hdr(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
+{
+	struct sg_mtp3_hdr h, h2;
+	uint8_t buf[16];
+	size_t len;
+	int rc;
+
+	rc = sg_mtp3_hdr_decode(&h, f, d, n);
+	if (n < sg_mtp3_hdr_len(f->variant)) {
+		if (rc != SG_MTP3_ERR_SHORT)
+			abort();
+		return;
+	}
+	if (rc != SG_MTP3_OK)
+		abort();
+	len = sg_mtp3_hdr_encode(buf, sizeof(buf), f, &h);
+	if (len != sg_mtp3_hdr_len(f->variant) || buf[0] != d[0])
+		abort();
+	if (sg_mtp3_hdr_decode(&h2, f, buf, len) != SG_MTP3_OK)
+		abort();
+	if (h.si != h2.si || h.ni != h2.ni || h.prio != h2.prio || h.label.dpc != h2.label.dpc ||
+	    h.label.opc != h2.label.opc || h.label.sls != h2.label.sls)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sg_mtp3_fmt f;
+
+	if (size < 1)
+		return 0;
+	f.variant = (enum sg_pc_variant)(data[0] & 3);
+	f.sls5 = data[0] & 4;
+	data++;
+	size--;
+	check_hdr(&f, data, size);
+	if (size)
+		check_label(&f, data + 1, size - 1);
+	return 0;
+}
