@@ -11,8 +11,8 @@
  *    2 octets of room at the end that DAHDI fills with the FCS.
  *  - BITS mode: a "clear" channel in neither audio nor HDLC mode; read()
  *    returns line octets (bit 1 of the timeslot = MSB first).  The card's
- *    clock paces us: every octet read is answered by one octet written, after
- *    a few blocks of priming, so the transmit buffer stays at a constant depth.
+ *    clock paces us: every octet read means one was sent, so the transmit
+ *    queue is topped up to a constant depth (40 ms) after each read.
  * A pending DAHDI event makes read()/write() fail with ELAST (and poll()
  * report POLLPRI): DAHDI_GETEVENT fetches it.
  */
@@ -43,10 +43,11 @@
 
 #define DAHDI_DEFAULT_DEVICE	"/dev/dahdi/channel"
 
-/* BITS: 40 octets = 5 ms per block; 8 buffers; 4 blocks of transmit priming */
+/* BITS: 40 octets = 5 ms per block; 32 buffers (160 ms of slack for a late reader; receive
+ * buffers add no delay); 8 blocks (40 ms) kept queued for transmission */
 #define BITS_BLOCKSIZE		40
-#define BITS_NUMBUFS		8
-#define BITS_PRIME		4
+#define BITS_NUMBUFS		32
+#define BITS_TX_DEPTH		(8 * BITS_BLOCKSIZE)
 /* FRAMES: one frame per buffer; a frame that does not fit is a receive overrun */
 #define FRAMES_BUFSIZE		512
 #define FRAMES_NUMBUFS		16
@@ -61,6 +62,7 @@ enum dahdi_ctr {
 	DAHDI_CTR_TX_OCTETS,
 	DAHDI_CTR_TX_BUSY,
 	DAHDI_CTR_TX_SHORT,
+	DAHDI_CTR_TX_UNDERRUN,
 	DAHDI_CTR_RX_SHORT,
 	DAHDI_CTR_EV_ALARM,
 	DAHDI_CTR_EV_NOALARM,
@@ -82,6 +84,7 @@ static const struct sg_ctr_desc dahdi_ctr_desc[] = {
 	[DAHDI_CTR_TX_OCTETS] = { "tx:octets", "Octets written (frames with FCS, or line octets)" },
 	[DAHDI_CTR_TX_BUSY] = { "tx:busy", "Frames refused because DAHDI's buffers were full" },
 	[DAHDI_CTR_TX_SHORT] = { "tx:short", "Line octets DAHDI did not take (BITS mode)" },
+	[DAHDI_CTR_TX_UNDERRUN] = { "tx:underrun", "Line octets sent idle as we were late (estimate)" },
 	[DAHDI_CTR_RX_SHORT] = { "rx:short", "Received frames too short to hold an FCS" },
 	[DAHDI_CTR_EV_ALARM] = { "event:alarm", "DAHDI_EVENT_ALARM events" },
 	[DAHDI_CTR_EV_NOALARM] = { "event:noalarm", "DAHDI_EVENT_NOALARM events" },
@@ -121,6 +124,7 @@ struct dahdi_chan {
 	int sigtype;		/* DAHDI_SIG_CLEAR or DAHDI_SIG_HARDHDLC */
 	int blocksize;
 	int numbufs;
+	size_t tx_depth;	/* BITS: octets we believe queued in DAHDI for transmission */
 	uint8_t *buf;		/* one block or one frame */
 };
 
@@ -268,8 +272,9 @@ static bool handle_events(struct dahdi_chan *ch)
 
 /* ---- BITS mode ---- */
 
-/* Write n octets pulled from the user's transmitter. */
-static void bits_tx(struct dahdi_chan *ch, size_t n)
+/* Write n octets pulled from the user's transmitter (idle: all ones instead); returns how
+ * many DAHDI took. */
+static size_t bits_tx(struct dahdi_chan *ch, size_t n, bool idle)
 {
 	struct sg_span *span = ch->chan->span;
 	uint8_t out[BITS_BLOCKSIZE];
@@ -277,7 +282,7 @@ static void bits_tx(struct dahdi_chan *ch, size_t n)
 
 	if (n > sizeof(out))
 		n = sizeof(out);
-	if (ch->chan->ops && ch->chan->ops->tx_bits)
+	if (!idle && ch->chan->ops && ch->chan->ops->tx_bits)
 		ch->chan->ops->tx_bits(ch->chan->user, out, n);
 	else
 		memset(out, 0xff, n);
@@ -289,11 +294,39 @@ static void bits_tx(struct dahdi_chan *ch, size_t n)
 			ctr_inc(span, DAHDI_CTR_ERR_WRITE);
 			LOGPCHAN(ch, LOGL_ERROR, "write: %s\n", strerror(errno));
 		}
-		return;
+		return 0;
 	}
 	sg_ctr_add(span->ctr, DAHDI_CTR_TX_OCTETS, rc);
 	if ((size_t)rc < n)
 		sg_ctr_add(span->ctr, DAHDI_CTR_TX_SHORT, n - rc);
+	return rc;
+}
+
+/*
+ * The card sent `consumed` octets since the last call (as many as it received: one clock for
+ * both directions): top the transmit queue up to BITS_TX_DEPTH again.  In steady state that is
+ * one octet written per octet read; after a stall longer than the queue the card idled (an
+ * underrun) and we refill only to the depth, so the delay does not grow with every stall.
+ */
+static void bits_refill(struct dahdi_chan *ch, size_t consumed, bool idle)
+{
+	struct sg_span *span = ch->chan->span;
+
+	if (consumed > ch->tx_depth) {
+		sg_ctr_add(span->ctr, DAHDI_CTR_TX_UNDERRUN, consumed - ch->tx_depth);
+		ch->tx_depth = 0;
+	} else {
+		ch->tx_depth -= consumed;
+	}
+	while (ch->tx_depth < BITS_TX_DEPTH) {
+		size_t want = BITS_TX_DEPTH - ch->tx_depth;
+		size_t done = bits_tx(ch, want < (size_t)ch->blocksize ? want : (size_t)ch->blocksize,
+				      idle);
+
+		if (!done)
+			break;
+		ch->tx_depth += done;
+	}
 }
 
 /* Returns false if the channel was closed by a callback. */
@@ -324,8 +357,8 @@ static bool bits_read(struct dahdi_chan *ch)
 			ch->chan->ops->rx_bits(ch->chan->user, ch->buf, n);
 		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
 			return false;
-		/* the line took n octets from us meanwhile: give it n more */
-		bits_tx(ch, n);
+		/* the line took n octets from us meanwhile */
+		bits_refill(ch, n, false);
 	}
 	return true;
 }
@@ -574,11 +607,10 @@ static int dahdi_chan_open(struct sg_chan *chan)
 	chan->drv_priv = ch;
 	/* DAHDI delivers the first bit of a timeslot in bit 7 (G.704 bit 1) */
 	chan->msb_first = true;
-	if (chan->mode == SG_ADAPTER_MODE_BITS) {
-		/* prime the transmit side; from now on each octet read is answered */
-		for (unsigned int i = 0; i < BITS_PRIME; i++)
-			bits_tx(ch, ch->blocksize);
-	}
+	/* prime the transmit side with an idle line (all ones): the user's tx_bits is called
+	 * from the loop only, never from inside sg_chan_open(), when it may not be ready yet */
+	if (chan->mode == SG_ADAPTER_MODE_BITS)
+		bits_refill(ch, 0, true);
 	if (osmo_fd_register(&ch->ofd) < 0) {
 		rc = -EIO;
 		chan->drv_priv = NULL;

@@ -206,8 +206,11 @@ static __attribute__((constructor)) void hdlc_tables_init(void)
 
 /* ---- FCS ---- */
 
-uint16_t sg_hdlc_crc16(uint16_t crc, const uint8_t *p, size_t len)
+static uint16_t crc16_inl(uint16_t crc, const uint8_t *p, size_t len)
 {
+	unsigned int r;
+	size_t i;
+
 	while (len >= 8) {
 		crc ^= p[0] | p[1] << 8;
 		crc = crc_tab[7][crc & 0xff] ^ crc_tab[6][crc >> 8] ^
@@ -216,9 +219,22 @@ uint16_t sg_hdlc_crc16(uint16_t crc, const uint8_t *p, size_t len)
 		p += 8;
 		len -= 8;
 	}
-	while (len--)
-		crc = (crc >> 8) ^ crc_tab[0][(crc ^ *p++) & 0xff];
+	/* the last 2..7 octets (all of a FISU or LSSU) in one step too */
+	if (len >= 2) {
+		crc ^= p[0] | p[1] << 8;
+		r = crc_tab[len - 1][crc & 0xff] ^ crc_tab[len - 2][crc >> 8];
+		for (i = 2; i < len; i++)
+			r ^= crc_tab[len - 1 - i][p[i]];
+		crc = r;
+	} else if (len) {
+		crc = (crc >> 8) ^ crc_tab[0][(crc ^ *p) & 0xff];
+	}
 	return crc;
+}
+
+uint16_t sg_hdlc_crc16(uint16_t crc, const uint8_t *p, size_t len)
+{
+	return crc16_inl(crc, p, len);
 }
 
 /* ---- configuration ---- */
@@ -375,7 +391,7 @@ static void frame_end(struct sg_hdlc_rx *rx)
 		rx_error(rx, SG_HDLC_RX_ERR_SHORT, len);
 		return;
 	}
-	if (sg_hdlc_crc16(SG_HDLC_FCS_INIT, rx->buf, len) != SG_HDLC_FCS_GOOD) {
+	if (crc16_inl(SG_HDLC_FCS_INIT, rx->buf, len) != SG_HDLC_FCS_GOOD) {
 		rx_error(rx, SG_HDLC_RX_ERR_FCS, len);
 		return;
 	}
@@ -563,6 +579,16 @@ static const uint8_t *rx_words_bmi2(const uint8_t *p, const uint8_t *q, unsigned
 
 static int hdlc_accel;		/* use rx_words_bmi2() */
 
+/* Six consecutive ones within the 8 octets at p: only a hint for choosing a path (exact on
+ * little-endian hosts) */
+static inline int has_six_ones(const uint8_t *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	return !!(x & (x >> 1) & (x >> 2) & (x >> 3) & (x >> 4) & (x >> 5));
+}
+
 int sg_hdlc_accel(int enable)
 {
 #ifdef HDLC_HAVE_BMI2
@@ -587,6 +613,7 @@ static const uint8_t *rx_run_frame(struct sg_hdlc_rx *rx, const uint8_t *p, cons
 	uint64_t acc = rx->acc;
 	unsigned int nb = rx->nbits;
 	unsigned int e, e1, e2, e3;
+	int near;
 
 	if (rx->ones > 5)
 		return p;	/* a sixth one ended the previous octet */
@@ -597,7 +624,8 @@ static const uint8_t *rx_run_frame(struct sg_hdlc_rx *rx, const uint8_t *p, cons
 	nb += e >> 8;
 	p++;
 #ifdef HDLC_HAVE_BMI2
-	if (hdlc_accel && q - p >= 8) {
+	/* worth a call only if the next 16 octets hold no flag (short SUs: FISUs, LSSUs) */
+	if (hdlc_accel && q - p >= 16 && !has_six_ones(p) && !has_six_ones(p + 8)) {
 		unsigned int c = rx_st[p[-1]] >> 8;
 
 		if (nb >= 8) {
@@ -608,8 +636,10 @@ static const uint8_t *rx_run_frame(struct sg_hdlc_rx *rx, const uint8_t *p, cons
 		p = rx_words_bmi2(p, q, &c, &d, &acc, &nb);
 	}
 #endif
-	/* four octets at a time: 24..32 data bits, written out together */
-	while (q - p >= 4) {
+	/* four octets at a time: 24..32 data bits, written out together; not worth it when a
+	 * flag follows within 8 octets (short SUs) */
+	near = q - p >= 8 && has_six_ones(p);
+	while (!near && q - p >= 4) {
 		e = rx_tab[rx_st[p[-1]] + (size_t)p[0]];
 		e1 = rx_tab[rx_st[p[0]] + (size_t)p[1]];
 		e2 = rx_tab[rx_st[p[1]] + (size_t)p[2]];
@@ -827,7 +857,7 @@ static void tx_more(struct sg_hdlc_tx *tx)
 		n = tx->next_su(tx->priv, tx->buf, tx->cfg.max_su);
 		OSMO_ASSERT(n <= tx->cfg.max_su);
 		if (n) {
-			fcs = sg_hdlc_fcs16(tx->buf, n);
+			fcs = ~crc16_inl(SG_HDLC_FCS_INIT, tx->buf, n);
 			tx->buf[n] = fcs & 0xff;
 			tx->buf[n + 1] = fcs >> 8;
 			tx->pos = 0;
@@ -849,74 +879,98 @@ static void tx_more(struct sg_hdlc_tx *tx)
 /* next ones count (* 256) after SU octet b, with e = tx_tab[o + b] */
 #define TX_NEXT(b, e)	(__builtin_expect((b) == 0xff, 0) ? (e) >> 16 : tx_st[b])
 
-/* Stuff SU octets straight into out (until the frame or the room ends); nacc < 8 on entry */
-static uint8_t *tx_run_frame(struct sg_hdlc_tx *tx, uint8_t *out, uint8_t *end)
+/* Append the bits of SU octet b (ones count o * 256 before it) to acc */
+#define TX_OCTET(b)							\
+	do {								\
+		e = tx_tab[o + (b)];					\
+		o = TX_NEXT(b, e);					\
+		acc |= (uint64_t)(e & 0x3ff) << nacc;			\
+		nacc += (e >> 10) & 0xf;				\
+	} while (0)
+
+/* Write the whole octets of acc (room for 8 at out) */
+#define TX_FLUSH()							\
+	do {								\
+		store_le64(out, acc);					\
+		out += nacc >> 3;					\
+		acc >>= nacc & ~7u;					\
+		nacc &= 7;						\
+	} while (0)
+
+static void tx_fill8(struct sg_hdlc_tx *tx, uint8_t *out, uint8_t *end)
 {
 	const uint8_t *s = tx->buf + tx->pos, *se = tx->buf + tx->len;
 	uint64_t acc = tx->acc;
-	unsigned int nacc = tx->nacc, o = tx->ones * 256, b;
+	unsigned int nacc = tx->nacc, o = tx->ones * 256, flags_left = tx->flags_left;
 	uint32_t e;
+	size_t n;
+	uint16_t fcs;
 
-	/* four octets at a time: at most 7 + 40 bits, written out together (8-octet store) */
-	while (se - s >= 4 && end - out >= 8) {
-		b = s[0];
-		e = tx_tab[o + b];
-		o = TX_NEXT(b, e);
-		acc |= (uint64_t)(e & 0x3ff) << nacc;
-		nacc += (e >> 10) & 0xf;
-		b = s[1];
-		e = tx_tab[o + b];
-		o = TX_NEXT(b, e);
-		acc |= (uint64_t)(e & 0x3ff) << nacc;
-		nacc += (e >> 10) & 0xf;
-		b = s[2];
-		e = tx_tab[o + b];
-		o = TX_NEXT(b, e);
-		acc |= (uint64_t)(e & 0x3ff) << nacc;
-		nacc += (e >> 10) & 0xf;
-		b = s[3];
-		e = tx_tab[o + b];
-		o = TX_NEXT(b, e);
-		acc |= (uint64_t)(e & 0x3ff) << nacc;
-		nacc += (e >> 10) & 0xf;
-		store_le64(out, acc);
-		out += nacc >> 3;
-		acc >>= nacc & ~7u;
-		nacc &= 7;
-		s += 4;
-	}
-	while (s < se && end - out >= 2) {
-		b = *s++;
-		e = tx_tab[o + b];
-		o = TX_NEXT(b, e);
-		acc |= (uint64_t)(e & 0x3ff) << nacc;
-		nacc += (e >> 10) & 0xf;
-		out[0] = acc;
-		out[1] = acc >> 8;
-		out += nacc >> 3;
-		acc >>= nacc & ~7u;
-		nacc &= 7;
+	/* everything in registers while there are 16 octets of room or more (one step writes
+	 * at most 8); nacc < 8 between steps */
+	while (end - out >= 16) {
+		if (nacc >= 8) {
+			TX_FLUSH();
+			continue;
+		}
+		if (s < se) {
+			if (se - s >= 4) {
+				/* 4 SU octets: at most 7 + 40 bits */
+				TX_OCTET(s[0]);
+				TX_OCTET(s[1]);
+				TX_OCTET(s[2]);
+				TX_OCTET(s[3]);
+				s += 4;
+				TX_FLUSH();
+				if (s == se)
+					flags_left = tx->cfg.tx_flags;
+				continue;
+			}
+			/* the last 1..3 octets and the first flag after them: 7 + 30 + 8 bits */
+			do {
+				TX_OCTET(*s);
+			} while (++s < se);
+			acc |= (uint64_t)HDLC_FLAG << nacc;
+			nacc += 8;
+			o = 0;
+			flags_left = tx->cfg.tx_flags - 1;
+			TX_FLUSH();
+			continue;
+		}
+		if (!flags_left) {
+			n = tx->next_su(tx->priv, tx->buf, tx->cfg.max_su);
+			OSMO_ASSERT(n <= tx->cfg.max_su);
+			if (n) {
+				fcs = ~crc16_inl(SG_HDLC_FCS_INIT, tx->buf, n);
+				tx->buf[n] = fcs & 0xff;
+				tx->buf[n + 1] = fcs >> 8;
+				s = tx->buf;
+				se = s + n + 2;
+				tx->stats.frames++;
+				tx->stats.su_octets += n;
+				continue;
+			}
+			tx->stats.idle_flags++;
+		} else {
+			flags_left--;
+		}
+		acc |= (uint64_t)HDLC_FLAG << nacc;
+		nacc += 8;
+		o = 0;
+		TX_FLUSH();
 	}
 	tx->acc = acc;
 	tx->nacc = nacc;
 	tx->ones = o >> 8;
 	tx->pos = s - tx->buf;
-	if (tx->pos == tx->len)
-		tx->flags_left = tx->cfg.tx_flags;
-	return out;
-}
-
-static void tx_fill8(struct sg_hdlc_tx *tx, uint8_t *out, uint8_t *end)
-{
+	tx->len = se - tx->buf;
+	tx->flags_left = flags_left;
+	/* the last octets one at a time */
 	while (out < end) {
 		if (tx->nacc >= 8) {
 			*out++ = tx->acc;
 			tx->acc >>= 8;
 			tx->nacc -= 8;
-			continue;
-		}
-		if (tx->pos < tx->len && end - out >= 2) {
-			out = tx_run_frame(tx, out, end);
 			continue;
 		}
 		tx_more(tx);

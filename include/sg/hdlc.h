@@ -10,9 +10,10 @@
  * Conventions
  * -----------
  * Line octets: by default bit 0 (the least significant bit) of each octet in a line buffer is
- * the first bit on the line, as HDLC/Q.703 send every field least significant bit first
- * (Q.703 §2.1, Figure 3).  SG_HDLC_F_MSB_FIRST selects the opposite order, which is how most
- * TDM drivers (DAHDI raw channels, G.704 bit 1 = MSB) deliver a timeslot.
+ * the first bit on the line, as HDLC and Q.703 (§2, the SU format figures) send every field
+ * least significant bit first; SU octet k is sent before octet k+1.  SG_HDLC_F_MSB_FIRST
+ * selects the opposite order within line octets, which is how most TDM drivers (DAHDI raw
+ * channels, G.704 bit 1 = MSB) deliver a timeslot.
  *
  * 56 kbit/s (T1 DS0A, SG_HDLC_F_56K): only 7 bits of each line octet carry signalling; the
  * unused bit is the last one transmitted in the timeslot (T1 bit 8, the robbed-bit position):
@@ -189,7 +190,8 @@ struct sg_hdlc_tx {
 	uint8_t buf[SG_HDLC_MAX_SU + 2];
 };
 
-/*! Initialise tx (caller owns it).  Starts with one opening flag.  Returns 0 or -EINVAL. */
+/*! Initialise tx (caller owns it).  Starts with one opening flag.  Returns 0 or -EINVAL.
+ *  A next_su that returns more than max octets is a programming error (OSMO_ASSERT). */
 int sg_hdlc_tx_init(struct sg_hdlc_tx *tx, const struct sg_hdlc_cfg *cfg,
 		    sg_hdlc_next_su_cb next_su, void *priv);
 /*! Produce exactly nbytes line octets into out (caller's buffer).  Calls next_su as needed. */

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 #include <unistd.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -26,12 +26,13 @@
 #include <sg/config.h>
 #include <sg/hdlc.h>
 #include <sg/log.h>
+#include <sg/msg.h>
+#include <sg/mtp2.h>
+#include <sg/slt.h>
 #include <sg/thread.h>
 
 #include "../dahdi_emu/dahdi_emu.h"
 #include "cu_main.h"
-
-extern struct sg_adapter_driver sg_dahdi_driver;
 
 #define MAX_FRAMES	64
 #define FRAME_ROOM	(SG_HDLC_MAX_SU + 2)
@@ -274,6 +275,15 @@ static bool got_bits(void *arg)
 	return w->u->bits_len >= w->n;
 }
 
+/* a driver counter by name (-1 if the driver has no such counter) */
+static long long ctr(const struct sg_span *span, const char *name)
+{
+	for (unsigned int i = 0; i < span->ctr->desc->num; i++)
+		if (!strcmp(span->ctr->desc->ctr[i].name, name))
+			return (long long)sg_ctr_get(span->ctr, i);
+	return -1;
+}
+
 /* what the receiving user and the emulated channel saw, when a test is about to fail */
 static void report(const struct user *u, unsigned int channo)
 {
@@ -344,8 +354,8 @@ static void test_frames_both_ways(void)
 	CU_ASSERT_EQUAL(p.ua->txq_n, 0);
 	/* 40 frames > 16 DAHDI buffers: flow control went through tx_ready */
 	CU_ASSERT_TRUE(p.ua->tx_ready_calls > 0);
-	CU_ASSERT_EQUAL(sg_ctr_get(p.a->ctr, 2 /* tx:frames */), n);
-	CU_ASSERT_EQUAL(sg_ctr_get(p.b->ctr, 0 /* rx:frames */), n);
+	CU_ASSERT_EQUAL(ctr(p.a, "tx:frames"), n);
+	CU_ASSERT_EQUAL(ctr(p.b, "rx:frames"), n);
 	CU_ASSERT_EQUAL(emu_stat(32, "rx_frames"), n);
 	CU_ASSERT_EQUAL(p.ua->alarms, 0);
 
@@ -435,6 +445,7 @@ static void test_bits_rate(void)
 	       p.ub->bits_len - first, gaps, bad);
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_TRUE(p.ua->bits_tx > 0);
+	printf("  transmit underrun estimate: %lld octets\n", ctr(p.a, "tx:underrun"));
 	pair_close(&p);
 }
 
@@ -501,6 +512,8 @@ static void test_soft_hdlc_interworking(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	ua = talloc_zero(ctx, struct user);
 	ub = talloc_zero(ctx, struct user);
+	ua->name = "A";
+	ub->name = "B";
 	h = talloc_zero(ctx, struct sw_hdlc);
 	CU_ASSERT_EQUAL_FATAL(sg_hdlc_cfg_q703(&hc, SG_HDLC_BASIC, 0), 0);
 	/* DAHDI delivers bit 1 of the timeslot in bit 7: the driver says so (msb_first) */
@@ -510,14 +523,16 @@ static void test_soft_hdlc_interworking(void)
 		h->su_len[i] = 3 + (i * 13) % 200;
 		make_su(h->su[i], h->su_len[i], i);
 	}
-	/* the driver primes its transmitter from chan_open: HDLC must be ready before */
-	hc.flags |= SG_HDLC_F_MSB_FIRST;
-	CU_ASSERT_EQUAL_FATAL(sg_hdlc_rx_init(&h->rx, &hc, &sw_rx_ops, h), 0);
-	CU_ASSERT_EQUAL_FATAL(sg_hdlc_tx_init(&h->tx, &hc, sw_next_su, h), 0);
+	/* the bit order is known once the channel is open; the driver calls tx_bits and
+	 * rx_bits from the loop only, so HDLC can be set up now */
 	ua->chan = sg_chan_open(a, 5, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ua, err,
 				sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ua->chan);
 	CU_ASSERT_TRUE(ua->chan->msb_first);
+	if (ua->chan->msb_first)
+		hc.flags |= SG_HDLC_F_MSB_FIRST;
+	CU_ASSERT_EQUAL_FATAL(sg_hdlc_rx_init(&h->rx, &hc, &sw_rx_ops, h), 0);
+	CU_ASSERT_EQUAL_FATAL(sg_hdlc_tx_init(&h->tx, &hc, sw_next_su, h), 0);
 	ub->chan = sg_chan_open(b, 5, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ub, err,
 				sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ub->chan);
@@ -542,7 +557,14 @@ static void test_soft_hdlc_interworking(void)
 		u_send(ub, h->su[i], h->su_len[i]);
 	}
 	h->rx_n = 0;
-	CU_ASSERT_TRUE(run_until(sw_got, h, 5000));
+	if (!run_until(sw_got, h, 5000)) {
+		report(ua, 5);
+		fprintf(stderr, "  software HDLC: %u frames, %u wrong, errors fcs %llu abort %llu; "
+			"driver tx:underrun %lld\n", h->rx_n, h->rx_bad,
+			(unsigned long long)h->rx.stats.err[SG_HDLC_RX_ERR_FCS],
+			(unsigned long long)h->rx.stats.err[SG_HDLC_RX_ERR_ABORT],
+			ctr(a, "tx:underrun"));
+	}
 	CU_ASSERT_EQUAL(h->rx_n, n);
 	CU_ASSERT_EQUAL(h->rx_bad, 0);
 
@@ -587,8 +609,8 @@ static void test_alarm(void)
 	CU_ASSERT_EQUAL(p.a->alarms, 0);
 	/* the other span saw nothing */
 	CU_ASSERT_EQUAL(p.ub->alarm_calls, 0);
-	CU_ASSERT_EQUAL(sg_ctr_get(p.a->ctr, 7 /* event:alarm */), 2);
-	CU_ASSERT_EQUAL(sg_ctr_get(p.a->ctr, 8 /* event:noalarm */), 1);
+	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 2);
+	CU_ASSERT_EQUAL(ctr(p.a, "event:noalarm"), 1);
 
 	/* remote alarm on span 2 */
 	emu("alarm 2 yellow");
@@ -657,8 +679,8 @@ static void test_errors(void)
 	e = (struct err_want){ p.ub, SG_ADAPTER_ERR_FCS, 2 };
 	CU_ASSERT_TRUE(run_until(got_err, &e, 2000));
 	CU_ASSERT_EQUAL(p.ub->err[SG_ADAPTER_ERR_ABORT], 1);
-	CU_ASSERT_EQUAL(sg_ctr_get(p.b->ctr, 9 /* event:abort */), 1);
-	CU_ASSERT_EQUAL(sg_ctr_get(p.b->ctr, 10 /* event:badfcs */), 2);
+	CU_ASSERT_EQUAL(ctr(p.b, "event:abort"), 1);
+	CU_ASSERT_EQUAL(ctr(p.b, "event:badfcs"), 2);
 	/* a frame that does not fit DAHDI's buffer is refused by the driver */
 	memset(big, 0x55, sizeof(big));
 	CU_ASSERT_EQUAL(sg_chan_tx_frame(p.ua->chan, big, sizeof(big)), -EMSGSIZE);
@@ -792,6 +814,143 @@ static void test_control_socket(void)
 	close(fd);
 }
 
+/* ---- MTP2 over the emulation: signalling link terminals on two cabled DAHDI spans ---- */
+
+struct l2end {
+	struct sg_span *span;
+	struct sg_slt *slt;
+	struct sg_cfg_span cfg;
+	bool in_service;
+	unsigned int oos, rx_msu, rx_bad;
+	uint8_t oos_reason;
+};
+
+static void l2_ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
+		   const struct sg_mtp2_param *param, struct msgb *msg, void *priv)
+{
+	struct l2end *e = priv;
+
+	switch (prim) {
+	case SG_MTP2_IN_SERVICE:
+		e->in_service = true;
+		break;
+	case SG_MTP2_OUT_OF_SERVICE:
+		e->in_service = false;
+		e->oos++;
+		e->oos_reason = param->reason;
+		break;
+	case SG_MTP2_DATA:
+		if (!msg || msgb_l3len(msg) != 20 || msg->l3h[0] != 0x83 ||
+		    msg->l3h[1] != (e->rx_msu & 0xff))
+			e->rx_bad++;
+		e->rx_msu++;
+		break;
+	default:
+		break;
+	}
+	msgb_free(msg);
+}
+
+static bool l2_both_in_service(void *arg)
+{
+	struct l2end *e = arg;
+
+	return e[0].in_service && e[1].in_service;
+}
+
+static bool l2_both_down(void *arg)
+{
+	struct l2end *e = arg;
+
+	return !e[0].in_service && !e[1].in_service;
+}
+
+static bool l2_both_got(void *arg)
+{
+	struct l2end *e = arg;
+
+	return e[0].rx_msu >= 50 && e[1].rx_msu >= 50;
+}
+
+/* Emergency alignment (Q.703 §7, proving 0.5 s), then 50 MSUs each way */
+static void mtp2_over_emu(bool hdlc, unsigned int ts)
+{
+	struct l2end e[2];
+	char err[160];
+
+	memset(e, 0, sizeof(e));
+	for (int i = 0; i < 2; i++) {
+		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = ts };
+
+		dahdi_emu_span_cfg(&e[i].cfg, i ? "B" : "A", i + 1, hdlc);
+		e[i].span = sg_span_open(ctx, &e[i].cfg, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e[i].span);
+		e[i].slt = sg_slt_open(ctx, e[i].span, &scfg, l2_ind, &e[i], err, sizeof(err));
+		if (!e[i].slt)
+			fprintf(stderr, "%s\n", err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e[i].slt);
+		CU_ASSERT_EQUAL(sg_slt_mode(e[i].slt), hdlc ? SG_ADAPTER_MODE_FRAMES :
+							      SG_ADAPTER_MODE_BITS);
+	}
+	for (int i = 0; i < 2; i++) {
+		sg_mtp2_l3_req(sg_slt_mtp2(e[i].slt), SG_MTP2_EMERGENCY, NULL, NULL);
+		sg_mtp2_l3_req(sg_slt_mtp2(e[i].slt), SG_MTP2_START, NULL, NULL);
+	}
+	CU_ASSERT_TRUE(run_until(l2_both_in_service, e, 5000));
+	for (int i = 0; i < 2 && e[0].in_service && e[1].in_service; i++) {
+		for (unsigned int k = 0; k < 50; k++) {
+			struct msgb *msg = sg_msgb_alloc(64, "msu");
+
+			msg->l3h = msgb_put(msg, 20);
+			memset(msg->l3h, 0x5a, 20);
+			msg->l3h[0] = 0x83;	/* SIO: national, SCCP */
+			msg->l3h[1] = k;
+			sg_mtp2_l3_req(sg_slt_mtp2(e[i].slt), SG_MTP2_DATA, NULL, msg);
+		}
+	}
+	CU_ASSERT_TRUE(run_until(l2_both_got, e, 5000));
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT_EQUAL(e[i].rx_msu, 50);
+		CU_ASSERT_EQUAL(e[i].rx_bad, 0);
+		CU_ASSERT_EQUAL(e[i].oos, 0);
+		CU_ASSERT_TRUE(e[i].in_service);
+	}
+	if (getenv("TEST_DEBUG"))
+		for (int i = 0; i < 2; i++)
+			fprintf(stderr, "%s\n", json_object_to_json_string(
+				sg_slt_to_json(e[i].slt, true)));
+
+	/* Q.703 §1.7: a span alarm (red: loss of frame alignment) on A's E1
+	 * is a link failure for A's MTP2; once it clears the link realigns */
+	CU_ASSERT_EQUAL(dahdi_emu("alarm 1 red", err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(run_until(l2_both_down, e, 2000));
+	CU_ASSERT_EQUAL(e[0].oos_reason, SG_MTP2_OOS_LINK_FAIL);
+	/* B: A's MTP2 sends SIOS after its link failure (Q.703 §1.7) */
+	CU_ASSERT_EQUAL(e[1].oos_reason, SG_MTP2_OOS_SIOS);
+	CU_ASSERT_EQUAL(dahdi_emu("alarm 1 none", err, sizeof(err)), 0);
+	for (int i = 0; i < 2; i++) {
+		sg_mtp2_l3_req(sg_slt_mtp2(e[i].slt), SG_MTP2_EMERGENCY, NULL, NULL);
+		sg_mtp2_l3_req(sg_slt_mtp2(e[i].slt), SG_MTP2_START, NULL, NULL);
+	}
+	CU_ASSERT_TRUE(run_until(l2_both_in_service, e, 5000));
+	for (int i = 0; i < 2; i++) {
+		sg_slt_close(e[i].slt);
+		sg_span_close(e[i].span);
+	}
+}
+
+/* MTP2 with our software HDLC over clear channels */
+static void test_mtp2_bits(void)
+{
+	mtp2_over_emu(false, 16);
+}
+
+/* MTP2 over DAHDI's HDLC (frames) */
+static void test_mtp2_frames(void)
+{
+	mtp2_over_emu(true, 17);
+}
+
 static const struct cu_test tests[] = {
 	{ "frames both ways with FCS", test_frames_both_ways },
 	{ "hardhdlc channel", test_hardhdlc },
@@ -802,6 +961,10 @@ static const struct cu_test tests[] = {
 	{ "refusals", test_refusals },
 	{ "T1 56 kbit/s HDLC", test_t1_56k },
 	{ "control socket", test_control_socket },
+	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
+	  "clear channels", test_mtp2_bits },
+	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: DAHDI HDLC",
+	  test_mtp2_frames },
 	{ NULL, NULL }
 };
 

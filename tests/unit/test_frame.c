@@ -19,7 +19,6 @@
 
 #include "cu_main.h"
 
-extern struct sg_adapter_driver sg_frame_driver;
 
 /* counters of the frame driver, in its order (adapters/frame.c) */
 enum {

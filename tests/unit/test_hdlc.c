@@ -960,7 +960,7 @@ static void osmo_to_ours(unsigned int flags, uint32_t osmo_features)
 		r = osmo_isdnhdlc_encode(&enc, pool[i], pool_len[i], &count, stream + n,
 					 STREAM_MAX - n);
 		CU_ASSERT_FATAL(r > 0);
-		CU_ASSERT_EQUAL(count, pool_len[i]);
+		CU_ASSERT_EQUAL((size_t)count, pool_len[i]);
 		n += r;
 		/* and now and then a few more flags */
 		for (k = 0; k < i % 3; k++)
