@@ -160,6 +160,21 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 				     "(first at signalling_points[%d])", i, sp->name, dup);
 		sp->variant = enum_index(str_or(o, "variant", "itu"), variants);
 		sp->ni = enum_index(str_or(o, "ni", "international"), nis);
+		sp->stp = bool_or(o, "stp", false);
+		sp->sls_bits = int_or(o, "sls_bits", sp->variant == SG_PC_ANSI ? 8 : 4);
+		{
+			/* SLS widths each variant knows (Q.704 §2.2.4, T1.111.4 §2.2) */
+			static const uint8_t ok[][2] = {
+				[SG_PC_ITU] = { 4, 4 }, [SG_PC_ANSI] = { 5, 8 },
+				[SG_PC_CHINA] = { 4, 8 }, [SG_PC_TTC] = { 4, 5 },
+			};
+
+			if (sp->sls_bits != ok[sp->variant][0] && sp->sls_bits != ok[sp->variant][1])
+				return cfail(err, errlen, "signalling_points[%u].sls_bits: %u is not "
+					     "an SLS width of %s (%u or %u)", i, sp->sls_bits,
+					     variants[sp->variant], ok[sp->variant][0],
+					     ok[sp->variant][1]);
+		}
 		snprintf(path, sizeof(path), "signalling_points[%u].pc", i);
 		rc = get_pc(obj_or_null(o, "pc"), sp->variant, path, &sp->pc, err, errlen);
 		if (rc < 0)
@@ -329,6 +344,32 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 				}
 			}
 		}
+	}
+	/* routes */
+	arr = obj_or_null(root, "routes");
+	cfg->num_routes = arr ? json_object_array_length(arr) : 0;
+	cfg->routes = talloc_zero_array(cfg, struct sg_cfg_route, cfg->num_routes ? cfg->num_routes : 1);
+	for (unsigned int i = 0; i < cfg->num_routes; i++) {
+		struct sg_cfg_route *r = &cfg->routes[i];
+		const char *lsname;
+
+		o = json_object_array_get_idx(arr, i);
+		lsname = str_or(o, "linkset", "");
+		r->linkset = FIND_BY_NAME(cfg->linksets, cfg->num_linksets, lsname);
+		if (r->linkset < 0)
+			return cfail(err, errlen, "routes[%u].linkset: no linkset named '%s'", i,
+				     lsname);
+		snprintf(path, sizeof(path), "routes[%u].dpc", i);
+		rc = get_pc(obj_or_null(o, "dpc"), cfg->sps[cfg->linksets[r->linkset].sp].variant,
+			    path, &r->dpc, err, errlen);
+		if (rc < 0)
+			return rc;
+		r->priority = int_or(o, "priority", 1);
+		for (unsigned int k = 0; k < i; k++)
+			if (cfg->routes[k].dpc == r->dpc && cfg->routes[k].linkset == r->linkset)
+				return cfail(err, errlen, "routes[%u]: duplicate route to %s over "
+					     "linkset '%s' (first at routes[%u])", i,
+					     json_object_get_string(obj_or_null(o, "dpc")), lsname, k);
 	}
 	return 0;
 }

@@ -46,6 +46,8 @@ static const struct sg_field sp_fields[] = {
 	{ "pc", SG_FT_PC, true },
 	{ "ni", SG_FT_ENUM, false, 0, 0,
 	  ENUMS("international", "international-spare", "national", "national-spare") },
+	{ "stp", SG_FT_BOOL, false },
+	{ "sls_bits", SG_FT_INT, false, 4, 8 },
 	{ NULL }
 };
 
@@ -100,6 +102,15 @@ static const struct sg_field link_fields[] = {
 
 static const struct sg_schema link_schema = { "link", link_fields };
 
+static const struct sg_field route_fields[] = {
+	{ "dpc", SG_FT_PC, true },
+	{ "linkset", SG_FT_NAME, true },
+	{ "priority", SG_FT_INT, false, 0, 15 },
+	{ NULL }
+};
+
+static const struct sg_schema route_schema = { "route", route_fields };
+
 static const struct sg_field linkset_fields[] = {
 	{ "name", SG_FT_NAME, true },
 	{ "sp", SG_FT_NAME, true },
@@ -124,6 +135,7 @@ static const struct sg_field top_fields[] = {
 	{ "signalling_points", SG_FT_ARRAY, false, 0, 16, .sub = &sp_schema },
 	{ "spans", SG_FT_ARRAY, false, 0, 256, .sub = &span_schema },
 	{ "linksets", SG_FT_ARRAY, false, 0, 256, .sub = &linkset_schema },
+	{ "routes", SG_FT_ARRAY, false, 0, 4096, .sub = &route_schema },
 	{ NULL }
 };
 

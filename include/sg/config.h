@@ -17,6 +17,16 @@ struct sg_cfg_sp {
 	enum sg_pc_variant variant;
 	uint32_t pc;
 	uint8_t ni;
+	bool stp;			/* MTP transfer function (Q.704 §2.4) */
+	uint8_t sls_bits;		/* ITU 4; ANSI 5 or 8 (default 8); China 4 or 8; TTC 4 or 5 */
+};
+
+/* A route to a destination over a linkset (Q.704 §2.3); the adjacent PC of
+ * every linkset is a route of priority 0 without being listed. */
+struct sg_cfg_route {
+	uint32_t dpc;
+	int linkset;			/* index into sg_config.linksets */
+	unsigned int priority;		/* lower is preferred; equal: load sharing */
 };
 
 struct sg_cfg_span {
@@ -81,6 +91,8 @@ struct sg_config {
 	struct sg_cfg_span *spans;
 	unsigned int num_linksets;
 	struct sg_cfg_linkset *linksets;
+	unsigned int num_routes;
+	struct sg_cfg_route *routes;
 };
 
 /* Load and validate a config file.  On error returns NULL and writes one line

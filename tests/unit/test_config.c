@@ -51,13 +51,16 @@ static void test_good_config_values(void)
 		"  \"management\": { \"listen\": \"::1\", \"port\": 0 },"
 		"  \"threads\": { \"tdm\": 2 },"
 		"  \"signalling_points\": [ { \"name\": \"a\", \"variant\": \"ansi\","
-		"      \"pc\": \"1-2-3\", \"ni\": \"national\" } ],"
+		"      \"pc\": \"1-2-3\", \"ni\": \"national\", \"stp\": true,"
+		"      \"sls_bits\": 5 } ],"
 		"  \"spans\": [ { \"name\": \"t1a\", \"type\": \"t1\", \"driver\": \"pw\","
 		"      \"thread\": 1, \"pw\": { \"local\": \"[::1]:5000\","
 		"      \"remote\": \"127.0.0.1:5001\", \"frames_per_packet\": 16 } } ],"
 		"  \"linksets\": [ { \"name\": \"ls\", \"sp\": \"a\", \"adjacent_pc\": 66052,"
 		"      \"links\": [ { \"name\": \"l\", \"slc\": 15, \"span\": \"t1a\","
-		"      \"timeslot\": 24 } ] } ] }", err, sizeof(err));
+		"      \"timeslot\": 24 } ] } ],"
+		"  \"routes\": [ { \"dpc\": \"9-9-9\", \"linkset\": \"ls\", \"priority\": 3 } ] }",
+		err, sizeof(err));
 
 	if (!cfg)
 		fprintf(stderr, "unexpected error: %s\n", err);
@@ -82,6 +85,12 @@ static void test_good_config_values(void)
 	CU_ASSERT_EQUAL(cfg->linksets[0].links[0].slc, 15);
 	CU_ASSERT_EQUAL(cfg->linksets[0].links[0].span, 0);
 	CU_ASSERT_EQUAL(cfg->linksets[0].links[0].timeslot, 24);
+	CU_ASSERT_TRUE(cfg->sps[0].stp);
+	CU_ASSERT_EQUAL(cfg->sps[0].sls_bits, 5);
+	CU_ASSERT_EQUAL(cfg->num_routes, 1);
+	CU_ASSERT_EQUAL(cfg->routes[0].dpc, 0x090909);
+	CU_ASSERT_EQUAL(cfg->routes[0].linkset, 0);
+	CU_ASSERT_EQUAL(cfg->routes[0].priority, 3);
 	sg_config_free(cfg);
 }
 
@@ -112,7 +121,7 @@ static void test_errors_name_the_path(void)
 		  "log.timestamps: expected true or false, got a string" },
 		{ "{ \"nodes\": {} }",
 		  "nodes: unknown key in config (allowed: node, log, management, threads, "
-		  "signalling_points, spans, linksets)" },
+		  "signalling_points, spans, linksets, routes)" },
 		{ "{ \"spans\": {} }", "spans: expected an array, got an object" },
 		{ "{ \"spans\": [ 5 ] }", "spans[0]: expected an object, got an integer" },
 		{ "{ \"management\": { \"listen\": \"10.0.0.1\", \"token\": \"0123456789abcdef\" },"
