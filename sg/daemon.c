@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "core.h"
 #include "tdm.h"
 
 #define MAX_THREADS 20
@@ -28,6 +29,7 @@ struct sg_daemon {
 	struct sg_thread *tdm[16];
 	struct sg_tdm *tdm_state[16];
 	struct sg_mgmt_part link_parts[16];
+	struct sg_core *core_state;
 	struct sg_thread *threads[MAX_THREADS];	/* all, in start order */
 	unsigned int num_threads;
 	struct sg_mgmt *mgmt;
@@ -181,6 +183,13 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 		d->link_parts[i] = (struct sg_mgmt_part){ d->tdm[i], d->tdm_state[i] };
 	}
 	sg_adapter_register_builtin();
+
+	/* MTP3 on the core thread, MTP2 on the TDM threads (doc/architecture.md) */
+	d->core_state = sg_core_alloc(d, cfg, d->core, d->tdm);
+	OSMO_ASSERT(d->core_state);
+	sg_thread_set_hooks(d->core, sg_core_init, sg_core_fini, d->core_state);
+	for (unsigned int i = 0; i < cfg->tdm_threads; i++)
+		sg_tdm_set_core(d->tdm_state[i], d->tdm[i], d->core_state, d->core);
 	d->mgmt_thread = add_thread(d, "mgmt", SG_THREAD_MGMT);
 
 	info = (struct sg_mgmt_status_info){
@@ -216,6 +225,7 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 		.route = links_route,
 		.route_priv = d,
 	});
+	sg_core_register_mgmt(d->core_state, d->mgmt);
 	sg_thread_set_hooks(d->mgmt_thread, mgmt_init, mgmt_fini, d);
 
 	for (started = 0; started < d->num_threads; started++) {
@@ -227,6 +237,9 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 			goto stop;
 		}
 	}
+	/* every thread runs: MTP3 may now activate its links */
+	if (sg_thread_call(d->core, sg_core_go, d->core_state) < 0)
+		LOGP(DSG, LOGL_ERROR, "cannot start MTP3\n");
 	LOGP(DSG, LOGL_NOTICE, "sgd %s running: %u threads, management API on %s:%u\n",
 	     PACKAGE_VERSION, d->num_threads, cfg->mgmt_listen, sg_mgmt_port(d->mgmt));
 

@@ -13,6 +13,7 @@
 #include <sg/slt.h>
 #include <sg/timer.h>
 
+#include "core.h"
 #include "tdm.h"
 
 /*
@@ -32,6 +33,7 @@ struct tdm_link {
 	struct sg_tdm *tdm;
 	const struct sg_cfg_link *cfg;
 	unsigned int linkset;	/* index in the config */
+	uint16_t gid;		/* global link number (sg_link_gid) */
 	bool in_service;
 	struct sg_slt *slt;
 	bool active;		/* administratively activated */
@@ -43,6 +45,10 @@ struct tdm_link {
 struct sg_tdm {
 	const struct sg_config *cfg;
 	unsigned int index;
+	/* MTP3 on the core thread: MTP2 indications go there, requests come
+	 * from there.  NULL: interim activation by this thread. */
+	struct sg_thread *core_thread;
+	struct sg_core *core;
 	struct sg_span *spans[256];
 	unsigned int num_links;
 	struct tdm_link *links;
@@ -80,19 +86,93 @@ static void t17_expired(void *data)
 	}
 }
 
-/* MTP2 indications: this is where MTP3 will take over (issue 4). */
+/* An MTP2 indication for MTP3 on the core thread (see core.h). */
+static void forward_ind(struct tdm_link *l, enum sg_mtp2_prim prim,
+			const struct sg_mtp2_param *param, struct msgb *msg)
+{
+	const uint8_t *data = NULL;
+	size_t len = 0;
+	struct sg_mtp2_param *pp;
+	struct msgb *pm;
+	int rc;
+
+	if (msg) {
+		data = msgb_l3(msg) ? msgb_l3(msg) : msg->data;
+		len = msg->tail - data;
+	}
+	pm = sg_prim_alloc(SG_SAP_MTP2, prim, PRIM_OP_INDICATION, sizeof(*pp), len, "mtp2-ind");
+	if (!pm) {
+		msgb_free(msg);
+		return;
+	}
+	pp = sg_prim_param(pm);
+	*pp = *param;
+	pp->link_id = l->gid;
+	if (msg) {
+		pm->l3h = msgb_put(pm, len);
+		memcpy(pm->l3h, data, len);
+		msgb_free(msg);
+	}
+	rc = sg_thread_post(l->tdm->core_thread, pm);
+	if (rc < 0)
+		LOGP(DMTP2, LOGL_ERROR, "link %s: %s to MTP3 lost: %s\n", l->cfg->name,
+		     get_value_string(sg_mtp2_prim_names, prim), strerror(-rc));
+}
+
+/* MTP2 requests from MTP3 on the core thread; we own pm. */
+static void mtp2_req_handler(struct sg_thread *t, struct msgb *pm, void *priv)
+{
+	struct sg_tdm *tdm = priv;
+	enum sg_mtp2_prim prim = sg_prim_hdr(pm)->primitive;
+	struct sg_mtp2_param p = *(struct sg_mtp2_param *)sg_prim_param(pm);
+
+	for (unsigned int i = 0; i < tdm->num_links; i++) {
+		struct tdm_link *l = &tdm->links[i];
+
+		if (l->gid != p.link_id)
+			continue;
+		if (pm->l3h) {
+			/* DATA: MTP2 takes the buffer, SIO+SIF at l3h */
+			sg_mtp2_l3_req(sg_slt_mtp2(l->slt), prim, &p, pm);
+		} else {
+			msgb_free(pm);
+			sg_mtp2_l3_req(sg_slt_mtp2(l->slt), prim, &p, NULL);
+		}
+		return;
+	}
+	LOGP(DMTP2, LOGL_ERROR, "tdm%u: MTP2 %s for link %u, which is not here\n", tdm->index,
+	     get_value_string(sg_mtp2_prim_names, prim), p.link_id);
+	msgb_free(pm);
+}
+
+void sg_tdm_set_core(struct sg_tdm *tdm, struct sg_thread *tdm_thread, struct sg_core *core,
+		     struct sg_thread *core_thread)
+{
+	tdm->core = core;
+	tdm->core_thread = core_thread;
+	sg_thread_set_handler(tdm_thread, SG_SAP_MTP2, mtp2_req_handler, tdm);
+}
+
+/* MTP2 indications: to MTP3, or to the interim activation. */
 static void mtp2_ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
 		     const struct sg_mtp2_param *param, struct msgb *msg, void *priv)
 {
 	struct tdm_link *l = priv;
 
+	if (prim == SG_MTP2_IN_SERVICE)
+		l->in_service = true;
+	else if (prim == SG_MTP2_OUT_OF_SERVICE)
+		l->in_service = false;
+	if (l->tdm->core_thread) {
+		forward_ind(l, prim, param, msg);
+		return;
+	}
+
 	switch (prim) {
 	case SG_MTP2_IN_SERVICE:
 		LOGP(DMTP2, LOGL_NOTICE, "link %s: in service\n", l->cfg->name);
-		l->in_service = true;
 		break;
 	case SG_MTP2_OUT_OF_SERVICE:
-		l->in_service = false;
 		LOGP(DMTP2, LOGL_NOTICE, "link %s: out of service (%s)%s\n", l->cfg->name,
 		     get_value_string(sg_mtp2_oos_reason_names, param->reason),
 		     l->active ? ", restart after T17" : "");
@@ -163,10 +243,11 @@ int sg_tdm_start(struct sg_tdm *tdm)
 			l->tdm = tdm;
 			l->cfg = lc;
 			l->linkset = i;
+			l->gid = sg_link_gid(cfg, i, j);
 			sg_timer_setup(&l->t17, t17_expired, l);
 			scfg = (struct sg_slt_cfg){
 				.name = lc->name,
-				.link_id = tdm->num_links,
+				.link_id = sg_link_gid(cfg, i, j),
 				.ts = lc->timeslot,
 				.annex_a = lc->timeslot == 0,
 				.rate_56k = lc->rate_56k,
@@ -187,10 +268,12 @@ int sg_tdm_start(struct sg_tdm *tdm)
 					     lc->name, lc->trace, strerror(-rc));
 			}
 			l->active = true;
-			link_start(l);
+			if (!tdm->core_thread)
+				link_start(l);
 		}
 	}
-	LOGP(DADP, LOGL_NOTICE, "tdm%u: %u links activated\n", tdm->index, tdm->num_links);
+	LOGP(DADP, LOGL_NOTICE, "tdm%u: %u links %s\n", tdm->index, tdm->num_links,
+	     tdm->core_thread ? "ready for MTP3" : "activated");
 	return 0;
 }
 
@@ -330,7 +413,17 @@ struct json_object *sg_tdm_link_command(void *priv, const char *item, const char
 		return NULL;
 	}
 	m = sg_slt_mtp2(l->slt);
-	if (!strcmp(cmd, "start")) {
+	if (l->tdm->core && (!strcmp(cmd, "start") || !strcmp(cmd, "stop"))) {
+		/* with MTP3, activation is MTP3's (Q.704 §12): ask it */
+		bool act = !strcmp(cmd, "start");
+		int rc = sg_core_link_admin(l->tdm->core, l->gid, act);
+
+		if (rc < 0) {
+			sg_mgmt_err_set(err, 503, "MTP3 unavailable: %s", strerror(-rc));
+			return NULL;
+		}
+		l->active = act;
+	} else if (!strcmp(cmd, "start")) {
 		l->active = true;
 		sg_timer_stop(&l->t17);
 		link_start(l);

@@ -8,9 +8,15 @@ struct sg_config;
 struct sg_thread;
 struct sg_mgmt_err;
 struct sg_tdm;
+struct sg_core;
 
 /* Allocate the state of TDM thread number index (on the main thread). */
 struct sg_tdm *sg_tdm_alloc(void *ctx, const struct sg_config *cfg, unsigned int index);
+/* Hand the links' MTP2 to MTP3 on the core thread (before the threads
+ * start): indications are posted there, and tdm_thread takes MTP3's
+ * requests.  Without it the TDM thread activates its links itself. */
+void sg_tdm_set_core(struct sg_tdm *tdm, struct sg_thread *tdm_thread, struct sg_core *core,
+		     struct sg_thread *core_thread);
 /* On the TDM thread: open its spans and links and activate the links
  * (thread init hook).  Returns 0 or -errno after logging the reason. */
 int sg_tdm_start(struct sg_tdm *tdm);

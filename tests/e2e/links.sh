@@ -52,6 +52,23 @@ check "A l0 in service (emergency alignment)" wait_state $PORT_A l0 IN_SERVICE 5
 check "B l0 in service" wait_state $PORT_B l0 IN_SERVICE 5000
 check "A l1 in service (normal proving)" wait_state $PORT_A l1 IN_SERVICE 15000
 
+# MTP3 on the core thread: signalling link test passed, TRA exchanged, the
+# adjacent SP is accessible and its route available
+wait_linkset() { # port
+	local t0=$(now_ms)
+	while :; do
+		SGD_PORT=$1 api GET /api/v1/linksets/ls
+		[ "$(jq -r '"\(.available) \(.adjacent_accessible)"' "$BODY_FILE")" = "true true" ] && return 0
+		[ $(( $(now_ms) - t0 )) -gt 15000 ] && { head -c 400 "$BODY_FILE"; return 1; }
+		sleep 0.05
+	done
+}
+check "A: linkset available, adjacent SP accessible (SLT passed, TRA received)" wait_linkset $PORT_A
+check "B: linkset available, adjacent SP accessible" wait_linkset $PORT_B
+SGD_PORT=$PORT_A api GET /api/v1/routes
+check "A: route to 1-1-2 ($(jq -c . "$BODY_FILE" | head -c 200)) accessible" \
+	[ "$(jq -r '.[] | select(.dpc == "1-1-2" or .dpc == 2058) | .accessible' "$BODY_FILE")" = true ]
+
 SGD_PORT=$PORT_A api GET /api/v1/links
 check "links list has l0 and l1" [ "$(jq -r '[.[].name] | sort | join(",")' "$BODY_FILE")" = "l0,l1" ]
 SGD_PORT=$PORT_A api GET /api/v1/links/l0

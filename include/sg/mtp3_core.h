@@ -1,0 +1,234 @@
+/* MTP3 signalling point (Q.704, Q.707): instance, linksets, links, routes and their primitives. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+#include <osmocom/core/utils.h>
+
+#include <sg/config.h>
+#include <sg/counter.h>
+#include <sg/l2_sap.h>
+#include <sg/msg.h>
+#include <sg/mtp_sap.h>
+
+/*
+ * One struct sg_mtp3 is the MTP level 3 of one signalling point (own point
+ * code, variant, network indicator).  It runs on ONE thread (the core thread
+ * in sgd): its timers are that thread's sg_timers, and every function here
+ * must be called on it.  There is no locking.
+ *
+ * Lower side: MTP3 never calls MTP2.  Each link is bound to an l2 "ops"
+ * table whose req() hands a request to the link's MTP2 (in sgd: posts an
+ * SG_SAP_MTP2 primitive to the TDM thread owning the link).  req() takes
+ * ownership of msg (DATA only; NULL otherwise), whatever it returns.  MTP2's
+ * indications and confirmations come back through sg_mtp3_l2_ind(), which
+ * takes ownership of msg.  Delivery may be asynchronous in both directions:
+ * MTP3 never expects an indication inside its own req() call, and requests
+ * to one link are issued in order (the transport must keep that order).
+ *
+ * Upper side: one user per service indicator (sg_mtp3_user_set()); MTP
+ * TRANSFER/PAUSE/RESUME/STATUS indications go to its callback.  Users send
+ * with sg_mtp3_transfer_req().
+ *
+ * Ownership of msgb: "takes" means the callee frees or forwards it, on
+ * success and on error alike.
+ */
+
+struct sg_mtp3;
+struct sg_mtp3_linkset;
+struct sg_mtp3_link;
+
+/* ---- configuration ---- */
+
+struct sg_mtp3_cfg {
+	const char *name;		/* for logging; copied */
+	enum sg_pc_variant variant;
+	bool sls5;			/* ANSI/TTC 5-bit SLS option */
+	uint32_t pc;			/* own point code */
+	uint8_t ni;			/* enum sg_mtp_ni used on every linkset */
+	bool stp;			/* transfer function (route MSUs for other DPCs) */
+	bool restart;			/* Q.704 §9: send TRA on first link of a linkset (default on
+					 * through sg_mtp3_cfg_defaults) */
+};
+void sg_mtp3_cfg_defaults(struct sg_mtp3_cfg *cfg);
+
+/* Q.704 §16.8 and Q.707 §5 timers, values in milliseconds */
+enum sg_mtp3_timer {
+	SG_MTP3_T1,		/* delay to avoid mis-sequencing on changeover */
+	SG_MTP3_T2,		/* waiting for changeover acknowledgement */
+	SG_MTP3_T3,		/* time-controlled diversion delay on changeback */
+	SG_MTP3_T4,		/* waiting for changeback acknowledgement (first attempt) */
+	SG_MTP3_T5,		/* waiting for changeback acknowledgement (second attempt) */
+	SG_MTP3_T8,		/* transfer-prohibited inhibition (response method) */
+	SG_MTP3_T10,		/* waiting to repeat signalling-route-set-test */
+	SG_MTP3_T17,		/* delay between link failure and restart */
+	SG_MTP3_T21,		/* adjacent SP restarting: accessible without TRA */
+	SG_MTP3_SLT_T1,		/* Q.707: supervision of SLTA */
+	SG_MTP3_SLT_T2,		/* Q.707: interval of periodic SLTM */
+	_SG_MTP3_T_MAX
+};
+extern const struct value_string sg_mtp3_timer_names[];
+
+struct sg_mtp3_timer_def {
+	const char *name;	/* "t1", "slt_t1" */
+	const char *desc;
+	uint32_t def_ms, min_ms, max_ms;
+};
+extern const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX];
+
+/* ---- lower side ---- */
+
+struct sg_mtp3_l2_ops {
+	/* Hand a request to the link's MTP2; takes ownership of msg. */
+	int (*req)(void *l2_priv, enum sg_mtp2_prim prim, const struct sg_mtp2_param *p,
+		   struct msgb *msg);
+};
+
+/* ---- upper side ---- */
+
+/* Indication to the user of one SI.  p is borrowed; for TRANSFER the callee takes msg (SIO at
+ * l3h, user part at l4h); other indications pass msg == NULL. */
+typedef void (*sg_mtp3_user_cb_t)(struct sg_mtp3 *m, enum sg_mtp_prim prim,
+				  const struct sg_mtp_param *p, struct msgb *msg, void *priv);
+
+/* MTP3 link state, as seen by MTP3 */
+enum sg_mtp3_link_state {
+	SG_MTP3_LINK_INACTIVE,		/* deactivated by management */
+	SG_MTP3_LINK_ALIGNING,		/* START sent, waiting for IN SERVICE */
+	SG_MTP3_LINK_TESTING,		/* in service at L2, signalling link test running */
+	SG_MTP3_LINK_AVAILABLE,		/* available for traffic */
+	SG_MTP3_LINK_FAILED,		/* out of service, restart after T17 */
+	_SG_MTP3_LINK_STATE_MAX
+};
+extern const struct value_string sg_mtp3_link_state_names[];
+
+/* Changeover/changeback state of a link (Q.704 Fig. 28/29) */
+enum sg_mtp3_co_state {
+	SG_MTP3_CO_NONE,
+	SG_MTP3_CO_WAIT_BSNT,		/* RETRIEVE BSNT sent */
+	SG_MTP3_CO_WAIT_ACK,		/* COO/ECO sent, T2 running */
+	SG_MTP3_CO_WAIT_T1,		/* time-controlled changeover */
+	SG_MTP3_CO_RETRIEVING,		/* retrieval of MSUs after FSNC */
+	_SG_MTP3_CO_STATE_MAX
+};
+extern const struct value_string sg_mtp3_co_state_names[];
+
+/* Route status towards one destination (Q.704 §13) */
+enum sg_mtp3_route_status {
+	SG_MTP3_ROUTE_AVAILABLE,
+	SG_MTP3_ROUTE_RESTRICTED,
+	SG_MTP3_ROUTE_PROHIBITED,
+	_SG_MTP3_ROUTE_STATUS_MAX
+};
+extern const struct value_string sg_mtp3_route_status_names[];
+
+/* ---- instance ---- */
+
+struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg);
+/* Instance for signalling point sp of the configuration, with a linkset per configured
+ * linkset of that SP (route to its adjacent PC) and its links (l2 unbound: sg_mtp3_link_bind()
+ * each before sg_mtp3_start()).  Returns NULL on error. */
+struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp);
+/* Stop timers, free queued MSUs, linksets, links and routes (no request to MTP2). */
+void sg_mtp3_free(struct sg_mtp3 *m);
+const char *sg_mtp3_name(const struct sg_mtp3 *m);
+uint32_t sg_mtp3_pc(const struct sg_mtp3 *m);
+
+/* A linkset to the adjacent SP adj_pc; also a route to adj_pc (priority 0). */
+struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc);
+/* A link with signalling link code slc (unique in the linkset, 0..15). */
+struct sg_mtp3_link *sg_mtp3_link_add(struct sg_mtp3_linkset *ls, const char *name, uint8_t slc);
+/* Bind a link to its MTP2; ops is not copied (keep it alive). */
+void sg_mtp3_link_bind(struct sg_mtp3_link *l, const struct sg_mtp3_l2_ops *ops, void *l2_priv);
+/* Route to dpc over linkset ls; lower prio is preferred, equal priorities share the load
+ * (combined linkset).  -EEXIST if present, -ENOSPC when full. */
+int sg_mtp3_route_add(struct sg_mtp3 *m, uint32_t dpc, struct sg_mtp3_linkset *ls,
+		      unsigned int prio);
+
+struct sg_mtp3_linkset *sg_mtp3_linkset_by_name(struct sg_mtp3 *m, const char *name);
+struct sg_mtp3_link *sg_mtp3_link_by_name(struct sg_mtp3 *m, const char *name);
+const char *sg_mtp3_link_name(const struct sg_mtp3_link *l);
+uint8_t sg_mtp3_link_slc(const struct sg_mtp3_link *l);
+enum sg_mtp3_link_state sg_mtp3_link_state(const struct sg_mtp3_link *l);
+enum sg_mtp3_co_state sg_mtp3_link_co_state(const struct sg_mtp3_link *l);
+bool sg_mtp3_linkset_available(const struct sg_mtp3_linkset *ls);
+/* Is dpc accessible (some route available or restricted)? */
+bool sg_mtp3_dpc_accessible(struct sg_mtp3 *m, uint32_t dpc);
+/* Status of the route to dpc over ls (-ENOENT when there is none). */
+int sg_mtp3_route_status(struct sg_mtp3 *m, uint32_t dpc, const struct sg_mtp3_linkset *ls);
+
+/* Register the user of service indicator si (0..15; 0-2 belong to MTP3 itself: -EINVAL).
+ * cb == NULL unregisters it: MSUs for it are then answered with UPU (unequipped). */
+int sg_mtp3_user_set(struct sg_mtp3 *m, uint8_t si, sg_mtp3_user_cb_t cb, void *priv);
+/* A registered user that is momentarily unavailable (UPU "inaccessible", Q.704 §2.4.2). */
+int sg_mtp3_user_available(struct sg_mtp3 *m, uint8_t si, bool available);
+
+/* Timers: change at runtime (range checked: -ERANGE). */
+int sg_mtp3_set_timer(struct sg_mtp3 *m, enum sg_mtp3_timer t, uint32_t ms);
+uint32_t sg_mtp3_get_timer(const struct sg_mtp3 *m, enum sg_mtp3_timer t);
+
+/* Activate every link (Q.704 §12.2.2: emergency alignment while no other link of the
+ * linkset is available). */
+int sg_mtp3_start(struct sg_mtp3 *m);
+/* Management: activate / deactivate one link (deactivation does a changeover first when the
+ * link carries traffic, then STOP). */
+int sg_mtp3_link_activate(struct sg_mtp3_link *l);
+int sg_mtp3_link_deactivate(struct sg_mtp3_link *l);
+
+/* MTP2 indication or confirmation for link l; takes ownership of msg. */
+void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim prim,
+		    const struct sg_mtp2_param *p, struct msgb *msg);
+
+/*
+ * MTP-TRANSFER request: p->dpc, p->sls, p->si (3..15), p->prio; opc and ni are the
+ * instance's.  msg holds the user part at msgb_l4(msg), or at msg->data when l4h is unset;
+ * MTP3 prepends SIO and routing label (keep 16 octets of headroom).  Takes msg.
+ * Returns 0, -EHOSTUNREACH (no route: discarded), -EINVAL.
+ */
+int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg);
+
+/* ---- counters (Q.752 style) ---- */
+enum sg_mtp3_ctr {
+	SG_MTP3_CTR_RX_MSU,		/* MSUs received from MTP2 */
+	SG_MTP3_CTR_RX_OCTETS,
+	SG_MTP3_CTR_TX_MSU,		/* MSUs handed to MTP2 */
+	SG_MTP3_CTR_TX_OCTETS,
+	SG_MTP3_CTR_RX_DISCARD,		/* received and discarded (bad, NI, not for us) */
+	SG_MTP3_CTR_ROUTING_FAIL,	/* no route: discarded (Q.752 5.5) */
+	SG_MTP3_CTR_TRANSIT,		/* routed on as STP */
+	SG_MTP3_CTR_UPU_TX,
+	SG_MTP3_CTR_UPU_RX,
+	SG_MTP3_CTR_SNM_RX,
+	SG_MTP3_CTR_SNM_TX,
+	SG_MTP3_CTR_SLT_FAIL,		/* signalling link test failed */
+	SG_MTP3_CTR_CHANGEOVER,		/* changeovers done (Q.752 1.10) */
+	SG_MTP3_CTR_CHANGEBACK,		/* changebacks done (Q.752 1.11) */
+	SG_MTP3_CTR_LINK_FAIL,		/* link failures (Q.752 1.2) */
+	SG_MTP3_CTR_LINK_UNAVAIL_MS,	/* time unavailable (Q.752 2.1) */
+	SG_MTP3_CTR_CO_LOST,		/* retrieved MSUs dropped (arrived outside a changeover) */
+	SG_MTP3_CTR_CO_RETRIEVED,	/* MSUs retrieved from MTP2 on changeover (buffer updating) */
+	SG_MTP3_CTR_ROUTE_UNAVAIL,	/* route set became unavailable (Q.752 4.2) */
+	SG_MTP3_CTR_TFP_TX,
+	SG_MTP3_CTR_TFA_TX,
+	SG_MTP3_CTR_RST_TX,
+	_SG_MTP3_CTR_MAX
+};
+extern const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc;
+
+/* Counters of the instance, of a linkset and of a link (same description; unused = 0). */
+struct sg_ctr_group *sg_mtp3_counters(struct sg_mtp3 *m);
+struct sg_ctr_group *sg_mtp3_linkset_counters(struct sg_mtp3_linkset *ls);
+struct sg_ctr_group *sg_mtp3_link_counters(struct sg_mtp3_link *l);
+
+/* ---- management (JSON, new objects, caller owns) ---- */
+/* [{"name", "adjacent_pc", "available", "adjacent_accessible", "links": [...],
+ *   "counters"}] */
+struct json_object *sg_mtp3_linksets_json(struct sg_mtp3 *m);
+/* [{"name", "linkset", "slc", "state", "available", "inhibited", "blocked", "changeover",
+ *   "counters"}] */
+struct json_object *sg_mtp3_links_json(struct sg_mtp3 *m);
+/* [{"dpc", "accessible", "routes": [{"linkset", "priority", "status"}]}] */
+struct json_object *sg_mtp3_routes_json(struct sg_mtp3 *m);
+/* [{"name", "description", "value_ms", "min_ms", "max_ms"}] */
+struct json_object *sg_mtp3_timers_json(struct sg_mtp3 *m);

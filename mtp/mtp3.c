@@ -1,0 +1,641 @@
+/* MTP3 signalling point instance, linksets, links, routes and management (Q.704 §2, §12-§16). */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <talloc.h>
+#include <osmocom/core/utils.h>
+
+#include <sg/config.h>
+#include <sg/mtp3.h>
+#include <sg/mtp3_core.h>
+
+#include "mtp3_core_int.h"
+
+const struct value_string sg_mtp3_timer_names[] = {
+	{ SG_MTP3_T1, "T1" },
+	{ SG_MTP3_T2, "T2" },
+	{ SG_MTP3_T3, "T3" },
+	{ SG_MTP3_T4, "T4" },
+	{ SG_MTP3_T5, "T5" },
+	{ SG_MTP3_T8, "T8" },
+	{ SG_MTP3_T10, "T10" },
+	{ SG_MTP3_T17, "T17" },
+	{ SG_MTP3_T21, "T21" },
+	{ SG_MTP3_SLT_T1, "SLT-T1" },
+	{ SG_MTP3_SLT_T2, "SLT-T2" },
+	{ 0, NULL }
+};
+
+/* Q.704 §16.8 and Q.707 §5.  T21: Q.704 (1996) gives 63-65 s (to be confirmed, q782.md). */
+const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
+	[SG_MTP3_T1] = { "t1", "Delay to avoid mis-sequencing on changeover", 800, 500, 1200 },
+	[SG_MTP3_T2] = { "t2", "Waiting for changeover acknowledgement", 1400, 700, 2000 },
+	[SG_MTP3_T3] = { "t3", "Time-controlled diversion delay on changeback", 800, 500, 1200 },
+	[SG_MTP3_T4] = { "t4", "Waiting for changeback acknowledgement (first attempt)",
+			 800, 500, 1200 },
+	[SG_MTP3_T5] = { "t5", "Waiting for changeback acknowledgement (second attempt)",
+			 800, 500, 1200 },
+	[SG_MTP3_T8] = { "t8", "Transfer-prohibited inhibition timer", 1000, 800, 1200 },
+	[SG_MTP3_T10] = { "t10", "Waiting to repeat signalling-route-set-test", 30000, 30000,
+			  60000 },
+	[SG_MTP3_T17] = { "t17", "Delay between link failure and restart", 1000, 800, 1500 },
+	[SG_MTP3_T21] = { "t21", "Adjacent SP restarting: accessible without TRA", 64000, 63000,
+			  65000 },
+	[SG_MTP3_SLT_T1] = { "slt_t1", "Supervision of SLTA (Q.707)", 8000, 4000, 12000 },
+	[SG_MTP3_SLT_T2] = { "slt_t2", "Interval of periodic SLTM (Q.707)", 60000, 30000, 90000 },
+};
+
+const struct value_string sg_mtp3_link_state_names[] = {
+	{ SG_MTP3_LINK_INACTIVE, "INACTIVE" },
+	{ SG_MTP3_LINK_ALIGNING, "ALIGNING" },
+	{ SG_MTP3_LINK_TESTING, "TESTING" },
+	{ SG_MTP3_LINK_AVAILABLE, "AVAILABLE" },
+	{ SG_MTP3_LINK_FAILED, "FAILED" },
+	{ 0, NULL }
+};
+
+const struct value_string sg_mtp3_co_state_names[] = {
+	{ SG_MTP3_CO_NONE, "NONE" },
+	{ SG_MTP3_CO_WAIT_BSNT, "WAIT_BSNT" },
+	{ SG_MTP3_CO_WAIT_ACK, "WAIT_ACK" },
+	{ SG_MTP3_CO_WAIT_T1, "WAIT_T1" },
+	{ SG_MTP3_CO_RETRIEVING, "RETRIEVING" },
+	{ 0, NULL }
+};
+
+const struct value_string sg_mtp3_route_status_names[] = {
+	{ SG_MTP3_ROUTE_AVAILABLE, "available" },
+	{ SG_MTP3_ROUTE_RESTRICTED, "restricted" },
+	{ SG_MTP3_ROUTE_PROHIBITED, "prohibited" },
+	{ 0, NULL }
+};
+
+static const struct sg_ctr_desc mtp3_ctr_desc[_SG_MTP3_CTR_MAX] = {
+	[SG_MTP3_CTR_RX_MSU] = { "rx:msu", "MSUs received from MTP2" },
+	[SG_MTP3_CTR_RX_OCTETS] = { "rx:octets", "SIO and SIF octets received" },
+	[SG_MTP3_CTR_TX_MSU] = { "tx:msu", "MSUs handed to MTP2" },
+	[SG_MTP3_CTR_TX_OCTETS] = { "tx:octets", "SIO and SIF octets sent" },
+	[SG_MTP3_CTR_RX_DISCARD] = { "rx:discard", "MSUs received and discarded" },
+	[SG_MTP3_CTR_ROUTING_FAIL] = { "routing:fail", "MSUs discarded for lack of a route" },
+	[SG_MTP3_CTR_TRANSIT] = { "routing:transit", "MSUs routed on (transfer function)" },
+	[SG_MTP3_CTR_UPU_TX] = { "tx:upu", "UPU messages sent" },
+	[SG_MTP3_CTR_UPU_RX] = { "rx:upu", "UPU messages received" },
+	[SG_MTP3_CTR_SNM_RX] = { "rx:snm", "Network management messages received" },
+	[SG_MTP3_CTR_SNM_TX] = { "tx:snm", "Network management messages sent" },
+	[SG_MTP3_CTR_SLT_FAIL] = { "slt:fail", "Signalling link tests failed" },
+	[SG_MTP3_CTR_CHANGEOVER] = { "changeover", "Changeovers completed" },
+	[SG_MTP3_CTR_CHANGEBACK] = { "changeback", "Changebacks completed" },
+	[SG_MTP3_CTR_LINK_FAIL] = { "link:fail", "Signalling link failures" },
+	[SG_MTP3_CTR_LINK_UNAVAIL_MS] = { "link:unavailable_ms",
+					  "Time the link was unavailable (ms)" },
+	[SG_MTP3_CTR_CO_LOST] = { "changeover:lost",
+				  "Retrieved MSUs dropped (arrived outside a changeover)" },
+	[SG_MTP3_CTR_CO_RETRIEVED] = { "changeover:retrieved",
+				       "MSUs retrieved from MTP2 on changeover" },
+	[SG_MTP3_CTR_ROUTE_UNAVAIL] = { "route:unavailable",
+					"Times a destination became inaccessible" },
+	[SG_MTP3_CTR_TFP_TX] = { "tx:tfp", "TFP messages sent" },
+	[SG_MTP3_CTR_TFA_TX] = { "tx:tfa", "TFA messages sent" },
+	[SG_MTP3_CTR_RST_TX] = { "tx:rst", "Route set test messages sent" },
+};
+
+const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc = {
+	.name = "mtp3",
+	.num = _SG_MTP3_CTR_MAX,
+	.ctr = mtp3_ctr_desc,
+};
+
+void sg_mtp3_cfg_defaults(struct sg_mtp3_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->name = "mtp3";
+	cfg->variant = SG_PC_ITU;
+	cfg->ni = SG_NI_NATIONAL;
+	cfg->restart = true;
+}
+
+struct msgb *mtp3_msu_alloc(const char *name)
+{
+	struct msgb *msg = sg_msgb_alloc(SG_MSGB_HEADROOM + 300, name);
+
+	if (msg)
+		msgb_reserve(msg, SG_MSGB_HEADROOM);
+	return msg;
+}
+
+static int mtp3_destructor(struct sg_mtp3 *m)
+{
+	struct sg_mtp3_linkset *ls;
+	struct mtp3_route *rt;
+
+	llist_for_each_entry(rt, &m->routes, list) {
+		sg_timer_stop(&rt->t8);
+		for (unsigned int i = 0; i < rt->n; i++)
+			sg_timer_stop(&rt->e[i].t10);
+	}
+	llist_for_each_entry(ls, &m->linksets, list) {
+		struct msgb *msg;
+
+		sg_timer_stop(&ls->t21);
+		for (unsigned int s = 0; s < MTP3_MAX_SLS; s++)
+			while ((msg = msgb_dequeue(&ls->hold_q[s])))
+				msgb_free(msg);
+		for (unsigned int i = 0; i < ls->nlinks; i++) {
+			struct sg_mtp3_link *l = ls->links[i];
+
+			sg_timer_stop(&l->t17);
+			sg_timer_stop(&l->slt_t1);
+			sg_timer_stop(&l->slt_t2);
+			sg_timer_stop(&l->t_co);
+			sg_timer_stop(&l->t_cb);
+			while ((msg = msgb_dequeue(&l->retrieved)))
+				msgb_free(msg);
+		}
+	}
+	return 0;
+}
+
+struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
+{
+	struct sg_mtp3 *m;
+	struct sg_mtp3_cfg def;
+
+	if (!cfg) {
+		sg_mtp3_cfg_defaults(&def);
+		cfg = &def;
+	}
+	if (cfg->pc >= (1u << sg_pc_bits(cfg->variant)) || cfg->ni > 3)
+		return NULL;
+	m = talloc_zero(ctx, struct sg_mtp3);
+	if (!m)
+		return NULL;
+	m->cfg = *cfg;
+	snprintf(m->name, sizeof(m->name), "%s", cfg->name ? cfg->name : "mtp3");
+	m->cfg.name = m->name;
+	m->fmt.variant = cfg->variant;
+	m->fmt.sls5 = cfg->sls5;
+	m->nsls = 1u << sg_mtp3_sls_bits(&m->fmt);
+	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++)
+		m->timer_ms[i] = sg_mtp3_timer_defs[i].def_ms;
+	INIT_LLIST_HEAD(&m->linksets);
+	INIT_LLIST_HEAD(&m->routes);
+	m->ctr = sg_ctr_group_alloc(m, &sg_mtp3_ctr_group_desc);
+	if (!m->ctr) {
+		talloc_free(m);
+		return NULL;
+	}
+	talloc_set_destructor(m, mtp3_destructor);
+	LOGPM(m, LOGL_INFO, "created: %s PC %u NI %s%s\n",
+	      get_value_string(sg_mtp3_variant_names, cfg->variant), cfg->pc,
+	      get_value_string(sg_mtp3_ni_names, cfg->ni), cfg->stp ? ", STP" : "");
+	return m;
+}
+
+struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
+{
+	struct sg_mtp3_cfg mc;
+	struct sg_mtp3 *m;
+
+	if (sp >= cfg->num_sps)
+		return NULL;
+	sg_mtp3_cfg_defaults(&mc);
+	mc.name = cfg->sps[sp].name;
+	mc.variant = cfg->sps[sp].variant;
+	mc.pc = cfg->sps[sp].pc;
+	mc.ni = cfg->sps[sp].ni;
+	m = sg_mtp3_alloc(ctx, &mc);
+	if (!m)
+		return NULL;
+	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
+		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
+		struct sg_mtp3_linkset *ls;
+
+		if (cls->sp != (int)sp)
+			continue;
+		ls = sg_mtp3_linkset_add(m, cls->name, cls->adjacent_pc);
+		if (!ls)
+			goto err;
+		for (unsigned int j = 0; j < cls->num_links; j++)
+			if (!sg_mtp3_link_add(ls, cls->links[j].name, cls->links[j].slc))
+				goto err;
+	}
+	return m;
+err:
+	sg_mtp3_free(m);
+	return NULL;
+}
+
+void sg_mtp3_free(struct sg_mtp3 *m)
+{
+	talloc_free(m);
+}
+
+const char *sg_mtp3_name(const struct sg_mtp3 *m)
+{
+	return m->name;
+}
+
+uint32_t sg_mtp3_pc(const struct sg_mtp3 *m)
+{
+	return m->cfg.pc;
+}
+
+struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc)
+{
+	struct sg_mtp3_linkset *ls;
+
+	if (adj_pc >= (1u << sg_pc_bits(m->cfg.variant)) || adj_pc == m->cfg.pc ||
+	    mtp3_linkset_by_adj(m, adj_pc) || sg_mtp3_linkset_by_name(m, name))
+		return NULL;
+	ls = talloc_zero(m, struct sg_mtp3_linkset);
+	if (!ls)
+		return NULL;
+	ls->m = m;
+	snprintf(ls->name, sizeof(ls->name), "%s", name);
+	ls->adj_pc = adj_pc;
+	for (unsigned int s = 0; s < MTP3_MAX_SLS; s++)
+		INIT_LLIST_HEAD(&ls->hold_q[s]);
+	ls->ctr = sg_ctr_group_alloc(ls, &sg_mtp3_ctr_group_desc);
+	if (!ls->ctr) {
+		talloc_free(ls);
+		return NULL;
+	}
+	mtp3_slm_init_ls(ls);
+	llist_add_tail(&ls->list, &m->linksets);
+	if (sg_mtp3_route_add(m, adj_pc, ls, 0) < 0) {
+		llist_del(&ls->list);
+		talloc_free(ls);
+		return NULL;
+	}
+	return ls;
+}
+
+struct sg_mtp3_link *sg_mtp3_link_add(struct sg_mtp3_linkset *ls, const char *name, uint8_t slc)
+{
+	struct sg_mtp3_link *l;
+	unsigned int i;
+
+	if (slc >= MTP3_MAX_LINKS || ls->nlinks >= MTP3_MAX_LINKS || mtp3_link_by_slc(ls, slc) ||
+	    sg_mtp3_link_by_name(ls->m, name))
+		return NULL;
+	l = talloc_zero(ls, struct sg_mtp3_link);
+	if (!l)
+		return NULL;
+	l->ls = ls;
+	l->slc = slc;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->ctr = sg_ctr_group_alloc(l, &sg_mtp3_ctr_group_desc);
+	if (!l->ctr) {
+		talloc_free(l);
+		return NULL;
+	}
+	INIT_LLIST_HEAD(&l->retrieved);
+	l->unavail_since = sg_now();
+	mtp3_slm_init_link(l);
+	mtp3_sltc_init(l);
+	mtp3_tcoc_init(l);
+	mtp3_tcbc_init(l);
+	/* keep the links sorted by SLC: SLS load sharing depends on it */
+	for (i = ls->nlinks; i > 0 && ls->links[i - 1]->slc > slc; i--)
+		ls->links[i] = ls->links[i - 1];
+	ls->links[i] = l;
+	ls->nlinks++;
+	return l;
+}
+
+void sg_mtp3_link_bind(struct sg_mtp3_link *l, const struct sg_mtp3_l2_ops *ops, void *l2_priv)
+{
+	l->ops = ops;
+	l->l2_priv = l2_priv;
+}
+
+struct mtp3_route *mtp3_route_find(struct sg_mtp3 *m, uint32_t dpc)
+{
+	struct mtp3_route *rt;
+
+	llist_for_each_entry(rt, &m->routes, list)
+		if (rt->dpc == dpc)
+			return rt;
+	return NULL;
+}
+
+int sg_mtp3_route_add(struct sg_mtp3 *m, uint32_t dpc, struct sg_mtp3_linkset *ls,
+		      unsigned int prio)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, dpc);
+	struct mtp3_rt_entry *e;
+
+	if (dpc >= (1u << sg_pc_bits(m->cfg.variant)) || dpc == m->cfg.pc || ls->m != m)
+		return -EINVAL;
+	if (!rt) {
+		rt = talloc_zero(m, struct mtp3_route);
+		if (!rt)
+			return -ENOMEM;
+		rt->ctr = sg_ctr_group_alloc(rt, &sg_mtp3_ctr_group_desc);
+		if (!rt->ctr) {
+			talloc_free(rt);
+			return -ENOMEM;
+		}
+		rt->dpc = dpc;
+		mtp3_rtpc_route_init(rt);
+		llist_add_tail(&rt->list, &m->routes);
+	}
+	for (unsigned int i = 0; i < rt->n; i++)
+		if (rt->e[i].ls == ls)
+			return -EEXIST;
+	if (rt->n == MTP3_MAX_RT_LS)
+		return -ENOSPC;
+	e = &rt->e[rt->n++];
+	e->ls = ls;
+	e->prio = prio;
+	e->status = SG_MTP3_ROUTE_AVAILABLE;
+	e->rt = rt;
+	mtp3_rtpc_entry_init(e);
+	LOGPM(m, LOGL_INFO, "route to %u via linkset %s, priority %u\n", dpc, ls->name, prio);
+	mtp3_rtpc_update(m);
+	return 0;
+}
+
+struct sg_mtp3_linkset *sg_mtp3_linkset_by_name(struct sg_mtp3 *m, const char *name)
+{
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list)
+		if (!strcmp(ls->name, name))
+			return ls;
+	return NULL;
+}
+
+struct sg_mtp3_linkset *mtp3_linkset_by_adj(struct sg_mtp3 *m, uint32_t pc)
+{
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list)
+		if (ls->adj_pc == pc)
+			return ls;
+	return NULL;
+}
+
+struct sg_mtp3_link *mtp3_link_by_slc(struct sg_mtp3_linkset *ls, uint8_t slc)
+{
+	for (unsigned int i = 0; i < ls->nlinks; i++)
+		if (ls->links[i]->slc == slc)
+			return ls->links[i];
+	return NULL;
+}
+
+struct sg_mtp3_link *sg_mtp3_link_by_name(struct sg_mtp3 *m, const char *name)
+{
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list)
+		for (unsigned int i = 0; i < ls->nlinks; i++)
+			if (!strcmp(ls->links[i]->name, name))
+				return ls->links[i];
+	return NULL;
+}
+
+unsigned int mtp3_ls_num_avail(const struct sg_mtp3_linkset *ls)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < ls->nlinks; i++)
+		if (ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
+			n++;
+	return n;
+}
+
+const char *sg_mtp3_link_name(const struct sg_mtp3_link *l)
+{
+	return l->name;
+}
+
+uint8_t sg_mtp3_link_slc(const struct sg_mtp3_link *l)
+{
+	return l->slc;
+}
+
+enum sg_mtp3_link_state sg_mtp3_link_state(const struct sg_mtp3_link *l)
+{
+	return l->state;
+}
+
+enum sg_mtp3_co_state sg_mtp3_link_co_state(const struct sg_mtp3_link *l)
+{
+	return l->co;
+}
+
+bool sg_mtp3_linkset_available(const struct sg_mtp3_linkset *ls)
+{
+	return mtp3_ls_num_avail(ls) > 0 && ls->adj_accessible;
+}
+
+bool sg_mtp3_dpc_accessible(struct sg_mtp3 *m, uint32_t dpc)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, dpc);
+
+	if (!rt)
+		return false;
+	for (unsigned int i = 0; i < rt->n; i++)
+		if (mtp3_rt_entry_usable(&rt->e[i]))
+			return true;
+	return false;
+}
+
+int sg_mtp3_route_status(struct sg_mtp3 *m, uint32_t dpc, const struct sg_mtp3_linkset *ls)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, dpc);
+
+	for (unsigned int i = 0; rt && i < rt->n; i++)
+		if (rt->e[i].ls == ls)
+			return rt->e[i].status;
+	return -ENOENT;
+}
+
+int sg_mtp3_user_set(struct sg_mtp3 *m, uint8_t si, sg_mtp3_user_cb_t cb, void *priv)
+{
+	if (si >= MTP3_MAX_USERS || si <= SG_MTP3_SI_MTNS)
+		return -EINVAL;
+	m->users[si].cb = cb;
+	m->users[si].priv = priv;
+	m->users[si].unavailable = false;
+	return 0;
+}
+
+int sg_mtp3_user_available(struct sg_mtp3 *m, uint8_t si, bool available)
+{
+	if (si >= MTP3_MAX_USERS || !m->users[si].cb)
+		return -EINVAL;
+	m->users[si].unavailable = !available;
+	return 0;
+}
+
+int sg_mtp3_set_timer(struct sg_mtp3 *m, enum sg_mtp3_timer t, uint32_t ms)
+{
+	if (t >= _SG_MTP3_T_MAX)
+		return -EINVAL;
+	if (ms < sg_mtp3_timer_defs[t].min_ms || ms > sg_mtp3_timer_defs[t].max_ms)
+		return -ERANGE;
+	m->timer_ms[t] = ms;
+	LOGPM(m, LOGL_INFO, "timer %s = %u ms\n", get_value_string(sg_mtp3_timer_names, t), ms);
+	return 0;
+}
+
+uint32_t sg_mtp3_get_timer(const struct sg_mtp3 *m, enum sg_mtp3_timer t)
+{
+	return t < _SG_MTP3_T_MAX ? m->timer_ms[t] : 0;
+}
+
+int sg_mtp3_start(struct sg_mtp3 *m)
+{
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list)
+		for (unsigned int i = 0; i < ls->nlinks; i++)
+			if (!ls->links[i]->ops)
+				return -ENOTCONN;
+	llist_for_each_entry(ls, &m->linksets, list)
+		for (unsigned int i = 0; i < ls->nlinks; i++)
+			sg_mtp3_link_activate(ls->links[i]);
+	return 0;
+}
+
+struct sg_ctr_group *sg_mtp3_counters(struct sg_mtp3 *m)
+{
+	return m->ctr;
+}
+
+struct sg_ctr_group *sg_mtp3_linkset_counters(struct sg_mtp3_linkset *ls)
+{
+	return ls->ctr;
+}
+
+struct sg_ctr_group *sg_mtp3_link_counters(struct sg_mtp3_link *l)
+{
+	uint64_t now = sg_now();
+
+	if (l->state != SG_MTP3_LINK_AVAILABLE) {
+		sg_ctr_add(l->ctr, SG_MTP3_CTR_LINK_UNAVAIL_MS,
+			   (now - l->unavail_since) / SG_NS_PER_MS);
+		l->unavail_since += (now - l->unavail_since) / SG_NS_PER_MS * SG_NS_PER_MS;
+	}
+	return l->ctr;
+}
+
+/* ---- JSON ---- */
+
+static struct json_object *pc_json(struct sg_mtp3 *m, uint32_t pc)
+{
+	char buf[32];
+
+	return json_object_new_string(sg_pc_format(buf, sizeof(buf), pc, m->cfg.variant));
+}
+
+static struct json_object *link_json(struct sg_mtp3_link *l)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(l->name));
+	json_object_object_add(o, "linkset", json_object_new_string(l->ls->name));
+	json_object_object_add(o, "slc", json_object_new_int(l->slc));
+	json_object_object_add(o, "state", json_object_new_string(
+		get_value_string(sg_mtp3_link_state_names, l->state)));
+	json_object_object_add(o, "active", json_object_new_boolean(l->active));
+	json_object_object_add(o, "available",
+			       json_object_new_boolean(l->state == SG_MTP3_LINK_AVAILABLE));
+	/* management inhibiting (Q.704 §10) and blocking (processor outage) not implemented */
+	json_object_object_add(o, "inhibited", json_object_new_boolean(false));
+	json_object_object_add(o, "blocked", json_object_new_boolean(false));
+	json_object_object_add(o, "changeover", json_object_new_string(
+		get_value_string(sg_mtp3_co_state_names, l->co)));
+	json_object_object_add(o, "changeback_pending", json_object_new_boolean(l->cb_pending));
+	json_object_object_add(o, "counters", sg_ctr_group_to_json(sg_mtp3_link_counters(l)));
+	return o;
+}
+
+struct json_object *sg_mtp3_links_json(struct sg_mtp3 *m)
+{
+	struct json_object *a = json_object_new_array();
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list)
+		for (unsigned int i = 0; i < ls->nlinks; i++)
+			json_object_array_add(a, link_json(ls->links[i]));
+	return a;
+}
+
+struct json_object *sg_mtp3_linksets_json(struct sg_mtp3 *m)
+{
+	struct json_object *a = json_object_new_array();
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list) {
+		struct json_object *o = json_object_new_object();
+		struct json_object *links = json_object_new_array();
+
+		json_object_object_add(o, "name", json_object_new_string(ls->name));
+		json_object_object_add(o, "adjacent_pc", pc_json(m, ls->adj_pc));
+		json_object_object_add(o, "available",
+				       json_object_new_boolean(sg_mtp3_linkset_available(ls)));
+		json_object_object_add(o, "adjacent_accessible",
+				       json_object_new_boolean(ls->adj_accessible));
+		json_object_object_add(o, "links_available",
+				       json_object_new_int(mtp3_ls_num_avail(ls)));
+		for (unsigned int i = 0; i < ls->nlinks; i++)
+			json_object_array_add(links, link_json(ls->links[i]));
+		json_object_object_add(o, "links", links);
+		json_object_object_add(o, "counters", sg_ctr_group_to_json(ls->ctr));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+struct json_object *sg_mtp3_routes_json(struct sg_mtp3 *m)
+{
+	struct json_object *a = json_object_new_array();
+	struct mtp3_route *rt;
+
+	llist_for_each_entry(rt, &m->routes, list) {
+		struct json_object *o = json_object_new_object();
+		struct json_object *r = json_object_new_array();
+
+		json_object_object_add(o, "dpc", pc_json(m, rt->dpc));
+		json_object_object_add(o, "accessible",
+				       json_object_new_boolean(sg_mtp3_dpc_accessible(m, rt->dpc)));
+		for (unsigned int i = 0; i < rt->n; i++) {
+			struct json_object *e = json_object_new_object();
+
+			json_object_object_add(e, "linkset", json_object_new_string(rt->e[i].ls->name));
+			json_object_object_add(e, "priority", json_object_new_int(rt->e[i].prio));
+			json_object_object_add(e, "status", json_object_new_string(
+				get_value_string(sg_mtp3_route_status_names, rt->e[i].status)));
+			json_object_object_add(e, "usable",
+					       json_object_new_boolean(mtp3_rt_entry_usable(&rt->e[i])));
+			json_object_array_add(r, e);
+		}
+		json_object_object_add(o, "routes", r);
+		json_object_object_add(o, "counters", sg_ctr_group_to_json(rt->ctr));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+struct json_object *sg_mtp3_timers_json(struct sg_mtp3 *m)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(sg_mtp3_timer_defs[i].name));
+		json_object_object_add(o, "description",
+				       json_object_new_string(sg_mtp3_timer_defs[i].desc));
+		json_object_object_add(o, "value_ms", json_object_new_int64(m->timer_ms[i]));
+		json_object_object_add(o, "min_ms", json_object_new_int64(sg_mtp3_timer_defs[i].min_ms));
+		json_object_object_add(o, "max_ms", json_object_new_int64(sg_mtp3_timer_defs[i].max_ms));
+		json_object_array_add(a, o);
+	}
+	return a;
+}

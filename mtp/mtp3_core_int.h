@@ -1,0 +1,202 @@
+/* MTP3 core internals shared by the Q.704 functional blocks (mtp/mtp3*.c). */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <osmocom/core/linuxlist.h>
+#include <osmocom/core/msgb.h>
+
+#include <sg/log.h>
+#include <sg/mtp3.h>
+#include <sg/mtp3_core.h>
+#include <sg/timer.h>
+
+#define MTP3_MAX_SLS		256	/* ANSI 8-bit SLS */
+#define MTP3_MAX_LINKS		16	/* SLC 0..15 */
+#define MTP3_MAX_RT_LS		8	/* linksets per route */
+#define MTP3_MAX_USERS		16
+#define MTP3_NAME_MAX		32
+
+#define LOGPM(m, lvl, fmt, args...) LOGP(DMTP3, lvl, "MTP3(%s) " fmt, (m)->name, ## args)
+#define LOGPLS(ls, lvl, fmt, args...) \
+	LOGP(DMTP3, lvl, "MTP3(%s) linkset %s: " fmt, (ls)->m->name, (ls)->name, ## args)
+#define LOGPL(l, lvl, fmt, args...) \
+	LOGP(DMTP3, lvl, "MTP3(%s) link %s/%u: " fmt, (l)->ls->m->name, (l)->name, (l)->slc, ## args)
+
+struct sg_mtp3_link {
+	struct sg_mtp3_linkset *ls;
+	char name[MTP3_NAME_MAX];
+	uint8_t slc;
+	const struct sg_mtp3_l2_ops *ops;
+	void *l2_priv;
+	enum sg_mtp3_link_state state;
+	bool active;			/* administratively activated */
+	bool restart_pending;		/* T17 ran out during changeover */
+	struct sg_timer t17;
+	uint64_t unavail_since;		/* ns, when not available */
+	/* signalling link test control (Q.707) */
+	struct sg_timer slt_t1, slt_t2;
+	uint8_t slt_pattern[SG_MTP3_SLT_PATTERN_MAX];
+	uint8_t slt_len;
+	unsigned int slt_tries;
+	uint8_t slt_seed;
+	/* changeover (Q.704 §5) */
+	enum sg_mtp3_co_state co;
+	struct sg_timer t_co;		/* T1 or T2 */
+	bool coo_rx;			/* COO/ECO received from the far end */
+	bool remote_fsn_valid;		/* COO/COA received (not ECO/ECA) */
+	uint8_t remote_fsn;
+	struct llist_head retrieved;	/* MSUs retrieved from MTP2 */
+	/* changeback, as the link traffic is diverted from (Q.704 §6) */
+	bool cb_pending;
+	uint8_t cbc;
+	unsigned int cb_tries;
+	struct sg_timer t_cb;		/* T4, then T5 */
+	struct sg_ctr_group *ctr;
+};
+
+struct sg_mtp3_linkset {
+	struct llist_head list;
+	struct sg_mtp3 *m;
+	char name[MTP3_NAME_MAX];
+	uint32_t adj_pc;
+	unsigned int nlinks;
+	struct sg_mtp3_link *links[MTP3_MAX_LINKS];	/* sorted by SLC */
+	bool was_available;
+	bool adj_accessible;		/* TRA received (or T21 ran out) */
+	struct sg_timer t21;
+	/* SLS -> link currently carrying it; held SLS queue their MSUs */
+	struct sg_mtp3_link *cur[MTP3_MAX_SLS];
+	bool held[MTP3_MAX_SLS];
+	struct llist_head hold_q[MTP3_MAX_SLS];
+	struct sg_ctr_group *ctr;
+};
+
+struct mtp3_rt_entry {
+	struct sg_mtp3_linkset *ls;
+	unsigned int prio;
+	enum sg_mtp3_route_status status;	/* from TFP/TFR/TFA of ls's adjacent SP */
+	struct sg_timer t10;			/* route set test (RST/RSR) */
+	struct mtp3_route *rt;
+};
+
+struct mtp3_route {
+	struct llist_head list;
+	uint32_t dpc;
+	unsigned int n;
+	struct mtp3_rt_entry e[MTP3_MAX_RT_LS];
+	bool accessible;		/* as last reported to users */
+	struct sg_timer t8;		/* TFP response-method inhibition */
+	struct sg_ctr_group *ctr;
+};
+
+struct mtp3_user {
+	sg_mtp3_user_cb_t cb;
+	void *priv;
+	bool unavailable;
+};
+
+struct sg_mtp3 {
+	char name[MTP3_NAME_MAX];
+	struct sg_mtp3_cfg cfg;
+	struct sg_mtp3_fmt fmt;
+	unsigned int nsls;
+	uint32_t timer_ms[_SG_MTP3_T_MAX];
+	struct llist_head linksets;
+	struct llist_head routes;
+	struct mtp3_user users[MTP3_MAX_USERS];
+	uint8_t next_cbc;
+	struct sg_ctr_group *ctr;
+};
+
+static inline uint32_t mtp3_t(const struct sg_mtp3 *m, enum sg_mtp3_timer t)
+{
+	return m->timer_ms[t];
+}
+
+static inline void mtp3_ctr(struct sg_mtp3_link *l, struct sg_mtp3_linkset *ls,
+			    struct sg_mtp3 *m, unsigned int idx, uint64_t n)
+{
+	if (l)
+		sg_ctr_add(l->ctr, idx, n);
+	if (ls)
+		sg_ctr_add(ls->ctr, idx, n);
+	if (m)
+		sg_ctr_add(m->ctr, idx, n);
+}
+
+/* mtp3.c */
+struct mtp3_route *mtp3_route_find(struct sg_mtp3 *m, uint32_t dpc);
+struct sg_mtp3_linkset *mtp3_linkset_by_adj(struct sg_mtp3 *m, uint32_t pc);
+struct sg_mtp3_link *mtp3_link_by_slc(struct sg_mtp3_linkset *ls, uint8_t slc);
+unsigned int mtp3_ls_num_avail(const struct sg_mtp3_linkset *ls);
+struct msgb *mtp3_msu_alloc(const char *name);
+
+/* mtp3_hmdc.c: message discrimination; takes msg (SIO at l3h) */
+void mtp3_hmdc_rx(struct sg_mtp3_link *l, struct msgb *msg);
+/* mtp3_hmdt.c: distribution; takes msg */
+void mtp3_hmdt_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct msgb *msg);
+void mtp3_user_ind(struct sg_mtp3 *m, uint8_t si, enum sg_mtp_prim prim,
+		   const struct sg_mtp_param *p, struct msgb *msg);
+void mtp3_users_ind_all(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p);
+
+/* mtp3_hmrt.c: routing */
+/* Route an MSU (SIO at l3h, header in h); takes msg.  0 or -EHOSTUNREACH. */
+int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg);
+/* Send an MSU on one link (bypasses SLS selection); takes msg. */
+int mtp3_link_tx(struct sg_mtp3_link *l, struct msgb *msg);
+/* Send within a linkset by SLS (held SLS queue); takes msg. */
+int mtp3_ls_tx(struct sg_mtp3_linkset *ls, uint8_t sls, struct msgb *msg);
+/* The link an SLS should use now (home link if available); NULL when none. */
+struct sg_mtp3_link *mtp3_ls_desired(struct sg_mtp3_linkset *ls, unsigned int sls);
+/* Give every unassigned SLS its link, start changebacks for SLS away from home. */
+void mtp3_ls_rebalance(struct sg_mtp3_linkset *ls);
+/* Release held SLS currently on link l: assign desired, flush queues. */
+void mtp3_ls_release(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *from, bool cb_only);
+void mtp3_ls_flush_all(struct sg_mtp3_linkset *ls);
+
+/* SNM encoding helpers (mtp3_hmrt.c) */
+struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls, const struct sg_mtp3_snm *s);
+/* Send an SNM message to the adjacent SP of ls on any available link except "avoid". */
+int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
+		   const struct sg_mtp3_snm *s);
+
+/* mtp3_slm.c: link management */
+void mtp3_slm_link_start(struct sg_mtp3_link *l);
+void mtp3_slm_link_failed(struct sg_mtp3_link *l, const char *why);
+void mtp3_slm_link_available(struct sg_mtp3_link *l);
+void mtp3_slm_set_state(struct sg_mtp3_link *l, enum sg_mtp3_link_state st);
+void mtp3_ls_update(struct sg_mtp3_linkset *ls);
+void mtp3_slm_tra_rx(struct sg_mtp3_linkset *ls);
+void mtp3_slm_init_link(struct sg_mtp3_link *l);
+void mtp3_slm_init_ls(struct sg_mtp3_linkset *ls);
+
+/* mtp3_sltc.c: signalling link test (Q.707) */
+void mtp3_sltc_start(struct sg_mtp3_link *l);
+void mtp3_sltc_stop(struct sg_mtp3_link *l);
+void mtp3_sltc_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct msgb *msg);
+void mtp3_sltc_init(struct sg_mtp3_link *l);
+
+/* mtp3_tcoc.c: changeover; mtp3_tcbc.c: changeback */
+void mtp3_tcoc_init(struct sg_mtp3_link *l);
+void mtp3_tcoc_start(struct sg_mtp3_link *l);
+void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
+		  const struct sg_mtp3_snm *s);
+void mtp3_tcoc_l2_ind(struct sg_mtp3_link *l, enum sg_mtp2_prim prim,
+		      const struct sg_mtp2_param *p, struct msgb *msg);
+void mtp3_tcbc_init(struct sg_mtp3_link *l);
+void mtp3_tcbc_start(struct sg_mtp3_link *from);
+void mtp3_tcbc_cancel(struct sg_mtp3_link *l);
+void mtp3_tcbc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
+		  const struct sg_mtp3_snm *s);
+
+/* mtp3_rtpc.c: route management */
+void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
+		  const struct sg_mtp3_snm *s);
+void mtp3_rtpc_update(struct sg_mtp3 *m);
+void mtp3_rtpc_ls_down(struct sg_mtp3_linkset *ls);
+void mtp3_rtpc_entry_init(struct mtp3_rt_entry *e);
+void mtp3_rtpc_route_init(struct mtp3_route *rt);
+/* An MSU for dpc could not be routed (STP): response-method TFP to h->label.opc. */
+void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h);
+bool mtp3_rt_entry_usable(const struct mtp3_rt_entry *e);

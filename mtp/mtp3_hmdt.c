@@ -1,0 +1,151 @@
+/* MTP3 message distribution (HMDT), Q.704 §2.4 and Fig. 25; UPU, Q.704 §11.2.7. */
+
+#include <errno.h>
+
+#include <sg/mtp3.h>
+#include <sg/mtp3_core.h>
+
+#include "mtp3_core_int.h"
+
+void mtp3_user_ind(struct sg_mtp3 *m, uint8_t si, enum sg_mtp_prim prim,
+		   const struct sg_mtp_param *p, struct msgb *msg)
+{
+	struct mtp3_user *u = si < MTP3_MAX_USERS ? &m->users[si] : NULL;
+
+	if (!u || !u->cb) {
+		msgb_free(msg);
+		return;
+	}
+	u->cb(m, prim, p, msg, u->priv);
+}
+
+void mtp3_users_ind_all(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p)
+{
+	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++)
+		if (m->users[si].cb)
+			m->users[si].cb(m, prim, p, NULL, m->users[si].priv);
+}
+
+/* Q.704 §2.4.2/§11.2.7: tell the originator that the user part is unavailable. */
+static void upu_send(struct sg_mtp3 *m, const struct sg_mtp3_hdr *rx, uint8_t cause)
+{
+	struct sg_mtp3_snm s = { .heading = SG_MTP3_UPU, .dest = m->cfg.pc, .upu_user = rx->si,
+				 .upu_cause = cause };
+	struct sg_mtp3_hdr h = { .si = SG_MTP3_SI_SNM, .ni = m->cfg.ni,
+				 .label = { .dpc = rx->label.opc, .opc = m->cfg.pc,
+					    .sls = rx->label.sls } };
+	struct msgb *msg = mtp3_snm_msu(m, h.label.dpc, h.label.sls, &s);
+
+	if (!msg)
+		return;
+	LOGPM(m, LOGL_NOTICE, "UPU(%s, %s) to %u\n", get_value_string(sg_mtp3_si_names, rx->si),
+	      get_value_string(sg_mtp3_upu_cause_names, cause), rx->label.opc);
+	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_UPU_TX, 1);
+	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_SNM_TX, 1);
+	mtp3_hmrt_route(m, &h, msg);
+}
+
+static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct msgb *msg)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+	struct sg_mtp3 *m = ls->m;
+	struct sg_mtp3_snm s;
+	int rc;
+
+	rc = sg_mtp3_snm_decode(&s, &m->fmt, &h->label, msgb_l4(msg), msgb_l4len(msg));
+	msgb_free(msg);
+	mtp3_ctr(l, ls, m, SG_MTP3_CTR_SNM_RX, 1);
+	if (rc) {
+		LOGPL(l, LOGL_NOTICE, "bad SNM message: %s\n", get_value_string(sg_mtp3_err_names, rc));
+		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
+		return;
+	}
+	/* network management messages come from the adjacent SP (UPU: any SP) */
+	if (s.heading != SG_MTP3_UPU && h->label.opc != ls->adj_pc) {
+		LOGPL(l, LOGL_NOTICE, "%s from %u, not the adjacent SP %u: discarded\n",
+		      get_value_string(sg_mtp3_snm_type_names, s.heading), h->label.opc, ls->adj_pc);
+		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
+		return;
+	}
+	LOGPL(l, LOGL_INFO, "rx %s\n", get_value_string(sg_mtp3_snm_type_names, s.heading));
+	switch (s.heading) {
+	case SG_MTP3_COO:
+	case SG_MTP3_COA:
+	case SG_MTP3_ECO:
+	case SG_MTP3_ECA:
+		mtp3_tcoc_rx(ls, l, &s);
+		break;
+	case SG_MTP3_CBD:
+	case SG_MTP3_CBA:
+		mtp3_tcbc_rx(ls, l, &s);
+		break;
+	case SG_MTP3_TRA:
+		mtp3_slm_tra_rx(ls);
+		break;
+	case SG_MTP3_TFP:
+	case SG_MTP3_TFR:
+	case SG_MTP3_TFA:
+	case SG_MTP3_RST:
+	case SG_MTP3_RSR:
+		mtp3_rtpc_rx(ls, h, &s);
+		break;
+	case SG_MTP3_UPU: {
+		struct sg_mtp_param p = { .dpc = s.dest, .si = s.upu_user, .ni = m->cfg.ni };
+
+		mtp3_ctr(l, ls, m, SG_MTP3_CTR_UPU_RX, 1);
+		switch (s.upu_cause) {
+		case SG_MTP3_UPU_UNEQUIPPED:
+			p.cause = SG_MTP_STATUS_UPU_UNEQUIPPED;
+			break;
+		case SG_MTP3_UPU_INACCESSIBLE:
+			p.cause = SG_MTP_STATUS_UPU_INACCESSIBLE;
+			break;
+		default:
+			p.cause = SG_MTP_STATUS_UPU_UNKNOWN;
+			break;
+		}
+		mtp3_user_ind(m, s.upu_user, SG_MTP_STATUS, &p, NULL);
+		break;
+	}
+	default:
+		/* inhibiting, flow control, DLC: not implemented, ignored (Q.704 §2.4.3) */
+		LOGPL(l, LOGL_INFO, "%s not handled: discarded\n",
+		      get_value_string(sg_mtp3_snm_type_names, s.heading));
+		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
+		break;
+	}
+}
+
+void mtp3_hmdt_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct msgb *msg)
+{
+	struct sg_mtp3 *m = l->ls->m;
+	struct mtp3_user *u;
+	struct sg_mtp_param p;
+
+	switch (h->si) {
+	case SG_MTP3_SI_SNM:
+		snm_rx(l, h, msg);
+		return;
+	case SG_MTP3_SI_MTN:
+		mtp3_sltc_rx(l, h, msg);
+		return;
+	case SG_MTP3_SI_MTNS:
+		if (m->cfg.variant == SG_PC_ANSI) {
+			mtp3_sltc_rx(l, h, msg);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	u = &m->users[h->si];
+	if (!u->cb || u->unavailable) {
+		mtp3_ctr(l, l->ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
+		upu_send(m, h, u->cb ? SG_MTP3_UPU_INACCESSIBLE : SG_MTP3_UPU_UNEQUIPPED);
+		msgb_free(msg);
+		return;
+	}
+	p = (struct sg_mtp_param){ .opc = h->label.opc, .dpc = h->label.dpc, .sls = h->label.sls,
+				   .si = h->si, .ni = h->ni, .prio = h->prio };
+	u->cb(m, SG_MTP_TRANSFER, &p, msg, u->priv);
+}

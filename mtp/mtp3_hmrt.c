@@ -1,0 +1,279 @@
+/* MTP3 message routing (HMRT), Q.704 §2.3, §4 and Fig. 26: route, linkset and SLS load sharing. */
+
+#include <errno.h>
+#include <string.h>
+
+#include <sg/mtp3.h>
+#include <sg/mtp2.h>
+#include <sg/mtp3_core.h>
+
+#include "mtp3_core_int.h"
+
+/*
+ * Load sharing (Q.704 §2.3.5, §4.2): a route picks, among its usable
+ * linksets of the best priority (available before restricted), one by the
+ * SLS (range partition, so that the lower SLS bits still spread over the
+ * links of that linkset).  In the linkset, cur[sls] is the link carrying the
+ * SLS; it only changes through changeover (Q.704 §5) and changeback (§6),
+ * which hold the SLS (queue its MSUs) while they run, so that every SLS
+ * stays in sequence.  An SLS's home link is links[sls % nlinks]; when that is
+ * not available the SLS goes to the available links in turn.
+ */
+
+int mtp3_link_tx(struct sg_mtp3_link *l, struct msgb *msg)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+	size_t len = msgb_l3(msg) ? (size_t)msgb_l3len(msg) : msgb_length(msg);
+
+	if (!l->ops) {
+		msgb_free(msg);
+		return -ENOTCONN;
+	}
+	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_TX_MSU, 1);
+	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_TX_OCTETS, len);
+	return l->ops->req(l->l2_priv, SG_MTP2_DATA, NULL, msg);
+}
+
+struct sg_mtp3_link *mtp3_ls_desired(struct sg_mtp3_linkset *ls, unsigned int sls)
+{
+	struct sg_mtp3_link *avail[MTP3_MAX_LINKS], *home;
+	unsigned int n = 0;
+
+	if (!ls->nlinks)
+		return NULL;
+	home = ls->links[sls % ls->nlinks];
+	if (home->state == SG_MTP3_LINK_AVAILABLE)
+		return home;
+	for (unsigned int i = 0; i < ls->nlinks; i++)
+		if (ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
+			avail[n++] = ls->links[i];
+	return n ? avail[(sls / ls->nlinks) % n] : NULL;
+}
+
+int mtp3_ls_tx(struct sg_mtp3_linkset *ls, uint8_t sls, struct msgb *msg)
+{
+	struct sg_mtp3_link *l;
+
+	sls %= ls->m->nsls;
+	if (ls->held[sls]) {
+		msgb_enqueue(&ls->hold_q[sls], msg);
+		return 0;
+	}
+	l = ls->cur[sls];
+	if (!l || l->state != SG_MTP3_LINK_AVAILABLE) {
+		/* not yet assigned (first link of the linkset): take the desired one */
+		l = mtp3_ls_desired(ls, sls);
+		if (!l) {
+			mtp3_ctr(NULL, ls, ls->m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+			msgb_free(msg);
+			return -EHOSTUNREACH;
+		}
+		ls->cur[sls] = l;
+	}
+	return mtp3_link_tx(l, msg);
+}
+
+/* Send queued and retrieved MSUs of a released SLS: to its (new) link, or, when the linkset
+ * has none left, through routing again (forced rerouting, Q.704 §7). */
+static void ls_tx_released(struct sg_mtp3_linkset *ls, unsigned int sls, struct msgb *msg)
+{
+	struct sg_mtp3 *m = ls->m;
+	struct sg_mtp3_hdr h;
+
+	if (ls->cur[sls]) {
+		mtp3_link_tx(ls->cur[sls], msg);
+		return;
+	}
+	if (sg_mtp3_hdr_decode(&h, &m->fmt, msgb_l3(msg), msgb_l3len(msg))) {
+		mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+		msgb_free(msg);
+		return;
+	}
+	mtp3_hmrt_route(m, &h, msg);
+}
+
+void mtp3_ls_release(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *from, bool cb_only)
+{
+	struct sg_mtp3 *m = ls->m;
+	struct llist_head q[MTP3_MAX_SLS];
+	bool rel[MTP3_MAX_SLS] = { false };
+	struct msgb *msg, *tmp;
+
+	/* release first (so that routing does not queue them again), keep the queues aside */
+	for (unsigned int s = 0; s < m->nsls; s++) {
+		INIT_LLIST_HEAD(&q[s]);
+		if (ls->cur[s] != from || (cb_only && !ls->held[s]))
+			continue;
+		rel[s] = true;
+		ls->cur[s] = mtp3_ls_desired(ls, s);
+		ls->held[s] = false;
+		llist_splice_init(&ls->hold_q[s], &q[s]);
+	}
+	/* retrieved MSUs first: they are older than anything queued */
+	llist_for_each_entry_safe(msg, tmp, &from->retrieved, list) {
+		struct sg_mtp3_hdr h;
+
+		llist_del(&msg->list);
+		if (sg_mtp3_hdr_decode(&h, &m->fmt, msgb_l3(msg), msgb_l3len(msg)) ||
+		    h.si == SG_MTP3_SI_MTN || h.si == SG_MTP3_SI_MTNS ||
+		    (h.si == SG_MTP3_SI_SNM && h.label.dpc == ls->adj_pc)) {
+			/* link-oriented management of the failed link: obsolete */
+			msgb_free(msg);
+			continue;
+		}
+		ls_tx_released(ls, h.label.sls % m->nsls, msg);
+	}
+	for (unsigned int s = 0; s < m->nsls; s++) {
+		if (!rel[s])
+			continue;
+		while ((msg = msgb_dequeue(&q[s])))
+			ls_tx_released(ls, s, msg);
+	}
+}
+
+/* Linkset lost its last link: every queue goes through routing again. */
+void mtp3_ls_flush_all(struct sg_mtp3_linkset *ls)
+{
+	for (unsigned int s = 0; s < ls->m->nsls; s++)
+		if (!ls->held[s] && ls->cur[s] && ls->cur[s]->state != SG_MTP3_LINK_AVAILABLE)
+			ls->cur[s] = NULL;
+}
+
+void mtp3_ls_rebalance(struct sg_mtp3_linkset *ls)
+{
+	struct sg_mtp3 *m = ls->m;
+
+	for (unsigned int s = 0; s < m->nsls; s++) {
+		struct sg_mtp3_link *d;
+
+		if (ls->held[s])
+			continue;
+		d = mtp3_ls_desired(ls, s);
+		if (!ls->cur[s] || ls->cur[s]->state != SG_MTP3_LINK_AVAILABLE)
+			ls->cur[s] = d;
+	}
+	/* SLS away from their desired link: changeback from the link carrying them */
+	for (unsigned int i = 0; i < ls->nlinks; i++) {
+		struct sg_mtp3_link *l = ls->links[i];
+
+		if (l->state == SG_MTP3_LINK_AVAILABLE && !l->cb_pending && l->co == SG_MTP3_CO_NONE)
+			mtp3_tcbc_start(l);
+	}
+}
+
+/* Pick the linkset for (dpc, sls); NULL when the destination is inaccessible. */
+static struct sg_mtp3_linkset *route_select(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, dpc);
+	struct sg_mtp3_linkset *cand[MTP3_MAX_RT_LS];
+	unsigned int n = 0, best_prio = ~0u;
+	enum sg_mtp3_route_status best_st = SG_MTP3_ROUTE_PROHIBITED;
+
+	if (!rt)
+		return NULL;
+	for (unsigned int i = 0; i < rt->n; i++) {
+		const struct mtp3_rt_entry *e = &rt->e[i];
+
+		if (!mtp3_rt_entry_usable(e))
+			continue;
+		if (e->status < best_st || (e->status == best_st && e->prio < best_prio)) {
+			best_st = e->status;
+			best_prio = e->prio;
+			n = 0;
+		}
+		if (e->status == best_st && e->prio == best_prio)
+			cand[n++] = e->ls;
+	}
+	if (!n)
+		return NULL;
+	return cand[(sls % m->nsls) * n / m->nsls];
+}
+
+int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, h->label.dpc);
+	struct sg_mtp3_linkset *ls;
+
+	/* an SLS held by a changeover or changeback keeps its place in the queue, even when
+	 * the linkset has no link left (time-controlled changeover, Q.704 §5.6.2) */
+	for (unsigned int i = 0; rt && i < rt->n; i++)
+		if (rt->e[i].ls->held[h->label.sls % m->nsls])
+			return mtp3_ls_tx(rt->e[i].ls, h->label.sls, msg);
+	ls = route_select(m, h->label.dpc, h->label.sls);
+
+	if (!ls) {
+		LOGPM(m, LOGL_INFO, "no route to %u (SI %u): discarded\n", h->label.dpc, h->si);
+		mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+		if (rt)
+			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_ROUTING_FAIL);
+		if (h->label.opc != m->cfg.pc)
+			mtp3_rtpc_unroutable(m, h);
+		msgb_free(msg);
+		return -EHOSTUNREACH;
+	}
+	return mtp3_ls_tx(ls, h->label.sls, msg);
+}
+
+struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls, const struct sg_mtp3_snm *s)
+{
+	struct sg_mtp3_hdr h = { .si = SG_MTP3_SI_SNM, .ni = m->cfg.ni,
+				 .label = { .dpc = dpc, .opc = m->cfg.pc, .sls = sls } };
+	struct msgb *msg = mtp3_msu_alloc("mtp3 snm");
+	size_t n;
+
+	if (!msg)
+		return NULL;
+	n = sg_mtp3_snm_msu_encode(msg->tail, msgb_tailroom(msg), &m->fmt, &h, s);
+	if (!n) {
+		LOGPM(m, LOGL_ERROR, "cannot encode %s\n",
+		      get_value_string(sg_mtp3_snm_type_names, s->heading));
+		msgb_free(msg);
+		return NULL;
+	}
+	msg->l3h = msgb_put(msg, n);
+	msg->l4h = msg->l3h + sg_mtp3_hdr_len(m->cfg.variant);
+	return msg;
+}
+
+int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
+		   const struct sg_mtp3_snm *s)
+{
+	struct sg_mtp3_link *l = NULL;
+	struct msgb *msg;
+
+	for (unsigned int i = 0; i < ls->nlinks && !l; i++)
+		if (ls->links[i] != avoid && ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
+			l = ls->links[i];
+	if (!l)
+		return -EHOSTUNREACH;
+	msg = mtp3_snm_msu(ls->m, ls->adj_pc, sg_mtp3_snm_link_oriented(s->heading) ? s->slc : l->slc, s);
+	if (!msg)
+		return -EINVAL;
+	LOGPL(l, LOGL_INFO, "tx %s\n", get_value_string(sg_mtp3_snm_type_names, s->heading));
+	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_SNM_TX, 1);
+	return mtp3_link_tx(l, msg);
+}
+
+int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg)
+{
+	struct sg_mtp3_hdr h = { .si = p->si, .ni = m->cfg.ni, .prio = p->prio,
+				 .label = { .dpc = p->dpc, .opc = m->cfg.pc,
+					    .sls = p->sls % m->nsls } };
+	unsigned int hl = sg_mtp3_hdr_len(m->cfg.variant);
+	uint8_t *up = msgb_l4(msg) ? msgb_l4(msg) : msg->data;
+
+	if (p->si <= SG_MTP3_SI_MTNS || p->si >= MTP3_MAX_USERS || up < msg->head + hl ||
+	    msg->tail - up > SG_MTP2_MAX_SIF + 1 - (int)hl) {
+		msgb_free(msg);
+		return -EINVAL;
+	}
+	msg->data = up - hl;
+	msg->len = msg->tail - msg->data;
+	msg->l3h = msg->data;
+	msg->l4h = up;
+	if (sg_mtp3_hdr_encode(msg->l3h, hl, &m->fmt, &h) != hl) {
+		msgb_free(msg);
+		return -EINVAL;
+	}
+	return mtp3_hmrt_route(m, &h, msg);
+}

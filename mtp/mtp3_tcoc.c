@@ -1,0 +1,213 @@
+/* MTP3 changeover control (TCOC), Q.704 §5 and Figs. 28-30: COO/COA, ECO/ECA, buffer updating. */
+
+#include <errno.h>
+
+#include <sg/mtp3.h>
+#include <sg/mtp3_core.h>
+
+#include "mtp3_core_int.h"
+
+/*
+ * When an available link fails, every SLS it carried is held (its MSUs are queued in the
+ * linkset) and the changeover runs:
+ *   WAIT_BSNT  RETRIEVE BSNT sent to MTP2 (FSN of the last MSU accepted on the failed link)
+ *   then, with a COO already received: COA(BSNT) (ECA when BSNT is not retrievable) and
+ *   retrieval with the FSN of that COO; else COO(BSNT) (ECO) on another available link of the
+ *   linkset, WAIT_ACK with T2; with no other link, time-controlled changeover (WAIT_T1, T1).
+ *   COA or a crossing COO: RETRIEVAL REQUEST with FSNC (buffer updating, §5.4), RETRIEVING
+ *   until RETRIEVAL COMPLETE.  ECA/ECO, T1, T2 or RETRIEVAL NOT POSSIBLE: no buffer updating.
+ * At completion the retrieved MSUs and then the queued ones go, per SLS in order, to the
+ * links now carrying those SLS (mtp3_ls_release), so nothing is lost, duplicated or
+ * reordered as long as the far end acknowledged with its BSNT.
+ * Without buffer updating the failed link's buffers are flushed (FLUSH BUFFERS): their MSUs
+ * are lost (Q.704 §5.6: possible loss); our MTP2 can only retrieve from a known FSNC.
+ */
+
+static void l2_req(struct sg_mtp3_link *l, enum sg_mtp2_prim prim, const struct sg_mtp2_param *p)
+{
+	if (l->ops)
+		l->ops->req(l->l2_priv, prim, p, NULL);
+}
+
+static void co_set(struct sg_mtp3_link *l, enum sg_mtp3_co_state st)
+{
+	if (l->co == st)
+		return;
+	LOGPL(l, LOGL_INFO, "changeover %s -> %s\n", get_value_string(sg_mtp3_co_state_names, l->co),
+	      get_value_string(sg_mtp3_co_state_names, st));
+	l->co = st;
+}
+
+static void co_complete(struct sg_mtp3_link *l, bool updated)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+
+	sg_timer_stop(&l->t_co);
+	co_set(l, SG_MTP3_CO_NONE);
+	l->coo_rx = false;
+	l->remote_fsn_valid = false;
+	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_CHANGEOVER, 1);
+	LOGPL(l, LOGL_NOTICE, "changeover complete%s\n", updated ? "" : " (no buffer updating)");
+	mtp3_ls_release(ls, l, false);
+	if (l->restart_pending && l->active && l->state == SG_MTP3_LINK_FAILED)
+		mtp3_slm_link_start(l);
+	mtp3_ls_rebalance(ls);
+}
+
+static void co_no_update(struct sg_mtp3_link *l)
+{
+	l2_req(l, SG_MTP2_FLUSH_BUFFERS, NULL);
+	co_complete(l, false);
+}
+
+static void co_retrieve(struct sg_mtp3_link *l, uint8_t fsnc)
+{
+	struct sg_mtp2_param p = { .fsnc = fsnc };
+
+	sg_timer_stop(&l->t_co);
+	co_set(l, SG_MTP3_CO_RETRIEVING);
+	l2_req(l, SG_MTP2_RETRIEVAL_REQ, &p);
+}
+
+static void t_co_cb(void *data)
+{
+	struct sg_mtp3_link *l = data;
+
+	LOGPL(l, LOGL_NOTICE, "%s expired\n", l->co == SG_MTP3_CO_WAIT_T1 ? "T1" : "T2");
+	co_no_update(l);
+}
+
+void mtp3_tcoc_init(struct sg_mtp3_link *l)
+{
+	sg_timer_setup(&l->t_co, t_co_cb, l);
+	l->co = SG_MTP3_CO_NONE;
+}
+
+void mtp3_tcoc_start(struct sg_mtp3_link *l)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+
+	for (unsigned int s = 0; s < ls->m->nsls; s++)
+		if (ls->cur[s] == l)
+			ls->held[s] = true;
+	co_set(l, SG_MTP3_CO_WAIT_BSNT);
+	l2_req(l, SG_MTP2_RETRIEVE_BSNT, NULL);
+}
+
+/* BSNT known (or not): answer a received COO, or send ours. */
+static void co_bsnt(struct sg_mtp3_link *l, bool valid, uint16_t bsnt)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+	struct sg_mtp3_snm s = { .slc = l->slc, .fsn = bsnt & 0x7f };
+	bool path;
+
+	if (l->coo_rx) {
+		s.heading = valid ? SG_MTP3_COA : SG_MTP3_ECA;
+		mtp3_snm_tx_ls(ls, l, &s);
+		if (l->remote_fsn_valid)
+			co_retrieve(l, l->remote_fsn);
+		else
+			co_no_update(l);
+		return;
+	}
+	s.heading = valid ? SG_MTP3_COO : SG_MTP3_ECO;
+	path = mtp3_snm_tx_ls(ls, l, &s) == 0;
+	if (path) {
+		co_set(l, SG_MTP3_CO_WAIT_ACK);
+		sg_timer_start_ms(&l->t_co, mtp3_t(ls->m, SG_MTP3_T2));
+	} else {
+		/* Q.704 §5.6.2 time-controlled changeover: no path to the far end */
+		co_set(l, SG_MTP3_CO_WAIT_T1);
+		sg_timer_start_ms(&l->t_co, mtp3_t(ls->m, SG_MTP3_T1));
+	}
+}
+
+void mtp3_tcoc_l2_ind(struct sg_mtp3_link *l, enum sg_mtp2_prim prim,
+		      const struct sg_mtp2_param *p, struct msgb *msg)
+{
+	switch (prim) {
+	case SG_MTP2_RETRIEVE_BSNT:
+	case SG_MTP2_BSNT_NOT_RETRIEVABLE:
+		if (l->co == SG_MTP3_CO_WAIT_BSNT)
+			co_bsnt(l, prim == SG_MTP2_RETRIEVE_BSNT, p->bsnt);
+		break;
+	case SG_MTP2_RETRIEVAL_REQ:
+		if (msg && l->co == SG_MTP3_CO_RETRIEVING) {
+			mtp3_ctr(l, l->ls, l->ls->m, SG_MTP3_CTR_CO_RETRIEVED, 1);
+			msgb_enqueue(&l->retrieved, msg);
+			return;
+		}
+		if (msg)
+			mtp3_ctr(l, l->ls, l->ls->m, SG_MTP3_CTR_CO_LOST, 1);
+		break;
+	case SG_MTP2_RETRIEVAL_COMPLETE:
+		if (l->co == SG_MTP3_CO_RETRIEVING)
+			co_complete(l, true);
+		break;
+	case SG_MTP2_RETRIEVAL_NOT_POSSIBLE:
+		if (l->co == SG_MTP3_CO_RETRIEVING)
+			co_no_update(l);
+		break;
+	default:
+		break;
+	}
+	msgb_free(msg);
+}
+
+void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
+		  const struct sg_mtp3_snm *s)
+{
+	struct sg_mtp3_link *l = mtp3_link_by_slc(ls, s->slc);
+	bool order = s->heading == SG_MTP3_COO || s->heading == SG_MTP3_ECO;
+	bool with_fsn = s->heading == SG_MTP3_COO || s->heading == SG_MTP3_COA;
+
+	if (!l) {
+		LOGPLS(ls, LOGL_NOTICE, "%s for unknown SLC %u: ignored\n",
+		       get_value_string(sg_mtp3_snm_type_names, s->heading), s->slc);
+		return;
+	}
+	if (!order) {
+		/* COA/ECA: only an answer to our COO/ECO (Q.704 §5.7: else ignored) */
+		if (l->co != SG_MTP3_CO_WAIT_ACK) {
+			LOGPL(l, LOGL_INFO, "unexpected %s in changeover state %s: ignored\n",
+			      get_value_string(sg_mtp3_snm_type_names, s->heading),
+			      get_value_string(sg_mtp3_co_state_names, l->co));
+			return;
+		}
+		if (with_fsn)
+			co_retrieve(l, s->fsn & 0x7f);
+		else
+			co_no_update(l);
+		return;
+	}
+	switch (l->co) {
+	case SG_MTP3_CO_NONE:
+		l->coo_rx = true;
+		l->remote_fsn_valid = with_fsn;
+		l->remote_fsn = s->fsn & 0x7f;
+		if (l->state == SG_MTP3_LINK_AVAILABLE || l->state == SG_MTP3_LINK_TESTING ||
+		    l->state == SG_MTP3_LINK_ALIGNING)
+			mtp3_slm_link_failed(l, "changeover order received");
+		if (l->co == SG_MTP3_CO_NONE)
+			mtp3_tcoc_start(l);
+		break;
+	case SG_MTP3_CO_WAIT_BSNT:
+		l->coo_rx = true;
+		l->remote_fsn_valid = with_fsn;
+		l->remote_fsn = s->fsn & 0x7f;
+		break;
+	case SG_MTP3_CO_WAIT_ACK:
+	case SG_MTP3_CO_WAIT_T1:
+		/* crossing orders (§5.4): the far end's order acknowledges ours */
+		if (with_fsn)
+			co_retrieve(l, s->fsn & 0x7f);
+		else
+			co_no_update(l);
+		break;
+	case SG_MTP3_CO_RETRIEVING:
+	default:
+		LOGPL(l, LOGL_INFO, "%s while retrieving: ignored\n",
+		      get_value_string(sg_mtp3_snm_type_names, s->heading));
+		break;
+	}
+}

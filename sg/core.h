@@ -1,0 +1,35 @@
+/* The core thread's work: MTP3 signalling points, bridged to MTP2 on the TDM threads. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+struct sg_config;
+struct sg_thread;
+struct sg_mgmt;
+struct sg_core;
+
+/*
+ * Links are numbered globally in config order (linksets[i].links[j]); the
+ * number travels as sg_mtp2_param.link_id in the SG_SAP_MTP2 primitives
+ * between the core thread (MTP3) and the TDM thread of the link (MTP2):
+ *   requests    core -> TDM   (START, STOP, DATA, RETRIEVE BSNT, ...)
+ *   indications TDM -> core   (IN SERVICE, OUT OF SERVICE, DATA, BSNT, ...)
+ * Each is a primitive msgb (sg_prim_alloc): osmo_prim_hdr, struct
+ * sg_mtp2_param, and for DATA and retrieved MSUs the SIO+SIF at l3h.
+ */
+unsigned int sg_link_gid(const struct sg_config *cfg, unsigned int linkset, unsigned int link);
+
+/* Allocate on the main thread; tdm[] are the TDM threads (by index). */
+struct sg_core *sg_core_alloc(void *ctx, const struct sg_config *cfg, struct sg_thread *core,
+			      struct sg_thread *const *tdm);
+/* Register the core's collections (linksets, routes) with the management server. */
+void sg_core_register_mgmt(struct sg_core *core, struct sg_mgmt *mgmt);
+/* Thread hooks of the core thread. */
+int sg_core_init(struct sg_thread *t, void *priv);
+int sg_core_fini(struct sg_thread *t, void *priv);
+/* Once every thread runs: activate the links (runs on the core thread). */
+void sg_core_go(void *priv);
+/* Management: activate or deactivate link gid (posted to the core thread). */
+int sg_core_link_admin(struct sg_core *core, unsigned int gid, bool activate);
