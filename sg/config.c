@@ -272,6 +272,13 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 		if (ls->adjacent_pc == cfg->sps[ls->sp].pc)
 			return cfail(err, errlen, "linksets[%u].adjacent_pc: equals the own point "
 				     "code of signalling point '%s'", i, cfg->sps[ls->sp].name);
+		/* one linkset per adjacent SP (Q.704 §2.3.1): more links go into it */
+		for (unsigned int k = 0; k < i; k++)
+			if (cfg->linksets[k].sp == ls->sp &&
+			    cfg->linksets[k].adjacent_pc == ls->adjacent_pc)
+				return cfail(err, errlen, "linksets[%u].adjacent_pc: linkset '%s' "
+					     "already goes to this point code (one linkset per "
+					     "adjacent signalling point)", i, cfg->linksets[k].name);
 		links = obj_or_null(o, "links");
 		ls->num_links = json_object_array_length(links);
 		ls->links = talloc_zero_array(cfg, struct sg_cfg_link, ls->num_links);
