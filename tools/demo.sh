@@ -39,8 +39,9 @@ echo "== live link status (Ctrl-C to stop; try: curl -s $API/links/sw-l0 | jq .)
 end=$(( $(date +%s) + ${DEMO_SECONDS:-1000000000} ))
 while [ "$(date +%s)" -lt "$end" ]; do
 	line=$(curl -s "$API/links" | jq -r '.[] | "\(.name) \(.state)"' | paste -sd' ')
+	ls=$(curl -s "$API/linksets" | jq -r '.[] | "\(.name) \(if .available then "available" else "unavailable" end), adjacent SP \(if .adjacent_accessible then "accessible" else "inaccessible" end)"' | paste -sd' ')
 	su=$(curl -s "$API/links/sw-l0" | jq -r '[.counters[] | select(.name=="rx:su" or .name=="tx:su") | .value] | "rx \(.[0]) tx \(.[1]) SUs"')
-	printf '%s  links: %s  sw-l0: %s\n' "$(date +%T)" "$line" "$su"
+	printf '%s  links: %s  sw-l0: %s  linkset %s\n' "$(date +%T)" "$line" "$su" "$ls"
 	sleep 2
 done
 stop
