@@ -19,8 +19,12 @@ const struct value_string sg_mtp3_timer_names[] = {
 	{ SG_MTP3_T3, "T3" },
 	{ SG_MTP3_T4, "T4" },
 	{ SG_MTP3_T5, "T5" },
+	{ SG_MTP3_T6, "T6" },
 	{ SG_MTP3_T8, "T8" },
 	{ SG_MTP3_T10, "T10" },
+	{ SG_MTP3_T12, "T12" },
+	{ SG_MTP3_T13, "T13" },
+	{ SG_MTP3_T14, "T14" },
 	{ SG_MTP3_T17, "T17" },
 	{ SG_MTP3_T21, "T21" },
 	{ SG_MTP3_SLT_T1, "SLT-T1" },
@@ -37,9 +41,14 @@ const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
 			 800, 500, 1200 },
 	[SG_MTP3_T5] = { "t5", "Waiting for changeback acknowledgement (second attempt)",
 			 800, 500, 1200 },
+	[SG_MTP3_T6] = { "t6", "Delay to avoid mis-sequencing on controlled rerouting",
+			 800, 500, 1200 },
 	[SG_MTP3_T8] = { "t8", "Transfer-prohibited inhibition timer", 1000, 800, 1200 },
 	[SG_MTP3_T10] = { "t10", "Waiting to repeat signalling-route-set-test", 30000, 30000,
 			  60000 },
+	[SG_MTP3_T12] = { "t12", "Uninhibit acknowledgement", 1000, 800, 1500 },
+	[SG_MTP3_T13] = { "t13", "Force uninhibit", 1000, 800, 1500 },
+	[SG_MTP3_T14] = { "t14", "Inhibition acknowledgement", 2500, 2000, 3000 },
 	[SG_MTP3_T17] = { "t17", "Delay between link failure and restart", 1000, 800, 1500 },
 	[SG_MTP3_T21] = { "t21", "Adjacent SP restarting: accessible without TRA", 64000, 63000,
 			  65000 },
@@ -99,6 +108,12 @@ static const struct sg_ctr_desc mtp3_ctr_desc[_SG_MTP3_CTR_MAX] = {
 	[SG_MTP3_CTR_TFP_TX] = { "tx:tfp", "TFP messages sent" },
 	[SG_MTP3_CTR_TFA_TX] = { "tx:tfa", "TFA messages sent" },
 	[SG_MTP3_CTR_RST_TX] = { "tx:rst", "Route set test messages sent" },
+	[SG_MTP3_CTR_CONTROLLED_REROUTE] = { "routing:controlled_reroute",
+					     "Controlled reroutings (traffic held for T6)" },
+	[SG_MTP3_CTR_INHIBIT] = { "inhibit", "Link inhibited (locally or remotely)" },
+	[SG_MTP3_CTR_INHIBIT_FAIL] = { "inhibit:fail",
+				       "Inhibit refused (LID) or not acknowledged" },
+	[SG_MTP3_CTR_UNINHIBIT] = { "uninhibit", "Link uninhibited" },
 };
 
 const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc = {
@@ -131,7 +146,12 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 	struct mtp3_route *rt;
 
 	llist_for_each_entry(rt, &m->routes, list) {
+		struct msgb *msg;
+
 		sg_timer_stop(&rt->t8);
+		sg_timer_stop(&rt->t6);
+		while ((msg = msgb_dequeue(&rt->cr_q)))
+			msgb_free(msg);
 		for (unsigned int i = 0; i < rt->n; i++)
 			sg_timer_stop(&rt->e[i].t10);
 	}
@@ -150,6 +170,7 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 			sg_timer_stop(&l->slt_t2);
 			sg_timer_stop(&l->t_co);
 			sg_timer_stop(&l->t_cb);
+			sg_timer_stop(&l->t_inh);
 			while ((msg = msgb_dequeue(&l->retrieved)))
 				msgb_free(msg);
 		}
@@ -195,16 +216,20 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 
 struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
 {
+	const struct sg_cfg_sp *csp;
 	struct sg_mtp3_cfg mc;
 	struct sg_mtp3 *m;
 
 	if (sp >= cfg->num_sps)
 		return NULL;
+	csp = &cfg->sps[sp];
 	sg_mtp3_cfg_defaults(&mc);
-	mc.name = cfg->sps[sp].name;
-	mc.variant = cfg->sps[sp].variant;
-	mc.pc = cfg->sps[sp].pc;
-	mc.ni = cfg->sps[sp].ni;
+	mc.name = csp->name;
+	mc.variant = csp->variant;
+	mc.pc = csp->pc;
+	mc.ni = csp->ni;
+	mc.stp = csp->stp;
+	mc.sls5 = csp->sls_bits == 5;
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;
@@ -221,8 +246,23 @@ struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, uns
 			if (!sg_mtp3_link_add(ls, cls->links[j].name, cls->links[j].slc))
 				goto err;
 	}
+	for (unsigned int r = 0; r < cfg->num_routes; r++) {
+		const struct sg_cfg_route *cr = &cfg->routes[r];
+		const struct sg_cfg_linkset *cls;
+		struct sg_mtp3_linkset *ls;
+
+		if (cr->linkset < 0 || (unsigned int)cr->linkset >= cfg->num_linksets)
+			goto err;
+		cls = &cfg->linksets[cr->linkset];
+		if (cls->sp != (int)sp)
+			continue;
+		ls = sg_mtp3_linkset_by_name(m, cls->name);
+		if (!ls || sg_mtp3_route_add(m, cr->dpc, ls, cr->priority) < 0)
+			goto err;
+	}
 	return m;
 err:
+	LOGPM(m, LOGL_ERROR, "configuration does not fit MTP3\n");
 	sg_mtp3_free(m);
 	return NULL;
 }
@@ -297,12 +337,18 @@ struct sg_mtp3_link *sg_mtp3_link_add(struct sg_mtp3_linkset *ls, const char *na
 	mtp3_sltc_init(l);
 	mtp3_tcoc_init(l);
 	mtp3_tcbc_init(l);
+	mtp3_tlac_init(l);
 	/* keep the links sorted by SLC: SLS load sharing depends on it */
 	for (i = ls->nlinks; i > 0 && ls->links[i - 1]->slc > slc; i--)
 		ls->links[i] = ls->links[i - 1];
 	ls->links[i] = l;
 	ls->nlinks++;
 	return l;
+}
+
+void sg_mtp3_link_set_ext_seq(struct sg_mtp3_link *l, bool ext_seq)
+{
+	l->ext_seq = ext_seq;
 }
 
 void sg_mtp3_link_bind(struct sg_mtp3_link *l, const struct sg_mtp3_l2_ops *ops, void *l2_priv)
@@ -545,12 +591,17 @@ static struct json_object *link_json(struct sg_mtp3_link *l)
 	json_object_object_add(o, "active", json_object_new_boolean(l->active));
 	json_object_object_add(o, "available",
 			       json_object_new_boolean(l->state == SG_MTP3_LINK_AVAILABLE));
-	/* management inhibiting (Q.704 §10) and blocking (processor outage) not implemented */
-	json_object_object_add(o, "inhibited", json_object_new_boolean(false));
+	json_object_object_add(o, "inhibited", json_object_new_boolean(l->inh != 0));
+	json_object_object_add(o, "inhibited_local",
+			       json_object_new_boolean(l->inh & SG_MTP3_INH_LOCAL));
+	json_object_object_add(o, "inhibited_remote",
+			       json_object_new_boolean(l->inh & SG_MTP3_INH_REMOTE));
+	/* blocking (processor outage) not implemented */
 	json_object_object_add(o, "blocked", json_object_new_boolean(false));
 	json_object_object_add(o, "changeover", json_object_new_string(
 		get_value_string(sg_mtp3_co_state_names, l->co)));
 	json_object_object_add(o, "changeback_pending", json_object_new_boolean(l->cb_pending));
+	json_object_object_add(o, "congestion", json_object_new_int(l->cong_level));
 	json_object_object_add(o, "counters", sg_ctr_group_to_json(sg_mtp3_link_counters(l)));
 	return o;
 }
@@ -607,15 +658,21 @@ struct json_object *sg_mtp3_routes_json(struct sg_mtp3 *m)
 		for (unsigned int i = 0; i < rt->n; i++) {
 			struct json_object *e = json_object_new_object();
 
-			json_object_object_add(e, "linkset", json_object_new_string(rt->e[i].ls->name));
+			json_object_object_add(e, "linkset",
+					       json_object_new_string(rt->e[i].ls->name));
 			json_object_object_add(e, "priority", json_object_new_int(rt->e[i].prio));
 			json_object_object_add(e, "status", json_object_new_string(
 				get_value_string(sg_mtp3_route_status_names, rt->e[i].status)));
-			json_object_object_add(e, "usable",
-					       json_object_new_boolean(mtp3_rt_entry_usable(&rt->e[i])));
+			json_object_object_add(
+				e, "usable",
+				json_object_new_boolean(mtp3_rt_entry_usable(&rt->e[i])));
 			json_object_array_add(r, e);
 		}
 		json_object_object_add(o, "routes", r);
+		json_object_object_add(o, "via",
+				       rt->via ? json_object_new_string(rt->via->name) : NULL);
+		json_object_object_add(o, "controlled_rerouting",
+				       json_object_new_boolean(rt->cr_hold));
 		json_object_object_add(o, "counters", sg_ctr_group_to_json(rt->ctr));
 		json_object_array_add(a, o);
 	}
@@ -629,12 +686,15 @@ struct json_object *sg_mtp3_timers_json(struct sg_mtp3 *m)
 	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "name", json_object_new_string(sg_mtp3_timer_defs[i].name));
+		json_object_object_add(o, "name",
+				       json_object_new_string(sg_mtp3_timer_defs[i].name));
 		json_object_object_add(o, "description",
 				       json_object_new_string(sg_mtp3_timer_defs[i].desc));
 		json_object_object_add(o, "value_ms", json_object_new_int64(m->timer_ms[i]));
-		json_object_object_add(o, "min_ms", json_object_new_int64(sg_mtp3_timer_defs[i].min_ms));
-		json_object_object_add(o, "max_ms", json_object_new_int64(sg_mtp3_timer_defs[i].max_ms));
+		json_object_object_add(o, "min_ms",
+				       json_object_new_int64(sg_mtp3_timer_defs[i].min_ms));
+		json_object_object_add(o, "max_ms",
+				       json_object_new_int64(sg_mtp3_timer_defs[i].max_ms));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -16,12 +16,13 @@
 #define MTP3_MAX_RT_LS		8	/* linksets per route */
 #define MTP3_MAX_USERS		16
 #define MTP3_NAME_MAX		32
+#define MTP3_HOLD_MAX		8192	/* MSUs queued per held SLS before discarding */
 
 #define LOGPM(m, lvl, fmt, args...) LOGP(DMTP3, lvl, "MTP3(%s) " fmt, (m)->name, ## args)
 #define LOGPLS(ls, lvl, fmt, args...) \
 	LOGP(DMTP3, lvl, "MTP3(%s) linkset %s: " fmt, (ls)->m->name, (ls)->name, ## args)
-#define LOGPL(l, lvl, fmt, args...) \
-	LOGP(DMTP3, lvl, "MTP3(%s) link %s/%u: " fmt, (l)->ls->m->name, (l)->name, (l)->slc, ## args)
+#define LOGPL(l, lvl, fmt, args...)                                                                \
+	LOGP(DMTP3, lvl, "MTP3(%s) link %s/%u: " fmt, (l)->ls->m->name, (l)->name, (l)->slc, ##args)
 
 struct sg_mtp3_link {
 	struct sg_mtp3_linkset *ls;
@@ -32,6 +33,7 @@ struct sg_mtp3_link {
 	enum sg_mtp3_link_state state;
 	bool active;			/* administratively activated */
 	bool restart_pending;		/* T17 ran out during changeover */
+	uint8_t cong_level;		/* MTP2 transmit congestion 0..3 */
 	struct sg_timer t17;
 	uint64_t unavail_since;		/* ns, when not available */
 	/* signalling link test control (Q.707) */
@@ -45,13 +47,19 @@ struct sg_mtp3_link {
 	struct sg_timer t_co;		/* T1 or T2 */
 	bool coo_rx;			/* COO/ECO received from the far end */
 	bool remote_fsn_valid;		/* COO/COA received (not ECO/ECA) */
-	uint8_t remote_fsn;
+	uint16_t remote_fsn;
+	bool ext_seq;			/* Annex A link: XCO/XCA, 12-bit FSN */
 	struct llist_head retrieved;	/* MSUs retrieved from MTP2 */
 	/* changeback, as the link traffic is diverted from (Q.704 §6) */
 	bool cb_pending;
 	uint8_t cbc;
 	unsigned int cb_tries;
 	struct sg_timer t_cb;		/* T4, then T5 */
+	/* management inhibiting (Q.704 §10) */
+	unsigned int inh;		/* SG_MTP3_INH_LOCAL | SG_MTP3_INH_REMOTE */
+	enum { INH_IDLE, INH_WAIT_LIA, INH_WAIT_LUA, INH_WAIT_LUN } inh_proc;
+	unsigned int inh_tries;
+	struct sg_timer t_inh;		/* T14, T12 or T13 */
 	struct sg_ctr_group *ctr;
 };
 
@@ -69,6 +77,7 @@ struct sg_mtp3_linkset {
 	struct sg_mtp3_link *cur[MTP3_MAX_SLS];
 	bool held[MTP3_MAX_SLS];
 	struct llist_head hold_q[MTP3_MAX_SLS];
+	unsigned int hold_n[MTP3_MAX_SLS];
 	struct sg_ctr_group *ctr;
 };
 
@@ -86,7 +95,13 @@ struct mtp3_route {
 	unsigned int n;
 	struct mtp3_rt_entry e[MTP3_MAX_RT_LS];
 	bool accessible;		/* as last reported to users */
+	int best;			/* best usable entry class (status, prio), -1: none */
+	struct sg_mtp3_linkset *via;	/* linkset of the best entry (STP: preventive TFP) */
 	struct sg_timer t8;		/* TFP response-method inhibition */
+	/* controlled rerouting (Q.704 §8): traffic held for T6 */
+	bool cr_hold;
+	struct sg_timer t6;
+	struct llist_head cr_q;
 	struct sg_ctr_group *ctr;
 };
 
@@ -156,7 +171,8 @@ void mtp3_ls_release(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *from, bool
 void mtp3_ls_flush_all(struct sg_mtp3_linkset *ls);
 
 /* SNM encoding helpers (mtp3_hmrt.c) */
-struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls, const struct sg_mtp3_snm *s);
+struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls,
+			  const struct sg_mtp3_snm *s);
 /* Send an SNM message to the adjacent SP of ls on any available link except "avoid". */
 int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
 		   const struct sg_mtp3_snm *s);
@@ -190,6 +206,18 @@ void mtp3_tcbc_cancel(struct sg_mtp3_link *l);
 void mtp3_tcbc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 		  const struct sg_mtp3_snm *s);
 
+/* mtp3_tlac.c: management inhibiting */
+void mtp3_tlac_init(struct sg_mtp3_link *l);
+void mtp3_tlac_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
+		  const struct sg_mtp3_snm *s);
+/* a linkset lost an uninhibited link: force uninhibiting of a remotely inhibited one */
+void mtp3_tlac_check(struct sg_mtp3_linkset *ls);
+/* may the link carry user traffic? */
+static inline bool mtp3_link_traffic(const struct sg_mtp3_link *l)
+{
+	return l->state == SG_MTP3_LINK_AVAILABLE && !l->inh;
+}
+
 /* mtp3_rtpc.c: route management */
 void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 		  const struct sg_mtp3_snm *s);
@@ -200,3 +228,6 @@ void mtp3_rtpc_route_init(struct mtp3_route *rt);
 /* An MSU for dpc could not be routed (STP): response-method TFP to h->label.opc. */
 void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h);
 bool mtp3_rt_entry_usable(const struct mtp3_rt_entry *e);
+/* A linkset's first link became available: STP routing information to its adjacent SP
+ * (TFP for inaccessible destinations, preventive TFPs) before the TRA, Q.704 §9.5. */
+void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls);

@@ -27,7 +27,8 @@ void mtp3_hmdc_rx(struct sg_mtp3_link *l, struct msgb *msg)
 	msg->l3h = p;
 	rc = sg_mtp3_hdr_decode(&h, &m->fmt, p, len);
 	if (rc) {
-		LOGPL(l, LOGL_NOTICE, "discarding MSU: %s\n", get_value_string(sg_mtp3_err_names, rc));
+		LOGPL(l, LOGL_NOTICE, "discarding MSU: %s\n",
+		      get_value_string(sg_mtp3_err_names, rc));
 		goto discard;
 	}
 	if (h.ni != m->cfg.ni) {

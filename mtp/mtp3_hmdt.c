@@ -56,14 +56,16 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 	msgb_free(msg);
 	mtp3_ctr(l, ls, m, SG_MTP3_CTR_SNM_RX, 1);
 	if (rc) {
-		LOGPL(l, LOGL_NOTICE, "bad SNM message: %s\n", get_value_string(sg_mtp3_err_names, rc));
+		LOGPL(l, LOGL_NOTICE, "bad SNM message: %s\n",
+		      get_value_string(sg_mtp3_err_names, rc));
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
 		return;
 	}
-	/* network management messages come from the adjacent SP (UPU: any SP) */
-	if (s.heading != SG_MTP3_UPU && h->label.opc != ls->adj_pc) {
+	/* network management messages come from the adjacent SP (UPU, TFC: any SP) */
+	if (s.heading != SG_MTP3_UPU && s.heading != SG_MTP3_TFC && h->label.opc != ls->adj_pc) {
 		LOGPL(l, LOGL_NOTICE, "%s from %u, not the adjacent SP %u: discarded\n",
-		      get_value_string(sg_mtp3_snm_type_names, s.heading), h->label.opc, ls->adj_pc);
+		      get_value_string(sg_mtp3_snm_type_names, s.heading), h->label.opc,
+		      ls->adj_pc);
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
 		return;
 	}
@@ -73,11 +75,21 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 	case SG_MTP3_COA:
 	case SG_MTP3_ECO:
 	case SG_MTP3_ECA:
+	case SG_MTP3_XCO:
+	case SG_MTP3_XCA:
 		mtp3_tcoc_rx(ls, l, &s);
 		break;
 	case SG_MTP3_CBD:
 	case SG_MTP3_CBA:
 		mtp3_tcbc_rx(ls, l, &s);
+		break;
+	case SG_MTP3_LIN:
+	case SG_MTP3_LUN:
+	case SG_MTP3_LIA:
+	case SG_MTP3_LUA:
+	case SG_MTP3_LID:
+	case SG_MTP3_LFU:
+		mtp3_tlac_rx(ls, l, &s);
 		break;
 	case SG_MTP3_TRA:
 		mtp3_slm_tra_rx(ls);
@@ -89,6 +101,15 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 	case SG_MTP3_RSR:
 		mtp3_rtpc_rx(ls, h, &s);
 		break;
+	case SG_MTP3_TFC: {
+		/* Q.704 §13.7.3: congestion towards dest; national levels in cong_status */
+		struct sg_mtp_param p = { .dpc = s.dest, .ni = m->cfg.ni,
+					  .cause = SG_MTP_STATUS_CONGESTION,
+					  .cong_level = s.cong_status ? s.cong_status : 1 };
+
+		mtp3_users_ind_all(m, SG_MTP_STATUS, &p);
+		break;
+	}
 	case SG_MTP3_UPU: {
 		struct sg_mtp_param p = { .dpc = s.dest, .si = s.upu_user, .ni = m->cfg.ni };
 
@@ -108,7 +129,7 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 		break;
 	}
 	default:
-		/* inhibiting, flow control, DLC: not implemented, ignored (Q.704 §2.4.3) */
+		/* inhibit tests, RCT, DLC: not implemented, ignored */
 		LOGPL(l, LOGL_INFO, "%s not handled: discarded\n",
 		      get_value_string(sg_mtp3_snm_type_names, s.heading));
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);

@@ -42,12 +42,25 @@ struct sg_mtp3_link *mtp3_ls_desired(struct sg_mtp3_linkset *ls, unsigned int sl
 	if (!ls->nlinks)
 		return NULL;
 	home = ls->links[sls % ls->nlinks];
-	if (home->state == SG_MTP3_LINK_AVAILABLE)
+	if (mtp3_link_traffic(home))
 		return home;
 	for (unsigned int i = 0; i < ls->nlinks; i++)
-		if (ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
+		if (mtp3_link_traffic(ls->links[i]))
 			avail[n++] = ls->links[i];
 	return n ? avail[(sls / ls->nlinks) % n] : NULL;
+}
+
+/* Queue an MSU of a held SLS (bounded: a hold that never ends must not eat the memory). */
+static int hold(struct sg_mtp3_linkset *ls, unsigned int sls, struct msgb *msg)
+{
+	if (ls->hold_n[sls] >= MTP3_HOLD_MAX) {
+		mtp3_ctr(NULL, ls, ls->m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+		msgb_free(msg);
+		return -ENOBUFS;
+	}
+	ls->hold_n[sls]++;
+	msgb_enqueue(&ls->hold_q[sls], msg);
+	return 0;
 }
 
 int mtp3_ls_tx(struct sg_mtp3_linkset *ls, uint8_t sls, struct msgb *msg)
@@ -55,14 +68,20 @@ int mtp3_ls_tx(struct sg_mtp3_linkset *ls, uint8_t sls, struct msgb *msg)
 	struct sg_mtp3_link *l;
 
 	sls %= ls->m->nsls;
-	if (ls->held[sls]) {
-		msgb_enqueue(&ls->hold_q[sls], msg);
-		return 0;
-	}
+	if (ls->held[sls])
+		return hold(ls, sls, msg);
 	l = ls->cur[sls];
+	/* an SLS on an inhibited link stays there until the changeback procedure moves it */
 	if (!l || l->state != SG_MTP3_LINK_AVAILABLE) {
 		/* not yet assigned (first link of the linkset): take the desired one */
 		l = mtp3_ls_desired(ls, sls);
+		if (!l && mtp3_ls_num_avail(ls)) {
+			/* only inhibited links left: they are being uninhibited (Q.704 §10.3),
+			 * hold the SLS until then (mtp3_ls_rebalance releases it) */
+			ls->cur[sls] = NULL;
+			ls->held[sls] = true;
+			return hold(ls, sls, msg);
+		}
 		if (!l) {
 			mtp3_ctr(NULL, ls, ls->m, SG_MTP3_CTR_ROUTING_FAIL, 1);
 			msgb_free(msg);
@@ -92,6 +111,7 @@ static void ls_tx_released(struct sg_mtp3_linkset *ls, unsigned int sls, struct 
 	mtp3_hmrt_route(m, &h, msg);
 }
 
+/* from == NULL: the SLS held for want of a link (cur NULL) */
 void mtp3_ls_release(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *from, bool cb_only)
 {
 	struct sg_mtp3 *m = ls->m;
@@ -108,20 +128,23 @@ void mtp3_ls_release(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *from, bool
 		ls->cur[s] = mtp3_ls_desired(ls, s);
 		ls->held[s] = false;
 		llist_splice_init(&ls->hold_q[s], &q[s]);
+		ls->hold_n[s] = 0;
 	}
 	/* retrieved MSUs first: they are older than anything queued */
-	llist_for_each_entry_safe(msg, tmp, &from->retrieved, list) {
-		struct sg_mtp3_hdr h;
+	if (from) {
+		llist_for_each_entry_safe(msg, tmp, &from->retrieved, list) {
+			struct sg_mtp3_hdr h;
 
-		llist_del(&msg->list);
-		if (sg_mtp3_hdr_decode(&h, &m->fmt, msgb_l3(msg), msgb_l3len(msg)) ||
-		    h.si == SG_MTP3_SI_MTN || h.si == SG_MTP3_SI_MTNS ||
-		    (h.si == SG_MTP3_SI_SNM && h.label.dpc == ls->adj_pc)) {
-			/* link-oriented management of the failed link: obsolete */
-			msgb_free(msg);
-			continue;
+			llist_del(&msg->list);
+			if (sg_mtp3_hdr_decode(&h, &m->fmt, msgb_l3(msg), msgb_l3len(msg)) ||
+			    h.si == SG_MTP3_SI_MTN || h.si == SG_MTP3_SI_MTNS ||
+			    (h.si == SG_MTP3_SI_SNM && h.label.dpc == ls->adj_pc)) {
+				/* link-oriented management of the failed link: obsolete */
+				msgb_free(msg);
+				continue;
+			}
+			ls_tx_released(ls, h.label.sls % m->nsls, msg);
 		}
-		ls_tx_released(ls, h.label.sls % m->nsls, msg);
 	}
 	for (unsigned int s = 0; s < m->nsls; s++) {
 		if (!rel[s])
@@ -142,6 +165,15 @@ void mtp3_ls_flush_all(struct sg_mtp3_linkset *ls)
 void mtp3_ls_rebalance(struct sg_mtp3_linkset *ls)
 {
 	struct sg_mtp3 *m = ls->m;
+	bool waiting = false;
+
+	/* SLS held for want of an uninhibited link (mtp3_ls_tx): release them once there is
+	 * one again, or once the linkset is down (they are routed elsewhere then) */
+	for (unsigned int s = 0; s < m->nsls; s++)
+		if (ls->held[s] && !ls->cur[s])
+			waiting = true;
+	if (waiting && (mtp3_ls_desired(ls, 0) || !mtp3_ls_num_avail(ls)))
+		mtp3_ls_release(ls, NULL, true);
 
 	for (unsigned int s = 0; s < m->nsls; s++) {
 		struct sg_mtp3_link *d;
@@ -156,7 +188,8 @@ void mtp3_ls_rebalance(struct sg_mtp3_linkset *ls)
 	for (unsigned int i = 0; i < ls->nlinks; i++) {
 		struct sg_mtp3_link *l = ls->links[i];
 
-		if (l->state == SG_MTP3_LINK_AVAILABLE && !l->cb_pending && l->co == SG_MTP3_CO_NONE)
+		if (l->state == SG_MTP3_LINK_AVAILABLE && !l->cb_pending &&
+		    l->co == SG_MTP3_CO_NONE)
 			mtp3_tcbc_start(l);
 	}
 }
@@ -193,12 +226,19 @@ int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb 
 {
 	struct mtp3_route *rt = mtp3_route_find(m, h->label.dpc);
 	struct sg_mtp3_linkset *ls;
+	struct sg_mtp3_link *l;
 
-	/* an SLS held by a changeover or changeback keeps its place in the queue, even when
-	 * the linkset has no link left (time-controlled changeover, Q.704 §5.6.2) */
+	/* an SLS held by the time-controlled changeover of a linkset that has no link left
+	 * (Q.704 §5.6.2) keeps its place in the queue: traffic waits for T1 rather than
+	 * overtaking it on another linkset (held SLS of usable linksets: mtp3_ls_tx) */
 	for (unsigned int i = 0; rt && i < rt->n; i++)
-		if (rt->e[i].ls->held[h->label.sls % m->nsls])
+		if (!mtp3_rt_entry_usable(&rt->e[i]) && rt->e[i].ls->held[h->label.sls % m->nsls])
 			return mtp3_ls_tx(rt->e[i].ls, h->label.sls, msg);
+	/* controlled rerouting in progress: wait for T6 (Q.704 §8.2) */
+	if (rt && rt->cr_hold) {
+		msgb_enqueue(&rt->cr_q, msg);
+		return 0;
+	}
 	ls = route_select(m, h->label.dpc, h->label.sls);
 
 	if (!ls) {
@@ -210,6 +250,15 @@ int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb 
 			mtp3_rtpc_unroutable(m, h);
 		msgb_free(msg);
 		return -EHOSTUNREACH;
+	}
+	l = ls->held[h->label.sls % m->nsls] ? NULL : ls->cur[h->label.sls % m->nsls];
+	if (l && l->cong_level && h->label.opc == m->cfg.pc && h->si > SG_MTP3_SI_MTNS) {
+		/* Q.704 §11.2.3.1: tell the local user its destination's link is congested */
+		struct sg_mtp_param p = { .dpc = h->label.dpc, .si = h->si, .ni = h->ni,
+					  .cause = SG_MTP_STATUS_CONGESTION,
+					  .cong_level = l->cong_level };
+
+		mtp3_user_ind(m, h->si, SG_MTP_STATUS, &p, NULL);
 	}
 	return mtp3_ls_tx(ls, h->label.sls, msg);
 }
@@ -241,12 +290,17 @@ int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
 	struct sg_mtp3_link *l = NULL;
 	struct msgb *msg;
 
+	/* an uninhibited link if there is one (inhibited links carry management traffic too) */
+	for (unsigned int i = 0; i < ls->nlinks && !l; i++)
+		if (ls->links[i] != avoid && mtp3_link_traffic(ls->links[i]))
+			l = ls->links[i];
 	for (unsigned int i = 0; i < ls->nlinks && !l; i++)
 		if (ls->links[i] != avoid && ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
 			l = ls->links[i];
 	if (!l)
 		return -EHOSTUNREACH;
-	msg = mtp3_snm_msu(ls->m, ls->adj_pc, sg_mtp3_snm_link_oriented(s->heading) ? s->slc : l->slc, s);
+	msg = mtp3_snm_msu(ls->m, ls->adj_pc,
+			   sg_mtp3_snm_link_oriented(s->heading) ? s->slc : l->slc, s);
 	if (!msg)
 		return -EINVAL;
 	LOGPL(l, LOGL_INFO, "tx %s\n", get_value_string(sg_mtp3_snm_type_names, s->heading));

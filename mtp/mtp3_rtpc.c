@@ -1,4 +1,4 @@
-/* MTP3 route management: TFP/TFR/TFA received (RTPC), route set test (RSRT), Q.704 §13 and Figs. 38-46. */
+/* MTP3 route management: TFP/TFR/TFA (RTPC), route set test (RSRT), Q.704 §13, Figs. 38-46. */
 
 #include <errno.h>
 
@@ -14,9 +14,19 @@
  * and the status is not prohibited.  A destination is accessible when one entry is usable;
  * every change is told to all MTP users with MTP-PAUSE / MTP-RESUME (Q.704 §7.2.6, §8.2.3).
  * Prohibited (restricted) entries are tested every T10 with RST (RSR) to the adjacent SP.
- * As an STP, an MSU for an inaccessible destination is answered with TFP to its originator
- * (response method, §13.2.2), at most once per T8 for each destination.  The broadcast
- * method is not implemented.
+ * When a destination's best usable route gets better (TFA, TFR elsewhere, a linkset
+ * recovers) its traffic is held for T6 and then sent on the new route: controlled rerouting
+ * (§8); when it gets worse the traffic moves at once: forced rerouting (§7).
+ * As an STP:
+ *  - an MSU for an inaccessible destination is answered with TFP to its originator
+ *    (response method, §13.2.2), at most once per T8 for each destination;
+ *  - a destination becoming inaccessible (accessible) is broadcast with TFP (TFA) to every
+ *    adjacent SP with an available linkset (§13.2.2 broadcast, §13.3);
+ *  - when traffic to a destination starts to go via an adjacent STP, that STP gets a
+ *    preventive TFP (§13.2.2 i), and the STP used before gets a TFA;
+ *  - a restarting adjacent SP gets TFPs for every inaccessible destination (and the
+ *    preventive ones) before our TRA (§9.5, simplified: no T18/T20 phase of our own);
+ *  - RST/RSR are answered with the current status (§13.5.4).
  */
 
 static void snm_to_ls(struct sg_mtp3_linkset *ls, uint8_t heading, uint32_t dest)
@@ -55,6 +65,29 @@ static void t8_cb(void *data)
 	/* inhibition over: the next unroutable MSU may trigger a TFP again */
 }
 
+static void t6_cb(void *data)
+{
+	struct mtp3_route *rt = data;
+	struct sg_mtp3 *m = rt->e[0].ls->m;
+	struct llist_head q;
+	struct msgb *msg;
+
+	rt->cr_hold = false;
+	INIT_LLIST_HEAD(&q);
+	llist_splice_init(&rt->cr_q, &q);
+	LOGPM(m, LOGL_INFO, "controlled rerouting to %u: T6 expired, traffic restarted\n",
+	      rt->dpc);
+	while ((msg = msgb_dequeue(&q))) {
+		struct sg_mtp3_hdr h;
+
+		if (sg_mtp3_hdr_decode(&h, &m->fmt, msgb_l3(msg), msgb_l3len(msg))) {
+			msgb_free(msg);
+			continue;
+		}
+		mtp3_hmrt_route(m, &h, msg);
+	}
+}
+
 void mtp3_rtpc_entry_init(struct mtp3_rt_entry *e)
 {
 	sg_timer_setup(&e->t10, t10_cb, e);
@@ -63,6 +96,9 @@ void mtp3_rtpc_entry_init(struct mtp3_rt_entry *e)
 void mtp3_rtpc_route_init(struct mtp3_route *rt)
 {
 	sg_timer_setup(&rt->t8, t8_cb, rt);
+	sg_timer_setup(&rt->t6, t6_cb, rt);
+	INIT_LLIST_HEAD(&rt->cr_q);
+	rt->best = -1;
 }
 
 static void entry_set(struct mtp3_rt_entry *e, enum sg_mtp3_route_status st)
@@ -165,14 +201,115 @@ void mtp3_rtpc_ls_down(struct sg_mtp3_linkset *ls)
 			}
 }
 
+/* class of an entry: lower is better (status first, then priority) */
+static int entry_class(const struct mtp3_rt_entry *e)
+{
+	enum sg_mtp3_route_status st = e->rt->dpc == e->ls->adj_pc ? SG_MTP3_ROUTE_AVAILABLE :
+				       e->status;
+
+	return (int)st * 0x10000 + (int)(e->prio & 0xffff);
+}
+
+static int route_best(const struct mtp3_route *rt, struct sg_mtp3_linkset **via)
+{
+	int best = -1;
+
+	*via = NULL;
+	for (unsigned int i = 0; i < rt->n; i++) {
+		int c;
+
+		if (!mtp3_rt_entry_usable(&rt->e[i]))
+			continue;
+		c = entry_class(&rt->e[i]);
+		if (best < 0 || c < best) {
+			best = c;
+			*via = rt->e[i].ls;
+		}
+	}
+	return best;
+}
+
+/* Is the entry of ls still usable?  Then moving away from it is controlled rerouting (TFA,
+ * TFR, a better linkset recovers: §8), else forced rerouting (§7). */
+static bool old_usable(const struct mtp3_route *rt, const struct sg_mtp3_linkset *ls)
+{
+	for (unsigned int i = 0; i < rt->n; i++)
+		if (rt->e[i].ls == ls)
+			return mtp3_rt_entry_usable(&rt->e[i]);
+	return false;
+}
+
+/* to every available adjacent SP except the destination itself and "except" */
+static void broadcast(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
+		      const struct sg_mtp3_linkset *except)
+{
+	struct sg_mtp3_linkset *ls;
+
+	llist_for_each_entry(ls, &m->linksets, list) {
+		if (ls->adj_pc == dest || ls == except || !sg_mtp3_linkset_available(ls))
+			continue;
+		snm_to_ls(ls, heading, dest);
+		mtp3_ctr(NULL, ls, m, heading == SG_MTP3_TFP ? SG_MTP3_CTR_TFP_TX :
+			 SG_MTP3_CTR_TFA_TX, 1);
+	}
+}
+
+void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls)
+{
+	struct sg_mtp3 *m = ls->m;
+	struct mtp3_route *rt;
+
+	if (!m->cfg.stp)
+		return;
+	llist_for_each_entry(rt, &m->routes, list) {
+		bool via_ls = false;
+
+		for (unsigned int i = 0; i < rt->n; i++)
+			if (rt->e[i].ls == ls)
+				via_ls = true;
+		/* destinations routed via ls get their preventive TFP once it is in use */
+		if (rt->dpc == ls->adj_pc || via_ls)
+			continue;
+		if (rt->best < 0) {
+			snm_to_ls(ls, SG_MTP3_TFP, rt->dpc);
+			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_TX, 1);
+		}
+	}
+}
+
 void mtp3_rtpc_update(struct sg_mtp3 *m)
 {
 	struct mtp3_route *rt;
 
 	llist_for_each_entry(rt, &m->routes, list) {
-		bool acc = sg_mtp3_dpc_accessible(m, rt->dpc);
+		struct sg_mtp3_linkset *via, *old_via = rt->via;
+		int best = route_best(rt, &via);
+		bool acc = best >= 0;
 		struct sg_mtp_param p = { .dpc = rt->dpc, .ni = m->cfg.ni };
 
+		if (old_via && via && via != old_via && old_usable(rt, old_via)) {
+			/* Q.704 §8.2: hold the traffic for T6, then divert it */
+			LOGPM(m, LOGL_INFO, "controlled rerouting to %u: %s -> %s\n", rt->dpc,
+			      old_via ? old_via->name : "-", via->name);
+			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_CONTROLLED_REROUTE);
+			sg_ctr_inc(m->ctr, SG_MTP3_CTR_CONTROLLED_REROUTE);
+			rt->cr_hold = true;
+			if (!sg_timer_pending(&rt->t6))
+				sg_timer_start_ms(&rt->t6, mtp3_t(m, SG_MTP3_T6));
+		}
+		rt->best = best;
+		rt->via = via;
+		if (m->cfg.stp && acc && via != old_via) {
+			if (via->adj_pc != rt->dpc) {
+				snm_to_ls(via, SG_MTP3_TFP, rt->dpc);
+				mtp3_ctr(NULL, via, m, SG_MTP3_CTR_TFP_TX, 1);
+			}
+			if (old_via && old_via->adj_pc != rt->dpc &&
+			    sg_mtp3_linkset_available(old_via)) {
+				snm_to_ls(old_via, SG_MTP3_TFA, rt->dpc);
+				mtp3_ctr(NULL, old_via, m, SG_MTP3_CTR_TFA_TX, 1);
+			}
+		}
 		if (acc == rt->accessible)
 			continue;
 		rt->accessible = acc;
@@ -182,6 +319,8 @@ void mtp3_rtpc_update(struct sg_mtp3 *m)
 			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_ROUTE_UNAVAIL);
 			sg_ctr_inc(m->ctr, SG_MTP3_CTR_ROUTE_UNAVAIL);
 		}
+		if (m->cfg.stp)
+			broadcast(m, rt->dpc, acc ? SG_MTP3_TFA : SG_MTP3_TFP, acc ? via : NULL);
 		mtp3_users_ind_all(m, acc ? SG_MTP_RESUME : SG_MTP_PAUSE, &p);
 	}
 }

@@ -1,4 +1,4 @@
-/* MTP3 signalling link management (activation, restoration) and MTP restart essentials, Q.704 §12, §9. */
+/* MTP3 signalling link management and restart essentials (SLM), Q.704 §12, §9. */
 
 #include <errno.h>
 
@@ -38,7 +38,8 @@ void mtp3_slm_set_state(struct sg_mtp3_link *l, enum sg_mtp3_link_state st)
 	LOGPL(l, LOGL_NOTICE, "%s -> %s\n", get_value_string(sg_mtp3_link_state_names, l->state),
 	      get_value_string(sg_mtp3_link_state_names, st));
 	if (l->state != SG_MTP3_LINK_AVAILABLE) {
-		sg_ctr_add(l->ctr, SG_MTP3_CTR_LINK_UNAVAIL_MS, (now - l->unavail_since) / SG_NS_PER_MS);
+		sg_ctr_add(l->ctr, SG_MTP3_CTR_LINK_UNAVAIL_MS,
+			   (now - l->unavail_since) / SG_NS_PER_MS);
 	}
 	l->unavail_since = now;
 	l->state = st;
@@ -100,7 +101,8 @@ void mtp3_slm_tra_rx(struct sg_mtp3_linkset *ls)
 		LOGPLS(ls, LOGL_INFO, "TRA while no link is available: ignored\n");
 		return;
 	}
-	LOGPLS(ls, LOGL_NOTICE, "adjacent SP %u accessible (traffic restart allowed)\n", ls->adj_pc);
+	LOGPLS(ls, LOGL_NOTICE, "adjacent SP %u accessible (traffic restart allowed)\n",
+	       ls->adj_pc);
 	ls->adj_accessible = true;
 	mtp3_rtpc_update(ls->m);
 }
@@ -117,6 +119,7 @@ void mtp3_ls_update(struct sg_mtp3_linkset *ls)
 		if (m->cfg.restart) {
 			struct sg_mtp3_snm s = { .heading = SG_MTP3_TRA };
 
+			mtp3_rtpc_ls_up(ls);
 			mtp3_snm_tx_ls(ls, NULL, &s);
 			if (!ls->adj_accessible)
 				sg_timer_start_ms(&ls->t21, mtp3_t(m, SG_MTP3_T21));
@@ -162,6 +165,7 @@ void mtp3_slm_link_failed(struct sg_mtp3_link *l, const char *why)
 		mtp3_tcoc_start(l);
 	mtp3_ls_update(ls);
 	mtp3_ls_rebalance(ls);
+	mtp3_tlac_check(ls);
 }
 
 int sg_mtp3_link_activate(struct sg_mtp3_link *l)
@@ -221,7 +225,8 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
 			if (l->active)
 				sg_timer_start_ms(&l->t17, mtp3_t(m, SG_MTP3_T17));
 		} else {
-			mtp3_slm_link_failed(l, get_value_string(sg_mtp2_oos_reason_names, p->reason));
+			mtp3_slm_link_failed(l,
+					     get_value_string(sg_mtp2_oos_reason_names, p->reason));
 		}
 		break;
 	case SG_MTP2_RETRIEVE_BSNT:
@@ -232,7 +237,9 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
 		mtp3_tcoc_l2_ind(l, prim, p, msg);
 		return;
 	case SG_MTP2_CONGESTION:
-		LOGPL(l, LOGL_INFO, "congestion level %u\n", p->cong_level);
+		/* Q.704 §11.2.3: users sending over the link get MTP-STATUS (mtp3_hmrt.c) */
+		LOGPL(l, LOGL_NOTICE, "congestion level %u -> %u\n", l->cong_level, p->cong_level);
+		l->cong_level = p->cong_level;
 		break;
 	default:
 		/* RPO/RPR: processor outage handling (Q.704 §5.3.3) not implemented */

@@ -19,8 +19,9 @@
 static void sltm_send(struct sg_mtp3_link *l)
 {
 	struct sg_mtp3 *m = l->ls->m;
-	struct sg_mtp3_hdr h = { .si = SG_MTP3_SI_MTN, .ni = m->cfg.ni,
-				 .label = { .dpc = l->ls->adj_pc, .opc = m->cfg.pc, .sls = l->slc } };
+	struct sg_mtp3_hdr h = {.si = SG_MTP3_SI_MTN,
+				.ni = m->cfg.ni,
+				.label = {.dpc = l->ls->adj_pc, .opc = m->cfg.pc, .sls = l->slc}};
 	struct sg_mtp3_slt s = { .heading = SG_MTP3_SLTM, .slc = l->slc };
 	struct msgb *msg = mtp3_msu_alloc("sltm");
 	size_t n;
@@ -103,7 +104,8 @@ void mtp3_sltc_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct ms
 	rc = sg_mtp3_slt_msu_decode(&rh, &s, &m->fmt, msgb_l3(msg), msgb_l3len(msg));
 	msgb_free(msg);
 	if (rc) {
-		LOGPL(l, LOGL_NOTICE, "bad SLT message: %s\n", get_value_string(sg_mtp3_err_names, rc));
+		LOGPL(l, LOGL_NOTICE, "bad SLT message: %s\n",
+		      get_value_string(sg_mtp3_err_names, rc));
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
 		return;
 	}

@@ -33,7 +33,8 @@ static void co_set(struct sg_mtp3_link *l, enum sg_mtp3_co_state st)
 {
 	if (l->co == st)
 		return;
-	LOGPL(l, LOGL_INFO, "changeover %s -> %s\n", get_value_string(sg_mtp3_co_state_names, l->co),
+	LOGPL(l, LOGL_INFO, "changeover %s -> %s\n",
+	      get_value_string(sg_mtp3_co_state_names, l->co),
 	      get_value_string(sg_mtp3_co_state_names, st));
 	l->co = st;
 }
@@ -60,7 +61,12 @@ static void co_no_update(struct sg_mtp3_link *l)
 	co_complete(l, false);
 }
 
-static void co_retrieve(struct sg_mtp3_link *l, uint8_t fsnc)
+static uint16_t fsn_mask(const struct sg_mtp3_link *l)
+{
+	return l->ext_seq ? 0xfff : 0x7f;
+}
+
+static void co_retrieve(struct sg_mtp3_link *l, uint16_t fsnc)
 {
 	struct sg_mtp2_param p = { .fsnc = fsnc };
 
@@ -98,11 +104,11 @@ void mtp3_tcoc_start(struct sg_mtp3_link *l)
 static void co_bsnt(struct sg_mtp3_link *l, bool valid, uint16_t bsnt)
 {
 	struct sg_mtp3_linkset *ls = l->ls;
-	struct sg_mtp3_snm s = { .slc = l->slc, .fsn = bsnt & 0x7f };
+	struct sg_mtp3_snm s = { .slc = l->slc, .fsn = bsnt & fsn_mask(l) };
 	bool path;
 
 	if (l->coo_rx) {
-		s.heading = valid ? SG_MTP3_COA : SG_MTP3_ECA;
+		s.heading = !valid ? SG_MTP3_ECA : l->ext_seq ? SG_MTP3_XCA : SG_MTP3_COA;
 		mtp3_snm_tx_ls(ls, l, &s);
 		if (l->remote_fsn_valid)
 			co_retrieve(l, l->remote_fsn);
@@ -110,7 +116,7 @@ static void co_bsnt(struct sg_mtp3_link *l, bool valid, uint16_t bsnt)
 			co_no_update(l);
 		return;
 	}
-	s.heading = valid ? SG_MTP3_COO : SG_MTP3_ECO;
+	s.heading = !valid ? SG_MTP3_ECO : l->ext_seq ? SG_MTP3_XCO : SG_MTP3_COO;
 	path = mtp3_snm_tx_ls(ls, l, &s) == 0;
 	if (path) {
 		co_set(l, SG_MTP3_CO_WAIT_ACK);
@@ -158,8 +164,9 @@ void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 		  const struct sg_mtp3_snm *s)
 {
 	struct sg_mtp3_link *l = mtp3_link_by_slc(ls, s->slc);
-	bool order = s->heading == SG_MTP3_COO || s->heading == SG_MTP3_ECO;
-	bool with_fsn = s->heading == SG_MTP3_COO || s->heading == SG_MTP3_COA;
+	bool order = s->heading == SG_MTP3_COO || s->heading == SG_MTP3_ECO ||
+		     s->heading == SG_MTP3_XCO;
+	bool with_fsn = s->heading != SG_MTP3_ECO && s->heading != SG_MTP3_ECA;
 
 	if (!l) {
 		LOGPLS(ls, LOGL_NOTICE, "%s for unknown SLC %u: ignored\n",
@@ -175,7 +182,7 @@ void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 			return;
 		}
 		if (with_fsn)
-			co_retrieve(l, s->fsn & 0x7f);
+			co_retrieve(l, s->fsn & fsn_mask(l));
 		else
 			co_no_update(l);
 		return;
@@ -184,7 +191,7 @@ void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 	case SG_MTP3_CO_NONE:
 		l->coo_rx = true;
 		l->remote_fsn_valid = with_fsn;
-		l->remote_fsn = s->fsn & 0x7f;
+		l->remote_fsn = s->fsn & fsn_mask(l);
 		if (l->state == SG_MTP3_LINK_AVAILABLE || l->state == SG_MTP3_LINK_TESTING ||
 		    l->state == SG_MTP3_LINK_ALIGNING)
 			mtp3_slm_link_failed(l, "changeover order received");
@@ -194,13 +201,13 @@ void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 	case SG_MTP3_CO_WAIT_BSNT:
 		l->coo_rx = true;
 		l->remote_fsn_valid = with_fsn;
-		l->remote_fsn = s->fsn & 0x7f;
+		l->remote_fsn = s->fsn & fsn_mask(l);
 		break;
 	case SG_MTP3_CO_WAIT_ACK:
 	case SG_MTP3_CO_WAIT_T1:
 		/* crossing orders (§5.4): the far end's order acknowledges ours */
 		if (with_fsn)
-			co_retrieve(l, s->fsn & 0x7f);
+			co_retrieve(l, s->fsn & fsn_mask(l));
 		else
 			co_no_update(l);
 		break;

@@ -201,6 +201,9 @@ int sg_core_init(struct sg_thread *t, void *priv)
 			cl->tdm = core->tdm[cfg->spans[cls->links[j].span].thread];
 			if (!cl->l)
 				return -EINVAL;
+			/* Annex A (whole-E1) links: 12-bit FSNs, so XCO/XCA (Q.704 §5.2) */
+			if (cls->links[j].timeslot == 0)
+				sg_mtp3_link_set_ext_seq(cl->l, true);
 			sg_mtp3_link_bind(cl->l, &l2_ops, cl);
 		}
 	}

@@ -47,7 +47,8 @@ struct sg_mtp3_cfg {
 	bool sls5;			/* ANSI/TTC 5-bit SLS option */
 	uint32_t pc;			/* own point code */
 	uint8_t ni;			/* enum sg_mtp_ni used on every linkset */
-	bool stp;			/* transfer function (route MSUs for other DPCs) */
+	bool stp;			/* transfer function: route MSUs for other DPCs, broadcast
+					 * TFP/TFA, answer RST */
 	bool restart;			/* Q.704 §9: send TRA on first link of a linkset (default on
 					 * through sg_mtp3_cfg_defaults) */
 };
@@ -60,8 +61,12 @@ enum sg_mtp3_timer {
 	SG_MTP3_T3,		/* time-controlled diversion delay on changeback */
 	SG_MTP3_T4,		/* waiting for changeback acknowledgement (first attempt) */
 	SG_MTP3_T5,		/* waiting for changeback acknowledgement (second attempt) */
+	SG_MTP3_T6,		/* delay to avoid mis-sequencing on controlled rerouting */
 	SG_MTP3_T8,		/* transfer-prohibited inhibition (response method) */
 	SG_MTP3_T10,		/* waiting to repeat signalling-route-set-test */
+	SG_MTP3_T12,		/* uninhibit acknowledgement */
+	SG_MTP3_T13,		/* force uninhibit */
+	SG_MTP3_T14,		/* inhibition acknowledgement */
 	SG_MTP3_T17,		/* delay between link failure and restart */
 	SG_MTP3_T21,		/* adjacent SP restarting: accessible without TRA */
 	SG_MTP3_SLT_T1,		/* Q.707: supervision of SLTA */
@@ -126,9 +131,10 @@ extern const struct value_string sg_mtp3_route_status_names[];
 /* ---- instance ---- */
 
 struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg);
-/* Instance for signalling point sp of the configuration, with a linkset per configured
- * linkset of that SP (route to its adjacent PC) and its links (l2 unbound: sg_mtp3_link_bind()
- * each before sg_mtp3_start()).  Returns NULL on error. */
+/* Instance for signalling point sp of the configuration (variant, PC, NI, stp, sls_bits), with
+ * a linkset per configured linkset of that SP (route to its adjacent PC), its links (l2
+ * unbound: sg_mtp3_link_bind() each before sg_mtp3_start()) and the configured routes.
+ * Returns NULL on error. */
 struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp);
 /* Stop timers, free queued MSUs, linksets, links and routes (no request to MTP2). */
 void sg_mtp3_free(struct sg_mtp3 *m);
@@ -139,6 +145,9 @@ uint32_t sg_mtp3_pc(const struct sg_mtp3 *m);
 struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc);
 /* A link with signalling link code slc (unique in the linkset, 0..15). */
 struct sg_mtp3_link *sg_mtp3_link_add(struct sg_mtp3_linkset *ls, const char *name, uint8_t slc);
+/* The link's MTP2 uses extended (12-bit) sequence numbers (Q.703 Annex A): changeover with
+ * XCO/XCA instead of COO/COA. */
+void sg_mtp3_link_set_ext_seq(struct sg_mtp3_link *l, bool ext_seq);
 /* Bind a link to its MTP2; ops is not copied (keep it alive). */
 void sg_mtp3_link_bind(struct sg_mtp3_link *l, const struct sg_mtp3_l2_ops *ops, void *l2_priv);
 /* Route to dpc over linkset ls; lower prio is preferred, equal priorities share the load
@@ -176,6 +185,18 @@ int sg_mtp3_start(struct sg_mtp3 *m);
 int sg_mtp3_link_activate(struct sg_mtp3_link *l);
 int sg_mtp3_link_deactivate(struct sg_mtp3_link *l);
 
+/* Management inhibiting (Q.704 §10): ask the adjacent SP to inhibit (LIN, T14) or uninhibit
+ * (LUN, T12) the link.  Inhibiting is refused (-EBUSY) when no other uninhibited link of the
+ * linkset is available; -EALREADY when nothing is to do, -ENOTCONN when the link is not
+ * available.  The outcome (LIA/LID/no answer) shows in sg_mtp3_link_inhibited() and the
+ * counters; user traffic leaves an inhibited link through the changeback procedure. */
+int sg_mtp3_link_inhibit(struct sg_mtp3_link *l);
+int sg_mtp3_link_uninhibit(struct sg_mtp3_link *l);
+/* bit 0: locally inhibited, bit 1: remotely inhibited */
+#define SG_MTP3_INH_LOCAL	1
+#define SG_MTP3_INH_REMOTE	2
+unsigned int sg_mtp3_link_inhibited(const struct sg_mtp3_link *l);
+
 /* MTP2 indication or confirmation for link l; takes ownership of msg. */
 void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim prim,
 		    const struct sg_mtp2_param *p, struct msgb *msg);
@@ -190,28 +211,32 @@ int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct
 
 /* ---- counters (Q.752 style) ---- */
 enum sg_mtp3_ctr {
-	SG_MTP3_CTR_RX_MSU,		/* MSUs received from MTP2 */
+	SG_MTP3_CTR_RX_MSU, /* MSUs received from MTP2 */
 	SG_MTP3_CTR_RX_OCTETS,
-	SG_MTP3_CTR_TX_MSU,		/* MSUs handed to MTP2 */
+	SG_MTP3_CTR_TX_MSU, /* MSUs handed to MTP2 */
 	SG_MTP3_CTR_TX_OCTETS,
-	SG_MTP3_CTR_RX_DISCARD,		/* received and discarded (bad, NI, not for us) */
-	SG_MTP3_CTR_ROUTING_FAIL,	/* no route: discarded (Q.752 5.5) */
-	SG_MTP3_CTR_TRANSIT,		/* routed on as STP */
+	SG_MTP3_CTR_RX_DISCARD,	  /* received and discarded (bad, NI, not for us) */
+	SG_MTP3_CTR_ROUTING_FAIL, /* no route: discarded (Q.752 5.5) */
+	SG_MTP3_CTR_TRANSIT,	  /* routed on as STP */
 	SG_MTP3_CTR_UPU_TX,
 	SG_MTP3_CTR_UPU_RX,
 	SG_MTP3_CTR_SNM_RX,
 	SG_MTP3_CTR_SNM_TX,
-	SG_MTP3_CTR_SLT_FAIL,		/* signalling link test failed */
-	SG_MTP3_CTR_CHANGEOVER,		/* changeovers done (Q.752 1.10) */
-	SG_MTP3_CTR_CHANGEBACK,		/* changebacks done (Q.752 1.11) */
-	SG_MTP3_CTR_LINK_FAIL,		/* link failures (Q.752 1.2) */
-	SG_MTP3_CTR_LINK_UNAVAIL_MS,	/* time unavailable (Q.752 2.1) */
-	SG_MTP3_CTR_CO_LOST,		/* retrieved MSUs dropped (arrived outside a changeover) */
-	SG_MTP3_CTR_CO_RETRIEVED,	/* MSUs retrieved from MTP2 on changeover (buffer updating) */
-	SG_MTP3_CTR_ROUTE_UNAVAIL,	/* route set became unavailable (Q.752 4.2) */
+	SG_MTP3_CTR_SLT_FAIL,	     /* signalling link test failed */
+	SG_MTP3_CTR_CHANGEOVER,	     /* changeovers done (Q.752 1.10) */
+	SG_MTP3_CTR_CHANGEBACK,	     /* changebacks done (Q.752 1.11) */
+	SG_MTP3_CTR_LINK_FAIL,	     /* link failures (Q.752 1.2) */
+	SG_MTP3_CTR_LINK_UNAVAIL_MS, /* time unavailable (Q.752 2.1) */
+	SG_MTP3_CTR_CO_LOST,	     /* retrieved MSUs dropped (arrived outside a changeover) */
+	SG_MTP3_CTR_CO_RETRIEVED,    /* MSUs retrieved from MTP2 on changeover (buffer updating) */
+	SG_MTP3_CTR_ROUTE_UNAVAIL,   /* route set became unavailable (Q.752 4.2) */
 	SG_MTP3_CTR_TFP_TX,
 	SG_MTP3_CTR_TFA_TX,
 	SG_MTP3_CTR_RST_TX,
+	SG_MTP3_CTR_CONTROLLED_REROUTE,	/* controlled reroutings (T6) */
+	SG_MTP3_CTR_INHIBIT,		/* link inhibited (locally or remotely) */
+	SG_MTP3_CTR_INHIBIT_FAIL,	/* inhibit refused (LID) or not acknowledged (T14) */
+	SG_MTP3_CTR_UNINHIBIT,		/* link uninhibited */
 	_SG_MTP3_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc;

@@ -1,0 +1,343 @@
+/* MTP3 core unit tests: configuration, API errors, timers, JSON, and bad input from the network. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <talloc.h>
+#include <osmocom/core/application.h>
+
+#include <sg/config.h>
+#include <sg/log.h>
+#include <sg/mtp3.h>
+#include <sg/mtp3_core.h>
+#include <sg/timer.h>
+#include "cu_main.h"
+
+static const struct sg_mtp3_fmt fmt = { .variant = SG_PC_ITU };
+
+/* a synchronous MTP2 stand-in that records the requests */
+struct req {
+	enum sg_mtp2_prim prim;
+	uint8_t data[300];
+	size_t len;
+};
+
+static struct {
+	struct req r[256];
+	unsigned int n;
+} R;
+
+static int rec_req(void *priv, enum sg_mtp2_prim prim, const struct sg_mtp2_param *p,
+		   struct msgb *msg)
+{
+	if (R.n < 256) {
+		struct req *r = &R.r[R.n++];
+
+		r->prim = prim;
+		r->len = 0;
+		if (msg) {
+			uint8_t *d = msgb_l3(msg) ? msgb_l3(msg) : msg->data;
+
+			r->len = msg->tail - d;
+			if (r->len > sizeof(r->data))
+				r->len = sizeof(r->data);
+			memcpy(r->data, d, r->len);
+		}
+	}
+	msgb_free(msg);
+	return 0;
+}
+
+static const struct sg_mtp3_l2_ops rec_ops = { .req = rec_req };
+
+static struct json_object *find(struct json_object *arr, const char *key, const char *val)
+{
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		struct json_object *o = json_object_array_get_idx(arr, i), *v;
+
+		if (json_object_object_get_ex(o, key, &v) &&
+		    !strcmp(json_object_get_string(v), val))
+			return o;
+	}
+	return NULL;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static void test_config(void)
+{
+	char err[256];
+	struct sg_config *cfg = sg_config_parse(NULL,
+		"{ \"signalling_points\": [ { \"name\": \"a\", \"pc\": \"1-2-3\","
+		"      \"ni\": \"national\", \"stp\": true } ],"
+		"  \"spans\": [ { \"name\": \"e1\", \"type\": \"e1\", \"driver\": \"pw\","
+		"      \"pw\": { \"local\": \"127.0.0.1:5000\","
+		"                \"remote\": \"127.0.0.1:5001\" } } ],"
+		"  \"linksets\": [ { \"name\": \"ls\", \"sp\": \"a\", \"adjacent_pc\": \"1-2-4\","
+		"      \"links\": [ { \"name\": \"l1\", \"slc\": 1, \"span\": \"e1\","
+		"                     \"timeslot\": 1 },"
+		"                   { \"name\": \"l0\", \"slc\": 0, \"span\": \"e1\","
+		"                     \"timeslot\": 2 } ] } ],"
+		"  \"routes\": [ { \"dpc\": \"7-7-7\", \"linkset\": \"ls\", \"priority\": 2 } ] }",
+		"t.json", err, sizeof(err));
+	struct sg_mtp3 *m;
+	struct json_object *j, *o, *links;
+	uint32_t pc;
+
+	if (!cfg)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	m = sg_mtp3_alloc_config(NULL, cfg, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	sg_pc_parse("1-2-3", SG_PC_ITU, &pc);
+	CU_ASSERT_EQUAL(sg_mtp3_pc(m), pc);
+	CU_ASSERT_STRING_EQUAL(sg_mtp3_name(m), "a");
+	CU_ASSERT_PTR_NULL(sg_mtp3_alloc_config(NULL, cfg, 1));
+	/* links unbound: cannot start */
+	CU_ASSERT_EQUAL(sg_mtp3_start(m), -ENOTCONN);
+	CU_ASSERT_PTR_NOT_NULL(sg_mtp3_link_by_name(m, "l0"));
+	CU_ASSERT_EQUAL(sg_mtp3_link_slc(sg_mtp3_link_by_name(m, "l1")), 1);
+
+	j = sg_mtp3_linksets_json(m);
+	CU_ASSERT_EQUAL(json_object_array_length(j), 1);
+	o = find(j, "name", "ls");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_STRING_EQUAL(jstr(o, "adjacent_pc"), "1-2-4");
+	CU_ASSERT_STRING_EQUAL(jstr(o, "available"), "false");
+	CU_ASSERT_TRUE(json_object_object_get_ex(o, "links", &links));
+	/* sorted by SLC */
+	CU_ASSERT_STRING_EQUAL(jstr(json_object_array_get_idx(links, 0), "name"), "l0");
+	json_object_put(j);
+
+	j = sg_mtp3_links_json(m);
+	CU_ASSERT_EQUAL(json_object_array_length(j), 2);
+	o = find(j, "name", "l1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_STRING_EQUAL(jstr(o, "state"), "INACTIVE");
+	CU_ASSERT_STRING_EQUAL(jstr(o, "inhibited"), "false");
+	CU_ASSERT_STRING_EQUAL(jstr(o, "blocked"), "false");
+	CU_ASSERT_TRUE(json_object_object_get_ex(o, "counters", NULL));
+	json_object_put(j);
+
+	j = sg_mtp3_routes_json(m);
+	CU_ASSERT_EQUAL(json_object_array_length(j), 2);
+	o = find(j, "dpc", "7-7-7");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	CU_ASSERT_STRING_EQUAL(jstr(o, "accessible"), "false");
+	CU_ASSERT_TRUE(json_object_object_get_ex(o, "routes", &links));
+	CU_ASSERT_STRING_EQUAL(jstr(json_object_array_get_idx(links, 0), "status"), "available");
+	CU_ASSERT_STRING_EQUAL(jstr(json_object_array_get_idx(links, 0), "priority"), "2");
+	json_object_put(j);
+
+	sg_mtp3_free(m);
+	sg_config_free(cfg);
+}
+
+static struct sg_mtp3 *alloc_itu(uint32_t pc)
+{
+	struct sg_mtp3_cfg c;
+
+	sg_mtp3_cfg_defaults(&c);
+	c.pc = pc;
+	c.name = "t";
+	return sg_mtp3_alloc(NULL, &c);
+}
+
+static void test_api_errors(void)
+{
+	struct sg_mtp3 *m = alloc_itu(1);
+	struct sg_mtp3_linkset *ls;
+	struct sg_mtp_param p = { .dpc = 99, .si = 5 };
+	struct msgb *msg;
+	struct json_object *j;
+	struct sg_mtp3_cfg c;
+
+	sg_mtp3_cfg_defaults(&c);
+	c.pc = 1 << 14;
+	CU_ASSERT_PTR_NULL(sg_mtp3_alloc(NULL, &c));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	ls = sg_mtp3_linkset_add(m, "b", 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ls);
+	CU_ASSERT_PTR_NULL(sg_mtp3_linkset_add(m, "b2", 2));	/* same adjacent SP */
+	CU_ASSERT_PTR_NULL(sg_mtp3_linkset_add(m, "b", 3));	/* same name */
+	CU_ASSERT_PTR_NULL(sg_mtp3_linkset_add(m, "own", 1));	/* own PC */
+	CU_ASSERT_PTR_NULL(sg_mtp3_linkset_add(m, "big", 1 << 14));
+	CU_ASSERT_PTR_NOT_NULL(sg_mtp3_link_add(ls, "l0", 0));
+	CU_ASSERT_PTR_NULL(sg_mtp3_link_add(ls, "l0b", 0));	/* SLC taken */
+	CU_ASSERT_PTR_NULL(sg_mtp3_link_add(ls, "l16", 16));
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, 2, ls, 0), -EEXIST);
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, 1, ls, 0), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, 1 << 14, ls, 0), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, 9, ls, 1), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_route_status(m, 9, ls), SG_MTP3_ROUTE_AVAILABLE);
+	CU_ASSERT_EQUAL(sg_mtp3_route_status(m, 10, ls), -ENOENT);
+	CU_ASSERT_EQUAL(sg_mtp3_user_set(m, 0, NULL, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_set(m, 16, NULL, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_available(m, 5, false), -EINVAL);
+
+	/* timers: Q.704 ranges */
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T2, 699), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T2, 2001), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T2, 700), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_get_timer(m, SG_MTP3_T2), 700);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_SLT_T1, 3999), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_SLT_T2, 90000), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, _SG_MTP3_T_MAX, 1), -EINVAL);
+	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
+		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].min_ms <= sg_mtp3_timer_defs[i].def_ms);
+		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].def_ms <= sg_mtp3_timer_defs[i].max_ms);
+		CU_ASSERT_STRING_NOT_EQUAL(get_value_string(sg_mtp3_timer_names, i), "unknown");
+	}
+	j = sg_mtp3_timers_json(m);
+	CU_ASSERT_EQUAL(json_object_array_length(j), _SG_MTP3_T_MAX);
+	CU_ASSERT_STRING_EQUAL(jstr(find(j, "name", "t2"), "value_ms"), "700");
+	json_object_put(j);
+
+	/* transfer requests */
+	msg = sg_msgb_alloc(64, "t");
+	msgb_reserve(msg, 32);
+	msgb_put(msg, 4);
+	CU_ASSERT_EQUAL(sg_mtp3_transfer_req(m, &p, msg), -EHOSTUNREACH);
+	CU_ASSERT_EQUAL(sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_ROUTING_FAIL), 1);
+	p.si = 0;
+	msg = sg_msgb_alloc(64, "t");
+	msgb_reserve(msg, 32);
+	msgb_put(msg, 4);
+	CU_ASSERT_EQUAL(sg_mtp3_transfer_req(m, &p, msg), -EINVAL);
+	p.si = 5;
+	msg = sg_msgb_alloc(64, "t");	/* no headroom for the label */
+	msgb_put(msg, 4);
+	CU_ASSERT_EQUAL(sg_mtp3_transfer_req(m, &p, msg), -EINVAL);
+	sg_mtp3_free(m);
+}
+
+/* one link, driven by hand: in service, SLT, then garbage */
+static void feed(struct sg_mtp3 *m, struct sg_mtp3_link *l, const uint8_t *d, size_t len)
+{
+	struct msgb *msg = sg_msgb_alloc(400, "rx");
+
+	msgb_reserve(msg, 16);
+	msg->l3h = msgb_put(msg, len);
+	memcpy(msg->l3h, d, len);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_DATA, NULL, msg);
+}
+
+static void test_bad_input(void)
+{
+	struct sg_mtp3 *m;
+	struct sg_mtp3_linkset *ls;
+	struct sg_mtp3_link *l;
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3_slt s;
+	uint8_t buf[300];
+	uint64_t rng = 12345;
+	size_t n;
+
+	sg_clock_virtual(0);
+	memset(&R, 0, sizeof(R));
+	m = alloc_itu(1);
+	ls = sg_mtp3_linkset_add(m, "b", 2);
+	l = sg_mtp3_link_add(ls, "l0", 0);
+	sg_mtp3_link_bind(l, &rec_ops, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_start(m), 0);
+	/* emergency alignment: no other link */
+	CU_ASSERT_EQUAL(R.n, 2);
+	CU_ASSERT_EQUAL(R.r[0].prim, SG_MTP2_EMERGENCY);
+	CU_ASSERT_EQUAL(R.r[1].prim, SG_MTP2_START);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_IN_SERVICE, NULL, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_TESTING);
+	CU_ASSERT_EQUAL_FATAL(R.r[R.n - 1].prim, SG_MTP2_DATA);
+	CU_ASSERT_EQUAL_FATAL(sg_mtp3_slt_msu_decode(&h, &s, &fmt, R.r[R.n - 1].data,
+						     R.r[R.n - 1].len), 0);
+	CU_ASSERT_EQUAL(s.heading, SG_MTP3_SLTM);
+	/* answer: available, TRA sent */
+	h.label.dpc = 1;
+	h.label.opc = 2;
+	s.heading = SG_MTP3_SLTA;
+	n = sg_mtp3_slt_msu_encode(buf, sizeof(buf), &fmt, &h, &s);
+	feed(m, l, buf, n);
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_AVAILABLE);
+
+	/* malformed and unexpected messages leave the state alone */
+	{
+		static const uint8_t shortmsu[] = { 0x80, 0x01 };
+		/* COO heading with no FSN octet; SLTA with LI beyond the message */
+		static const uint8_t coo_short[] = { 0x80, 0x01, 0x80, 0x00, 0x00, 0x11 };
+		static const uint8_t slta_bad[] = { 0x81, 0x01, 0x80, 0x00, 0x00, 0x21, 0xf0, 1 };
+		struct sg_mtp3_snm snm = { .heading = SG_MTP3_COA, .slc = 9, .fsn = 3 };
+		struct sg_mtp3_hdr sh = { .si = 0, .ni = 2, .label = { .dpc = 1, .opc = 2 } };
+		uint64_t d0 = sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_RX_DISCARD);
+
+		feed(m, l, shortmsu, sizeof(shortmsu));
+		feed(m, l, coo_short, sizeof(coo_short));
+		feed(m, l, slta_bad, sizeof(slta_bad));
+		CU_ASSERT_EQUAL(sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_RX_DISCARD), d0 + 3);
+		/* COA for an unknown SLC, COA without COO, CBA with unknown code, TFP for an
+		 * unknown destination, TFP about the adjacent SP itself */
+		feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+		snm.slc = 0;
+		feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+		snm = (struct sg_mtp3_snm){ .heading = SG_MTP3_CBA, .cbc = 200 };
+		feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+		snm = (struct sg_mtp3_snm){ .heading = SG_MTP3_TFP, .dest = 77 };
+		feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+		snm.dest = 2;
+		feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+		/* from a non-adjacent SP */
+		snm = (struct sg_mtp3_snm){ .heading = SG_MTP3_COO, .slc = 0 };
+		sh.label.opc = 5;
+		feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+		CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_AVAILABLE);
+		CU_ASSERT_EQUAL(sg_mtp3_link_co_state(l), SG_MTP3_CO_NONE);
+		CU_ASSERT_EQUAL(sg_mtp3_route_status(m, 2, ls), SG_MTP3_ROUTE_AVAILABLE);
+	}
+	/* random MSUs from the network (SI 0/1 heavy): no crash, no leak; the state may change
+	 * only through well-formed messages, so just check MTP3 still answers consistently */
+	for (unsigned int i = 0; i < 20000; i++) {
+		size_t len;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		len = 1 + rng % 40;
+		for (size_t k = 0; k < len; k++)
+			buf[k] = (uint8_t)(rng >> (k % 8 * 8)) ^ (uint8_t)(k * 37);
+		buf[0] = (buf[0] & 0xc1) | 0x80;	/* national, SI 0 or 1 */
+		if (len > 5 && (i & 1)) {
+			/* label DPC 1, OPC 2 (the adjacent SP), random SLS */
+			buf[1] = 1;
+			buf[2] = 0x80;
+			buf[3] = 0;
+			buf[4] &= 0xf0;
+		}
+		feed(m, l, buf, len);
+		sg_clock_advance_ms(1);
+	}
+	sg_mtp3_free(m);
+	CU_ASSERT_EQUAL(sg_timers_count(), 0);
+	sg_clock_monotonic();
+}
+
+int main(void)
+{
+	static const struct cu_test tests[] = {
+		{ "configuration and JSON", test_config },
+		{ "API errors, timers, transfer requests", test_api_errors },
+		{ "malformed and unexpected messages", test_bad_input },
+		{ NULL, NULL },
+	};
+
+	sg_log_init(NULL, SG_LOG_STDERR, false);
+	if (osmo_stderr_target)
+		log_set_log_level(osmo_stderr_target, 0);
+	sg_log_set_level(DMTP3, LOGL_FATAL);
+	sg_log_set_level(DMTP2, LOGL_FATAL);
+	return cu_run_suite("mtp3", tests, NULL, NULL);
+}
