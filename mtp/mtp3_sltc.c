@@ -87,6 +87,20 @@ void mtp3_sltc_start(struct sg_mtp3_link *l)
 	sltm_send(l);
 }
 
+/* Management: test an available link now (Q.707 §2.2 on demand); the
+ * result shows in the link's state and its SLT counters. */
+int sg_mtp3_link_test(struct sg_mtp3_link *l)
+{
+	if (l->state != SG_MTP3_LINK_AVAILABLE)
+		return -EAGAIN;
+	if (sg_timer_pending(&l->slt_t1))
+		return -EBUSY;	/* a test is running */
+	sg_timer_stop(&l->slt_t2);
+	l->slt_tries = 0;
+	sltm_send(l);	/* a good SLTA restarts T2 */
+	return 0;
+}
+
 void mtp3_sltc_stop(struct sg_mtp3_link *l)
 {
 	sg_timer_stop(&l->slt_t1);

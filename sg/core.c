@@ -240,8 +240,25 @@ int sg_core_fini(struct sg_thread *t, void *priv)
 struct admin_call {
 	struct sg_core *core;
 	unsigned int gid;
-	bool activate;
+	enum sg_core_link_op op;
 };
+
+static int link_op(struct sg_mtp3_link *l, enum sg_core_link_op op)
+{
+	switch (op) {
+	case SG_CORE_LINK_ACTIVATE:
+		return sg_mtp3_link_activate(l);
+	case SG_CORE_LINK_DEACTIVATE:
+		return sg_mtp3_link_deactivate(l);
+	case SG_CORE_LINK_INHIBIT:
+		return sg_mtp3_link_inhibit(l);
+	case SG_CORE_LINK_UNINHIBIT:
+		return sg_mtp3_link_uninhibit(l);
+	case SG_CORE_LINK_TEST:
+		return sg_mtp3_link_test(l);
+	}
+	return -EINVAL;
+}
 
 static void admin_run(void *arg)
 {
@@ -249,22 +266,23 @@ static void admin_run(void *arg)
 	struct sg_core *core = a->core;
 
 	if (a->gid < core->num_links && core->links[a->gid].l) {
-		if (a->activate)
-			sg_mtp3_link_activate(core->links[a->gid].l);
-		else
-			sg_mtp3_link_deactivate(core->links[a->gid].l);
+		int rc = link_op(core->links[a->gid].l, a->op);
+
+		if (rc < 0)
+			LOGP(DMTP3, LOGL_NOTICE, "link %s: management request refused: %s\n",
+			     sg_mtp3_link_name(core->links[a->gid].l), strerror(-rc));
 	}
 	free(a);
 }
 
-int sg_core_link_admin(struct sg_core *core, unsigned int gid, bool activate)
+int sg_core_link_admin(struct sg_core *core, unsigned int gid, enum sg_core_link_op op)
 {
 	struct admin_call *a = malloc(sizeof(*a));
 	int rc;
 
 	if (!a)
 		return -ENOMEM;
-	*a = (struct admin_call){ core, gid, activate };
+	*a = (struct admin_call){ core, gid, op };
 	rc = sg_thread_call(core->thread, admin_run, a);
 	if (rc < 0)
 		free(a);
@@ -320,6 +338,40 @@ static struct json_object *linksets_get(void *priv, const char *item, struct sg_
 	return res;
 }
 
+static const struct sg_mgmt_cmd_desc linkset_commands[] = {
+	{ "activate", "Activate every link of the linkset (Q.704 §12.2)" },
+	{ "deactivate", "Deactivate every link of the linkset (changeover first)" },
+	{ NULL, NULL }
+};
+
+static struct json_object *linksets_command(void *priv, const char *item, const char *cmd,
+					   struct json_object *args, struct sg_mgmt_err *err)
+{
+	struct sg_core *core = priv;
+	const struct sg_config *cfg = core->cfg;
+	bool act = !strcmp(cmd, "activate");
+	unsigned int gid = 0, n = 0;
+
+	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
+		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
+
+		if (strcmp(cls->name, item)) {
+			gid += cls->num_links;
+			continue;
+		}
+		for (unsigned int j = 0; j < cls->num_links; j++, gid++, n++)
+			if (gid < core->num_links && core->links[gid].l)
+				link_op(core->links[gid].l, act ? SG_CORE_LINK_ACTIVATE
+								 : SG_CORE_LINK_DEACTIVATE);
+		break;
+	}
+	if (!n) {
+		sg_mgmt_err_set(err, 404, "no linkset named '%s'", item);
+		return NULL;
+	}
+	return linksets_get(priv, item, err);
+}
+
 static struct json_object *routes_list(void *priv, struct sg_mgmt_err *err)
 {
 	return concat(priv, sg_mtp3_routes_json);
@@ -334,6 +386,8 @@ void sg_core_register_mgmt(struct sg_core *core, struct sg_mgmt *mgmt)
 		.priv = core,
 		.list = linksets_list,
 		.get = linksets_get,
+		.command = linksets_command,
+		.commands = linkset_commands,
 	});
 	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
 		.name = "routes",

@@ -31,5 +31,12 @@ int sg_core_init(struct sg_thread *t, void *priv);
 int sg_core_fini(struct sg_thread *t, void *priv);
 /* Once every thread runs: activate the links (runs on the core thread). */
 void sg_core_go(void *priv);
-/* Management: activate or deactivate link gid (posted to the core thread). */
-int sg_core_link_admin(struct sg_core *core, unsigned int gid, bool activate);
+/* Management of link gid in MTP3, posted to the core thread. */
+enum sg_core_link_op {
+	SG_CORE_LINK_ACTIVATE,
+	SG_CORE_LINK_DEACTIVATE,
+	SG_CORE_LINK_INHIBIT,
+	SG_CORE_LINK_UNINHIBIT,
+	SG_CORE_LINK_TEST,
+};
+int sg_core_link_admin(struct sg_core *core, unsigned int gid, enum sg_core_link_op op);

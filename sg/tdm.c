@@ -397,6 +397,9 @@ const struct sg_mgmt_cmd_desc sg_tdm_link_commands[] = {
 	{ "lpr", "Local processor recovered" },
 	{ "emergency", "Always use emergency proving (Pe)" },
 	{ "normal", "Use emergency proving only when no other link of the linkset is in service" },
+	{ "inhibit", "Management inhibiting (Q.704 §10: LIN/LIA): no user traffic on the link" },
+	{ "uninhibit", "Uninhibit the link (LUN/LUA)" },
+	{ "test", "Run a signalling link test now (Q.707 SLTM/SLTA)" },
 	{ "trace-start", "Write the link's SUs to a pcap file: {\"file\": PATH, \"all_fisu\": false}" },
 	{ "trace-stop", "Stop the pcap trace" },
 	{ NULL, NULL }
@@ -413,16 +416,27 @@ struct json_object *sg_tdm_link_command(void *priv, const char *item, const char
 		return NULL;
 	}
 	m = sg_slt_mtp2(l->slt);
-	if (l->tdm->core && (!strcmp(cmd, "start") || !strcmp(cmd, "stop"))) {
-		/* with MTP3, activation is MTP3's (Q.704 §12): ask it */
-		bool act = !strcmp(cmd, "start");
-		int rc = sg_core_link_admin(l->tdm->core, l->gid, act);
+	if (l->tdm->core && (!strcmp(cmd, "start") || !strcmp(cmd, "stop") ||
+			     !strcmp(cmd, "inhibit") || !strcmp(cmd, "uninhibit") ||
+			     !strcmp(cmd, "test"))) {
+		/* with MTP3, activation, inhibiting (Q.704 §10) and the link
+		 * test (Q.707) are MTP3's: ask it on the core thread */
+		enum sg_core_link_op op = !strcmp(cmd, "start") ? SG_CORE_LINK_ACTIVATE :
+					  !strcmp(cmd, "stop") ? SG_CORE_LINK_DEACTIVATE :
+					  !strcmp(cmd, "inhibit") ? SG_CORE_LINK_INHIBIT :
+					  !strcmp(cmd, "uninhibit") ? SG_CORE_LINK_UNINHIBIT :
+					  SG_CORE_LINK_TEST;
+		int rc = sg_core_link_admin(l->tdm->core, l->gid, op);
 
 		if (rc < 0) {
 			sg_mgmt_err_set(err, 503, "MTP3 unavailable: %s", strerror(-rc));
 			return NULL;
 		}
-		l->active = act;
+		if (op == SG_CORE_LINK_ACTIVATE || op == SG_CORE_LINK_DEACTIVATE)
+			l->active = op == SG_CORE_LINK_ACTIVATE;
+	} else if (!strcmp(cmd, "inhibit") || !strcmp(cmd, "uninhibit") || !strcmp(cmd, "test")) {
+		sg_mgmt_err_set(err, 409, "'%s' needs MTP3, which does not run this link", cmd);
+		return NULL;
 	} else if (!strcmp(cmd, "start")) {
 		l->active = true;
 		sg_timer_stop(&l->t17);

@@ -191,6 +191,9 @@ int sg_mtp3_link_deactivate(struct sg_mtp3_link *l);
  * available.  The outcome (LIA/LID/no answer) shows in sg_mtp3_link_inhibited() and the
  * counters; user traffic leaves an inhibited link through the changeback procedure. */
 int sg_mtp3_link_inhibit(struct sg_mtp3_link *l);
+/* Management: run a signalling link test (Q.707 SLTM/SLTA) on an available link now;
+ * -EAGAIN if the link is not available, -EBUSY while a test runs. */
+int sg_mtp3_link_test(struct sg_mtp3_link *l);
 int sg_mtp3_link_uninhibit(struct sg_mtp3_link *l);
 /* bit 0: locally inhibited, bit 1: remotely inhibited */
 #define SG_MTP3_INH_LOCAL	1

@@ -69,6 +69,39 @@ SGD_PORT=$PORT_A api GET /api/v1/routes
 check "A: route to 1-1-2 ($(jq -c . "$BODY_FILE" | head -c 200)) accessible" \
 	[ "$(jq -r '.[] | select(.dpc == "1-1-2" or .dpc == 2058) | .accessible' "$BODY_FILE")" = true ]
 
+# MTP3 management through the API: inhibiting (Q.704 §10), a link test now
+# (Q.707), deactivating and activating a linkset
+mtp3_link() { # port link field
+	SGD_PORT=$1 api GET /api/v1/linksets/ls
+	jq -r ".links[] | select(.name == \"$2\") | .$3" "$BODY_FILE"
+}
+wait_mtp3() { # port link field value
+	local t0=$(now_ms)
+	while [ "$(mtp3_link "$1" "$2" "$3")" != "$4" ]; do
+		[ $(( $(now_ms) - t0 )) -gt 15000 ] && return 1
+		sleep 0.05
+	done
+}
+SGD_PORT=$PORT_A api POST /api/v1/links/l1/inhibit
+check "inhibit -> 200" [ "$HTTP_CODE" = 200 ]
+check "A l1 inhibited locally (LIN/LIA)" wait_mtp3 $PORT_A l1 inhibited_local true
+check "B l1 inhibited remotely" wait_mtp3 $PORT_B l1 inhibited_remote true
+SGD_PORT=$PORT_A api POST /api/v1/links/l1/uninhibit
+check "A l1 uninhibited (LUN/LUA)" wait_mtp3 $PORT_A l1 inhibited false
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/test
+check "test (SLTM now) -> 200, link stays available" \
+	[ "$HTTP_CODE" = 200 -a "$(mtp3_link $PORT_A l0 state)" = AVAILABLE ]
+SGD_PORT=$PORT_A api POST /api/v1/linksets/ls/deactivate
+check "linkset deactivate -> 200" [ "$HTTP_CODE" = 200 ]
+check "A l0 and l1 inactive" wait_mtp3 $PORT_A l1 state INACTIVE
+SGD_PORT=$PORT_A api GET /api/v1/linksets/ls
+check "linkset unavailable" [ "$(jq -r .available "$BODY_FILE")" = false ]
+SGD_PORT=$PORT_A api POST /api/v1/linksets/ls/activate
+check "linkset activate: l0 available again" wait_mtp3 $PORT_A l0 state AVAILABLE
+check "linkset activate: l1 available again" wait_mtp3 $PORT_A l1 state AVAILABLE
+SGD_PORT=$PORT_A expect_error 404 "unknown linkset command" POST /api/v1/linksets/ls/explode
+SGD_PORT=$PORT_A expect_error 404 "unknown linkset" POST /api/v1/linksets/nope/activate
+
 SGD_PORT=$PORT_A api GET /api/v1/links
 check "links list has l0 and l1" [ "$(jq -r '[.[].name] | sort | join(",")' "$BODY_FILE")" = "l0,l1" ]
 SGD_PORT=$PORT_A api GET /api/v1/links/l0
