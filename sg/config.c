@@ -161,6 +161,8 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 		sp->variant = enum_index(str_or(o, "variant", "itu"), variants);
 		sp->ni = enum_index(str_or(o, "ni", "international"), nis);
 		sp->stp = bool_or(o, "stp", false);
+		sp->restart = bool_or(o, "restart", true);
+		sp->timers = obj_or_null(o, "timers");
 		sp->sls_bits = int_or(o, "sls_bits", sp->variant == SG_PC_ANSI ? 8 : 4);
 		{
 			/* SLS widths each variant knows (Q.704 §2.2.4, T1.111.4 §2.2) */
@@ -319,6 +321,7 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			l->rate_56k = !strcmp(str_or(lo, "rate", "64k"), "56k");
 			l->pcr = !strcmp(str_or(lo, "error_correction", "basic"), "pcr");
 			snprintf(l->trace, sizeof(l->trace), "%s", str_or(lo, "trace", ""));
+			l->timers = obj_or_null(lo, "timers");
 			if (l->rate_56k && span->type != SG_SPAN_T1)
 				return cfail(err, errlen, "linksets[%u].links[%u].rate: 56k needs a "
 					     "T1 span ('%s' is an E1)", i, j, span->name);

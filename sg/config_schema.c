@@ -40,6 +40,10 @@ static const struct sg_field threads_fields[] = {
 	{ NULL }
 };
 
+/* timer name -> milliseconds; names and ranges are checked by the layer
+ * that owns the timers (sg_daemon_check_config) */
+static const struct sg_field timer_value_field = { "timer", SG_FT_INT, false, 1, 3600000 };
+
 static const struct sg_field sp_fields[] = {
 	{ "name", SG_FT_NAME, true },
 	{ "variant", SG_FT_ENUM, false, 0, 0, ENUMS("itu", "ansi", "china", "ttc") },
@@ -48,6 +52,8 @@ static const struct sg_field sp_fields[] = {
 	  ENUMS("international", "international-spare", "national", "national-spare") },
 	{ "stp", SG_FT_BOOL, false },
 	{ "sls_bits", SG_FT_INT, false, 4, 8 },
+	{ "restart", SG_FT_BOOL, false },
+	{ "timers", SG_FT_MAP, false, .value = &timer_value_field },
 	{ NULL }
 };
 
@@ -97,6 +103,7 @@ static const struct sg_field link_fields[] = {
 	{ "rate", SG_FT_ENUM, false, 0, 0, ENUMS("64k", "56k") },
 	{ "error_correction", SG_FT_ENUM, false, 0, 0, ENUMS("basic", "pcr") },
 	{ "trace", SG_FT_STRING, false, 1, 255 },
+	{ "timers", SG_FT_MAP, false, .value = &timer_value_field },
 	{ NULL }
 };
 

@@ -133,9 +133,18 @@ static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, 
 	mc.ni = csp->ni;
 	mc.stp = csp->stp;
 	mc.sls5 = csp->sls_bits == 5;
+	mc.restart = csp->restart;
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;
+	if (csp->timers) {
+		/* names and ranges were checked at load (sg_daemon_check_config) */
+		json_object_object_foreach(csp->timers, key, val) {
+			for (unsigned int t = 0; t < _SG_MTP3_T_MAX; t++)
+				if (!strcmp(sg_mtp3_timer_defs[t].name, key))
+					sg_mtp3_set_timer(m, t, json_object_get_int64(val));
+		}
+	}
 	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
 		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
 		struct sg_mtp3_linkset *ls;

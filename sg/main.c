@@ -74,6 +74,10 @@ int main(int argc, char **argv)
 
 	ctx = talloc_named_const(NULL, 0, "sgd");
 	cfg = sg_config_load(ctx, path, err, sizeof(err));
+	if (cfg && sg_daemon_check_config(cfg, err, sizeof(err)) < 0) {
+		sg_config_free(cfg);
+		cfg = NULL;
+	}
 	if (!cfg) {
 		fprintf(stderr, "sgd: %s\n", err);
 		talloc_free(ctx);

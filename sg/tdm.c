@@ -260,6 +260,15 @@ int sg_tdm_start(struct sg_tdm *tdm)
 				return -EIO;
 			}
 			tdm->num_links++;
+			if (lc->timers) {
+				/* checked at load (sg_daemon_check_config) */
+				json_object_object_foreach(lc->timers, key, val) {
+					for (unsigned int t = 0; t < _SG_MTP2_T_MAX; t++)
+						if (!strcmp(sg_mtp2_timer_defs[t].name, key))
+							sg_mtp2_set_timer(sg_slt_mtp2(l->slt), t,
+									  json_object_get_int64(val));
+				}
+			}
 			if (lc->trace[0]) {
 				int rc = sg_slt_trace_start(l->slt, lc->trace, false);
 

@@ -18,6 +18,8 @@ struct sg_cfg_sp {
 	uint32_t pc;
 	uint8_t ni;
 	bool stp;			/* MTP transfer function (Q.704 §2.4) */
+	bool restart;			/* MTP restart procedure (Q.704 §9), default on */
+	struct json_object *timers;	/* MTP3 timers {"t1": ms, ...} or NULL (in root) */
 	uint8_t sls_bits;		/* ITU 4; ANSI 5 or 8 (default 8); China 4 or 8; TTC 4 or 5 */
 };
 
@@ -58,6 +60,7 @@ struct sg_cfg_link {
 	bool rate_56k;			/* T1 DS0A, 7 bits per octet */
 	bool pcr;			/* preventive cyclic retransmission (Q.703 §6) */
 	char trace[256];		/* pcap file, empty: no trace */
+	struct json_object *timers;	/* MTP2 timers {"t2": ms, ...} or NULL (in root) */
 };
 
 struct sg_cfg_linkset {

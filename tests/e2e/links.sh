@@ -19,7 +19,8 @@ mkcfg() { # name own-pc adj-pc local remote
                "pw": { "local": "127.0.0.1:$4", "remote": "127.0.0.1:$5",
                        "jitter_ms": 40 } } ],
   "linksets": [ { "name": "ls", "sp": "sp", "adjacent_pc": "$3",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
+                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16,
+                               "timers": { "t7": 1200 } },
                              { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ]
 }
 JSON
@@ -107,8 +108,8 @@ check "links list has l0 and l1" [ "$(jq -r '[.[].name] | sort | join(",")' "$BO
 SGD_PORT=$PORT_A api GET /api/v1/links/l0
 check "l0 counters: SUs received and sent" \
 	[ "$(jq '[.counters[] | select(.name == "rx:su" or .name == "tx:su") | .value] | min' "$BODY_FILE")" -gt 100 ]
-check "l0 details: pw span, bitstream, timers" \
-	[ "$(jq -r '"\(.span) \(.mode) \(.timers_ms.t2)"' "$BODY_FILE")" = "e1 bitstream 11500" ]
+check "l0 details: pw span, bitstream, timers (t7 from the config)" \
+	[ "$(jq -r '"\(.span) \(.mode) \(.timers_ms.t2) \(.timers_ms.t7)"' "$BODY_FILE")" = "e1 bitstream 11500 1200" ]
 
 # trace, then take it through tshark if there is one
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start "{\"file\": \"$TMP/l0.pcap\"}"
