@@ -1,5 +1,6 @@
 /* Names of the MTP service primitives (MTP2<->MTP3 per Q.703/Q.704, MTP<->users per Q.701). */
 
+#include <string.h>
 #include <osmocom/core/utils.h>
 
 #include <sg/l2_sap.h>
@@ -52,3 +53,31 @@ const struct value_string sg_mtp_prim_names[] = {
 	{ SG_MTP_STATUS, "MTP-STATUS" },
 	{ 0, NULL }
 };
+
+struct msgb *sg_mtp2_prim_wrap(enum sg_mtp2_prim prim, enum osmo_prim_operation op,
+			       const struct sg_mtp2_param *param, uint16_t link_id,
+			       struct msgb *msg)
+{
+	const uint8_t *data = NULL;
+	struct sg_mtp2_param *pp;
+	struct msgb *pm;
+	size_t len = 0;
+
+	if (msg) {
+		data = msgb_l3(msg) ? msgb_l3(msg) : msg->data;
+		len = msg->tail - data;
+	}
+	pm = sg_prim_alloc(SG_SAP_MTP2, prim, op, sizeof(*pp), len, "mtp2-prim");
+	if (pm) {
+		pp = sg_prim_param(pm);
+		if (param)
+			*pp = *param;
+		pp->link_id = link_id;
+		if (msg) {
+			pm->l3h = msgb_put(pm, len);
+			memcpy(pm->l3h, data, len);
+		}
+	}
+	msgb_free(msg);
+	return pm;
+}

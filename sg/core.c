@@ -50,29 +50,10 @@ static int l2_req(void *l2_priv, enum sg_mtp2_prim prim, const struct sg_mtp2_pa
 		  struct msgb *msg)
 {
 	struct core_link *cl = l2_priv;
-	const uint8_t *data = NULL;
-	size_t len = 0;
-	struct sg_mtp2_param *pp;
-	struct msgb *pm;
+	struct msgb *pm = sg_mtp2_prim_wrap(prim, PRIM_OP_REQUEST, p, cl->gid, msg);
 
-	if (msg) {
-		data = msgb_l3(msg) ? msgb_l3(msg) : msg->data;
-		len = msg->tail - data;
-	}
-	pm = sg_prim_alloc(SG_SAP_MTP2, prim, PRIM_OP_REQUEST, sizeof(*pp), len, "mtp2-req");
-	if (!pm) {
-		msgb_free(msg);
+	if (!pm)
 		return -ENOMEM;
-	}
-	pp = sg_prim_param(pm);
-	if (p)
-		*pp = *p;
-	pp->link_id = cl->gid;
-	if (msg) {
-		pm->l3h = msgb_put(pm, len);
-		memcpy(pm->l3h, data, len);
-		msgb_free(msg);
-	}
 	/* the mailbox keeps the order of requests to one link */
 	return sg_thread_post(cl->tdm, pm);
 }

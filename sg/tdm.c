@@ -90,30 +90,9 @@ static void t17_expired(void *data)
 static void forward_ind(struct tdm_link *l, enum sg_mtp2_prim prim,
 			const struct sg_mtp2_param *param, struct msgb *msg)
 {
-	const uint8_t *data = NULL;
-	size_t len = 0;
-	struct sg_mtp2_param *pp;
-	struct msgb *pm;
-	int rc;
+	struct msgb *pm = sg_mtp2_prim_wrap(prim, PRIM_OP_INDICATION, param, l->gid, msg);
+	int rc = pm ? sg_thread_post(l->tdm->core_thread, pm) : -ENOMEM;
 
-	if (msg) {
-		data = msgb_l3(msg) ? msgb_l3(msg) : msg->data;
-		len = msg->tail - data;
-	}
-	pm = sg_prim_alloc(SG_SAP_MTP2, prim, PRIM_OP_INDICATION, sizeof(*pp), len, "mtp2-ind");
-	if (!pm) {
-		msgb_free(msg);
-		return;
-	}
-	pp = sg_prim_param(pm);
-	*pp = *param;
-	pp->link_id = l->gid;
-	if (msg) {
-		pm->l3h = msgb_put(pm, len);
-		memcpy(pm->l3h, data, len);
-		msgb_free(msg);
-	}
-	rc = sg_thread_post(l->tdm->core_thread, pm);
 	if (rc < 0)
 		LOGP(DMTP2, LOGL_ERROR, "link %s: %s to MTP3 lost: %s\n", l->cfg->name,
 		     get_value_string(sg_mtp2_prim_names, prim), strerror(-rc));

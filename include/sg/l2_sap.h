@@ -97,3 +97,12 @@ struct sg_mtp2_param {
 	uint8_t reason;			/* OUT_OF_SERVICE: enum sg_mtp2_oos_reason */
 	uint8_t cong_level;		/* CONGESTION: 0..3 */
 };
+
+/* An SG_SAP_MTP2 primitive for the mailbox between MTP3 (core thread) and
+ * MTP2 (TDM thread): param (may be NULL) with link_id set, and for DATA and
+ * retrieved MSUs a copy of the SIO+SIF of msg (at msgb_l3(msg), or at
+ * msg->data) at the new buffer's l3h.  Takes msg (freed); NULL when out of
+ * memory. */
+struct msgb *sg_mtp2_prim_wrap(enum sg_mtp2_prim prim, enum osmo_prim_operation op,
+			       const struct sg_mtp2_param *param, uint16_t link_id,
+			       struct msgb *msg);
