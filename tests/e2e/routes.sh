@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
-base=$(( 30000 + ($$ % 2000) * 4 ))
+base=$(( 10000 + ($$ % 2000) * 4 ))	# below the ephemeral ports; links.sh uses 20000+
 
 span() { # name local remote
 	echo "{ \"name\": \"$1\", \"driver\": \"pw\", \"pw\": { \"local\": \"127.0.0.1:$2\", \"remote\": \"127.0.0.1:$3\", \"jitter_ms\": 40 } }"
@@ -53,8 +53,11 @@ wait_route() { # port dpc expected timeout_ms
 	done
 }
 
-check "A: route to C (1-1-3) via B available" wait_route $PORT_A 1-1-3 "true available" 20000
-check "C: route to A (1-1-1) via B available" wait_route $PORT_C 1-1-1 "true available" 20000
+check "A: route to C (1-1-3) via B available" wait_route $PORT_A 1-1-3 "true available" 60000
+check "C: route to A (1-1-1) via B available" wait_route $PORT_C 1-1-1 "true available" 60000
+
+# (the waits are generous for loaded machines: the links align in real time
+# over the pseudowire; each returns as soon as the state is reached)
 
 # C's only link to B goes down: C is inaccessible from B, which tells A (TFP)
 SGD_PORT=$PORT_C api POST /api/v1/linksets/toB/deactivate
@@ -66,7 +69,7 @@ check "B: TFP sent towards A (linkset toA counter tx:tfp = $tfp)" [ "$tfp" -ge 1
 
 # C comes back: B sends TFA, the route is available again
 SGD_PORT=$PORT_C api POST /api/v1/linksets/toB/activate
-check "A: after B's TFA the route to C is available again" wait_route $PORT_A 1-1-3 "true available" 20000
+check "A: after B's TFA the route to C is available again" wait_route $PORT_A 1-1-3 "true available" 60000
 
 for p in A B C; do
 	eval "SGD_PID=\$PID_$p"

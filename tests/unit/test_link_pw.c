@@ -27,10 +27,26 @@
 #include <sg/timer.h>
 #include "cu_main.h"
 
-#define PORT_A 47101
-#define PORT_B 47102
-#define PORT_RA 47103	/* relay: A sends here, it forwards to B */
-#define PORT_RB 47104	/* relay: B sends here, it forwards to A */
+/* UDP ports, ephemeral ones chosen per test (parallel runs must not collide) */
+static uint16_t PORT_A, PORT_B;
+static uint16_t PORT_RA;	/* relay: A sends here, it forwards to B */
+static uint16_t PORT_RB;	/* relay: B sends here, it forwards to A */
+
+/* A free UDP port on loopback (the kernel's choice; the probe socket is closed). */
+static uint16_t free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	uint16_t port = 0;
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
 
 static struct {
 	int fd[2];		/* [0] receives A's packets, [1] B's */
@@ -70,10 +86,19 @@ static int udp_socket(uint16_t port)
 	return fd;
 }
 
+static uint16_t bound_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+	return ntohs(a.sin_port);
+}
+
 /* forward what arrived, impaired; returns packets handled */
 static unsigned int relay_pump(void)
 {
-	static const uint16_t to_port[2] = { PORT_B, PORT_A };
+	const uint16_t to_port[2] = { PORT_B, PORT_A };
 	uint8_t buf[2048];
 	unsigned int n = 0;
 
@@ -151,8 +176,14 @@ static void setup_ts(unsigned int ts, bool unframed)
 	memset(E, 0, sizeof(E));
 	R.rng = 88172645463325252ULL;
 	sg_clock_virtual(1000 * SG_NS_PER_S);
-	R.fd[0] = udp_socket(PORT_RA);
-	R.fd[1] = udp_socket(PORT_RB);
+	R.fd[0] = udp_socket(0);
+	R.fd[1] = udp_socket(0);
+	PORT_RA = bound_port(R.fd[0]);
+	PORT_RB = bound_port(R.fd[1]);
+	do {
+		PORT_A = free_port();
+		PORT_B = free_port();
+	} while (PORT_A == PORT_B || !PORT_A || !PORT_B);
 	for (int i = 0; i < 2; i++) {
 		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = ts,
 					   .annex_a = ts == 0 };
