@@ -26,13 +26,22 @@ const struct value_string sg_mtp3_timer_names[] = {
 	{ SG_MTP3_T13, "T13" },
 	{ SG_MTP3_T14, "T14" },
 	{ SG_MTP3_T17, "T17" },
+	{ SG_MTP3_T18, "T18" },
+	{ SG_MTP3_T19, "T19" },
+	{ SG_MTP3_T20, "T20" },
 	{ SG_MTP3_T21, "T21" },
+	{ SG_MTP3_T22, "T22" },
+	{ SG_MTP3_T23, "T23" },
 	{ SG_MTP3_SLT_T1, "SLT-T1" },
 	{ SG_MTP3_SLT_T2, "SLT-T2" },
 	{ 0, NULL }
 };
 
-/* Q.704 §16.8 and Q.707 §5.  T21: Q.704 (1996) gives 63-65 s (to be confirmed, q782.md). */
+/*
+ * Q.704 §16.8 and Q.707 §5.  Q.704 (1996): T19 67-69 s, T20 59-61 s, T21 63-65 s, T22 and T23
+ * 3-6 min (provisional); T18 is implementation and network dependent (§9.2): we allow 2-60 s.
+ * The restart values are still to be confirmed against the text (q782.md, Gaps).
+ */
 const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
 	[SG_MTP3_T1] = { "t1", "Delay to avoid mis-sequencing on changeover", 800, 500, 1200 },
 	[SG_MTP3_T2] = { "t2", "Waiting for changeover acknowledgement", 1400, 700, 2000 },
@@ -50,8 +59,15 @@ const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
 	[SG_MTP3_T13] = { "t13", "Force uninhibit", 1000, 800, 1500 },
 	[SG_MTP3_T14] = { "t14", "Inhibition acknowledgement", 2500, 2000, 3000 },
 	[SG_MTP3_T17] = { "t17", "Delay between link failure and restart", 1000, 800, 1500 },
+	[SG_MTP3_T18] = { "t18", "Own MTP restart (STP): link activation and routing data",
+			  20000, 2000, 60000 },
+	[SG_MTP3_T19] = { "t19", "MTP restart: ping-pong protection of TFP/TFR/TRA", 68000,
+			  67000, 69000 },
+	[SG_MTP3_T20] = { "t20", "Own MTP restart: overall restart timer", 60000, 59000, 61000 },
 	[SG_MTP3_T21] = { "t21", "Adjacent SP restarting: accessible without TRA", 64000, 63000,
 			  65000 },
+	[SG_MTP3_T22] = { "t22", "Local inhibit test (LLT)", 240000, 180000, 360000 },
+	[SG_MTP3_T23] = { "t23", "Remote inhibit test (LRT)", 240000, 180000, 360000 },
 	[SG_MTP3_SLT_T1] = { "slt_t1", "Supervision of SLTA (Q.707)", 8000, 4000, 12000 },
 	[SG_MTP3_SLT_T2] = { "slt_t2", "Interval of periodic SLTM (Q.707)", 60000, 30000, 90000 },
 };
@@ -62,6 +78,7 @@ const struct value_string sg_mtp3_link_state_names[] = {
 	{ SG_MTP3_LINK_TESTING, "TESTING" },
 	{ SG_MTP3_LINK_AVAILABLE, "AVAILABLE" },
 	{ SG_MTP3_LINK_FAILED, "FAILED" },
+	{ SG_MTP3_LINK_BLOCKED, "BLOCKED" },
 	{ 0, NULL }
 };
 
@@ -114,6 +131,13 @@ static const struct sg_ctr_desc mtp3_ctr_desc[_SG_MTP3_CTR_MAX] = {
 	[SG_MTP3_CTR_INHIBIT_FAIL] = { "inhibit:fail",
 				       "Inhibit refused (LID) or not acknowledged" },
 	[SG_MTP3_CTR_UNINHIBIT] = { "uninhibit", "Link uninhibited" },
+	[SG_MTP3_CTR_INHIBIT_TEST] = { "tx:inhibit_test", "Inhibit tests sent (LLT/LRT)" },
+	[SG_MTP3_CTR_INHIBIT_MISMATCH] = { "inhibit:mismatch",
+					   "Inhibit tests that found a mismatch" },
+	[SG_MTP3_CTR_RPO] = { "link:rpo", "Remote processor outages (link blocked)" },
+	[SG_MTP3_CTR_TFC_TX] = { "tx:tfc", "TFC messages sent" },
+	[SG_MTP3_CTR_CONG_DISCARD] = { "congestion:discard",
+				       "MSUs discarded for congestion (priority below the level)" },
 };
 
 const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc = {
@@ -145,6 +169,8 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 	struct sg_mtp3_linkset *ls;
 	struct mtp3_route *rt;
 
+	sg_timer_stop(&m->t18);
+	sg_timer_stop(&m->t20);
 	llist_for_each_entry(rt, &m->routes, list) {
 		struct msgb *msg;
 
@@ -159,6 +185,7 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 		struct msgb *msg;
 
 		sg_timer_stop(&ls->t21);
+		sg_timer_stop(&ls->t19);
 		for (unsigned int s = 0; s < MTP3_MAX_SLS; s++)
 			while ((msg = msgb_dequeue(&ls->hold_q[s])))
 				msgb_free(msg);
@@ -171,6 +198,8 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 			sg_timer_stop(&l->t_co);
 			sg_timer_stop(&l->t_cb);
 			sg_timer_stop(&l->t_inh);
+			sg_timer_stop(&l->t22);
+			sg_timer_stop(&l->t23);
 			while ((msg = msgb_dequeue(&l->retrieved)))
 				msgb_free(msg);
 		}
@@ -207,6 +236,7 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 		talloc_free(m);
 		return NULL;
 	}
+	mtp3_tprc_init(m);
 	talloc_set_destructor(m, mtp3_destructor);
 	LOGPM(m, LOGL_INFO, "created: %s PC %u NI %s%s\n",
 	      get_value_string(sg_mtp3_variant_names, cfg->variant), cfg->pc,
@@ -303,6 +333,7 @@ struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name,
 		return NULL;
 	}
 	mtp3_slm_init_ls(ls);
+	mtp3_tprc_init_ls(ls);
 	llist_add_tail(&ls->list, &m->linksets);
 	if (sg_mtp3_route_add(m, adj_pc, ls, 0) < 0) {
 		llist_del(&ls->list);
@@ -596,8 +627,8 @@ static struct json_object *link_json(struct sg_mtp3_link *l)
 			       json_object_new_boolean(l->inh & SG_MTP3_INH_LOCAL));
 	json_object_object_add(o, "inhibited_remote",
 			       json_object_new_boolean(l->inh & SG_MTP3_INH_REMOTE));
-	/* blocking (processor outage) not implemented */
-	json_object_object_add(o, "blocked", json_object_new_boolean(false));
+	json_object_object_add(o, "blocked",
+			       json_object_new_boolean(l->state == SG_MTP3_LINK_BLOCKED));
 	json_object_object_add(o, "changeover", json_object_new_string(
 		get_value_string(sg_mtp3_co_state_names, l->co)));
 	json_object_object_add(o, "changeback_pending", json_object_new_boolean(l->cb_pending));

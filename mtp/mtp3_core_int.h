@@ -45,6 +45,7 @@ struct sg_mtp3_link {
 	/* changeover (Q.704 §5) */
 	enum sg_mtp3_co_state co;
 	struct sg_timer t_co;		/* T1 or T2 */
+	bool co_blocked;		/* T1: diversion for a remote processor outage */
 	bool coo_rx;			/* COO/ECO received from the far end */
 	bool remote_fsn_valid;		/* COO/COA received (not ECO/ECA) */
 	uint16_t remote_fsn;
@@ -60,6 +61,7 @@ struct sg_mtp3_link {
 	enum { INH_IDLE, INH_WAIT_LIA, INH_WAIT_LUA, INH_WAIT_LUN } inh_proc;
 	unsigned int inh_tries;
 	struct sg_timer t_inh;		/* T14, T12 or T13 */
+	struct sg_timer t22, t23;	/* inhibit tests (LLT, LRT) */
 	struct sg_ctr_group *ctr;
 };
 
@@ -73,6 +75,7 @@ struct sg_mtp3_linkset {
 	bool was_available;
 	bool adj_accessible;		/* TRA received (or T21 ran out) */
 	struct sg_timer t21;
+	struct sg_timer t19;		/* restart data sent: unexpected TRAs ignored */
 	/* SLS -> link currently carrying it; held SLS queue their MSUs */
 	struct sg_mtp3_link *cur[MTP3_MAX_SLS];
 	bool held[MTP3_MAX_SLS];
@@ -98,10 +101,13 @@ struct mtp3_route {
 	int best;			/* best usable entry class (status, prio), -1: none */
 	struct sg_mtp3_linkset *via;	/* linkset of the best entry (STP: preventive TFP) */
 	struct sg_timer t8;		/* TFP response-method inhibition */
-	/* controlled rerouting (Q.704 §8): traffic held for T6 */
+	/* controlled rerouting (Q.704 §8): traffic held for T6; changeback by time-controlled
+	 * diversion (§6.4): for T3 */
 	bool cr_hold;
+	enum sg_mtp3_timer cr_t;	/* SG_MTP3_T6 or SG_MTP3_T3 */
 	struct sg_timer t6;
 	struct llist_head cr_q;
+	unsigned int tfc_cnt;		/* congested MSUs (TFC rate limit, mtp3_rtcc.c) */
 	struct sg_ctr_group *ctr;
 };
 
@@ -121,6 +127,9 @@ struct sg_mtp3 {
 	struct llist_head routes;
 	struct mtp3_user users[MTP3_MAX_USERS];
 	uint8_t next_cbc;
+	/* own MTP restart (Q.704 §9.2, mtp3_tprc.c) */
+	bool restarting;
+	struct sg_timer t18, t20;
 	struct sg_ctr_group *ctr;
 };
 
@@ -177,6 +186,11 @@ struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls,
 int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
 		   const struct sg_mtp3_snm *s);
 
+/* Send an SNM message to the adjacent SP of ls over another linkset (signalling route via an
+ * STP, Q.704 §5.2/§5.4): changeover messages when ls has no link left.  -EHOSTUNREACH when
+ * there is no such route. */
+int mtp3_snm_tx_alt(struct sg_mtp3_linkset *ls, const struct sg_mtp3_snm *s);
+
 /* mtp3_slm.c: link management */
 void mtp3_slm_link_start(struct sg_mtp3_link *l);
 void mtp3_slm_link_failed(struct sg_mtp3_link *l, const char *why);
@@ -184,6 +198,9 @@ void mtp3_slm_link_available(struct sg_mtp3_link *l);
 void mtp3_slm_set_state(struct sg_mtp3_link *l, enum sg_mtp3_link_state st);
 void mtp3_ls_update(struct sg_mtp3_linkset *ls);
 void mtp3_slm_tra_rx(struct sg_mtp3_linkset *ls);
+/* remote processor outage / recovered (SG_MTP2_RPO / RPR) */
+void mtp3_slm_link_blocked(struct sg_mtp3_link *l);
+void mtp3_slm_link_unblocked(struct sg_mtp3_link *l);
 void mtp3_slm_init_link(struct sg_mtp3_link *l);
 void mtp3_slm_init_ls(struct sg_mtp3_linkset *ls);
 
@@ -196,6 +213,8 @@ void mtp3_sltc_init(struct sg_mtp3_link *l);
 /* mtp3_tcoc.c: changeover; mtp3_tcbc.c: changeback */
 void mtp3_tcoc_init(struct sg_mtp3_link *l);
 void mtp3_tcoc_start(struct sg_mtp3_link *l);
+void mtp3_tcoc_blocked(struct sg_mtp3_link *l);
+void mtp3_tcoc_unblocked(struct sg_mtp3_link *l);
 void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 		  const struct sg_mtp3_snm *s);
 void mtp3_tcoc_l2_ind(struct sg_mtp3_link *l, enum sg_mtp2_prim prim,
@@ -218,6 +237,23 @@ static inline bool mtp3_link_traffic(const struct sg_mtp3_link *l)
 	return l->state == SG_MTP3_LINK_AVAILABLE && !l->inh;
 }
 
+/* mtp3_tprc.c: own MTP restart, T19 */
+void mtp3_tprc_init(struct sg_mtp3 *m);
+void mtp3_tprc_init_ls(struct sg_mtp3_linkset *ls);
+/* a linkset became available: routing data and TRA to its adjacent SP (not while restarting) */
+void mtp3_tprc_ls_available(struct sg_mtp3_linkset *ls);
+/* restarting: has phase 1 ended (every linkset available, every TRA received)? */
+void mtp3_tprc_check(struct sg_mtp3 *m);
+/* TRA from an adjacent SP that is accessible already (Q.704 §9.4, T19) */
+void mtp3_tprc_unexpected_tra(struct sg_mtp3_linkset *ls);
+
+/* mtp3_rtcc.c: congestion.  The MSU h goes out on congested link l: tell its originator;
+ * true when it must be discarded (priority below the level; msg untouched). */
+bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct sg_mtp3_hdr *h,
+			 const struct sg_mtp3_link *l);
+/* MTP2 indicated a new congestion level for l */
+void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level);
+
 /* mtp3_rtpc.c: route management */
 void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 		  const struct sg_mtp3_snm *s);
@@ -231,3 +267,6 @@ bool mtp3_rt_entry_usable(const struct mtp3_rt_entry *e);
 /* A linkset's first link became available: STP routing information to its adjacent SP
  * (TFP for inaccessible destinations, preventive TFPs) before the TRA, Q.704 §9.5. */
 void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls);
+/* own restart ends: users == false: routes recomputed silently; true: MTP-RESUME/PAUSE for
+ * every destination */
+void mtp3_rtpc_restart_end(struct sg_mtp3 *m, bool users);

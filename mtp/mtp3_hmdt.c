@@ -45,6 +45,20 @@ static void upu_send(struct sg_mtp3 *m, const struct sg_mtp3_hdr *rx, uint8_t ca
 	mtp3_hmrt_route(m, &h, msg);
 }
 
+static bool is_changeover(uint8_t heading)
+{
+	switch (heading) {
+	case SG_MTP3_COO:
+	case SG_MTP3_COA:
+	case SG_MTP3_ECO:
+	case SG_MTP3_ECA:
+	case SG_MTP3_XCO:
+	case SG_MTP3_XCA:
+		return true;
+	}
+	return false;
+}
+
 static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct msgb *msg)
 {
 	struct sg_mtp3_linkset *ls = l->ls;
@@ -59,6 +73,16 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 		LOGPL(l, LOGL_NOTICE, "bad SNM message: %s\n",
 		      get_value_string(sg_mtp3_err_names, rc));
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
+		return;
+	}
+	/* changeover messages for a linkset without links may come via an STP (Q.704 §5.2,
+	 * §5.4.1): they belong to the linkset to their originator */
+	if (h->label.opc != ls->adj_pc && is_changeover(s.heading) &&
+	    mtp3_linkset_by_adj(m, h->label.opc)) {
+		ls = mtp3_linkset_by_adj(m, h->label.opc);
+		LOGPLS(ls, LOGL_INFO, "rx %s via linkset %s\n",
+		       get_value_string(sg_mtp3_snm_type_names, s.heading), l->ls->name);
+		mtp3_tcoc_rx(ls, NULL, &s);
 		return;
 	}
 	/* network management messages come from the adjacent SP (UPU, TFC: any SP) */
@@ -89,6 +113,8 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 	case SG_MTP3_LUA:
 	case SG_MTP3_LID:
 	case SG_MTP3_LFU:
+	case SG_MTP3_LLT:
+	case SG_MTP3_LRT:
 		mtp3_tlac_rx(ls, l, &s);
 		break;
 	case SG_MTP3_TRA:
@@ -129,7 +155,7 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 		break;
 	}
 	default:
-		/* inhibit tests, RCT, DLC: not implemented, ignored */
+		/* RCT, DLC, ANSI-only headings: not implemented, ignored */
 		LOGPL(l, LOGL_INFO, "%s not handled: discarded\n",
 		      get_value_string(sg_mtp3_snm_type_names, s.heading));
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);

@@ -228,6 +228,14 @@ int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb 
 	struct sg_mtp3_linkset *ls;
 	struct sg_mtp3_link *l;
 
+	/* own MTP restart (Q.704 §9.2): no user traffic before it ends */
+	if (m->restarting && h->si > SG_MTP3_SI_MTNS) {
+		LOGPM(m, LOGL_INFO, "MSU to %u (SI %u) during MTP restart: discarded\n",
+		      h->label.dpc, h->si);
+		mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+		msgb_free(msg);
+		return -EHOSTUNREACH;
+	}
 	/* an SLS held by the time-controlled changeover of a linkset that has no link left
 	 * (Q.704 §5.6.2) keeps its place in the queue: traffic waits for T1 rather than
 	 * overtaking it on another linkset (held SLS of usable linksets: mtp3_ls_tx) */
@@ -252,13 +260,10 @@ int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb 
 		return -EHOSTUNREACH;
 	}
 	l = ls->held[h->label.sls % m->nsls] ? NULL : ls->cur[h->label.sls % m->nsls];
-	if (l && l->cong_level && h->label.opc == m->cfg.pc && h->si > SG_MTP3_SI_MTNS) {
-		/* Q.704 §11.2.3.1: tell the local user its destination's link is congested */
-		struct sg_mtp_param p = { .dpc = h->label.dpc, .si = h->si, .ni = h->ni,
-					  .cause = SG_MTP_STATUS_CONGESTION,
-					  .cong_level = l->cong_level };
-
-		mtp3_user_ind(m, h->si, SG_MTP_STATUS, &p, NULL);
+	/* Q.704 §3.8, §11.2, §13.6-§13.7: congestion status, priorities, TFC (mtp3_rtcc.c) */
+	if (l && l->cong_level && mtp3_rtcc_congested(m, rt, h, l)) {
+		msgb_free(msg);
+		return -ENOBUFS;
 	}
 	return mtp3_ls_tx(ls, h->label.sls, msg);
 }
@@ -306,6 +311,37 @@ int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
 	LOGPL(l, LOGL_INFO, "tx %s\n", get_value_string(sg_mtp3_snm_type_names, s->heading));
 	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_SNM_TX, 1);
 	return mtp3_link_tx(l, msg);
+}
+
+int mtp3_snm_tx_alt(struct sg_mtp3_linkset *ls, const struct sg_mtp3_snm *s)
+{
+	struct sg_mtp3 *m = ls->m;
+	struct mtp3_route *rt = mtp3_route_find(m, ls->adj_pc);
+	struct mtp3_rt_entry *best = NULL;
+	struct msgb *msg;
+	uint8_t sls;
+
+	/* Q.704 §5.2, §5.4.1: the best usable route to the adjacent SP through another
+	 * linkset (an STP) */
+	for (unsigned int i = 0; rt && i < rt->n; i++) {
+		struct mtp3_rt_entry *e = &rt->e[i];
+
+		if (e->ls == ls || !mtp3_rt_entry_usable(e))
+			continue;
+		if (!best || e->status < best->status ||
+		    (e->status == best->status && e->prio < best->prio))
+			best = e;
+	}
+	if (!best)
+		return -EHOSTUNREACH;
+	sls = sg_mtp3_snm_link_oriented(s->heading) ? s->slc : 0;
+	msg = mtp3_snm_msu(m, ls->adj_pc, sls, s);
+	if (!msg)
+		return -EINVAL;
+	LOGPLS(ls, LOGL_INFO, "tx %s via linkset %s\n",
+	       get_value_string(sg_mtp3_snm_type_names, s->heading), best->ls->name);
+	mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_SNM_TX, 1);
+	return mtp3_ls_tx(best->ls, sls, msg);
 }
 
 int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg)

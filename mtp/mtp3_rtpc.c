@@ -16,7 +16,9 @@
  * Prohibited (restricted) entries are tested every T10 with RST (RSR) to the adjacent SP.
  * When a destination's best usable route gets better (TFA, TFR elsewhere, a linkset
  * recovers) its traffic is held for T6 and then sent on the new route: controlled rerouting
- * (§8); when it gets worse the traffic moves at once: forced rerouting (§7).
+ * (§8); when it gets worse the traffic moves at once: forced rerouting (§7).  Traffic for an
+ * adjacent SP coming back from an alternative linkset to its own linkset is held for T3
+ * instead: changeback by time-controlled diversion (§6.4).
  * As an STP:
  *  - an MSU for an inaccessible destination is answered with TFP to its originator
  *    (response method, §13.2.2), at most once per T8 for each destination;
@@ -25,7 +27,7 @@
  *  - when traffic to a destination starts to go via an adjacent STP, that STP gets a
  *    preventive TFP (§13.2.2 i), and the STP used before gets a TFA;
  *  - a restarting adjacent SP gets TFPs for every inaccessible destination (and the
- *    preventive ones) before our TRA (§9.5, simplified: no T18/T20 phase of our own);
+ *    preventive ones) before our TRA (§9.5; at the end of our own restart, mtp3_tprc.c);
  *  - RST/RSR are answered with the current status (§13.5.4).
  */
 
@@ -75,8 +77,9 @@ static void t6_cb(void *data)
 	rt->cr_hold = false;
 	INIT_LLIST_HEAD(&q);
 	llist_splice_init(&rt->cr_q, &q);
-	LOGPM(m, LOGL_INFO, "controlled rerouting to %u: T6 expired, traffic restarted\n",
-	      rt->dpc);
+	LOGPM(m, LOGL_INFO, "%s to %u: %s expired, traffic restarted\n",
+	      rt->cr_t == SG_MTP3_T3 ? "time-controlled diversion" : "controlled rerouting",
+	      rt->dpc, get_value_string(sg_mtp3_timer_names, rt->cr_t));
 	while ((msg = msgb_dequeue(&q))) {
 		struct sg_mtp3_hdr h;
 
@@ -267,10 +270,11 @@ void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls)
 		for (unsigned int i = 0; i < rt->n; i++)
 			if (rt->e[i].ls == ls)
 				via_ls = true;
-		/* destinations routed via ls get their preventive TFP once it is in use */
-		if (rt->dpc == ls->adj_pc || via_ls)
+		if (rt->dpc == ls->adj_pc)
 			continue;
-		if (rt->best < 0) {
+		/* inaccessible destinations; destinations reached via ls: preventive TFP (when
+		 * ls is not in use yet, rtpc_update sends it once it is) */
+		if ((rt->best < 0 && !via_ls) || (rt->best >= 0 && rt->via == ls)) {
 			snm_to_ls(ls, SG_MTP3_TFP, rt->dpc);
 			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_TX, 1);
 		}
@@ -287,15 +291,32 @@ void mtp3_rtpc_update(struct sg_mtp3 *m)
 		bool acc = best >= 0;
 		struct sg_mtp_param p = { .dpc = rt->dpc, .ni = m->cfg.ni };
 
+		if (m->restarting) {
+			/* own restart (mtp3_tprc.c): nothing is told before it ends */
+			rt->best = best;
+			rt->via = via;
+			continue;
+		}
 		if (old_via && via && via != old_via && old_usable(rt, old_via)) {
-			/* Q.704 §8.2: hold the traffic for T6, then divert it */
-			LOGPM(m, LOGL_INFO, "controlled rerouting to %u: %s -> %s\n", rt->dpc,
-			      old_via ? old_via->name : "-", via->name);
-			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_CONTROLLED_REROUTE);
-			sg_ctr_inc(m->ctr, SG_MTP3_CTR_CONTROLLED_REROUTE);
+			/* traffic back onto the destination's own linkset from an alternative
+			 * one (via an STP): changeback with time-controlled diversion, held for
+			 * T3 (Q.704 §6.4: no CBD/CBA across linksets); else controlled
+			 * rerouting, held for T6 (§8.2); then it goes the new way */
+			bool cb = via->adj_pc == rt->dpc;
+			unsigned int c = cb ? SG_MTP3_CTR_CHANGEBACK :
+					      SG_MTP3_CTR_CONTROLLED_REROUTE;
+
+			if (!rt->cr_hold)
+				rt->cr_t = cb ? SG_MTP3_T3 : SG_MTP3_T6;
+			LOGPM(m, LOGL_INFO, "%s to %u: %s -> %s (%s)\n",
+			      cb ? "time-controlled diversion" : "controlled rerouting", rt->dpc,
+			      old_via->name, via->name,
+			      get_value_string(sg_mtp3_timer_names, rt->cr_t));
+			sg_ctr_inc(rt->ctr, c);
+			sg_ctr_inc(m->ctr, c);
 			rt->cr_hold = true;
 			if (!sg_timer_pending(&rt->t6))
-				sg_timer_start_ms(&rt->t6, mtp3_t(m, SG_MTP3_T6));
+				sg_timer_start_ms(&rt->t6, mtp3_t(m, rt->cr_t));
 		}
 		rt->best = best;
 		rt->via = via;
@@ -344,4 +365,26 @@ void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h)
 	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_TFP_TX, 1);
 	sg_ctr_inc(rt->ctr, SG_MTP3_CTR_TFP_TX);
 	mtp3_hmrt_route(m, &th, msg);
+}
+
+void mtp3_rtpc_restart_end(struct sg_mtp3 *m, bool users)
+{
+	struct mtp3_route *rt;
+
+	llist_for_each_entry(rt, &m->routes, list) {
+		struct sg_mtp_param p = { .dpc = rt->dpc, .ni = m->cfg.ni };
+
+		if (!users) {
+			rt->best = route_best(rt, &rt->via);
+			continue;
+		}
+		rt->accessible = rt->best >= 0;
+		LOGPM(m, LOGL_NOTICE, "destination %u %s\n", rt->dpc,
+		      rt->accessible ? "accessible: MTP-RESUME" : "inaccessible: MTP-PAUSE");
+		if (!rt->accessible) {
+			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_ROUTE_UNAVAIL);
+			sg_ctr_inc(m->ctr, SG_MTP3_CTR_ROUTE_UNAVAIL);
+		}
+		mtp3_users_ind_all(m, rt->accessible ? SG_MTP_RESUME : SG_MTP_PAUSE, &p);
+	}
 }

@@ -1,4 +1,4 @@
-/* MTP3 signalling link management and restart essentials (SLM), Q.704 §12, §9. */
+/* MTP3 signalling link management (SLM), processor outage, TRA, Q.704 §12, §3.2.6, §9. */
 
 #include <errno.h>
 
@@ -17,10 +17,14 @@
  * (Q.707 §2.2).  Emergency alignment is asked for while no other link of the linkset is
  * available (Q.704 §12.2.2).
  *
- * Restart essentials (Q.704 §9): when the first link of a linkset becomes available we send
- * TRA to the adjacent SP; the adjacent SP becomes accessible (routes over the linkset usable)
- * when its TRA arrives, or when T21 runs out.  With cfg.restart off the adjacent SP is
- * accessible at once and no TRA is sent.
+ * Remote processor outage: AVAILABLE --RPO--> BLOCKED --RPR--> AVAILABLE (traffic diverted
+ * meanwhile, see mtp3_slm_link_blocked()).
+ *
+ * Restart (Q.704 §9): when the first link of a linkset becomes available we send our routing
+ * data and TRA to the adjacent SP (mtp3_tprc.c; during our own restart only when it ends);
+ * the adjacent SP becomes accessible (routes over the linkset usable) when its TRA arrives,
+ * or when T21 runs out.  With cfg.restart off the adjacent SP is accessible at once and no
+ * TRA is sent.
  */
 
 static void l2_req(struct sg_mtp3_link *l, enum sg_mtp2_prim prim)
@@ -95,8 +99,10 @@ void mtp3_slm_init_ls(struct sg_mtp3_linkset *ls)
 void mtp3_slm_tra_rx(struct sg_mtp3_linkset *ls)
 {
 	sg_timer_stop(&ls->t21);
-	if (ls->adj_accessible)
+	if (ls->adj_accessible) {
+		mtp3_tprc_unexpected_tra(ls);
 		return;
+	}
 	if (!mtp3_ls_num_avail(ls)) {
 		LOGPLS(ls, LOGL_INFO, "TRA while no link is available: ignored\n");
 		return;
@@ -105,6 +111,7 @@ void mtp3_slm_tra_rx(struct sg_mtp3_linkset *ls)
 	       ls->adj_pc);
 	ls->adj_accessible = true;
 	mtp3_rtpc_update(ls->m);
+	mtp3_tprc_check(ls->m);
 }
 
 /* Linkset availability changed? (Q.704 §9: TRA; §13: routes) */
@@ -117,11 +124,9 @@ void mtp3_ls_update(struct sg_mtp3_linkset *ls)
 		ls->was_available = true;
 		LOGPLS(ls, LOGL_NOTICE, "available\n");
 		if (m->cfg.restart) {
-			struct sg_mtp3_snm s = { .heading = SG_MTP3_TRA };
-
-			mtp3_rtpc_ls_up(ls);
-			mtp3_snm_tx_ls(ls, NULL, &s);
-			if (!ls->adj_accessible)
+			/* routing data and TRA (mtp3_tprc.c; at the end of our own restart) */
+			mtp3_tprc_ls_available(ls);
+			if (!ls->adj_accessible && !m->restarting)
 				sg_timer_start_ms(&ls->t21, mtp3_t(m, SG_MTP3_T21));
 		} else {
 			ls->adj_accessible = true;
@@ -166,6 +171,49 @@ void mtp3_slm_link_failed(struct sg_mtp3_link *l, const char *why)
 	mtp3_ls_update(ls);
 	mtp3_ls_rebalance(ls);
 	mtp3_tlac_check(ls);
+}
+
+/*
+ * Remote processor outage (Q.704 §3.2.6, §4.3, §5.3.3): the link stays in service at level 2
+ * but is blocked, i.e. unavailable to level 3: no user or management traffic, signalling link
+ * tests stop.  Its traffic is diverted as after a failure, but without buffer updating (the
+ * far end's level 3 cannot take part in a changeover): the SLS it carried are held for T1
+ * (time-controlled diversion, §5.6.2), then MTP2's buffers are flushed and the SLS move to
+ * the other links of the linkset, or through routing to another linkset (forced rerouting,
+ * §7) when none is left.  When the outage ends before T1 the held SLS simply carry on behind
+ * the MSUs MTP2 kept; afterwards the link is available again and changeback brings its SLS
+ * back (§6).
+ */
+void mtp3_slm_link_blocked(struct sg_mtp3_link *l)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+
+	if (l->state != SG_MTP3_LINK_AVAILABLE) {
+		LOGPL(l, LOGL_INFO, "remote processor outage in state %s: ignored\n",
+		      get_value_string(sg_mtp3_link_state_names, l->state));
+		return;
+	}
+	LOGPL(l, LOGL_NOTICE, "remote processor outage: link blocked\n");
+	mtp3_slm_set_state(l, SG_MTP3_LINK_BLOCKED);
+	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_RPO, 1);
+	mtp3_sltc_stop(l);
+	if (l->cb_pending)
+		mtp3_tcbc_cancel(l);
+	mtp3_tcoc_blocked(l);
+	mtp3_ls_update(ls);
+	mtp3_ls_rebalance(ls);
+	mtp3_tlac_check(ls);
+}
+
+void mtp3_slm_link_unblocked(struct sg_mtp3_link *l)
+{
+	if (l->state != SG_MTP3_LINK_BLOCKED)
+		return;
+	LOGPL(l, LOGL_NOTICE, "remote processor recovered: link unblocked\n");
+	mtp3_tcoc_unblocked(l);
+	mtp3_slm_link_available(l);
+	/* periodic signalling link test again, starting with one now (Q.707 §2.2) */
+	mtp3_sltc_start(l);
 }
 
 int sg_mtp3_link_activate(struct sg_mtp3_link *l)
@@ -236,13 +284,17 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
 	case SG_MTP2_RETRIEVAL_NOT_POSSIBLE:
 		mtp3_tcoc_l2_ind(l, prim, p, msg);
 		return;
+	case SG_MTP2_RPO:
+		mtp3_slm_link_blocked(l);
+		break;
+	case SG_MTP2_RPR:
+		mtp3_slm_link_unblocked(l);
+		break;
 	case SG_MTP2_CONGESTION:
-		/* Q.704 §11.2.3: users sending over the link get MTP-STATUS (mtp3_hmrt.c) */
-		LOGPL(l, LOGL_NOTICE, "congestion level %u -> %u\n", l->cong_level, p->cong_level);
-		l->cong_level = p->cong_level;
+		/* Q.704 §3.8, §11.2: users and originators are told per MSU (mtp3_rtcc.c) */
+		mtp3_rtcc_link_cong(l, p->cong_level > 3 ? 3 : p->cong_level);
 		break;
 	default:
-		/* RPO/RPR: processor outage handling (Q.704 §5.3.3) not implemented */
 		break;
 	}
 	msgb_free(msg);

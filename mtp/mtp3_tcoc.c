@@ -45,6 +45,7 @@ static void co_complete(struct sg_mtp3_link *l, bool updated)
 
 	sg_timer_stop(&l->t_co);
 	co_set(l, SG_MTP3_CO_NONE);
+	l->co_blocked = false;
 	l->coo_rx = false;
 	l->remote_fsn_valid = false;
 	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_CHANGEOVER, 1);
@@ -100,6 +101,54 @@ void mtp3_tcoc_start(struct sg_mtp3_link *l)
 	l2_req(l, SG_MTP2_RETRIEVE_BSNT, NULL);
 }
 
+/* Remote processor outage (mtp3_slm.c): time-controlled diversion of the link's SLS, no
+ * changeover messages (Q.704 §5.3.3, §5.6.2); T1 expiry flushes MTP2's buffers. */
+void mtp3_tcoc_blocked(struct sg_mtp3_link *l)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+
+	if (l->co != SG_MTP3_CO_NONE)
+		return;
+	for (unsigned int s = 0; s < ls->m->nsls; s++)
+		if (ls->cur[s] == l)
+			ls->held[s] = true;
+	l->co_blocked = true;
+	co_set(l, SG_MTP3_CO_WAIT_T1);
+	sg_timer_start_ms(&l->t_co, mtp3_t(ls->m, SG_MTP3_T1));
+}
+
+/* The outage ended while the diversion still waited for T1: the held SLS stay on the link,
+ * behind the MSUs MTP2 kept during the outage, so nothing is reordered. */
+void mtp3_tcoc_unblocked(struct sg_mtp3_link *l)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+	struct msgb *msg;
+
+	if (!l->co_blocked || l->co != SG_MTP3_CO_WAIT_T1)
+		return;
+	sg_timer_stop(&l->t_co);
+	co_set(l, SG_MTP3_CO_NONE);
+	l->co_blocked = false;
+	LOGPL(l, LOGL_INFO, "outage over before T1: diversion abandoned\n");
+	for (unsigned int s = 0; s < ls->m->nsls; s++) {
+		if (ls->cur[s] != l || !ls->held[s])
+			continue;
+		ls->held[s] = false;
+		ls->hold_n[s] = 0;
+		while ((msg = msgb_dequeue(&ls->hold_q[s])))
+			mtp3_link_tx(l, msg);
+	}
+}
+
+/* Changeover messages go on another link of the linkset, else on any signalling route to the
+ * adjacent SP via another linkset (Q.704 §5.2, §5.4.1). */
+static int co_send(struct sg_mtp3_link *l, const struct sg_mtp3_snm *s)
+{
+	if (mtp3_snm_tx_ls(l->ls, l, s) == 0)
+		return 0;
+	return mtp3_snm_tx_alt(l->ls, s);
+}
+
 /* BSNT known (or not): answer a received COO, or send ours. */
 static void co_bsnt(struct sg_mtp3_link *l, bool valid, uint16_t bsnt)
 {
@@ -109,7 +158,7 @@ static void co_bsnt(struct sg_mtp3_link *l, bool valid, uint16_t bsnt)
 
 	if (l->coo_rx) {
 		s.heading = !valid ? SG_MTP3_ECA : l->ext_seq ? SG_MTP3_XCA : SG_MTP3_COA;
-		mtp3_snm_tx_ls(ls, l, &s);
+		co_send(l, &s);
 		if (l->remote_fsn_valid)
 			co_retrieve(l, l->remote_fsn);
 		else
@@ -117,12 +166,12 @@ static void co_bsnt(struct sg_mtp3_link *l, bool valid, uint16_t bsnt)
 		return;
 	}
 	s.heading = !valid ? SG_MTP3_ECO : l->ext_seq ? SG_MTP3_XCO : SG_MTP3_COO;
-	path = mtp3_snm_tx_ls(ls, l, &s) == 0;
+	path = co_send(l, &s) == 0;
 	if (path) {
 		co_set(l, SG_MTP3_CO_WAIT_ACK);
 		sg_timer_start_ms(&l->t_co, mtp3_t(ls->m, SG_MTP3_T2));
 	} else {
-		/* Q.704 §5.6.2 time-controlled changeover: no path to the far end */
+		/* Q.704 §5.6.2 time-controlled changeover: no route to the far end */
 		co_set(l, SG_MTP3_CO_WAIT_T1);
 		sg_timer_start_ms(&l->t_co, mtp3_t(ls->m, SG_MTP3_T1));
 	}

@@ -18,7 +18,12 @@
  *   When the last uninhibited link of a linkset fails, an inhibited one is uninhibited:
  *   ours with LUN, the far end's with LFU (T13), §10.3.
  * The acceptance test is per linkset (another uninhibited available link), not over every
- * route of the network; the inhibit test procedure (LLT/LRT, T22/T23) is not implemented.
+ * route of the network.
+ * Inhibit test (§10.3.4): while the link is locally inhibited an LLT goes to the far end every
+ * T22, while it is remotely inhibited an LRT every T23.  An LLT for a link we do not mark
+ * remotely inhibited is answered with LFU (the far end then uninhibits with LUN); an LRT for a
+ * link we do not mark locally inhibited with LUN (the far end answers LUA and clears its
+ * remote mark).  Matching states: no answer.
  */
 
 static const char *const proc_names[] = { "idle", "wait LIA", "wait LUA", "wait LUN" };
@@ -52,12 +57,56 @@ static void proc_set(struct sg_mtp3_link *l, int proc, enum sg_mtp3_timer t)
 		sg_timer_start_ms(&l->t_inh, mtp3_t(l->ls->m, t));
 }
 
+/* inhibit test timers follow the inhibition marks (§10.3.4) */
+static void inh_test_timers(struct sg_mtp3_link *l)
+{
+	struct sg_mtp3 *m = l->ls->m;
+
+	if (!(l->inh & SG_MTP3_INH_LOCAL))
+		sg_timer_stop(&l->t22);
+	else if (!sg_timer_pending(&l->t22))
+		sg_timer_start_ms(&l->t22, mtp3_t(m, SG_MTP3_T22));
+	if (!(l->inh & SG_MTP3_INH_REMOTE))
+		sg_timer_stop(&l->t23);
+	else if (!sg_timer_pending(&l->t23))
+		sg_timer_start_ms(&l->t23, mtp3_t(m, SG_MTP3_T23));
+}
+
+static void inh_test_send(struct sg_mtp3_link *l, uint8_t heading, struct sg_timer *t,
+			  enum sg_mtp3_timer tn)
+{
+	struct sg_mtp3_linkset *ls = l->ls;
+
+	LOGPL(l, LOGL_INFO, "%s expired: tx %s\n", get_value_string(sg_mtp3_timer_names, tn),
+	      get_value_string(sg_mtp3_snm_type_names, heading));
+	inh_send(l, heading);
+	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_INHIBIT_TEST, 1);
+	sg_timer_start_ms(t, mtp3_t(ls->m, tn));
+}
+
+static void t22_cb(void *data)
+{
+	struct sg_mtp3_link *l = data;
+
+	if (l->inh & SG_MTP3_INH_LOCAL)
+		inh_test_send(l, SG_MTP3_LLT, &l->t22, SG_MTP3_T22);
+}
+
+static void t23_cb(void *data)
+{
+	struct sg_mtp3_link *l = data;
+
+	if (l->inh & SG_MTP3_INH_REMOTE)
+		inh_test_send(l, SG_MTP3_LRT, &l->t23, SG_MTP3_T23);
+}
+
 static void inh_change(struct sg_mtp3_link *l, unsigned int set, unsigned int clear)
 {
 	struct sg_mtp3_linkset *ls = l->ls;
 	unsigned int old = l->inh;
 
 	l->inh = (l->inh | set) & ~clear;
+	inh_test_timers(l);
 	if (l->inh == old)
 		return;
 	LOGPL(l, LOGL_NOTICE, "%s%s -> %s%s\n", old & SG_MTP3_INH_LOCAL ? "L" : "-",
@@ -105,6 +154,8 @@ static void t_inh_cb(void *data)
 void mtp3_tlac_init(struct sg_mtp3_link *l)
 {
 	sg_timer_setup(&l->t_inh, t_inh_cb, l);
+	sg_timer_setup(&l->t22, t22_cb, l);
+	sg_timer_setup(&l->t23, t23_cb, l);
 	l->inh_proc = INH_IDLE;
 }
 
@@ -212,6 +263,22 @@ void mtp3_tlac_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 			sg_mtp3_link_uninhibit(l);
 		else
 			inh_send(l, SG_MTP3_LUN);	/* §10.3: the far end waits for a LUN */
+		break;
+	case SG_MTP3_LLT:
+		/* §10.3.4: the far end has the link locally inhibited */
+		if (l->inh & SG_MTP3_INH_REMOTE)
+			break;
+		LOGPL(l, LOGL_NOTICE, "LLT for a link not remotely inhibited here: tx LFU\n");
+		mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_INHIBIT_MISMATCH, 1);
+		inh_send(l, SG_MTP3_LFU);
+		break;
+	case SG_MTP3_LRT:
+		/* §10.3.4: the far end has the link marked remotely inhibited */
+		if (l->inh & SG_MTP3_INH_LOCAL)
+			break;
+		LOGPL(l, LOGL_NOTICE, "LRT for a link not locally inhibited here: tx LUN\n");
+		mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_INHIBIT_MISMATCH, 1);
+		inh_send(l, SG_MTP3_LUN);
 		break;
 	default:
 		goto unexpected;

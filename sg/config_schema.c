@@ -53,6 +53,7 @@ static const struct sg_field sp_fields[] = {
 	{ "stp", SG_FT_BOOL, false },
 	{ "sls_bits", SG_FT_INT, false, 4, 8 },
 	{ "restart", SG_FT_BOOL, false },
+	{ "congestion_priorities", SG_FT_BOOL, false },
 	{ "timers", SG_FT_MAP, false, .value = &timer_value_field },
 	{ NULL }
 };

@@ -19,6 +19,8 @@ struct sg_cfg_sp {
 	uint8_t ni;
 	bool stp;			/* MTP transfer function (Q.704 §2.4) */
 	bool restart;			/* MTP restart procedure (Q.704 §9), default on */
+	bool cong_prio;			/* national option: congestion levels 1..3 and message
+					 * priorities (Q.704 §3.8.2.2); off: international */
 	struct json_object *timers;	/* MTP3 timers {"t1": ms, ...} or NULL (in root) */
 	uint8_t sls_bits;		/* ITU 4; ANSI 5 or 8 (default 8); China 4 or 8; TTC 4 or 5 */
 };

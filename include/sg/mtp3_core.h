@@ -51,6 +51,9 @@ struct sg_mtp3_cfg {
 					 * TFP/TFA, answer RST */
 	bool restart;			/* Q.704 §9: send TRA on first link of a linkset (default on
 					 * through sg_mtp3_cfg_defaults) */
+	bool cong_prio;			/* national option, Q.704 §3.8.2.2: congestion levels 1..3
+					 * and message priorities 0..3 (discard below the level,
+					 * TFC with status); off: international, no discard */
 };
 void sg_mtp3_cfg_defaults(struct sg_mtp3_cfg *cfg);
 
@@ -68,7 +71,12 @@ enum sg_mtp3_timer {
 	SG_MTP3_T13,		/* force uninhibit */
 	SG_MTP3_T14,		/* inhibition acknowledgement */
 	SG_MTP3_T17,		/* delay between link failure and restart */
+	SG_MTP3_T18,		/* own restart (STP): link activation, routing data (phase 1) */
+	SG_MTP3_T19,		/* restart: ping-pong protection of TFP/TFR/TRA */
+	SG_MTP3_T20,		/* own restart: overall restart timer */
 	SG_MTP3_T21,		/* adjacent SP restarting: accessible without TRA */
+	SG_MTP3_T22,		/* local inhibit test (LLT) */
+	SG_MTP3_T23,		/* remote inhibit test (LRT) */
 	SG_MTP3_SLT_T1,		/* Q.707: supervision of SLTA */
 	SG_MTP3_SLT_T2,		/* Q.707: interval of periodic SLTM */
 	_SG_MTP3_T_MAX
@@ -104,6 +112,7 @@ enum sg_mtp3_link_state {
 	SG_MTP3_LINK_TESTING,		/* in service at L2, signalling link test running */
 	SG_MTP3_LINK_AVAILABLE,		/* available for traffic */
 	SG_MTP3_LINK_FAILED,		/* out of service, restart after T17 */
+	SG_MTP3_LINK_BLOCKED,		/* in service, remote processor outage (Q.704 §3.2.6) */
 	_SG_MTP3_LINK_STATE_MAX
 };
 extern const struct value_string sg_mtp3_link_state_names[];
@@ -180,6 +189,13 @@ uint32_t sg_mtp3_get_timer(const struct sg_mtp3 *m, enum sg_mtp3_timer t);
 /* Activate every link (Q.704 §12.2.2: emergency alignment while no other link of the
  * linkset is available). */
 int sg_mtp3_start(struct sg_mtp3 *m);
+/* MTP restart of this signalling point (Q.704 §9.2): activate every link like
+ * sg_mtp3_start(), but with the restart phase (T18 for an STP, T20): no TRA, no user traffic
+ * and no MTP-PAUSE/RESUME until the adjacent SPs' TRAs (or T18/T20) end it; then TFPs (STP),
+ * TRA to every adjacent SP, and MTP-RESUME/PAUSE for every destination.  -EALREADY while
+ * restarting; with cfg.restart off the same as sg_mtp3_start(). */
+int sg_mtp3_restart(struct sg_mtp3 *m);
+bool sg_mtp3_restarting(const struct sg_mtp3 *m);
 /* Management: activate / deactivate one link (deactivation does a changeover first when the
  * link carries traffic, then STOP). */
 int sg_mtp3_link_activate(struct sg_mtp3_link *l);
@@ -208,7 +224,8 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
  * MTP-TRANSFER request: p->dpc, p->sls, p->si (3..15), p->prio; opc and ni are the
  * instance's.  msg holds the user part at msgb_l4(msg), or at msg->data when l4h is unset;
  * MTP3 prepends SIO and routing label (keep 16 octets of headroom).  Takes msg.
- * Returns 0, -EHOSTUNREACH (no route: discarded), -EINVAL.
+ * Returns 0, -EHOSTUNREACH (no route: discarded), -ENOBUFS (national congestion option:
+ * priority below the congestion level of the link, discarded; MTP-STATUS given), -EINVAL.
  */
 int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg);
 
@@ -240,6 +257,11 @@ enum sg_mtp3_ctr {
 	SG_MTP3_CTR_INHIBIT,		/* link inhibited (locally or remotely) */
 	SG_MTP3_CTR_INHIBIT_FAIL,	/* inhibit refused (LID) or not acknowledged (T14) */
 	SG_MTP3_CTR_UNINHIBIT,		/* link uninhibited */
+	SG_MTP3_CTR_INHIBIT_TEST,	/* inhibit test messages (LLT/LRT) sent */
+	SG_MTP3_CTR_INHIBIT_MISMATCH,	/* inhibit test found a mismatch */
+	SG_MTP3_CTR_RPO,		/* remote processor outages (link blocked) */
+	SG_MTP3_CTR_TFC_TX,		/* TFC messages sent */
+	SG_MTP3_CTR_CONG_DISCARD,	/* MSUs discarded for congestion (priority below level) */
 	_SG_MTP3_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc;

@@ -325,12 +325,108 @@ static void test_bad_input(void)
 	sg_clock_monotonic();
 }
 
+/* own restart, processor outage, inhibit tests: API errors, timer ranges, unexpected input */
+static void test_restart_po(void)
+{
+	struct sg_mtp3 *m;
+	struct sg_mtp3_linkset *ls;
+	struct sg_mtp3_link *l;
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3_slt s;
+	struct sg_mtp3_snm snm;
+	struct sg_mtp3_hdr sh = { .si = 0, .ni = 2, .label = { .dpc = 1, .opc = 2 } };
+	struct sg_mtp_param p = { .dpc = 2, .si = 5 };
+	struct json_object *j;
+	struct msgb *msg;
+	uint8_t buf[300];
+	uint64_t d0;
+
+	sg_clock_virtual(0);
+	memset(&R, 0, sizeof(R));
+	m = alloc_itu(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	/* Q.704 §16.8 ranges of the restart and inhibit test timers */
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T19, 66999), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T19, 67000), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T20, 61001), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T22, 179999), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T23, 360001), -ERANGE);
+	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_T18, 1999), -ERANGE);
+	ls = sg_mtp3_linkset_add(m, "b", 2);
+	l = sg_mtp3_link_add(ls, "l0", 0);
+	CU_ASSERT_EQUAL(sg_mtp3_restart(m), -ENOTCONN);
+	CU_ASSERT_FALSE(sg_mtp3_restarting(m));
+	sg_mtp3_link_bind(l, &rec_ops, NULL);
+	/* processor outage indications before the link is available: ignored */
+	sg_mtp3_l2_ind(m, l, SG_MTP2_RPO, NULL, NULL);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_RPR, NULL, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_INACTIVE);
+	CU_ASSERT_EQUAL(sg_mtp3_restart(m), 0);
+	CU_ASSERT_TRUE(sg_mtp3_restarting(m));
+	CU_ASSERT_EQUAL(sg_mtp3_restart(m), -EALREADY);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_IN_SERVICE, NULL, NULL);
+	CU_ASSERT_EQUAL_FATAL(sg_mtp3_slt_msu_decode(&h, &s, &fmt, R.r[R.n - 1].data,
+						     R.r[R.n - 1].len), 0);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_RPO, NULL, NULL);	/* while testing: ignored */
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_TESTING);
+	h.label.dpc = 1;
+	h.label.opc = 2;
+	s.heading = SG_MTP3_SLTA;
+	feed(m, l, buf, sg_mtp3_slt_msu_encode(buf, sizeof(buf), &fmt, &h, &s));
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_AVAILABLE);
+	/* restarting: no TRA of ours, no user traffic */
+	CU_ASSERT_EQUAL(R.r[R.n - 1].prim, SG_MTP2_DATA);
+	CU_ASSERT_EQUAL(R.r[R.n - 1].data[0] & 0x0f, SG_MTP3_SI_MTN);
+	msg = sg_msgb_alloc(64, "t");
+	msgb_reserve(msg, 32);
+	msgb_put(msg, 4);
+	CU_ASSERT_EQUAL(sg_mtp3_transfer_req(m, &p, msg), -EHOSTUNREACH);
+	/* inhibit tests for an unknown SLC, from a non-adjacent SP: no answer, no change */
+	d0 = sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_RX_DISCARD);
+	R.n = 0;
+	snm = (struct sg_mtp3_snm){ .heading = SG_MTP3_LLT, .slc = 9 };
+	feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+	snm.heading = SG_MTP3_LRT;
+	sh.label.opc = 5;
+	feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+	/* a COA "via an STP" from an SP we have no linkset to */
+	snm = (struct sg_mtp3_snm){ .heading = SG_MTP3_COA, .slc = 0, .fsn = 1 };
+	feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+	CU_ASSERT_EQUAL(sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_RX_DISCARD), d0 + 2);
+	CU_ASSERT_EQUAL(R.n, 0);
+	CU_ASSERT_EQUAL(sg_mtp3_link_co_state(l), SG_MTP3_CO_NONE);
+	CU_ASSERT_EQUAL(sg_mtp3_link_inhibited(l), 0);
+	/* no TRA from the adjacent SP: T20 ends the restart, TRA goes out */
+	sg_clock_advance_ms(sg_mtp3_get_timer(m, SG_MTP3_T20) - 10);
+	CU_ASSERT_TRUE(sg_mtp3_restarting(m));
+	sg_clock_advance_ms(20);
+	CU_ASSERT_FALSE(sg_mtp3_restarting(m));
+	CU_ASSERT_TRUE(sg_mtp3_dpc_accessible(m, 2));
+	/* remote processor outage of the only link: blocked, "blocked" in the JSON */
+	sg_mtp3_l2_ind(m, l, SG_MTP2_RPO, NULL, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_BLOCKED);
+	CU_ASSERT_FALSE(sg_mtp3_dpc_accessible(m, 2));
+	j = sg_mtp3_links_json(m);
+	CU_ASSERT_STRING_EQUAL(jstr(find(j, "name", "l0"), "blocked"), "true");
+	CU_ASSERT_STRING_EQUAL(jstr(find(j, "name", "l0"), "state"), "BLOCKED");
+	json_object_put(j);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_RPO, NULL, NULL);	/* again: nothing more */
+	CU_ASSERT_EQUAL(sg_ctr_get(sg_mtp3_link_counters(l), SG_MTP3_CTR_RPO), 1);
+	sg_clock_advance_ms(2000);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_RPR, NULL, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_AVAILABLE);
+	sg_mtp3_free(m);
+	CU_ASSERT_EQUAL(sg_timers_count(), 0);
+	sg_clock_monotonic();
+}
+
 int main(void)
 {
 	static const struct cu_test tests[] = {
 		{ "configuration and JSON", test_config },
 		{ "API errors, timers, transfer requests", test_api_errors },
 		{ "malformed and unexpected messages", test_bad_input },
+		{ "restart, processor outage, inhibit test", test_restart_po },
 		{ NULL, NULL },
 	};
 

@@ -1,0 +1,101 @@
+/* MTP3 congestion: priorities, discarding, TFC (RTCC), Q.704 §3.8, §11.2, §13.6-§13.7. */
+
+#include <errno.h>
+
+#include <sg/mtp3.h>
+#include <sg/mtp3_core.h>
+
+#include "mtp3_core_int.h"
+
+/*
+ * The congestion of a signalling link is its MTP2 transmit buffer occupancy, indicated by MTP2
+ * as a level 0..3 (SG_MTP2_CONGESTION, kept in link->cong_level).  HMRT asks here, for every
+ * MSU it is about to hand to a congested link, what to do (decide first, then act).  Two
+ * variants, chosen by cfg.cong_prio:
+ *
+ *  - international (Q.704 §3.8.2.1, §13.6): one congestion state, MTP3 discards nothing.  A
+ *    local user whose MSU goes out on a congested link gets MTP-STATUS(congestion, DPC)
+ *    (§11.2.3.1); an STP answers transit MSUs towards the congested link with a TFC (no
+ *    congestion status) to their originator (response method, §13.6.2).
+ *  - national option with congestion priorities (§3.8.2.2, §11.2.4, §13.7): levels 1..3 and
+ *    message priorities 0..3 (SIO bits F-E).  An MSU whose priority is below the level of its
+ *    link is discarded; its originator is told: a local user with MTP-STATUS(congestion, DPC,
+ *    level), a remote one with TFC(DPC, status = level).  MSUs at or above the level go on;
+ *    a local user still gets MTP-STATUS for them.
+ *
+ * TFCs are rate limited per destination: the first congested MSU and then every 8th one
+ * (counted per destination while its links stay congested) cause a TFC.  MTP's own messages
+ * (SI 0..2) are never discarded and never cause a TFC.
+ */
+
+#define RTCC_TFC_EVERY	8
+
+static void tfc_send(struct sg_mtp3 *m, struct mtp3_route *rt, const struct sg_mtp3_hdr *h,
+		     uint8_t status)
+{
+	struct sg_mtp3_snm s = { .heading = SG_MTP3_TFC, .dest = h->label.dpc,
+				 .cong_status = status };
+	struct sg_mtp3_hdr th = { .si = SG_MTP3_SI_SNM, .ni = m->cfg.ni,
+				  .label = { .dpc = h->label.opc, .opc = m->cfg.pc } };
+	struct msgb *msg = mtp3_snm_msu(m, h->label.opc, 0, &s);
+
+	if (!msg)
+		return;
+	LOGPM(m, LOGL_NOTICE, "TFC(%u, status %u) to %u\n", h->label.dpc, status, h->label.opc);
+	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_TFC_TX, 1);
+	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_SNM_TX, 1);
+	sg_ctr_inc(rt->ctr, SG_MTP3_CTR_TFC_TX);
+	mtp3_hmrt_route(m, &th, msg);
+}
+
+bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct sg_mtp3_hdr *h,
+			 const struct sg_mtp3_link *l)
+{
+	uint8_t level = l->cong_level;
+	bool own = h->label.opc == m->cfg.pc;
+	bool discard, counted, tfc;
+
+	/* decide */
+	if (!level || h->si <= SG_MTP3_SI_MTNS)
+		return false;
+	discard = m->cfg.cong_prio && h->prio < level;
+	counted = !own && m->cfg.stp && (discard || !m->cfg.cong_prio);
+	tfc = counted && rt->tfc_cnt % RTCC_TFC_EVERY == 0;
+
+	/* act */
+	if (counted)
+		rt->tfc_cnt++;
+	if (own) {
+		/* Q.704 §11.2.3.1, §11.2.4: congestion status to the local user */
+		struct sg_mtp_param p = { .dpc = h->label.dpc, .si = h->si, .ni = h->ni,
+					  .cause = SG_MTP_STATUS_CONGESTION,
+					  .cong_level = level };
+
+		mtp3_user_ind(m, h->si, SG_MTP_STATUS, &p, NULL);
+	}
+	if (tfc)
+		tfc_send(m, rt, h, m->cfg.cong_prio ? level : 0);
+	if (discard) {
+		LOGPL(l, LOGL_INFO, "congestion level %u: MSU priority %u to %u discarded\n", level,
+		      h->prio, h->label.dpc);
+		mtp3_ctr(NULL, l->ls, m, SG_MTP3_CTR_CONG_DISCARD, 1);
+		sg_ctr_inc(rt->ctr, SG_MTP3_CTR_CONG_DISCARD);
+	}
+	return discard;
+}
+
+/* the link's congestion ended: the next congestion episode starts with a TFC again */
+void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level)
+{
+	struct sg_mtp3 *m = l->ls->m;
+	struct mtp3_route *rt;
+
+	if (level == l->cong_level)
+		return;
+	LOGPL(l, LOGL_NOTICE, "congestion level %u -> %u\n", l->cong_level, level);
+	l->cong_level = level;
+	if (level)
+		return;
+	llist_for_each_entry(rt, &m->routes, list)
+		rt->tfc_cnt = 0;
+}
