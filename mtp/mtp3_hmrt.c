@@ -18,7 +18,39 @@
  * which hold the SLS (queue its MSUs) while they run, so that every SLS
  * stays in sequence.  An SLS's home link is links[sls % nlinks]; when that is
  * not available the SLS goes to the available links in turn.
+ *
+ * ANSI (T1.111.4 §2.2 and §5; 8-bit SLS, or 5-bit with the sls5 option) differs in two points:
+ *  - in a combined linkset the least significant SLS bit selects the linkset (cand[sls % n],
+ *    i.e. sls & 1 for the usual two linksets) and the remaining bits the link in it;
+ *  - every MSU this node routes (originated or transferred) leaves with its SLS rotated one
+ *    bit to the right, the old LSB becoming the MSB of the 5- or 8-bit field (8-bit:
+ *    0x01 -> 0x80, 0x02 -> 0x01; 5-bit: 0x01 -> 0x10), so that the next node selects with a
+ *    bit this node did not use.  The rotation follows the linkset selection.
+ * Source: the rule as cited from T1.111.4 (its text was not available to us), details as in
+ * the Oracle vSTP user guide, SLS Rotation, §2.12 ("SLS rotation follows the link selection",
+ * "ANSI mandated outgoing 5 bit rotation"); see doc/mtp3.md.
+ * In a linkset, cur[], held[] and the hold queues are indexed by the transmitted (rotated)
+ * SLS, the one changeover and forced rerouting read back from the MSU; with 2^k links,
+ * rot(sls) % nlinks == (sls >> 1) % nlinks: the remaining bits select the link.  An MSU
+ * rerouted after it was given to a linkset (forced rerouting) is not rotated again.  ITU,
+ * China and TTC: no rotation, range partition as above.
  */
+
+static bool sls_ansi(const struct sg_mtp3 *m)
+{
+	return m->cfg.variant == SG_PC_ANSI;
+}
+
+/* ANSI SLS rotation: one bit right, the LSB to the MSB of the 5- or 8-bit field */
+static uint8_t sls_rotate(const struct sg_mtp3 *m, uint8_t sls)
+{
+	unsigned int s = sls % m->nsls;
+
+	return (s >> 1) | ((s & 1) ? m->nsls >> 1 : 0);
+}
+
+static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg,
+		      bool rotate);
 
 int mtp3_link_tx(struct sg_mtp3_link *l, struct msgb *msg)
 {
@@ -108,7 +140,7 @@ static void ls_tx_released(struct sg_mtp3_linkset *ls, unsigned int sls, struct 
 		msgb_free(msg);
 		return;
 	}
-	mtp3_hmrt_route(m, &h, msg);
+	hmrt_route(m, &h, msg, false);
 }
 
 /* from == NULL: the SLS held for want of a link (cur NULL) */
@@ -219,14 +251,41 @@ static struct sg_mtp3_linkset *route_select(struct sg_mtp3 *m, uint32_t dpc, uin
 	}
 	if (!n)
 		return NULL;
+	/* ANSI: the least significant bit (the low bits for more than two linksets) */
+	if (sls_ansi(m))
+		return cand[(sls % m->nsls) % n];
 	return cand[(sls % m->nsls) * n / m->nsls];
 }
 
-int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg)
+/* Hand the MSU to the linkset with the SLS it is sent with (rotated in ANSI). */
+static int hmrt_ls_tx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h, uint8_t sls,
+		      struct msgb *msg)
+{
+	struct sg_mtp3 *m = ls->m;
+	unsigned int hl = sg_mtp3_hdr_len(m->cfg.variant);
+	struct sg_mtp3_hdr th = *h;
+
+	if (sls_ansi(m) && sls != h->label.sls) {
+		th.label.sls = sls;
+		if (!msgb_l3(msg) || msgb_l3len(msg) < hl ||
+		    sg_mtp3_hdr_encode(msgb_l3(msg), hl, &m->fmt, &th) != hl) {
+			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+			msgb_free(msg);
+			return -EINVAL;
+		}
+	}
+	return mtp3_ls_tx(ls, sls, msg);
+}
+
+/* rotate: the MSU is routed by this node for the first time (ANSI SLS rotation) */
+static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg,
+		      bool rotate)
 {
 	struct mtp3_route *rt = mtp3_route_find(m, h->label.dpc);
 	struct sg_mtp3_linkset *ls;
 	struct sg_mtp3_link *l;
+	/* the SLS the MSU leaves with, which indexes the linkset's cur[] and held[] */
+	uint8_t sls = rotate && sls_ansi(m) ? sls_rotate(m, h->label.sls) : h->label.sls % m->nsls;
 
 	/* own MTP restart (Q.704 §9.2): no user traffic before it ends */
 	if (m->restarting && h->si > SG_MTP3_SI_MTNS) {
@@ -240,8 +299,8 @@ int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb 
 	 * (Q.704 §5.6.2) keeps its place in the queue: traffic waits for T1 rather than
 	 * overtaking it on another linkset (held SLS of usable linksets: mtp3_ls_tx) */
 	for (unsigned int i = 0; rt && i < rt->n; i++)
-		if (!mtp3_rt_entry_usable(&rt->e[i]) && rt->e[i].ls->held[h->label.sls % m->nsls])
-			return mtp3_ls_tx(rt->e[i].ls, h->label.sls, msg);
+		if (!mtp3_rt_entry_usable(&rt->e[i]) && rt->e[i].ls->held[sls])
+			return hmrt_ls_tx(rt->e[i].ls, h, sls, msg);
 	/* controlled rerouting in progress: wait for T6 (Q.704 §8.2) */
 	if (rt && rt->cr_hold) {
 		msgb_enqueue(&rt->cr_q, msg);
@@ -259,13 +318,18 @@ int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb 
 		msgb_free(msg);
 		return -EHOSTUNREACH;
 	}
-	l = ls->held[h->label.sls % m->nsls] ? NULL : ls->cur[h->label.sls % m->nsls];
+	l = ls->held[sls] ? NULL : ls->cur[sls];
 	/* Q.704 §3.8, §11.2, §13.6-§13.7: congestion status, priorities, TFC (mtp3_rtcc.c) */
 	if (l && l->cong_level && mtp3_rtcc_congested(m, rt, h, l)) {
 		msgb_free(msg);
 		return -ENOBUFS;
 	}
-	return mtp3_ls_tx(ls, h->label.sls, msg);
+	return hmrt_ls_tx(ls, h, sls, msg);
+}
+
+int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg)
+{
+	return hmrt_route(m, h, msg, true);
 }
 
 struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls, const struct sg_mtp3_snm *s)

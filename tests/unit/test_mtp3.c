@@ -20,6 +20,7 @@ static const struct sg_mtp3_fmt fmt = { .variant = SG_PC_ITU };
 /* a synchronous MTP2 stand-in that records the requests */
 struct req {
 	enum sg_mtp2_prim prim;
+	void *priv;		/* l2_priv of the link */
 	uint8_t data[300];
 	size_t len;
 };
@@ -36,6 +37,7 @@ static int rec_req(void *priv, enum sg_mtp2_prim prim, const struct sg_mtp2_para
 		struct req *r = &R.r[R.n++];
 
 		r->prim = prim;
+		r->priv = priv;
 		r->len = 0;
 		if (msg) {
 			uint8_t *d = msgb_l3(msg) ? msgb_l3(msg) : msg->data;
@@ -420,6 +422,204 @@ static void test_restart_po(void)
 	sg_clock_monotonic();
 }
 
+/* ---- SLS load sharing: ANSI (T1.111.4 §2.2, §5) LSB linkset selection and rotation; ITU ---- */
+
+enum { SLS_A = 0x010203, SLS_B = 0x010204, SLS_C = 0x010205, SLS_DPC = 0x010299 };
+static int sls_tag[6];		/* l2_priv of the links: A 0..3, B 4..5 */
+
+static int sls_link(const struct req *r)
+{
+	return (int *)r->priv - sls_tag;
+}
+
+/* IN SERVICE, then answer the SLTM: the link becomes available */
+static void sls_link_up(struct sg_mtp3 *m, const struct sg_mtp3_fmt *f, struct sg_mtp3_link *l)
+{
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3_slt s;
+	uint32_t pc;
+	uint8_t buf[300];
+
+	R.n = 0;
+	sg_mtp3_l2_ind(m, l, SG_MTP2_IN_SERVICE, NULL, NULL);
+	CU_ASSERT_FATAL(R.n > 0);
+	CU_ASSERT_EQUAL_FATAL(sg_mtp3_slt_msu_decode(&h, &s, f, R.r[R.n - 1].data,
+						     R.r[R.n - 1].len), 0);
+	pc = h.label.dpc;
+	h.label.dpc = h.label.opc;
+	h.label.opc = pc;
+	s.heading = SG_MTP3_SLTA;
+	feed(m, l, buf, sg_mtp3_slt_msu_encode(buf, sizeof(buf), f, &h, &s));
+	CU_ASSERT_EQUAL(sg_mtp3_link_state(l), SG_MTP3_LINK_AVAILABLE);
+}
+
+/* own PC SLS_A (ITU: 1), linkset "a" to SLS_B (ITU: 2; 4 links, tags 0..3) and "b" to SLS_C
+ * (ITU: 3; 2 links, tags 4..5); SLS_DPC (ITU: 99) over both with the same priority (combined
+ * linkset) */
+static struct sg_mtp3 *sls_setup(const struct sg_mtp3_fmt *f, struct sg_mtp3_link **lk)
+{
+	static const char *const names[6] = { "a0", "a1", "a2", "a3", "b0", "b1" };
+	struct sg_mtp3_linkset *la, *lb;
+	struct sg_mtp3_cfg c;
+	struct sg_mtp3 *m;
+	bool itu = f->variant == SG_PC_ITU;
+
+	sg_mtp3_cfg_defaults(&c);
+	c.name = "sls";
+	c.variant = f->variant;
+	c.sls5 = f->sls5;
+	c.pc = itu ? 1 : SLS_A;
+	c.restart = false;
+	c.stp = true;
+	m = sg_mtp3_alloc(NULL, &c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	la = sg_mtp3_linkset_add(m, "a", itu ? 2 : SLS_B);
+	lb = sg_mtp3_linkset_add(m, "b", itu ? 3 : SLS_C);
+	CU_ASSERT_FATAL(la && lb);
+	for (unsigned int i = 0; i < 6; i++) {
+		lk[i] = sg_mtp3_link_add(i < 4 ? la : lb, names[i], i < 4 ? i : i - 4);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(lk[i]);
+		sg_mtp3_link_bind(lk[i], &rec_ops, &sls_tag[i]);
+	}
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, itu ? 99 : SLS_DPC, la, 1), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, itu ? 99 : SLS_DPC, lb, 1), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_start(m), 0);
+	for (unsigned int i = 0; i < 6; i++)
+		sls_link_up(m, f, lk[i]);
+	/* changebacks of the earlier links' SLS end without CBA after T4 + T5 (Q.704 §6.4) */
+	sg_clock_advance_ms(5000);
+	for (unsigned int i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(sg_mtp3_link_co_state(lk[i]), SG_MTP3_CO_NONE);
+	CU_ASSERT_TRUE(sg_mtp3_dpc_accessible(m, itu ? 99 : SLS_DPC));
+	return m;
+}
+
+/* send one user MSU per SLS value to dpc; R holds what went out */
+static void sls_send_all(struct sg_mtp3 *m, uint32_t dpc, unsigned int nsls)
+{
+	R.n = 0;
+	for (unsigned int sls = 0; sls < nsls; sls++) {
+		struct sg_mtp_param p = { .dpc = dpc, .si = 5, .sls = sls };
+		struct msgb *msg = sg_msgb_alloc(64, "t");
+
+		msgb_reserve(msg, 32);
+		memset(msgb_put(msg, 4), sls, 4);
+		CU_ASSERT_EQUAL(sg_mtp3_transfer_req(m, &p, msg), 0);
+	}
+	CU_ASSERT_EQUAL(R.n, nsls);
+}
+
+static unsigned int rot(unsigned int sls, unsigned int bits)
+{
+	return (sls >> 1) | ((sls & 1) << (bits - 1));
+}
+
+static void sls_ansi(bool sls5)
+{
+	const struct sg_mtp3_fmt f = { .variant = SG_PC_ANSI, .sls5 = sls5 };
+	unsigned int bits = sls5 ? 5 : 8, nsls = 1u << bits, cnt[6] = { 0 };
+	struct sg_mtp3_link *lk[6];
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3 *m;
+	uint8_t buf[300];
+	size_t hl;
+
+	sg_clock_virtual(0);
+	memset(&R, 0, sizeof(R));
+	m = sls_setup(&f, lk);
+
+	/* combined linkset: the LSB selects the linkset, the remaining bits the link; the MSU
+	 * leaves with its SLS rotated one bit right (LSB to the MSB of the 5/8-bit field) */
+	sls_send_all(m, SLS_DPC, nsls);
+	for (unsigned int i = 0; i < R.n && i < nsls; i++) {
+		const struct req *r = &R.r[i];
+		int exp = i & 1 ? 4 + ((i >> 1) & 1) : (i >> 1) & 3;
+
+		CU_ASSERT_EQUAL(r->prim, SG_MTP2_DATA);
+		CU_ASSERT_EQUAL(sls_link(r), exp);
+		CU_ASSERT_EQUAL_FATAL(sg_mtp3_hdr_decode(&h, &f, r->data, r->len), 0);
+		CU_ASSERT_EQUAL(h.label.sls, rot(i, bits));
+		CU_ASSERT_EQUAL(h.label.dpc, SLS_DPC);
+		CU_ASSERT_EQUAL(h.label.opc, SLS_A);
+		CU_ASSERT_EQUAL(h.si, 5);
+		/* the 3 spare bits of the 5-bit SLS octet stay 0 */
+		CU_ASSERT_EQUAL(r->data[7], rot(i, bits));
+		CU_ASSERT_EQUAL(r->data[r->len - 1], i & 0xff);
+		cnt[sls_link(r)]++;
+	}
+	/* half the SLS per linkset, evenly over its links */
+	for (unsigned int i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(cnt[i], i < 4 ? nsls / 8 : nsls / 4);
+
+	/* single linkset (the adjacent SP): every bit but the LSB selects among its 4 links */
+	memset(cnt, 0, sizeof(cnt));
+	sls_send_all(m, SLS_B, nsls);
+	for (unsigned int i = 0; i < R.n && i < nsls; i++) {
+		CU_ASSERT_EQUAL(sls_link(&R.r[i]), (int)((i >> 1) & 3));
+		CU_ASSERT_EQUAL_FATAL(sg_mtp3_hdr_decode(&h, &f, R.r[i].data, R.r[i].len), 0);
+		CU_ASSERT_EQUAL(h.label.sls, rot(i, bits));
+		cnt[sls_link(&R.r[i])]++;
+	}
+	for (unsigned int i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(cnt[i], nsls / 4);
+
+	/* transfer (STP) from C to B: selected by the received SLS, sent on rotated */
+	R.n = 0;
+	h = (struct sg_mtp3_hdr){ .si = 5, .ni = h.ni,
+				  .label = { .dpc = SLS_B, .opc = SLS_C, .sls = 0x13 } };
+	hl = sg_mtp3_hdr_encode(buf, sizeof(buf), &f, &h);
+	CU_ASSERT_FATAL(hl > 0);
+	memset(buf + hl, 0x5a, 4);
+	feed(m, lk[4], buf, hl + 4);
+	CU_ASSERT_EQUAL_FATAL(R.n, 1);
+	CU_ASSERT_EQUAL(sls_link(&R.r[0]), (0x13 >> 1) & 3);
+	CU_ASSERT_EQUAL_FATAL(sg_mtp3_hdr_decode(&h, &f, R.r[0].data, R.r[0].len), 0);
+	CU_ASSERT_EQUAL(h.label.sls, rot(0x13, bits));
+	CU_ASSERT_EQUAL(h.label.opc, SLS_C);
+	CU_ASSERT_EQUAL(R.r[0].len, hl + 4);
+
+	sg_mtp3_free(m);
+	CU_ASSERT_EQUAL(sg_timers_count(), 0);
+	sg_clock_monotonic();
+}
+
+static void test_sls_ansi8(void)
+{
+	sls_ansi(false);
+}
+
+static void test_sls_ansi5(void)
+{
+	sls_ansi(true);
+}
+
+/* ITU (Q.704 §2.3.5): unchanged, range partition over the linksets, SLS not modified */
+static void test_sls_itu(void)
+{
+	struct sg_mtp3_link *lk[6];
+	unsigned int cnt[6] = { 0 };
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3 *m;
+
+	sg_clock_virtual(0);
+	memset(&R, 0, sizeof(R));
+	m = sls_setup(&fmt, lk);
+	sls_send_all(m, 99, 16);
+	for (unsigned int i = 0; i < R.n && i < 16; i++) {
+		int exp = i < 8 ? (int)(i % 4) : 4 + (int)(i % 2);
+
+		CU_ASSERT_EQUAL(sls_link(&R.r[i]), exp);
+		CU_ASSERT_EQUAL_FATAL(sg_mtp3_hdr_decode(&h, &fmt, R.r[i].data, R.r[i].len), 0);
+		CU_ASSERT_EQUAL(h.label.sls, i);
+		cnt[sls_link(&R.r[i])]++;
+	}
+	for (unsigned int i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(cnt[i], i < 4 ? 2 : 4);
+	sg_mtp3_free(m);
+	CU_ASSERT_EQUAL(sg_timers_count(), 0);
+	sg_clock_monotonic();
+}
+
 int main(void)
 {
 	static const struct cu_test tests[] = {
@@ -427,6 +627,9 @@ int main(void)
 		{ "API errors, timers, transfer requests", test_api_errors },
 		{ "malformed and unexpected messages", test_bad_input },
 		{ "restart, processor outage, inhibit test", test_restart_po },
+		{ "ANSI 8-bit SLS: linkset/link selection, rotation", test_sls_ansi8 },
+		{ "ANSI 5-bit SLS: linkset/link selection, rotation", test_sls_ansi5 },
+		{ "ITU SLS load sharing unchanged", test_sls_itu },
 		{ NULL, NULL },
 	};
 
