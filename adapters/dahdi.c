@@ -329,6 +329,37 @@ static void bits_refill(struct dahdi_chan *ch, size_t consumed, bool idle)
 	}
 }
 
+/* Is ch still the channel of its timeslot (a callback may have closed it)? */
+static bool chan_alive(struct dahdi_chan *ch, struct sg_span *span, unsigned int ts)
+{
+	return span->chan[ts] && span->chan[ts]->drv_priv == ch;
+}
+
+/* One read() of up to a block into ch->buf, with DAHDI's events (ELAST)
+ * handled on the way.  Returns 1 with *n octets read (possibly 0), 0 when
+ * there is nothing more for now (or after a read error, counted and
+ * logged), -1 when an event handler closed the channel. */
+static int chan_read(struct dahdi_chan *ch, ssize_t *n)
+{
+	struct sg_span *span = ch->chan->span;
+
+	for (;;) {
+		*n = read(ch->ofd.fd, ch->buf, ch->blocksize);
+		if (*n >= 0)
+			return 1;
+		if (errno == EAGAIN)
+			return 0;
+		if (errno == ELAST) {
+			if (!handle_events(ch))
+				return -1;
+			continue;
+		}
+		ctr_inc(span, DAHDI_CTR_ERR_READ);
+		LOGPCHAN(ch, LOGL_ERROR, "read: %s\n", strerror(errno));
+		return 0;
+	}
+}
+
 /* Returns false if the channel was closed by a callback. */
 static bool bits_read(struct dahdi_chan *ch)
 {
@@ -336,26 +367,17 @@ static bool bits_read(struct dahdi_chan *ch)
 	unsigned int ts = ch->chan->ts;
 
 	for (unsigned int i = 0; i < MAX_READS_PER_WAKE; i++) {
-		ssize_t n = read(ch->ofd.fd, ch->buf, ch->blocksize);
+		ssize_t n;
+		int rc = chan_read(ch, &n);
 
-		if (n < 0) {
-			if (errno == EAGAIN)
-				return true;
-			if (errno == ELAST) {
-				if (!handle_events(ch))
-					return false;
-				continue;
-			}
-			ctr_inc(span, DAHDI_CTR_ERR_READ);
-			LOGPCHAN(ch, LOGL_ERROR, "read: %s\n", strerror(errno));
-			return true;
-		}
+		if (rc <= 0)
+			return rc == 0;
 		if (n == 0)
 			return true;
 		sg_ctr_add(span->ctr, DAHDI_CTR_RX_OCTETS, n);
 		if (ch->chan->ops && ch->chan->ops->rx_bits)
 			ch->chan->ops->rx_bits(ch->chan->user, ch->buf, n);
-		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
+		if (!chan_alive(ch, span, ts))
 			return false;
 		/* the line took n octets from us meanwhile */
 		bits_refill(ch, n, false);
@@ -371,20 +393,11 @@ static bool frames_read(struct dahdi_chan *ch)
 	unsigned int ts = ch->chan->ts;
 
 	for (unsigned int i = 0; i < MAX_READS_PER_WAKE; i++) {
-		ssize_t n = read(ch->ofd.fd, ch->buf, ch->blocksize);
+		ssize_t n;
+		int rc = chan_read(ch, &n);
 
-		if (n < 0) {
-			if (errno == EAGAIN)
-				return true;
-			if (errno == ELAST) {
-				if (!handle_events(ch))
-					return false;
-				continue;
-			}
-			ctr_inc(span, DAHDI_CTR_ERR_READ);
-			LOGPCHAN(ch, LOGL_ERROR, "read: %s\n", strerror(errno));
-			return true;
-		}
+		if (rc <= 0)
+			return rc == 0;
 		if (n <= 2) {
 			/* nothing but (part of) an FCS: not a signal unit */
 			ctr_inc(span, DAHDI_CTR_RX_SHORT);
@@ -395,7 +408,7 @@ static bool frames_read(struct dahdi_chan *ch)
 			if (ch->chan->ops && ch->chan->ops->rx_frame)
 				ch->chan->ops->rx_frame(ch->chan->user, ch->buf, n);
 		}
-		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
+		if (!chan_alive(ch, span, ts))
 			return false;
 	}
 	return true;
