@@ -196,18 +196,10 @@ static const struct sg_hdlc_rx_ops hdlc_rx_ops = {
 static size_t hdlc_next_su(void *priv, uint8_t *buf, size_t max)
 {
 	struct sg_slt *slt = priv;
-	uint8_t su[SG_MTP2_SU_MAX];
-	size_t len;
+	/* the HDLC's buffer holds this link's longest SU (m + header), which
+	 * is what MTP2 needs: it writes straight into it */
+	size_t len = sg_mtp2_tx_next(slt->mtp2, buf, max);
 
-	/* MTP2 wants room for its largest SU; the HDLC's buffer is sized
-	 * for this link's m, which every SU MTP2 makes fits */
-	len = sg_mtp2_tx_next(slt->mtp2, su, sizeof(su));
-	if (len > max) {
-		LOGP(DMTP2, LOGL_ERROR, "link %s: SU of %zu octets exceeds the HDLC limit %zu\n",
-		     slt->name, len, max);
-		len = 0;
-	}
-	memcpy(buf, su, len);
 	if (len) {
 		sg_ctr_inc(slt->ctr, SLT_CTR_TX_FRAMES);
 		trace(slt, true, buf, len);

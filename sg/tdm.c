@@ -52,6 +52,10 @@ struct sg_tdm {
 	struct sg_span *spans[256];
 	unsigned int num_links;
 	struct tdm_link *links;
+	/* by global link number (requests from MTP3 name links by it);
+	 * NULL for links of other TDM threads */
+	unsigned int num_gids;
+	struct tdm_link **by_gid;
 };
 
 static bool linkset_has_other_in_service(const struct tdm_link *l)
@@ -105,11 +109,9 @@ static void mtp2_req_handler(struct sg_thread *t, struct msgb *pm, void *priv)
 	enum sg_mtp2_prim prim = sg_prim_hdr(pm)->primitive;
 	struct sg_mtp2_param p = *(struct sg_mtp2_param *)sg_prim_param(pm);
 
-	for (unsigned int i = 0; i < tdm->num_links; i++) {
-		struct tdm_link *l = &tdm->links[i];
+	if (p.link_id < tdm->num_gids && tdm->by_gid[p.link_id]) {
+		struct tdm_link *l = tdm->by_gid[p.link_id];
 
-		if (l->gid != p.link_id)
-			continue;
 		if (pm->l3h) {
 			/* DATA: MTP2 takes the buffer, SIO+SIF at l3h */
 			sg_mtp2_l3_req(sg_slt_mtp2(l->slt), prim, &p, pm);
@@ -210,6 +212,8 @@ int sg_tdm_start(struct sg_tdm *tdm)
 	for (unsigned int i = 0; i < cfg->num_linksets; i++)
 		n += cfg->linksets[i].num_links;
 	tdm->links = talloc_zero_array(tdm, struct tdm_link, n ? n : 1);
+	tdm->by_gid = talloc_zero_array(tdm, struct tdm_link *, n ? n : 1);
+	tdm->num_gids = n;
 	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
 		for (unsigned int j = 0; j < cfg->linksets[i].num_links; j++) {
 			const struct sg_cfg_link *lc = &cfg->linksets[i].links[j];
@@ -223,6 +227,7 @@ int sg_tdm_start(struct sg_tdm *tdm)
 			l->cfg = lc;
 			l->linkset = i;
 			l->gid = sg_link_gid(cfg, i, j);
+			tdm->by_gid[l->gid] = l;
 			sg_timer_setup(&l->t17, t17_expired, l);
 			scfg = (struct sg_slt_cfg){
 				.name = lc->name,
@@ -272,6 +277,7 @@ void sg_tdm_stop(struct sg_tdm *tdm)
 		sg_slt_close(tdm->links[i].slt);
 	}
 	tdm->num_links = 0;
+	tdm->num_gids = 0;
 	for (unsigned int i = 0; i < ARRAY_SIZE(tdm->spans); i++) {
 		sg_span_close(tdm->spans[i]);
 		tdm->spans[i] = NULL;
