@@ -138,8 +138,10 @@ if command -v tshark >/dev/null; then
 	n=$(tshark -r "$TMP/l0.pcap" -Y mtp2 2>/dev/null | wc -l)
 	bad=$(tshark -r "$TMP/l0.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
 	check "tshark decodes $n MTP2 SUs of the trace, $bad malformed" [ "$n" -gt 5 -a "$bad" -eq 0 ]
-	check "trace shows SIPO and SIOS" \
-		[ "$(tshark -r "$TMP/l0.pcap" -T fields -e mtp2.sf 2>/dev/null | sort -u | tr '\n' ' ')" != "" ]
+	sf=$(tshark -r "$TMP/l0.pcap" -T fields -e mtp2.sf 2>/dev/null | sort -u | tr '\n' ' ')
+	# status field values (Q.703 §11.1): 3 = SIOS (stop), 4 = SIPO (lpo)
+	check "trace shows SIPO and SIOS (status fields seen: $sf)" \
+		[ -n "$(echo " $sf" | grep -w 4)" -a -n "$(echo " $sf" | grep -w 3)" ]
 fi
 
 # timers at runtime, within Q.703's ranges
