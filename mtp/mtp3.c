@@ -521,6 +521,85 @@ bool sg_mtp3_dpc_accessible(struct sg_mtp3 *m, uint32_t dpc)
 	return false;
 }
 
+int sg_mtp3_alias_add(struct sg_mtp3 *m, uint32_t pc, bool accessible)
+{
+	if (pc >= (1u << sg_pc_bits(m->cfg.variant)))
+		return -EINVAL;
+	if (mtp3_is_local(m, pc) || mtp3_route_find(m, pc) || mtp3_linkset_by_adj(m, pc))
+		return -EEXIST;
+	if (m->nalias >= MTP3_MAX_ALIAS)
+		return -ENOSPC;
+	m->alias[m->nalias].pc = pc;
+	m->alias[m->nalias].accessible = accessible;
+	m->nalias++;
+	return 0;
+}
+
+int sg_mtp3_alias_del(struct sg_mtp3 *m, uint32_t pc)
+{
+	for (unsigned int i = 0; i < m->nalias; i++) {
+		if (m->alias[i].pc != pc)
+			continue;
+		m->alias[i] = m->alias[--m->nalias];
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int sg_mtp3_alias_set_accessible(struct sg_mtp3 *m, uint32_t pc, bool accessible)
+{
+	for (unsigned int i = 0; i < m->nalias; i++) {
+		if (m->alias[i].pc != pc)
+			continue;
+		if (m->alias[i].accessible != accessible) {
+			m->alias[i].accessible = accessible;
+			mtp3_rtpc_local_dest(m, pc, accessible);
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+bool sg_mtp3_is_local(const struct sg_mtp3 *m, uint32_t pc)
+{
+	return mtp3_is_local(m, pc);
+}
+
+int sg_mtp3_dest_status(struct sg_mtp3 *m, uint32_t dpc, struct sg_mtp3_dest_status *st)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, dpc);
+	bool avail = false, restricted = false;
+
+	*st = (struct sg_mtp3_dest_status){ 0 };
+	if (mtp3_is_local(m, dpc)) {
+		st->known = true;
+		st->accessible = true;
+		st->local = true;
+		return 0;
+	}
+	if (!rt)
+		return -ENOENT;
+	st->known = true;
+	for (unsigned int i = 0; i < rt->n; i++) {
+		const struct mtp3_rt_entry *e = &rt->e[i];
+
+		if (!mtp3_rt_entry_usable(e))
+			continue;
+		if (e->status == SG_MTP3_ROUTE_RESTRICTED && e->rt->dpc != e->ls->adj_pc)
+			restricted = true;
+		else
+			avail = true;
+	}
+	st->accessible = avail || restricted;
+	st->restricted = !avail && restricted;
+	return 0;
+}
+
+int sg_mtp3_transfer_req_opc(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg)
+{
+	return mtp3_transfer(m, p, p->opc, msg);
+}
+
 int sg_mtp3_route_status(struct sg_mtp3 *m, uint32_t dpc, const struct sg_mtp3_linkset *ls)
 {
 	struct mtp3_route *rt = mtp3_route_find(m, dpc);
@@ -672,6 +751,20 @@ struct json_object *sg_mtp3_linksets_json(struct sg_mtp3 *m)
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+void sg_mtp3_foreach_dest(struct sg_mtp3 *m,
+			  void (*cb)(uint32_t dpc, const struct sg_mtp3_dest_status *st, void *priv),
+			  void *priv)
+{
+	struct mtp3_route *rt;
+
+	llist_for_each_entry(rt, &m->routes, list) {
+		struct sg_mtp3_dest_status st;
+
+		if (sg_mtp3_dest_status(m, rt->dpc, &st) == 0)
+			cb(rt->dpc, &st, priv);
+	}
 }
 
 struct json_object *sg_mtp3_routes_json(struct sg_mtp3 *m)

@@ -98,6 +98,7 @@ struct mtp3_route {
 	unsigned int n;
 	struct mtp3_rt_entry e[MTP3_MAX_RT_LS];
 	bool accessible;		/* as last reported to users */
+	bool restricted;		/* accessible over restricted routes only, as reported */
 	int best;			/* best usable entry class (status, prio), -1: none */
 	struct sg_mtp3_linkset *via;	/* linkset of the best entry (STP: preventive TFP) */
 	struct sg_timer t8;		/* TFP response-method inhibition */
@@ -110,6 +111,8 @@ struct mtp3_route {
 	unsigned int tfc_cnt;		/* congested MSUs (TFC rate limit, mtp3_rtcc.c) */
 	struct sg_ctr_group *ctr;
 };
+
+#define MTP3_MAX_ALIAS 64
 
 struct mtp3_user {
 	sg_mtp3_user_cb_t cb;
@@ -131,7 +134,21 @@ struct sg_mtp3 {
 	bool restarting;
 	struct sg_timer t18, t20;
 	struct sg_ctr_group *ctr;
+	/* further local point codes (ASs behind an SG, RFC 4666 §1.4): MSUs for them go to
+	 * the users like those for cfg.pc; accessibility announced to the SS7 side by TFP/TFA */
+	unsigned int nalias;
+	struct { uint32_t pc; bool accessible; } alias[MTP3_MAX_ALIAS];
 };
+
+static inline bool mtp3_is_local(const struct sg_mtp3 *m, uint32_t pc)
+{
+	if (pc == m->cfg.pc)
+		return true;
+	for (unsigned int i = 0; i < m->nalias; i++)
+		if (m->alias[i].pc == pc)
+			return true;
+	return false;
+}
 
 static inline uint32_t mtp3_t(const struct sg_mtp3 *m, enum sg_mtp3_timer t)
 {
@@ -148,6 +165,9 @@ static inline void mtp3_ctr(struct sg_mtp3_link *l, struct sg_mtp3_linkset *ls,
 	if (m)
 		sg_ctr_add(m->ctr, idx, n);
 }
+
+/* mtp3_hmrt.c: an MSU from a local user with the given OPC */
+int mtp3_transfer(struct sg_mtp3 *m, const struct sg_mtp_param *p, uint32_t opc, struct msgb *msg);
 
 /* mtp3.c */
 struct mtp3_route *mtp3_route_find(struct sg_mtp3 *m, uint32_t dpc);
@@ -261,6 +281,8 @@ void mtp3_rtpc_update(struct sg_mtp3 *m);
 void mtp3_rtpc_ls_down(struct sg_mtp3_linkset *ls);
 void mtp3_rtpc_entry_init(struct mtp3_rt_entry *e);
 void mtp3_rtpc_route_init(struct mtp3_route *rt);
+/* A local point code (alias) became accessible or not: TFA/TFP to every adjacent SP (STP) */
+void mtp3_rtpc_local_dest(struct sg_mtp3 *m, uint32_t pc, bool accessible);
 /* An MSU for dpc could not be routed (STP): response-method TFP to h->label.opc. */
 void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h);
 bool mtp3_rt_entry_usable(const struct mtp3_rt_entry *e);

@@ -37,7 +37,7 @@ void mtp3_hmdc_rx(struct sg_mtp3_link *l, struct msgb *msg)
 		goto discard;
 	}
 	msg->l4h = p + sg_mtp3_hdr_len(m->cfg.variant);
-	if (h.label.dpc == m->cfg.pc) {
+	if (mtp3_is_local(m, h.label.dpc)) {
 		mtp3_hmdt_rx(l, &h, msg);
 		return;
 	}

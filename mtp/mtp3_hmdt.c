@@ -29,10 +29,12 @@ void mtp3_users_ind_all(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct s
 /* Q.704 §2.4.2/§11.2.7: tell the originator that the user part is unavailable. */
 static void upu_send(struct sg_mtp3 *m, const struct sg_mtp3_hdr *rx, uint8_t cause)
 {
-	struct sg_mtp3_snm s = { .heading = SG_MTP3_UPU, .dest = m->cfg.pc, .upu_user = rx->si,
+	/* the concerned destination is the MSU's DPC: the own PC, or a local alias (an AS
+	 * behind the gateway), which also originates the UPU */
+	struct sg_mtp3_snm s = { .heading = SG_MTP3_UPU, .dest = rx->label.dpc, .upu_user = rx->si,
 				 .upu_cause = cause };
 	struct sg_mtp3_hdr h = { .si = SG_MTP3_SI_SNM, .ni = m->cfg.ni,
-				 .label = { .dpc = rx->label.opc, .opc = m->cfg.pc,
+				 .label = { .dpc = rx->label.opc, .opc = rx->label.dpc,
 					    .sls = rx->label.sls } };
 	struct msgb *msg = mtp3_snm_msu(m, h.label.dpc, h.label.sls, &s);
 
@@ -43,6 +45,17 @@ static void upu_send(struct sg_mtp3 *m, const struct sg_mtp3_hdr *rx, uint8_t ca
 	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_UPU_TX, 1);
 	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_SNM_TX, 1);
 	mtp3_hmrt_route(m, &h, msg);
+}
+
+int sg_mtp3_upu_send(struct sg_mtp3 *m, const struct sg_mtp_param *rx, bool inaccessible)
+{
+	struct sg_mtp3_hdr h = { .si = rx->si, .ni = m->cfg.ni,
+				 .label = { .dpc = rx->dpc, .opc = rx->opc, .sls = rx->sls } };
+
+	if (!mtp3_is_local(m, rx->dpc))
+		return -EINVAL;
+	upu_send(m, &h, inaccessible ? SG_MTP3_UPU_INACCESSIBLE : SG_MTP3_UPU_UNEQUIPPED);
+	return 0;
 }
 
 static bool is_changeover(uint8_t heading)

@@ -410,8 +410,13 @@ int mtp3_snm_tx_alt(struct sg_mtp3_linkset *ls, const struct sg_mtp3_snm *s)
 
 int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg)
 {
+	return mtp3_transfer(m, p, m->cfg.pc, msg);
+}
+
+int mtp3_transfer(struct sg_mtp3 *m, const struct sg_mtp_param *p, uint32_t opc, struct msgb *msg)
+{
 	struct sg_mtp3_hdr h = { .si = p->si, .ni = m->cfg.ni, .prio = p->prio,
-				 .label = { .dpc = p->dpc, .opc = m->cfg.pc,
+				 .label = { .dpc = p->dpc, .opc = opc,
 					    .sls = p->sls % m->nsls } };
 	unsigned int hl = sg_mtp3_hdr_len(m->cfg.variant);
 	uint8_t *up = msgb_l4(msg) ? msgb_l4(msg) : msg->data;

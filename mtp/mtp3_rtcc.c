@@ -52,7 +52,7 @@ bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct 
 			 const struct sg_mtp3_link *l)
 {
 	uint8_t level = l->cong_level;
-	bool own = h->label.opc == m->cfg.pc;
+	bool own = mtp3_is_local(m, h->label.opc);
 	bool discard, counted, tfc;
 
 	/* decide */

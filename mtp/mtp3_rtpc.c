@@ -149,7 +149,7 @@ void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 		enum sg_mtp3_route_status st;
 		static const uint8_t reply[] = { SG_MTP3_TFA, SG_MTP3_TFR, SG_MTP3_TFP };
 
-		if (s->dest == m->cfg.pc) {
+		if (mtp3_is_local(m, s->dest)) {
 			st = SG_MTP3_ROUTE_AVAILABLE;
 		} else if (m->cfg.stp && mtp3_route_find(m, s->dest)) {
 			st = dest_status(m, s->dest, ls);
@@ -170,7 +170,7 @@ void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 	for (unsigned int i = 0; rt && i < rt->n; i++)
 		if (rt->e[i].ls == ls)
 			e = &rt->e[i];
-	if (!e || s->dest == ls->adj_pc || s->dest == m->cfg.pc) {
+	if (!e || s->dest == ls->adj_pc || mtp3_is_local(m, s->dest)) {
 		LOGPLS(ls, LOGL_INFO, "%s for %u: no route via this linkset, ignored\n",
 		       get_value_string(sg_mtp3_snm_type_names, s->heading), s->dest);
 		return;
@@ -257,6 +257,13 @@ static void broadcast(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
 	}
 }
 
+void mtp3_rtpc_local_dest(struct sg_mtp3 *m, uint32_t pc, bool accessible)
+{
+	if (!m->cfg.stp || m->restarting)
+		return;
+	broadcast(m, pc, accessible ? SG_MTP3_TFA : SG_MTP3_TFP, NULL);
+}
+
 void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls)
 {
 	struct sg_mtp3 *m = ls->m;
@@ -264,6 +271,12 @@ void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls)
 
 	if (!m->cfg.stp)
 		return;
+	/* local point codes (ASs behind the SG) that are inaccessible: preventive TFP */
+	for (unsigned int i = 0; i < m->nalias; i++)
+		if (!m->alias[i].accessible) {
+			snm_to_ls(ls, SG_MTP3_TFP, m->alias[i].pc);
+			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_TX, 1);
+		}
 	llist_for_each_entry(rt, &m->routes, list) {
 		bool via_ls = false;
 
@@ -279,6 +292,23 @@ void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls)
 			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_TX, 1);
 		}
 	}
+}
+
+/* accessible over restricted routes only */
+static bool route_restricted(const struct mtp3_route *rt)
+{
+	bool restricted = false;
+
+	for (unsigned int i = 0; i < rt->n; i++) {
+		const struct mtp3_rt_entry *e = &rt->e[i];
+
+		if (!mtp3_rt_entry_usable(e))
+			continue;
+		if (e->status != SG_MTP3_ROUTE_RESTRICTED || rt->dpc == e->ls->adj_pc)
+			return false;
+		restricted = true;
+	}
+	return restricted;
 }
 
 void mtp3_rtpc_update(struct sg_mtp3 *m)
@@ -331,9 +361,25 @@ void mtp3_rtpc_update(struct sg_mtp3 *m)
 				mtp3_ctr(NULL, old_via, m, SG_MTP3_CTR_TFA_TX, 1);
 			}
 		}
-		if (acc == rt->accessible)
+		if (acc == rt->accessible) {
+			/* national option: a destination reached only over restricted routes
+			 * (TFR) is told to the users as MTP-STATUS(restricted); back to normal
+			 * routing as a repeated MTP-RESUME (a gateway maps them to DRST/DAVA) */
+			bool restr = acc && route_restricted(rt);
+
+			if (acc && restr != rt->restricted) {
+				rt->restricted = restr;
+				if (restr) {
+					p.cause = SG_MTP_STATUS_RESTRICTED;
+					mtp3_users_ind_all(m, SG_MTP_STATUS, &p);
+				} else {
+					mtp3_users_ind_all(m, SG_MTP_RESUME, &p);
+				}
+			}
 			continue;
+		}
 		rt->accessible = acc;
+		rt->restricted = acc && route_restricted(rt);
 		LOGPM(m, LOGL_NOTICE, "destination %u %s\n", rt->dpc,
 		      acc ? "accessible: MTP-RESUME" : "inaccessible: MTP-PAUSE");
 		if (!acc) {

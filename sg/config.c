@@ -96,6 +96,278 @@ static int get_pc(struct json_object *v, enum sg_pc_variant var, const char *pat
 		if (!strcmp((arr)[__i].name, (nm))) { __idx = __i; break; } \
 	__idx; })
 
+static int get_addrs(struct json_object *o, const char *key, struct sg_cfg_addrs *a)
+{
+	struct json_object *arr = obj_or_null(o, key);
+
+	a->n = arr ? json_object_array_length(arr) : 0;
+	if (a->n > SG_CFG_MAX_ADDRS)
+		a->n = SG_CFG_MAX_ADDRS;
+	for (unsigned int i = 0; i < a->n; i++)
+		snprintf(a->addr[i], sizeof(a->addr[i]), "%s",
+			 json_object_get_string(json_object_array_get_idx(arr, i)));
+	return 0;
+}
+
+static int get_pc_list(struct json_object *o, const char *key, enum sg_pc_variant var,
+		       const char *path, uint32_t *out, unsigned int max, unsigned int *n,
+		       char *err, size_t errlen)
+{
+	struct json_object *arr = obj_or_null(o, key);
+	char p[200];
+	int rc;
+
+	*n = arr ? json_object_array_length(arr) : 0;
+	if (*n > max)
+		*n = max;
+	for (unsigned int i = 0; i < *n; i++) {
+		snprintf(p, sizeof(p), "%s.%s[%u]", path, key, i);
+		rc = get_pc(json_object_array_get_idx(arr, i), var, p, &out[i], err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* "sctp", "m3ua" and "translations" (doc/config.md) */
+static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
+{
+	static const char *const transports[] = { "auto", "kernel", "usrsctp", NULL };
+	static const char *const roles[] = { "sgp", "asp", "ipsp", "ipsp-double", NULL };
+	static const char *const tmts[] = { "", "override", "loadshare", "broadcast", NULL };
+	static const char *const nis[] = { "international", "international-spare", "national",
+					   "national-spare", NULL };
+	struct json_object *root = cfg->root, *o, *m, *arr;
+	struct sg_cfg_sctp *sc = &cfg->sctp;
+	struct sg_cfg_m3ua *mc = &cfg->m3ua;
+	enum sg_pc_variant var;
+	char path[200];
+	int rc;
+
+	o = obj_or_null(root, "sctp");
+	sc->transport = enum_index(str_or(o, "transport", "auto"), transports);
+	sc->udp_port = int_or(o, "udp_port", 9899);
+	sc->usrsctp_raw = !strcmp(str_or(o, "usrsctp_mode", "udp"), "raw");
+	sc->streams = int_or(o, "streams", 17);
+	sc->nodelay = bool_or(o, "nodelay", true);
+	sc->heartbeat_ms = int_or(o, "heartbeat_ms", 0);
+	sc->path_max_retrans = int_or(o, "path_max_retrans", 0);
+	sc->assoc_max_retrans = int_or(o, "assoc_max_retrans", 0);
+	sc->rto_initial_ms = int_or(o, "rto_initial_ms", 0);
+	sc->rto_min_ms = int_or(o, "rto_min_ms", 0);
+	sc->rto_max_ms = int_or(o, "rto_max_ms", 0);
+	sc->reconnect_ms = int_or(o, "reconnect_ms", 1000);
+	if (sc->rto_min_ms && sc->rto_max_ms && sc->rto_min_ms > sc->rto_max_ms)
+		return cfail(err, errlen, "sctp.rto_min_ms: %u is above sctp.rto_max_ms (%u)",
+			     sc->rto_min_ms, sc->rto_max_ms);
+
+	m = obj_or_null(root, "m3ua");
+	mc->enabled = m != NULL;
+	mc->asps = talloc_zero_array(cfg, struct sg_cfg_m3ua_asp, 1);
+	mc->as = talloc_zero_array(cfg, struct sg_cfg_m3ua_as, 1);
+	if (m) {
+		const char *spname = str_or(m, "sp", NULL);
+
+		if (!cfg->num_sps)
+			return cfail(err, errlen, "m3ua: needs a signalling point (signalling_points "
+				     "is empty)");
+		mc->sp = spname ? FIND_BY_NAME(cfg->sps, cfg->num_sps, spname) : 0;
+		if (mc->sp < 0)
+			return cfail(err, errlen, "m3ua.sp: no signalling point named '%s'", spname);
+		var = cfg->sps[mc->sp].variant;
+		o = obj_or_null(m, "listen");
+		get_addrs(o, "addresses", &mc->listen);
+		mc->listen_port = int_or(o, "port", 2905);
+		o = obj_or_null(m, "timers");
+		mc->recovery_ms = int_or(o, "recovery_ms", 2000);
+		mc->ack_ms = int_or(o, "ack_ms", 2000);
+		mc->beat_ms = int_or(o, "beat_ms", 0);
+		if (mc->beat_ms && mc->beat_ms < 100)
+			return cfail(err, errlen, "m3ua.timers.beat_ms: %u is out of range (0 for no "
+				     "BEAT, or 100..300000)", mc->beat_ms);
+		o = obj_or_null(m, "rkm");
+		mc->rkm_dynamic = bool_or(o, "dynamic", false);
+		mc->max_dynamic = int_or(o, "max_dynamic", 16);
+		rc = get_pc_list(o, "provisioned_dpcs", var, "m3ua.rkm", mc->provisioned,
+				 ARRAY_SIZE(mc->provisioned), &mc->nprov, err, errlen);
+		if (rc < 0)
+			return rc;
+		mc->asp_id_required = bool_or(m, "asp_id_required", false);
+		mc->has_na = obj_or_null(m, "network_appearance") != NULL;
+		mc->na = int_or(m, "network_appearance", 0);
+
+		arr = obj_or_null(m, "asps");
+		mc->num_asps = arr ? json_object_array_length(arr) : 0;
+		if (mc->num_asps)
+			mc->asps = talloc_zero_array(cfg, struct sg_cfg_m3ua_asp, mc->num_asps);
+		for (unsigned int i = 0; i < mc->num_asps; i++) {
+			struct sg_cfg_m3ua_asp *a = &mc->asps[i];
+			struct json_object *r, *l;
+
+			o = json_object_array_get_idx(arr, i);
+			snprintf(a->name, sizeof(a->name), "%s", str_or(o, "name", ""));
+			for (unsigned int k = 0; k < i; k++)
+				if (!strcmp(mc->asps[k].name, a->name))
+					return cfail(err, errlen, "m3ua.asps[%u].name: duplicate ASP "
+						     "name '%s' (first at m3ua.asps[%u])", i, a->name, k);
+			a->role = enum_index(str_or(o, "role", "sgp"), roles);
+			a->has_asp_id = obj_or_null(o, "asp_id") != NULL;
+			a->asp_id = int_or(o, "asp_id", 0);
+			for (unsigned int k = 0; k < i && a->has_asp_id; k++)
+				if (mc->asps[k].has_asp_id && mc->asps[k].asp_id == a->asp_id)
+					return cfail(err, errlen, "m3ua.asps[%u].asp_id: ASP identifier "
+						     "%u is already used by '%s'", i, a->asp_id,
+						     mc->asps[k].name);
+			r = obj_or_null(o, "remote");
+			get_addrs(r, "addresses", &a->remote);
+			a->remote_port = int_or(r, "port", a->role == SG_CFG_ROLE_SGP ? 0 : 2905);
+			a->remote_udp_port = int_or(r, "udp_port", 9899);
+			l = obj_or_null(o, "local");
+			get_addrs(l, "addresses", &a->local);
+			a->local_port = int_or(l, "port", 0);
+			a->blocked = bool_or(o, "blocked", false);
+			a->may_register = bool_or(o, "may_register", mc->rkm_dynamic);
+			if (a->role == SG_CFG_ROLE_SGP && !mc->listen.n)
+				return cfail(err, errlen, "m3ua.asps[%u].role: 'sgp' needs m3ua.listen "
+					     "(the ASP connects to us)", i);
+			if (a->role == SG_CFG_ROLE_ASP && !obj_or_null(r, "port"))
+				return cfail(err, errlen, "m3ua.asps[%u].remote.port: required for role "
+					     "'asp' (we connect to the SGP)", i);
+		}
+		if (mc->asp_id_required)
+			for (unsigned int i = 0; i < mc->num_asps; i++)
+				if (mc->asps[i].role == SG_CFG_ROLE_SGP && !mc->asps[i].has_asp_id)
+					return cfail(err, errlen, "m3ua.asps[%u].asp_id: required "
+						     "(m3ua.asp_id_required is true)", i);
+
+		arr = obj_or_null(m, "as");
+		mc->num_as = arr ? json_object_array_length(arr) : 0;
+		if (mc->num_as)
+			mc->as = talloc_zero_array(cfg, struct sg_cfg_m3ua_as, mc->num_as);
+		for (unsigned int i = 0; i < mc->num_as; i++) {
+			struct sg_cfg_m3ua_as *as = &mc->as[i];
+			struct json_object *rk, *list;
+
+			o = json_object_array_get_idx(arr, i);
+			snprintf(as->name, sizeof(as->name), "%s", str_or(o, "name", ""));
+			as->has_rc = obj_or_null(o, "routing_context") != NULL;
+			as->rc = int_or(o, "routing_context", 0);
+			as->traffic_mode = enum_index(str_or(o, "traffic_mode", "override"), tmts);
+			as->min_asps = int_or(o, "min_asps", 1);
+			as->recovery_ms = int_or(o, "recovery_ms", 0);
+			for (unsigned int k = 0; k < i; k++) {
+				if (!strcmp(mc->as[k].name, as->name))
+					return cfail(err, errlen, "m3ua.as[%u].name: duplicate AS name "
+						     "'%s' (first at m3ua.as[%u])", i, as->name, k);
+				if (as->has_rc && mc->as[k].has_rc && mc->as[k].rc == as->rc)
+					return cfail(err, errlen, "m3ua.as[%u].routing_context: %u is "
+						     "already used by AS '%s'", i, as->rc,
+						     mc->as[k].name);
+			}
+			if (!as->has_rc && mc->num_as > 1)
+				return cfail(err, errlen, "m3ua.as[%u].routing_context: required when "
+					     "there is more than one AS", i);
+			list = obj_or_null(o, "asps");
+			as->nasps = list ? json_object_array_length(list) : 0;
+			if (as->nasps > ARRAY_SIZE(as->asps))
+				as->nasps = ARRAY_SIZE(as->asps);
+			for (unsigned int k = 0; k < as->nasps; k++) {
+				const char *an = json_object_get_string(json_object_array_get_idx(list, k));
+
+				as->asps[k] = FIND_BY_NAME(mc->asps, mc->num_asps, an);
+				if (as->asps[k] < 0)
+					return cfail(err, errlen, "m3ua.as[%u].asps[%u]: no ASP named "
+						     "'%s' in m3ua.asps", i, k, an);
+			}
+			if (as->min_asps > as->nasps)
+				return cfail(err, errlen, "m3ua.as[%u].min_asps: %u is more than the AS's "
+					     "%u ASPs", i, as->min_asps, as->nasps);
+			rk = obj_or_null(o, "routing_key");
+			snprintf(path, sizeof(path), "m3ua.as[%u].routing_key", i);
+			rc = get_pc_list(rk, "dpc", var, path, as->rk.dpc, ARRAY_SIZE(as->rk.dpc),
+					 &as->rk.ndpc, err, errlen);
+			if (rc < 0)
+				return rc;
+			rc = get_pc_list(rk, "opc", var, path, as->rk.opc, ARRAY_SIZE(as->rk.opc),
+					 &as->rk.nopc, err, errlen);
+			if (rc < 0)
+				return rc;
+			list = obj_or_null(rk, "si");
+			as->rk.nsi = list ? json_object_array_length(list) : 0;
+			for (unsigned int k = 0; k < as->rk.nsi && k < SG_CFG_RK_MAX; k++) {
+				as->rk.si[k] = json_object_get_int(json_object_array_get_idx(list, k));
+				if (as->rk.si[k] < 3)
+					return cfail(err, errlen, "%s.si[%u]: %u is MTP3's own (SNM, "
+						     "SLTM); user parts are 3..15", path, k, as->rk.si[k]);
+			}
+			list = obj_or_null(rk, "ssn");
+			as->rk.nssn = list ? json_object_array_length(list) : 0;
+			for (unsigned int k = 0; k < as->rk.nssn && k < SG_CFG_RK_MAX; k++)
+				as->rk.ssn[k] = json_object_get_int(json_object_array_get_idx(list, k));
+			list = obj_or_null(rk, "cic");
+			as->rk.ncic = list ? json_object_array_length(list) : 0;
+			for (unsigned int k = 0; k < as->rk.ncic && k < 8; k++) {
+				struct json_object *c = json_object_array_get_idx(list, k);
+				char p2[240];
+
+				snprintf(p2, sizeof(p2), "%s.cic[%u].opc", path, k);
+				rc = get_pc(obj_or_null(c, "opc"), var, p2, &as->rk.cic[k].opc, err,
+					    errlen);
+				if (rc < 0)
+					return rc;
+				as->rk.cic[k].from = int_or(c, "from", 0);
+				as->rk.cic[k].to = int_or(c, "to", 0);
+				if (as->rk.cic[k].from > as->rk.cic[k].to)
+					return cfail(err, errlen, "%s.cic[%u].to: %u is below from (%u)",
+						     path, k, as->rk.cic[k].to, as->rk.cic[k].from);
+			}
+			as->rk.has_na = obj_or_null(rk, "network_appearance") != NULL;
+			as->rk.na = int_or(rk, "network_appearance", 0);
+		}
+	}
+
+	arr = obj_or_null(root, "translations");
+	cfg->num_xlates = arr ? json_object_array_length(arr) : 0;
+	cfg->xlates = talloc_zero_array(cfg, struct sg_cfg_xlate, cfg->num_xlates ? cfg->num_xlates : 1);
+	for (unsigned int i = 0; i < cfg->num_xlates; i++) {
+		struct sg_cfg_xlate *x = &cfg->xlates[i];
+		struct json_object *t, *ip;
+		int sp = mc->enabled ? mc->sp : 0;
+
+		if (!cfg->num_sps)
+			return cfail(err, errlen, "translations: needs a signalling point");
+		var = cfg->sps[sp].variant;
+		o = json_object_array_get_idx(arr, i);
+		snprintf(x->name, sizeof(x->name), "%s", str_or(o, "name", ""));
+		t = obj_or_null(o, "tdm");
+		ip = obj_or_null(o, "ip");
+		x->tdm_ni = enum_index(str_or(t, "ni", nis[cfg->sps[sp].ni]), nis);
+		x->ip_ni = enum_index(str_or(ip, "ni", nis[cfg->sps[sp].ni]), nis);
+		snprintf(path, sizeof(path), "translations[%u].tdm.pc", i);
+		rc = get_pc(obj_or_null(t, "pc"), var, path, &x->tdm_pc, err, errlen);
+		if (rc < 0)
+			return rc;
+		snprintf(path, sizeof(path), "translations[%u].ip.pc", i);
+		rc = get_pc(obj_or_null(ip, "pc"), var, path, &x->ip_pc, err, errlen);
+		if (rc < 0)
+			return rc;
+		for (unsigned int k = 0; k < i; k++) {
+			const struct sg_cfg_xlate *y = &cfg->xlates[k];
+
+			if (!strcmp(y->name, x->name))
+				return cfail(err, errlen, "translations[%u].name: duplicate name '%s'",
+					     i, x->name);
+			if (y->tdm_ni == x->tdm_ni && y->tdm_pc == x->tdm_pc)
+				return cfail(err, errlen, "translations[%u].tdm: the same TDM (NI, PC) "
+					     "is already translated by '%s'", i, y->name);
+			if (y->ip_ni == x->ip_ni && y->ip_pc == x->ip_pc)
+				return cfail(err, errlen, "translations[%u].ip: the same IP (NI, PC) "
+					     "is already translated by '%s'", i, y->name);
+		}
+	}
+	return 0;
+}
+
 static int extract(struct sg_config *cfg, char *err, size_t errlen)
 {
 	static const char *const variants[] = { "itu", "ansi", "china", "ttc", NULL };
@@ -382,7 +654,7 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 					     "linkset '%s' (first at routes[%u])", i,
 					     json_object_get_string(obj_or_null(o, "dpc")), lsname, k);
 	}
-	return 0;
+	return extract_sigtran(cfg, err, errlen);
 }
 
 static void line_col(const char *text, size_t off, unsigned int *line, unsigned int *col)

@@ -127,6 +127,147 @@ static const struct sg_field linkset_fields[] = {
 	{ NULL }
 };
 
+/* ---- SCTP, M3UA, point-code translation (doc/config.md, doc/m3ua.md) ---- */
+
+static const struct sg_field sctp_fields[] = {
+	{ "transport", SG_FT_ENUM, false, 0, 0, ENUMS("auto", "kernel", "usrsctp") },
+	{ "udp_port", SG_FT_INT, false, 1, 65535 },
+	{ "usrsctp_mode", SG_FT_ENUM, false, 0, 0, ENUMS("udp", "raw") },
+	{ "streams", SG_FT_INT, false, 2, 65535 },
+	{ "nodelay", SG_FT_BOOL, false },
+	{ "heartbeat_ms", SG_FT_INT, false, 0, 3600000 },
+	{ "path_max_retrans", SG_FT_INT, false, 1, 255 },
+	{ "assoc_max_retrans", SG_FT_INT, false, 1, 255 },
+	{ "rto_initial_ms", SG_FT_INT, false, 10, 60000 },
+	{ "rto_min_ms", SG_FT_INT, false, 10, 60000 },
+	{ "rto_max_ms", SG_FT_INT, false, 10, 600000 },
+	{ "reconnect_ms", SG_FT_INT, false, 10, 600000 },
+	{ NULL }
+};
+
+static const struct sg_field ipaddr_item = { "address", SG_FT_IPADDR, false };
+static const struct sg_field pc_item = { "point code", SG_FT_PC, false };
+static const struct sg_field si_item = { "si", SG_FT_INT, false, 0, 15 };
+static const struct sg_field ssn_item = { "ssn", SG_FT_INT, false, 1, 255 };
+static const struct sg_field name_item = { "name", SG_FT_NAME, false };
+
+static const struct sg_field m3ua_listen_fields[] = {
+	{ "addresses", SG_FT_LIST, true, 1, 8, .value = &ipaddr_item },
+	{ "port", SG_FT_INT, false, 1, 65535 },
+	{ NULL }
+};
+
+static const struct sg_field m3ua_timer_fields[] = {
+	{ "recovery_ms", SG_FT_INT, false, 10, 60000 },
+	{ "ack_ms", SG_FT_INT, false, 100, 60000 },
+	{ "beat_ms", SG_FT_INT, false, 0, 300000 },
+	{ NULL }
+};
+
+static const struct sg_field m3ua_rkm_fields[] = {
+	{ "dynamic", SG_FT_BOOL, false },
+	{ "provisioned_dpcs", SG_FT_LIST, false, 0, 64, .value = &pc_item },
+	{ "max_dynamic", SG_FT_INT, false, 0, 1024 },
+	{ NULL }
+};
+
+static const struct sg_field m3ua_remote_fields[] = {
+	{ "addresses", SG_FT_LIST, true, 1, 8, .value = &ipaddr_item },
+	{ "port", SG_FT_INT, false, 1, 65535 },
+	{ "udp_port", SG_FT_INT, false, 1, 65535 },
+	{ NULL }
+};
+
+static const struct sg_field m3ua_local_fields[] = {
+	{ "addresses", SG_FT_LIST, true, 1, 8, .value = &ipaddr_item },
+	{ "port", SG_FT_INT, false, 0, 65535 },
+	{ NULL }
+};
+
+static const struct sg_schema m3ua_remote_schema = { "remote", m3ua_remote_fields };
+static const struct sg_schema m3ua_local_schema = { "local", m3ua_local_fields };
+
+static const struct sg_field m3ua_asp_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "role", SG_FT_ENUM, false, 0, 0, ENUMS("sgp", "asp", "ipsp", "ipsp-double") },
+	{ "asp_id", SG_FT_INT, false, 0, 4294967295LL },
+	{ "remote", SG_FT_OBJECT, true, .sub = &m3ua_remote_schema },
+	{ "local", SG_FT_OBJECT, false, .sub = &m3ua_local_schema },
+	{ "blocked", SG_FT_BOOL, false },
+	{ "may_register", SG_FT_BOOL, false },
+	{ NULL }
+};
+
+static const struct sg_field cic_fields[] = {
+	{ "opc", SG_FT_PC, true },
+	{ "from", SG_FT_INT, true, 0, 16383 },
+	{ "to", SG_FT_INT, true, 0, 16383 },
+	{ NULL }
+};
+
+static const struct sg_schema cic_schema = { "circuit range", cic_fields };
+
+static const struct sg_field rk_fields[] = {
+	{ "dpc", SG_FT_LIST, true, 1, 8, .value = &pc_item },
+	{ "opc", SG_FT_LIST, false, 0, 16, .value = &pc_item },
+	{ "si", SG_FT_LIST, false, 0, 16, .value = &si_item },
+	{ "ssn", SG_FT_LIST, false, 0, 16, .value = &ssn_item },
+	{ "cic", SG_FT_ARRAY, false, 0, 8, .sub = &cic_schema },
+	{ "network_appearance", SG_FT_INT, false, 0, 4294967295LL },
+	{ NULL }
+};
+
+static const struct sg_schema rk_schema = { "routing key", rk_fields };
+
+static const struct sg_field m3ua_as_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "routing_context", SG_FT_INT, false, 0, 4294967295LL },
+	{ "traffic_mode", SG_FT_ENUM, false, 0, 0, ENUMS("override", "loadshare", "broadcast") },
+	{ "min_asps", SG_FT_INT, false, 1, 64 },
+	{ "recovery_ms", SG_FT_INT, false, 10, 60000 },
+	{ "asps", SG_FT_LIST, true, 1, 16, .value = &name_item },
+	{ "routing_key", SG_FT_OBJECT, true, .sub = &rk_schema },
+	{ NULL }
+};
+
+static const struct sg_schema m3ua_listen_schema = { "listen", m3ua_listen_fields };
+static const struct sg_schema m3ua_timer_schema = { "timers", m3ua_timer_fields };
+static const struct sg_schema m3ua_rkm_schema = { "rkm", m3ua_rkm_fields };
+static const struct sg_schema m3ua_asp_schema = { "asp", m3ua_asp_fields };
+const struct sg_schema sg_config_as_schema = { "as", m3ua_as_fields };
+
+static const struct sg_field m3ua_fields[] = {
+	{ "sp", SG_FT_NAME, false },
+	{ "listen", SG_FT_OBJECT, false, .sub = &m3ua_listen_schema },
+	{ "timers", SG_FT_OBJECT, false, .sub = &m3ua_timer_schema },
+	{ "rkm", SG_FT_OBJECT, false, .sub = &m3ua_rkm_schema },
+	{ "asp_id_required", SG_FT_BOOL, false },
+	{ "network_appearance", SG_FT_INT, false, 0, 4294967295LL },
+	{ "asps", SG_FT_ARRAY, false, 0, 256, .sub = &m3ua_asp_schema },
+	{ "as", SG_FT_ARRAY, false, 0, 256, .sub = &sg_config_as_schema },
+	{ NULL }
+};
+
+static const struct sg_field xlate_side_fields[] = {
+	{ "ni", SG_FT_ENUM, false, 0, 0,
+	  ENUMS("international", "international-spare", "national", "national-spare") },
+	{ "pc", SG_FT_PC, true },
+	{ NULL }
+};
+
+static const struct sg_schema xlate_side_schema = { "translation side", xlate_side_fields };
+
+static const struct sg_field xlate_fields[] = {
+	{ "name", SG_FT_NAME, true },
+	{ "tdm", SG_FT_OBJECT, true, .sub = &xlate_side_schema },
+	{ "ip", SG_FT_OBJECT, true, .sub = &xlate_side_schema },
+	{ NULL }
+};
+
+static const struct sg_schema sctp_schema = { "sctp", sctp_fields };
+static const struct sg_schema m3ua_schema = { "m3ua", m3ua_fields };
+const struct sg_schema sg_config_xlate_schema = { "translation", xlate_fields };
+
 static const struct sg_schema node_schema = { "node", node_fields };
 static const struct sg_schema log_schema = { "log", log_fields };
 static const struct sg_schema mgmt_schema = { "management", mgmt_fields };
@@ -144,6 +285,9 @@ static const struct sg_field top_fields[] = {
 	{ "spans", SG_FT_ARRAY, false, 0, 256, .sub = &span_schema },
 	{ "linksets", SG_FT_ARRAY, false, 0, 256, .sub = &linkset_schema },
 	{ "routes", SG_FT_ARRAY, false, 0, 4096, .sub = &route_schema },
+	{ "sctp", SG_FT_OBJECT, false, .sub = &sctp_schema },
+	{ "m3ua", SG_FT_OBJECT, false, .sub = &m3ua_schema },
+	{ "translations", SG_FT_ARRAY, false, 0, 1024, .sub = &sg_config_xlate_schema },
 	{ NULL }
 };
 
@@ -330,6 +474,20 @@ static int check_field(const struct sg_field *f, struct json_object *v, const ch
 		for (size_t k = 0; k < n; k++) {
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
 			rc = check_object(f->sub, json_object_array_get_idx(v, k), sub, err, errlen);
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	case SG_FT_LIST:
+		if (!json_object_is_type(v, json_type_array))
+			return fail(err, errlen, path, "expected an array, got %s", type_name(v));
+		n = json_object_array_length(v);
+		if ((int64_t)n < f->min || (int64_t)n > f->max)
+			return fail(err, errlen, path, "has %zu items, allowed %" PRId64 "..%" PRId64,
+				    n, f->min, f->max);
+		for (size_t k = 0; k < n; k++) {
+			snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
+			rc = check_field(f->value, json_object_array_get_idx(v, k), sub, err, errlen);
 			if (rc < 0)
 				return rc;
 		}

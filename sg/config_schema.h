@@ -18,6 +18,7 @@ enum sg_ftype {
 	SG_FT_HOSTPORT,	/* "ipv4:port" or "[ipv6]:port" */
 	SG_FT_IPADDR,	/* numeric IPv4 or IPv6 address */
 	SG_FT_MAP,	/* object with free keys; each value checked as 'sub' field */
+	SG_FT_LIST,	/* array of scalars; min/max: item count; value: how each is checked */
 };
 
 struct sg_schema;
@@ -38,6 +39,9 @@ struct sg_schema {
 };
 
 extern const struct sg_schema sg_config_schema;
+/* parts of it, to validate API request bodies: an m3ua.as[] entry, a translations[] entry */
+extern const struct sg_schema sg_config_as_schema;
+extern const struct sg_schema sg_config_xlate_schema;
 
 /* Validate doc against schema; on error fills err with "<path>: <reason>". */
 int sg_schema_validate(const struct sg_schema *s, struct json_object *doc, const char *path,

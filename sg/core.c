@@ -33,7 +33,26 @@ struct sg_core {
 	unsigned int num_links;
 	struct core_link *links;	/* by gid */
 	bool started;
+	void (*started_cb)(struct sg_core *core, void *priv);
+	void *started_priv;
 };
+
+struct sg_mtp3 *sg_core_mtp3(struct sg_core *core, unsigned int sp)
+{
+	return sp < ARRAY_SIZE(core->mtp3) ? core->mtp3[sp] : NULL;
+}
+
+struct sg_thread *sg_core_thread(struct sg_core *core)
+{
+	return core->thread;
+}
+
+void sg_core_set_started_cb(struct sg_core *core, void (*cb)(struct sg_core *core, void *priv),
+			    void *priv)
+{
+	core->started_cb = cb;
+	core->started_priv = priv;
+}
 
 unsigned int sg_link_gid(const struct sg_config *cfg, unsigned int linkset, unsigned int link)
 {
@@ -211,6 +230,8 @@ void sg_core_go(void *priv)
 	for (unsigned int sp = 0; sp < ARRAY_SIZE(core->mtp3); sp++)
 		if (core->mtp3[sp])
 			sg_mtp3_start(core->mtp3[sp]);
+	if (core->started_cb)
+		core->started_cb(core, core->started_priv);
 }
 
 int sg_core_fini(struct sg_thread *t, void *priv)

@@ -31,6 +31,14 @@ int sg_core_init(struct sg_thread *t, void *priv);
 int sg_core_fini(struct sg_thread *t, void *priv);
 /* Once every thread runs: activate the links (runs on the core thread). */
 void sg_core_go(void *priv);
+/* The MTP3 instance of signalling point sp (config order), NULL if none; core thread only. */
+struct sg_mtp3 *sg_core_mtp3(struct sg_core *core, unsigned int sp);
+struct sg_thread *sg_core_thread(struct sg_core *core);
+/* Called on the core thread at the end of sg_core_go(), once MTP3 has started: the place
+ * for MTP users (the M3UA interworking, test tools) to register with MTP3.  Set it before
+ * the threads start. */
+void sg_core_set_started_cb(struct sg_core *core, void (*cb)(struct sg_core *core, void *priv),
+			    void *priv);
 /* Management of link gid in MTP3, posted to the core thread. */
 enum sg_core_link_op {
 	SG_CORE_LINK_ACTIVATE,

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "sigtran.h"
 #include "core.h"
 #include "tdm.h"
 
@@ -33,7 +34,19 @@ struct sg_daemon {
 	struct sg_thread *threads[MAX_THREADS];	/* all, in start order */
 	unsigned int num_threads;
 	struct sg_mgmt *mgmt;
+	struct sg_sigtran *sigtran;
+	const struct sg_daemon_hooks *hooks;
 };
+
+/* on the core thread once MTP3 runs: the SIGTRAN side, then the program's hook */
+static void core_started(struct sg_core *core, void *priv)
+{
+	struct sg_daemon *d = priv;
+
+	sg_sigtran_start(d->sigtran, core);
+	if (d->hooks && d->hooks->core_started)
+		d->hooks->core_started(core, d->hooks->priv);
+}
 
 /* ---- the "threads" collection: each thread and its mailbox counters ---- */
 
@@ -151,6 +164,11 @@ static struct sg_thread *add_thread(struct sg_daemon *d, const char *name,
 
 int sg_daemon_run(void *ctx, struct sg_config *cfg)
 {
+	return sg_daemon_run_hooks(ctx, cfg, NULL);
+}
+
+int sg_daemon_run_hooks(void *ctx, struct sg_config *cfg, const struct sg_daemon_hooks *hooks)
+{
 	struct sg_daemon *d = talloc_zero(ctx, struct sg_daemon);
 	struct sg_mgmt_status_info info;
 	unsigned int started = 0;
@@ -226,6 +244,15 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 		.route_priv = d,
 	});
 	sg_core_register_mgmt(d->core_state, d->mgmt);
+	d->hooks = hooks;
+	d->sigtran = sg_sigtran_alloc(d, cfg, d->core, d->sctp);
+	sg_sigtran_register_mgmt(d->sigtran, d->mgmt);
+	sg_core_set_started_cb(d->core_state, core_started, d);
+	if (hooks && hooks->setup && hooks->setup(d->core_state, d->mgmt, hooks->priv)) {
+		LOGP(DSG, LOGL_FATAL, "start-up hook failed\n");
+		rc = 1;
+		goto out;
+	}
 	sg_thread_set_hooks(d->mgmt_thread, mgmt_init, mgmt_fini, d);
 
 	for (started = 0; started < d->num_threads; started++) {
@@ -257,6 +284,9 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 	rc = 0;
 
 stop:
+	/* The SIGTRAN side first, while the core and sctp threads run: ASPIA/ASPDN where we
+	 * are an ASP, SCTP SHUTDOWN of every association. */
+	sg_sigtran_stop(d->sigtran, 3000);
 	/* Stop order: management first (no new requests), then the I/O threads
 	 * (no new traffic), then the core; each drains its mailbox first. */
 	while (started-- > 0) {
@@ -265,6 +295,8 @@ stop:
 		sg_thread_stop(t);
 		LOGP(DSG, LOGL_INFO, "thread %s stopped\n", sg_thread_name(t));
 	}
+	if (hooks && hooks->teardown)
+		hooks->teardown(hooks->priv);
 out:
 	sg_mgmt_free(d->mgmt);
 	for (unsigned int i = 0; i < d->num_threads; i++)

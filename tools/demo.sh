@@ -1,47 +1,80 @@
 #!/bin/bash
-# The built-in demo: install what is missing, build, and run
-#   simulated switch (a second sgd, etc/demo-switch.json)
-#     <-> E1 over a TDM pseudowire on loopback UDP (2 signalling links)
-#     <-> sgd (etc/demo.json, management API on 127.0.0.1:8080)
-# showing the links' live status until Ctrl-C (or for DEMO_SECONDS seconds).
-# (The IP side, M3UA to a simulated IP core, comes with issue 5.)
+# The built-in demo: install what is missing, build, and run the whole chain on this machine
+#
+#   sg-simswitch (etc/demo-switch.json, PC 2-100-2): places ISUP calls to 2-100-5
+#     <-> E1 over a TDM pseudowire on loopback UDP (2 signalling links, MTP2/MTP3)
+#     <-> sgd (etc/demo.json, PC 2-100-1, management API on 127.0.0.1:8080)
+#     <-> M3UA over SCTP (usrsctp over UDP here, kernel SCTP where the kernel has it)
+#     <-> sg-simasp (ASP of AS "core", PC 3-0-5 on the IP side): answers IAM with ACM+ANM,
+#         REL with RLC
+#
+# Point codes are translated by sgd: the switch 2-100-2 is 3-0-2 on the IP side, the AS
+# 3-0-5 is 2-100-5 on the TDM side.  The terminal shows live status (links, ASP and AS
+# states, MSU/s each way, calls) until Ctrl-C (or for DEMO_SECONDS seconds).
 set -eu
 cd "$(dirname "$0")/.."
 tools/setup.sh build
 SGD=build/sg/sgd
+SW=build/tools/sg-simswitch
+ASP=build/tools/sg-simasp
 API="http://127.0.0.1:8080/api/v1"
+RATE=${DEMO_RATE:-20}
 LOGDIR=$(mktemp -d /tmp/sgd-demo.XXXXXX)
 
 for c in etc/demo.json etc/demo-switch.json; do "$SGD" --check-config "$c"; done
-echo "== starting the simulated switch (log: $LOGDIR/switch.log)"
-"$SGD" -c etc/demo-switch.json 2>"$LOGDIR/switch.log" &
-sw=$!
-echo "== starting sgd (log: $LOGDIR/sgd.log), management API on $API"
-"$SGD" -c etc/demo.json 2>"$LOGDIR/sgd.log" &
-sg=$!
+pids=()
 stop() {
 	trap - INT TERM
-	kill -TERM "$sg" "$sw" 2>/dev/null || true
-	wait "$sg"; rc=$?
-	wait "$sw" || true
-	echo; echo "== sgd stopped (exit $rc); last lines of its log:"; tail -4 "$LOGDIR/sgd.log"
+	echo
+	# the switch first (its totals), then the ASP (ASPIA/ASPDN), then sgd
+	kill -TERM "${pids[1]}" 2>/dev/null || true
+	wait "${pids[1]}" 2>/dev/null || true
+	kill -TERM "${pids[2]}" 2>/dev/null || true
+	wait "${pids[2]}" 2>/dev/null || true
+	kill -TERM "${pids[0]}" 2>/dev/null || true
+	wait "${pids[0]}"; rc=$?
+	echo "== switch: $(grep '^total' "$LOGDIR/switch.out" | tail -1 | cut -c1-160)"
+	echo "== ASP:    $(grep '^total' "$LOGDIR/asp.out" | tail -1 | cut -c1-160)"
+	echo "== sgd stopped (exit $rc); logs in $LOGDIR"
 	exit $rc
 }
 trap stop INT TERM
-for _ in $(seq 100); do
-	curl -sf "$API/status" >/dev/null && break
-	kill -0 "$sg" 2>/dev/null || { cat "$LOGDIR/sgd.log"; exit 1; }
+
+echo "== starting sgd (log: $LOGDIR/sgd.log), management API on $API"
+"$SGD" -c etc/demo.json 2>"$LOGDIR/sgd.log" &
+pids+=($!)
+for _ in $(seq 200); do
+	curl -sf "$API/asps" >/dev/null 2>&1 && break
+	kill -0 "${pids[0]}" 2>/dev/null || { cat "$LOGDIR/sgd.log"; exit 1; }
 	sleep 0.05
 done
-echo "== GET $API/status"
-curl -s "$API/status" | jq -c '{name, version, threads: [.threads[].name]}'
-echo "== live link status (Ctrl-C to stop; try: curl -s $API/links/sw-l0 | jq .)"
+echo "== starting the simulated switch: $RATE calls/s to 2-100-5 (log: $LOGDIR/switch.log)"
+"$SW" -c etc/demo-switch.json --dpc 2-100-5 --rate "$RATE" --hold-ms 1000 \
+	>"$LOGDIR/switch.out" 2>"$LOGDIR/switch.log" &
+pids+=($!)
+echo "== starting the simulated ASP (log: $LOGDIR/asp.log)"
+"$ASP" --opc 3-0-5 --dpc 3-0-2 --asp-id 1 --rc 100 --answer --udp-port 9900 \
+	--remote-udp-port 9899 >"$LOGDIR/asp.out" 2>"$LOGDIR/asp.log" &
+pids+=($!)
+
+echo "== live status (Ctrl-C to stop; try: curl -s $API/asps | jq . , $API/as, $API/associations)"
 end=$(( $(date +%s) + ${DEMO_SECONDS:-1000000000} ))
+prev_t=$(date +%s%N) prev_up=0 prev_down=0
 while [ "$(date +%s)" -lt "$end" ]; do
-	line=$(curl -s "$API/links" | jq -r '.[] | "\(.name) \(.state)"' | paste -sd' ')
-	ls=$(curl -s "$API/linksets" | jq -r '.[] | "\(.name) \(if .available then "available" else "unavailable" end), adjacent SP \(if .adjacent_accessible then "accessible" else "inaccessible" end)"' | paste -sd' ')
-	su=$(curl -s "$API/links/sw-l0" | jq -r '[.counters[] | select(.name=="rx:su" or .name=="tx:su") | .value] | "rx \(.[0]) tx \(.[1]) SUs"')
-	printf '%s  links: %s  sw-l0: %s  linkset %s\n' "$(date +%T)" "$line" "$su" "$ls"
 	sleep 2
+	links=$(curl -s "$API/links" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
+	asps=$(curl -s "$API/asps" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
+	as=$(curl -s "$API/as" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
+	read -r up down < <(curl -s "$API/interworking" |
+		jq -r '.[0].counters | map({(.name): .value}) | add | "\(.tdm_to_ip) \(.ip_to_tdm)"')
+	now=$(date +%s%N)
+	dt=$(( (now - prev_t) / 1000000 ))
+	[ "$dt" -gt 0 ] || dt=1
+	calls=$(grep '^stats' "$LOGDIR/switch.out" 2>/dev/null | tail -1 |
+		sed -n 's/.*attempts=\([0-9]*\) answered=\([0-9]*\).*failed=\([0-9]*\).*setup_p50_ms=\([0-9.]*\).*/calls \1, answered \2, failed \3, setup p50 \4 ms/p')
+	printf '%s  links: %s | ASP: %s | AS: %s | MSU/s TDM->IP %d, IP->TDM %d | %s\n' \
+		"$(date +%T)" "$links" "$asps" "$as" \
+		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) "${calls:-calls: -}"
+	prev_t=$now prev_up=$up prev_down=$down
 done
 stop

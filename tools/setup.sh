@@ -10,7 +10,8 @@ PACKAGES=(
 	libosmocore-dev libtalloc-dev libjson-c-dev libcunit1-dev libmicrohttpd-dev
 	libsctp-dev libusrsctp-dev dahdi-source
 	curl jq clang libclang-rt-14-dev
-	libss7-dev tshark
+	libss7-dev tshark libosmo-sigtran-dev libosmo-sccp-dev
+	user-mode-linux busybox-static kmod osmo-stp python3
 )
 
 install_deps() {
@@ -35,6 +36,12 @@ build() {
 	cd build
 	if [ ! -f Makefile ] || [ "${RECONFIGURE:-1}" = 1 ]; then
 		../configure "$@"
+		# objects built with other flags (e.g. the sanitizers of the test build) must
+		# not be linked with these
+		if [ -f .configure-args ] && [ "$(cat .configure-args)" != "$*" ]; then
+			make clean >/dev/null
+		fi
+		echo "$*" > .configure-args
 	fi
 	make -j"$(nproc)"
 }

@@ -73,6 +73,93 @@ struct sg_cfg_linkset {
 	struct sg_cfg_link *links;
 };
 
+/* ---- SCTP, M3UA, point-code translation ---- */
+
+#define SG_CFG_MAX_ADDRS 8
+
+struct sg_cfg_addrs {
+	unsigned int n;
+	char addr[SG_CFG_MAX_ADDRS][48];	/* numeric IPv4 / IPv6 */
+};
+
+enum sg_cfg_sctp_transport { SG_CFG_SCTP_AUTO, SG_CFG_SCTP_KERNEL, SG_CFG_SCTP_USRSCTP };
+
+struct sg_cfg_sctp {
+	enum sg_cfg_sctp_transport transport;
+	uint16_t udp_port;		/* usrsctp: local UDP encapsulation port (RFC 6951) */
+	bool usrsctp_raw;		/* usrsctp native mode (raw IP, needs root) */
+	uint16_t streams;		/* outbound streams requested / inbound accepted */
+	bool nodelay;
+	uint32_t heartbeat_ms;		/* 0: transport default */
+	uint32_t path_max_retrans, assoc_max_retrans;	/* 0: default */
+	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;	/* 0: default */
+	uint32_t reconnect_ms;		/* client associations: delay before a new attempt */
+};
+
+enum sg_cfg_m3ua_role { SG_CFG_ROLE_SGP, SG_CFG_ROLE_ASP, SG_CFG_ROLE_IPSP, SG_CFG_ROLE_IPSP_DOUBLE };
+
+struct sg_cfg_m3ua_asp {
+	char name[SG_NAME_MAX];
+	enum sg_cfg_m3ua_role role;	/* our role on this association */
+	bool has_asp_id;
+	uint32_t asp_id;
+	struct sg_cfg_addrs remote;
+	uint16_t remote_port;		/* 0: any (role sgp) */
+	uint16_t remote_udp_port;	/* usrsctp: the peer's UDP encapsulation port */
+	struct sg_cfg_addrs local;
+	uint16_t local_port;
+	bool blocked;
+	bool may_register;		/* dynamic RKM allowed for this ASP */
+};
+
+#define SG_CFG_RK_MAX 16
+struct sg_cfg_cic_range { uint32_t opc; uint16_t from, to; };
+
+struct sg_cfg_rk {
+	unsigned int ndpc; uint32_t dpc[8];
+	unsigned int nopc; uint32_t opc[SG_CFG_RK_MAX];
+	unsigned int nsi; uint8_t si[SG_CFG_RK_MAX];
+	unsigned int nssn; uint8_t ssn[SG_CFG_RK_MAX];
+	unsigned int ncic; struct sg_cfg_cic_range cic[8];
+	bool has_na; uint32_t na;
+};
+
+struct sg_cfg_m3ua_as {
+	char name[SG_NAME_MAX];
+	bool has_rc;
+	uint32_t rc;
+	int traffic_mode;		/* 1 override, 2 loadshare, 3 broadcast (RFC 4666 §3.5.1) */
+	unsigned int min_asps;
+	uint32_t recovery_ms;		/* 0: m3ua.timers.recovery_ms */
+	unsigned int nasps;
+	int asps[16];			/* indices into sg_cfg_m3ua.asps */
+	struct sg_cfg_rk rk;
+};
+
+struct sg_cfg_m3ua {
+	bool enabled;			/* an "m3ua" section exists */
+	int sp;				/* index into sg_config.sps */
+	struct sg_cfg_addrs listen;
+	uint16_t listen_port;
+	uint32_t recovery_ms, ack_ms, beat_ms;
+	bool rkm_dynamic;
+	unsigned int nprov; uint32_t provisioned[64];
+	unsigned int max_dynamic;
+	bool asp_id_required;
+	bool has_na; uint32_t na;
+	unsigned int num_asps;
+	struct sg_cfg_m3ua_asp *asps;
+	unsigned int num_as;
+	struct sg_cfg_m3ua_as *as;
+};
+
+/* A point-code translation rule: (NI, PC) on the TDM side <-> (NI, PC) on the IP side. */
+struct sg_cfg_xlate {
+	char name[SG_NAME_MAX];
+	uint8_t tdm_ni, ip_ni;
+	uint32_t tdm_pc, ip_pc;
+};
+
 struct sg_config {
 	char *path;			/* file it was loaded from */
 	struct json_object *root;	/* the validated document (running config) */
@@ -98,6 +185,10 @@ struct sg_config {
 	struct sg_cfg_linkset *linksets;
 	unsigned int num_routes;
 	struct sg_cfg_route *routes;
+	struct sg_cfg_sctp sctp;
+	struct sg_cfg_m3ua m3ua;
+	unsigned int num_xlates;
+	struct sg_cfg_xlate *xlates;
 };
 
 /* Load and validate a config file.  On error returns NULL and writes one line

@@ -176,6 +176,37 @@ bool sg_mtp3_dpc_accessible(struct sg_mtp3 *m, uint32_t dpc);
 /* Status of the route to dpc over ls (-ENOENT when there is none). */
 int sg_mtp3_route_status(struct sg_mtp3 *m, uint32_t dpc, const struct sg_mtp3_linkset *ls);
 
+/* Further local point codes of this SP: the point codes of ASs behind a signalling gateway
+ * (RFC 4666 §1.4.2).  MSUs for them are distributed to the MTP users like those for the own
+ * point code (the user sees the DPC); an STP announces their accessibility to the adjacent
+ * SPs with TFP/TFA (preventive TFP when a linkset comes up).  add: -EEXIST when the PC is
+ * already local or a route/adjacent PC, -ENOSPC beyond 64. */
+int sg_mtp3_alias_add(struct sg_mtp3 *m, uint32_t pc, bool accessible);
+int sg_mtp3_alias_del(struct sg_mtp3 *m, uint32_t pc);
+int sg_mtp3_alias_set_accessible(struct sg_mtp3 *m, uint32_t pc, bool accessible);
+bool sg_mtp3_is_local(const struct sg_mtp3 *m, uint32_t pc);
+
+/* Answer an MSU (its label and SI in rx, as delivered by MTP-TRANSFER) with UPU, user part
+ * inaccessible or unequipped (Q.704 §11.2.7): for a user that cannot take this one MSU
+ * (e.g. the AS behind a gateway is down).  -EINVAL when rx->dpc is not local. */
+int sg_mtp3_upu_send(struct sg_mtp3 *m, const struct sg_mtp_param *rx, bool inaccessible);
+
+/* What MTP3 knows of a destination (answers an M3UA DAUD). */
+struct sg_mtp3_dest_status {
+	bool known;		/* a route set (or a local PC) exists */
+	bool local;		/* own PC or alias */
+	bool accessible;	/* some route available or restricted */
+	bool restricted;	/* accessible only over restricted routes (TFR) */
+};
+/* 0, or -ENOENT for a destination without a route set (st->known false). */
+int sg_mtp3_dest_status(struct sg_mtp3 *m, uint32_t dpc, struct sg_mtp3_dest_status *st);
+
+/* Every destination with a route set, with its status (e.g. to tell a new M3UA ASP which are
+ * unavailable). */
+void sg_mtp3_foreach_dest(struct sg_mtp3 *m,
+			  void (*cb)(uint32_t dpc, const struct sg_mtp3_dest_status *st, void *priv),
+			  void *priv);
+
 /* Register the user of service indicator si (0..15; 0-2 belong to MTP3 itself: -EINVAL).
  * cb == NULL unregisters it: MSUs for it are then answered with UPU (unequipped). */
 int sg_mtp3_user_set(struct sg_mtp3 *m, uint8_t si, sg_mtp3_user_cb_t cb, void *priv);
@@ -228,6 +259,8 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
  * priority below the congestion level of the link, discarded; MTP-STATUS given), -EINVAL.
  */
 int sg_mtp3_transfer_req(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg);
+/* The same with p->opc as the OPC (a gateway relaying for the point codes behind it). */
+int sg_mtp3_transfer_req_opc(struct sg_mtp3 *m, const struct sg_mtp_param *p, struct msgb *msg);
 
 /* ---- counters (Q.752 style) ---- */
 enum sg_mtp3_ctr {

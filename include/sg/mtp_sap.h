@@ -17,6 +17,8 @@ enum sg_mtp_status_cause {
 	SG_MTP_STATUS_UPU_UNKNOWN,	/* user part unavailable: unknown */
 	SG_MTP_STATUS_UPU_UNEQUIPPED,	/* unequipped remote user */
 	SG_MTP_STATUS_UPU_INACCESSIBLE,	/* inaccessible remote user */
+	SG_MTP_STATUS_RESTRICTED,	/* (extension) the DPC is reachable over restricted routes
+					 * only (TFR, Q.704 §13.4); undone by a repeated RESUME */
 };
 
 /* Network indicator values (SIO bits D-C) */

@@ -12,7 +12,11 @@
 
 #include <sg/counter.h>
 #include <sg/log.h>
+#include <sg/m3ua.h>
+#include <sg/m3ua_sg.h>
+#include <sg/msg.h>
 #include <sg/mtp3_core.h>
+#include <sg/nif.h>
 #include <sg/timer.h>
 
 #include "q782_net.h"
@@ -2838,6 +2842,410 @@ struct item {
 	bool (*fn)(void);
 };
 
+/* ---- L3-SG: the SIGTRAN side of MTP3 status (RFC 4666 §4.5 through the NIF) ----
+ *
+ * The IUT is an STP with linksets to B, C and D (X behind D) as in L3-SRM.  On top of it the
+ * gateway's NIF and M3UA layer (SGP), with one ASP "asp1" in AS "as1" (RC 1) whose routing key
+ * is DPC AS_IP for SI_USER.  Translation rules: X (TDM) <-> X_IP, AS_TDM <-> AS_IP.  The ASP
+ * is played here: its messages are built with the codec, what the SGP sends is captured from
+ * the transport and decoded. */
+
+#define X_IP	1009
+#define AS_TDM	20
+#define AS_IP	1020
+#define SG_RC	1
+
+struct sg_cap {
+	uint16_t stream;
+	uint16_t len;
+	uint8_t buf[600];
+};
+
+static struct {
+	struct sg_nif *nif;
+	struct sg_m3ua *m3;
+	struct sg_m3ua_asp *asp;
+	struct sg_m3ua_as *as;
+	struct sg_cap tx[512];
+	unsigned int ntx;
+} SG;
+
+static int sg_t_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
+{
+	(void)priv;
+	(void)asp;
+	if (SG.ntx < ARRAY_SIZE(SG.tx) && msg->len <= sizeof(SG.tx[0].buf)) {
+		struct sg_cap *c = &SG.tx[SG.ntx++];
+
+		c->stream = stream;
+		c->len = msg->len;
+		memcpy(c->buf, msg->data, msg->len);
+	}
+	msgb_free(msg);
+	return 0;
+}
+
+/* the ASP sends a message (stream 0 unless DATA) */
+static void asp_tx(struct msgb *msg, uint16_t stream)
+{
+	sg_m3ua_finish(msg);
+	sg_m3ua_asp_rx(SG.asp, stream, msg->data, msg->len);
+	msgb_free(msg);
+}
+
+/* the k-th message of cls/type the SGP sent since index *from (decoded into *m) */
+static bool sg_find(unsigned int *from, uint8_t cls, uint8_t type, struct sg_m3ua_msg *m)
+{
+	struct sg_m3ua_decode_err e;
+
+	for (; *from < SG.ntx; (*from)++) {
+		if (sg_m3ua_decode(m, SG.tx[*from].buf, SG.tx[*from].len, &e) < 0)
+			continue;
+		if (m->cls == cls && m->type == type) {
+			(*from)++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* messages of cls/type whose Affected Point Code list holds pc (mask 0) */
+static unsigned int sg_count_apc(uint8_t cls, uint8_t type, uint32_t pc, struct sg_m3ua_msg *last)
+{
+	struct sg_m3ua_msg m;
+	unsigned int from = 0, n = 0;
+
+	while (sg_find(&from, cls, type, &m)) {
+		uint32_t apc[16];
+		int k = sg_m3ua_get_u32_list(&m, SG_M3UA_IEI_AFFECTED_PC, apc, 16);
+
+		for (int i = 0; i < k; i++)
+			if (apc[i] == pc) {
+				n++;
+				if (last)
+					*last = m;
+			}
+	}
+	return n;
+}
+
+static void sg_teardown(void)
+{
+	sg_m3ua_free(SG.m3);
+	sg_nif_free(SG.nif);
+	memset(&SG, 0, sizeof(SG));
+}
+
+/* stp3_setup(), then the NIF and an active ASP */
+static bool sg_setup(bool upu)
+{
+	struct sg_nif_cfg ncfg;
+	struct sg_m3ua_cfg mcfg;
+	struct sg_m3ua_ops ops;
+	struct sg_nif_transport t = { .send = sg_t_send };
+	struct sg_m3ua_asp_cfg acfg = { .name = "asp1", .role = SG_M3UA_ROLE_SGP };
+	struct sg_m3ua_as_cfg ascfg = {
+		.name = "as1", .has_rc = true, .rc = SG_RC, .tmt = SG_M3UA_TMT_OVERRIDE,
+		.min_asps = 1, .nasps = 1, .asps = { "asp1" },
+		.rk = { .ndpc = 1, .dpc = { { .pc = AS_IP } }, .nsi = 1, .si = { SI_USER } },
+	};
+	struct sg_nif_xlate x1 = { .name = "x", .tdm_pc = PC_X, .ip_pc = X_IP,
+				   .tdm_ni = SG_NI_NATIONAL, .ip_ni = SG_NI_NATIONAL };
+	struct sg_nif_xlate x2 = { .name = "as", .tdm_pc = AS_TDM, .ip_pc = AS_IP,
+				   .tdm_ni = SG_NI_NATIONAL, .ip_ni = SG_NI_NATIONAL };
+	struct msgb *msg;
+	struct sg_m3ua_msg m;
+	unsigned int from = 0;
+
+	memset(&SG, 0, sizeof(SG));
+	if (!stp3_setup(false))
+		return false;
+	sg_nif_cfg_defaults(&ncfg);
+	ncfg.upu_when_unavailable = upu;
+	ncfg.ni = SG_NI_NATIONAL;	/* as sg_mtp3_cfg_defaults() */
+	SG.nif = sg_nif_alloc(NULL, F.m, &ncfg, &t);
+	CHECK(SG.nif, "no NIF");
+	CHECK(sg_nif_xlate_add(SG.nif, &x1) == 0 && sg_nif_xlate_add(SG.nif, &x2) == 0,
+	      "translation rules refused");
+	sg_m3ua_cfg_defaults(&mcfg);
+	mcfg.local_pc = PC_IUT;
+	sg_nif_m3ua_ops(&ops);
+	SG.m3 = sg_m3ua_alloc(NULL, &mcfg, &ops, SG.nif);
+	CHECK(SG.m3, "no M3UA instance");
+	sg_nif_set_m3ua(SG.nif, SG.m3);
+	SG.asp = sg_m3ua_asp_add(SG.m3, &acfg);
+	SG.as = sg_m3ua_as_add(SG.m3, &ascfg);
+	CHECK(SG.asp && SG.as, "ASP or AS refused");
+	CHECK(sg_nif_as_add(SG.nif, SG.as, false) == 0, "AS point code refused by MTP3");
+	CHECK(sg_nif_start(SG.nif) == 0, "NIF not registered with MTP3");
+	sg_m3ua_asp_conn_up(SG.asp, 16, 16);
+	asp_tx(sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_UP), 0);
+	msg = sg_m3ua_msg_new(SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT);
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_TRAFFIC_MODE, SG_M3UA_TMT_OVERRIDE);
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, SG_RC);
+	asp_tx(msg, 0);
+	CHECK(sg_find(&from, SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT_ACK, &m), "no ASPAC-ACK");
+	CHECK(sg_m3ua_as_state(SG.as) == SG_M3UA_AS_ACTIVE, "AS not active");
+	q_run(100);
+	return true;
+}
+
+static bool t_sg_01(void)
+{
+	struct sg_m3ua_msg m;
+	uint32_t rc;
+	bool ok;
+
+	ok = sg_setup(true);
+	if (!ok)
+		goto out;
+	SG.ntx = 0;
+	/* D's only link goes: D and X (behind D) become inaccessible: MTP-PAUSE */
+	sg_mtp3_link_deactivate(F.l[2][0]);
+	q_run(2000);
+	ok = false;
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DUNA, X_IP, &m) != 1) {
+		tfail("no DUNA(X) with X translated to %u", X_IP);
+		goto out;
+	}
+	if (!sg_m3ua_get_u32(&m, SG_M3UA_IEI_ROUTE_CTX, &rc) || rc != SG_RC) {
+		tfail("DUNA without the AS's routing context");
+		goto out;
+	}
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DUNA, PC_D, NULL) != 1) {
+		tfail("no DUNA(D)");
+		goto out;
+	}
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DUNA, PC_X, NULL)) {
+		tfail("DUNA carries the untranslated PC of X");
+		goto out;
+	}
+	SG.ntx = 0;
+	sg_mtp3_link_activate(F.l[2][0]);
+	sg_mtp2_l3_req(F.pt[2][0]->mtp2, SG_MTP2_EMERGENCY, NULL, NULL);
+	sg_mtp2_l3_req(F.pt[2][0]->mtp2, SG_MTP2_START, NULL, NULL);
+	if (!q_run_until(all_available, NULL, 20000)) {
+		tfail("D not restored");
+		goto out;
+	}
+	q_run(20);
+	{
+		struct sg_mtp3_snm tra = { .heading = SG_MTP3_TRA };
+
+		q_script_tx_snm(F.pt[2][0], PC_IUT, &tra);
+	}
+	q_run(100);
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DAVA, X_IP, NULL) != 1 ||
+	    sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DAVA, PC_D, NULL) != 1) {
+		tfail("no DAVA(X), DAVA(D) after the linkset recovered");
+		goto out;
+	}
+	ok = true;
+out:
+	sg_teardown();
+	return ok;
+}
+
+static bool t_sg_02(void)
+{
+	struct sg_mtp3_snm tfc = { .heading = SG_MTP3_TFC, .dest = PC_X };
+	struct sg_mtp3_snm upu = { .heading = SG_MTP3_UPU, .dest = PC_B, .upu_user = SI_USER,
+				   .upu_cause = SG_MTP3_UPU_UNEQUIPPED };
+	struct sg_m3ua_msg m;
+	uint32_t v;
+	bool ok = sg_setup(true);
+
+	if (!ok)
+		goto out;
+	ok = false;
+	SG.ntx = 0;
+	q_script_tx_snm(F.pt[2][0], PC_IUT, &tfc);
+	q_run(100);
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_SCON, X_IP, &m) != 1) {
+		tfail("TFC(X): %u SCON(X) instead of 1",
+		      sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_SCON, X_IP, NULL));
+		goto out;
+	}
+	if (!sg_m3ua_get_u32(&m, SG_M3UA_IEI_CONG_IND, &v) || (v & 0xff) != 1) {
+		tfail("SCON without congestion level 1 (ITU TFC)");
+		goto out;
+	}
+	SG.ntx = 0;
+	q_script_tx_snm(F.pt[0][0], PC_IUT, &upu);
+	q_run(100);
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DUPU, PC_B, &m) != 1) {
+		tfail("UPU(B) gave no DUPU(B)");
+		goto out;
+	}
+	if (!sg_m3ua_get_u32(&m, SG_M3UA_IEI_USER_CAUSE, &v) ||
+	    v != ((uint32_t)SG_M3UA_DUPU_UNEQUIPPED << 16 | SI_USER)) {
+		tfail("DUPU user/cause 0x%08x, expected unequipped / SI %u", v, SI_USER);
+		goto out;
+	}
+	ok = true;
+out:
+	sg_teardown();
+	return ok;
+}
+
+static bool t_sg_03(void)
+{
+	struct sg_mtp3_snm tfr = { .heading = SG_MTP3_TFR, .dest = PC_X };
+	bool ok = sg_setup(true);
+
+	if (!ok)
+		goto out;
+	ok = false;
+	SG.ntx = 0;
+	q_script_tx_snm(F.pt[2][0], PC_IUT, &tfr);
+	q_run(100);
+	if (sg_count_apc(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DRST, X_IP, NULL) != 1) {
+		tfail("TFR(X) gave no DRST(X)");
+		goto out;
+	}
+	ok = true;
+out:
+	sg_teardown();
+	return ok;
+}
+
+static bool daud(uint32_t pc, uint8_t want_type)
+{
+	struct msgb *msg = sg_m3ua_msg_new(SG_M3UA_CLS_SSNM, SG_M3UA_SSNM_DAUD);
+	uint32_t rc = SG_RC;
+
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, rc);
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_AFFECTED_PC, pc);
+	SG.ntx = 0;
+	asp_tx(msg, 0);
+	return sg_count_apc(SG_M3UA_CLS_SSNM, want_type, pc, NULL) == 1;
+}
+
+static bool t_sg_04(void)
+{
+	struct sg_mtp3_snm tfr = { .heading = SG_MTP3_TFR, .dest = PC_X };
+	bool ok = sg_setup(true);
+
+	if (!ok)
+		goto out;
+	ok = false;
+	if (!daud(X_IP, SG_M3UA_SSNM_DAVA)) {
+		tfail("DAUD(X) while X is available: no DAVA");
+		goto out;
+	}
+	if (!daud(PC_B, SG_M3UA_SSNM_DAVA)) {
+		tfail("DAUD(B) (adjacent, available): no DAVA");
+		goto out;
+	}
+	q_script_tx_snm(F.pt[2][0], PC_IUT, &tfr);
+	q_run(100);
+	if (!daud(X_IP, SG_M3UA_SSNM_DRST)) {
+		tfail("DAUD(X) while X is restricted: no DRST");
+		goto out;
+	}
+	sg_mtp3_link_deactivate(F.l[2][0]);
+	q_run(2000);
+	if (!daud(X_IP, SG_M3UA_SSNM_DUNA)) {
+		tfail("DAUD(X) while X is inaccessible: no DUNA");
+		goto out;
+	}
+	if (!daud(1234, SG_M3UA_SSNM_DUNA)) {
+		tfail("DAUD for a PC MTP3 does not know: no DUNA (policy)");
+		goto out;
+	}
+	ok = true;
+out:
+	sg_teardown();
+	return ok;
+}
+
+static bool t_sg_05(void)
+{
+	struct sg_mtp3_snm s;
+	struct q_msu *q;
+	unsigned int from = 0;
+	bool ok = sg_setup(true);
+
+	if (!ok)
+		goto out;
+	ok = false;
+	/* active: an MSU from B for the AS's PC (TDM numbering) reaches the ASP as DATA with
+	 * the DPC translated */
+	SG.ntx = 0;
+	q_script_tx_user(F.pt[0][0], SI_USER, AS_TDM, 3, 77, 4);
+	q_run(50);
+	{
+		struct sg_m3ua_msg m;
+		struct sg_m3ua_pdata pd;
+		unsigned int f = 0;
+
+		if (!sg_find(&f, SG_M3UA_CLS_XFER, SG_M3UA_XFER_DATA, &m) ||
+		    sg_m3ua_get_pdata(&m, &pd) < 0 || pd.dpc != AS_IP || pd.opc != PC_B ||
+		    pd.si != SI_USER || pd.sls != 3) {
+			tfail("MSU for the AS not delivered as DATA to %u", AS_IP);
+			goto out;
+		}
+	}
+	/* the ASP goes inactive: after T(r) the AS is inactive, its PC inaccessible */
+	asp_tx(sg_m3ua_msg_new(SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_INACT), 0);
+	q_run(3000);
+	if (sg_m3ua_as_state(SG.as) == SG_M3UA_AS_ACTIVE ||
+	    sg_m3ua_as_state(SG.as) == SG_M3UA_AS_PENDING) {
+		tfail("AS still %s after ASPIA and T(r)",
+		      get_value_string(sg_m3ua_as_state_names, sg_m3ua_as_state(SG.as)));
+		goto out;
+	}
+	if (count_snm(F.pt[0][0], SG_MTP3_TFP, AS_TDM) != 1) {
+		tfail("no TFP(AS) to B when the AS went down");
+		goto out;
+	}
+	q_rx_clear(F.pt[0][0]);
+	q_script_tx_user(F.pt[0][0], SI_USER, AS_TDM, 3, 78, 4);
+	q_run(50);
+	q = q_find_snm(F.pt[0][0], &from, SG_MTP3_UPU, &s);
+	if (!q || s.dest != AS_TDM || s.upu_user != SI_USER ||
+	    s.upu_cause != SG_MTP3_UPU_INACCESSIBLE) {
+		tfail("MSU for the inactive AS: no UPU(AS, inaccessible) back to B");
+		goto out;
+	}
+	ok = true;
+out:
+	sg_teardown();
+	return ok;
+}
+
+/* IP -> SS7: DATA from the ASP, OPC/DPC translated, onto the linkset of the DPC */
+static bool t_sg_data(void)
+{
+	struct sg_m3ua_pdata pd = { .opc = AS_IP, .dpc = X_IP, .si = SI_USER, .ni = SG_NI_NATIONAL,
+				    .sls = 5,
+				    .data = (const uint8_t *)"\x01\x02\x03\x04", .len = 4 };
+	struct msgb *msg;
+	struct q_msu *q;
+	bool ok = sg_setup(true);
+
+	if (!ok)
+		goto out;
+	ok = false;
+	q_rx_clear(F.pt[2][0]);
+	msg = sg_m3ua_msg_new(SG_M3UA_CLS_XFER, SG_M3UA_XFER_DATA);
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, SG_RC);
+	sg_m3ua_put_pdata(msg, &pd);
+	asp_tx(msg, 1);
+	q_run(50);
+	q = q_msu_at(F.pt[2][0], 0);
+	if (!q || q->rc || q->h.si != SI_USER || q->h.label.opc != AS_TDM ||
+	    q->h.label.dpc != PC_X || q->h.label.sls != 5 ||
+	    memcmp(q->data + sg_mtp3_hdr_len(SG_PC_ITU), "\x01\x02\x03\x04", 4)) {
+		tfail("DATA not sent to D as an MSU %u->%u", AS_TDM, PC_X);
+		goto out;
+	}
+	ok = true;
+out:
+	sg_teardown();
+	return ok;
+}
+
 static const struct item items[] = {
 	{ "L3-SLM-01", "Activate the first link of an inactive linkset", t_slm_01 },
 	{ "L3-SLM-02", "Activate another link in an active linkset", t_slm_02 },
@@ -2912,17 +3320,18 @@ static const struct item items[] = {
 	{ "L3-RS-03", "Adjacent SP restarts (TRA, T21)", t_rs_03 },
 	{ "L3-RS-04", "Unexpected TRA", t_rs_04 },
 	{ "L3-RS-05", "Ping-pong protection (T19)", t_rs_05 },
-	{ "L3-SG-01", "MTP-PAUSE/RESUME => DUNA/DAVA", NULL },
-	{ "L3-SG-02", "MTP-STATUS => SCON/DUPU", NULL },
-	{ "L3-SG-03", "TFR => DRST", NULL },
-	{ "L3-SG-04", "DAUD answered from route-set state", NULL },
-	{ "L3-SG-05", "AS inactive => UPU", NULL },
+	{ "L3-SG-01", "MTP-PAUSE/RESUME => DUNA/DAVA", t_sg_01 },
+	{ "L3-SG-02", "MTP-STATUS => SCON/DUPU", t_sg_02 },
+	{ "L3-SG-03", "TFR => DRST", t_sg_03 },
+	{ "L3-SG-04", "DAUD answered from route-set state", t_sg_04 },
+	{ "L3-SG-05", "AS inactive => TFP(AS), UPU inaccessible", t_sg_05 },
 };
 
 /* checks of procedures q782.md has no row for (not counted as checklist items) */
 static const struct item extras[] = {
 	{ "X-PO-01", "Remote processor outage: link blocked, diversion (T1), recovery", t_po_01 },
 	{ "X-PO-02", "Remote processor outage shorter than T1: no diversion", t_po_02 },
+	{ "X-SG-DATA", "M3UA DATA to an SS7 destination, point codes translated", t_sg_data },
 };
 
 static bool run_item(const struct item *it)
@@ -2949,6 +3358,8 @@ int main(int argc, char **argv)
 		log_set_log_level(osmo_stderr_target, 0);
 	sg_log_set_level(DMTP2, LOGL_ERROR);
 	sg_log_set_level(DMTP3, lvl ? sg_log_level_by_name(lvl) : LOGL_ERROR);
+	sg_log_set_level(DNIF, lvl ? sg_log_level_by_name(lvl) : LOGL_ERROR);
+	sg_log_set_level(DM3UA, lvl ? sg_log_level_by_name(lvl) : LOGL_ERROR);
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(items); i++) {
 		const struct item *it = &items[i];

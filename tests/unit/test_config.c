@@ -121,7 +121,7 @@ static void test_errors_name_the_path(void)
 		  "log.timestamps: expected true or false, got a string" },
 		{ "{ \"nodes\": {} }",
 		  "nodes: unknown key in config (allowed: node, log, management, threads, "
-		  "signalling_points, spans, linksets, routes)" },
+		  "signalling_points, spans, linksets, routes, sctp, m3ua, translations)" },
 		{ "{ \"spans\": {} }", "spans: expected an array, got an object" },
 		{ "{ \"spans\": [ 5 ] }", "spans[0]: expected an object, got an integer" },
 		{ "{ \"management\": { \"listen\": \"10.0.0.1\", \"token\": \"0123456789abcdef\" },"

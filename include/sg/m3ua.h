@@ -1,0 +1,310 @@
+/* M3UA (RFC 4666) wire format: constants, a zero-copy decoder and an encoder.
+ *
+ * The codec knows the syntax of every message (which parameters are
+ * mandatory, optional or not allowed, their lengths and value ranges) and
+ * nothing about state: whether a routing context is configured, whether an
+ * ASP may send a message in its current state, etc. are for the M3UA layer
+ * (m3ua_sg.h).  A syntax error is reported as the RFC 4666 §3.8.1 error code
+ * the peer must receive in an ERR message.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct msgb;
+
+#define SG_M3UA_VERSION		1
+#define SG_M3UA_PORT		2905
+#define SG_M3UA_PPID		3
+#define SG_M3UA_HDR_LEN		8
+/* Largest message we accept or build (RKM with many keys fits easily). */
+#define SG_M3UA_MAX_LEN		8192
+/* Most parameters one message may carry (more is a Protocol Error). */
+#define SG_M3UA_MAX_PARAMS	64
+
+/* Message classes (§3.1.2) */
+enum sg_m3ua_class {
+	SG_M3UA_CLS_MGMT = 0,
+	SG_M3UA_CLS_XFER = 1,
+	SG_M3UA_CLS_SSNM = 2,
+	SG_M3UA_CLS_ASPSM = 3,
+	SG_M3UA_CLS_ASPTM = 4,
+	SG_M3UA_CLS_RKM = 9,
+};
+
+/* Message types per class */
+enum { SG_M3UA_MGMT_ERR = 0, SG_M3UA_MGMT_NTFY = 1 };
+enum { SG_M3UA_XFER_DATA = 1 };
+enum {
+	SG_M3UA_SSNM_DUNA = 1, SG_M3UA_SSNM_DAVA = 2, SG_M3UA_SSNM_DAUD = 3,
+	SG_M3UA_SSNM_SCON = 4, SG_M3UA_SSNM_DUPU = 5, SG_M3UA_SSNM_DRST = 6,
+};
+enum {
+	SG_M3UA_ASPSM_UP = 1, SG_M3UA_ASPSM_DOWN = 2, SG_M3UA_ASPSM_BEAT = 3,
+	SG_M3UA_ASPSM_UP_ACK = 4, SG_M3UA_ASPSM_DOWN_ACK = 5, SG_M3UA_ASPSM_BEAT_ACK = 6,
+};
+enum {
+	SG_M3UA_ASPTM_ACT = 1, SG_M3UA_ASPTM_INACT = 2,
+	SG_M3UA_ASPTM_ACT_ACK = 3, SG_M3UA_ASPTM_INACT_ACK = 4,
+};
+enum {
+	SG_M3UA_RKM_REG_REQ = 1, SG_M3UA_RKM_REG_RSP = 2,
+	SG_M3UA_RKM_DEREG_REQ = 3, SG_M3UA_RKM_DEREG_RSP = 4,
+};
+
+/* Parameter tags (§3.2: common 0x0000-0x01ff, M3UA-specific 0x0200-) */
+enum sg_m3ua_tag {
+	SG_M3UA_IEI_INFO_STRING = 0x0004,
+	SG_M3UA_IEI_ROUTE_CTX = 0x0006,
+	SG_M3UA_IEI_DIAG_INFO = 0x0007,
+	SG_M3UA_IEI_HEARTBEAT_DATA = 0x0009,
+	SG_M3UA_IEI_TRAFFIC_MODE = 0x000b,
+	SG_M3UA_IEI_ERR_CODE = 0x000c,
+	SG_M3UA_IEI_STATUS = 0x000d,
+	SG_M3UA_IEI_ASP_ID = 0x0011,
+	SG_M3UA_IEI_AFFECTED_PC = 0x0012,
+	SG_M3UA_IEI_CORR_ID = 0x0013,
+	SG_M3UA_IEI_NET_APPEAR = 0x0200,
+	SG_M3UA_IEI_USER_CAUSE = 0x0204,
+	SG_M3UA_IEI_CONG_IND = 0x0205,
+	SG_M3UA_IEI_CONCERNED_DEST = 0x0206,
+	SG_M3UA_IEI_ROUTING_KEY = 0x0207,
+	SG_M3UA_IEI_REG_RESULT = 0x0208,
+	SG_M3UA_IEI_DEREG_RESULT = 0x0209,
+	SG_M3UA_IEI_LOCAL_RK_ID = 0x020a,
+	SG_M3UA_IEI_DPC = 0x020b,
+	SG_M3UA_IEI_SI = 0x020c,
+	SG_M3UA_IEI_OPC_LIST = 0x020e,
+	SG_M3UA_IEI_CIRCUIT_RANGE = 0x020f,
+	SG_M3UA_IEI_PROT_DATA = 0x0210,
+	SG_M3UA_IEI_REG_STATUS = 0x0212,
+	SG_M3UA_IEI_DEREG_STATUS = 0x0213,
+};
+
+/* ERR error codes (§3.8.1) */
+enum sg_m3ua_err {
+	SG_M3UA_ERR_NONE = 0x00,
+	SG_M3UA_ERR_INVALID_VERSION = 0x01,
+	SG_M3UA_ERR_UNSUPP_MSG_CLASS = 0x03,
+	SG_M3UA_ERR_UNSUPP_MSG_TYPE = 0x04,
+	SG_M3UA_ERR_UNSUPP_TRAFFIC_MODE = 0x05,
+	SG_M3UA_ERR_UNEXPECTED_MSG = 0x06,
+	SG_M3UA_ERR_PROTOCOL_ERROR = 0x07,
+	SG_M3UA_ERR_INVALID_STREAM_ID = 0x09,
+	SG_M3UA_ERR_REFUSED_MGMT_BLOCKING = 0x0d,
+	SG_M3UA_ERR_ASP_ID_REQUIRED = 0x0e,
+	SG_M3UA_ERR_INVALID_ASP_ID = 0x0f,
+	SG_M3UA_ERR_INVALID_PARAM_VAL = 0x11,
+	SG_M3UA_ERR_PARAM_FIELD_ERR = 0x12,
+	SG_M3UA_ERR_UNEXPECTED_PARAM = 0x13,
+	SG_M3UA_ERR_DEST_STATUS_UNKNOWN = 0x14,
+	SG_M3UA_ERR_INVALID_NET_APPEAR = 0x15,
+	SG_M3UA_ERR_MISSING_PARAM = 0x16,
+	SG_M3UA_ERR_INVALID_ROUTING_CTX = 0x19,
+	SG_M3UA_ERR_NO_CONFGD_AS_FOR_ASP = 0x1a,
+};
+
+/* NTFY status type / information (§3.8.2) */
+enum { SG_M3UA_NTFY_T_STATCHG = 1, SG_M3UA_NTFY_T_OTHER = 2 };
+enum {
+	SG_M3UA_NTFY_I_RESERVED = 1, SG_M3UA_NTFY_I_AS_INACT = 2,
+	SG_M3UA_NTFY_I_AS_ACT = 3, SG_M3UA_NTFY_I_AS_PEND = 4,
+};
+enum {
+	SG_M3UA_NTFY_I_OT_INS_RESRC = 1, SG_M3UA_NTFY_I_OT_ALT_ASP_ACT = 2,
+	SG_M3UA_NTFY_I_OT_ASP_FAILURE = 3,
+};
+
+/* Traffic mode type (§3.5.1) */
+enum sg_m3ua_tmt {
+	SG_M3UA_TMT_NONE = 0,	/* not given / not configured */
+	SG_M3UA_TMT_OVERRIDE = 1,
+	SG_M3UA_TMT_LOADSHARE = 2,
+	SG_M3UA_TMT_BROADCAST = 3,
+};
+
+/* DUPU cause (§3.4.5) */
+enum {
+	SG_M3UA_DUPU_UNKNOWN = 0, SG_M3UA_DUPU_UNEQUIPPED = 1, SG_M3UA_DUPU_INACCESSIBLE = 2,
+};
+
+/* Registration status (§3.6.2) */
+enum sg_m3ua_reg_status {
+	SG_M3UA_REG_OK = 0,
+	SG_M3UA_REG_ERR_UNKNOWN = 1,
+	SG_M3UA_REG_ERR_INVAL_DPC = 2,
+	SG_M3UA_REG_ERR_INVAL_NET_APPEAR = 3,
+	SG_M3UA_REG_ERR_INVAL_RKEY = 4,
+	SG_M3UA_REG_ERR_PERM_DENIED = 5,
+	SG_M3UA_REG_ERR_CANT_SUPP_UNQ_RT = 6,
+	SG_M3UA_REG_ERR_RKEY_NOT_PROVD = 7,
+	SG_M3UA_REG_ERR_INSUFF_RESRC = 8,
+	SG_M3UA_REG_ERR_UNSUPP_RK_PARAM = 9,
+	SG_M3UA_REG_ERR_INVAL_TRAF_HDL_MODE = 10,
+	SG_M3UA_REG_ERR_RKEY_CHG_REFUSED = 11,
+	SG_M3UA_REG_ERR_RKEY_ALRDY_REGD = 12,
+};
+
+/* Deregistration status (§3.6.4) */
+enum sg_m3ua_dereg_status {
+	SG_M3UA_DEREG_OK = 0,
+	SG_M3UA_DEREG_ERR_UNKNOWN = 1,
+	SG_M3UA_DEREG_ERR_INVAL_RCTX = 2,
+	SG_M3UA_DEREG_ERR_PERM_DENIED = 3,
+	SG_M3UA_DEREG_ERR_NOT_REGD = 4,
+	SG_M3UA_DEREG_ERR_ASP_ACTIVE = 5,
+};
+
+/* One parameter of a decoded message; val points into the decoded buffer. */
+struct sg_m3ua_param {
+	uint16_t tag;
+	uint16_t len;		/* value length, without header and padding */
+	const uint8_t *val;
+};
+
+/* A decoded message.  Valid only as long as the buffer it was decoded from. */
+struct sg_m3ua_msg {
+	uint8_t version;
+	uint8_t cls;
+	uint8_t type;
+	uint32_t len;		/* message length from the common header */
+	unsigned int nparams;
+	struct sg_m3ua_param params[SG_M3UA_MAX_PARAMS];
+	const uint8_t *buf;	/* the whole message */
+};
+
+/* Why a decode failed: the error code for the ERR, and the tag at fault (0
+ * when none); the M3UA layer adds RC/NA and diagnostic information. */
+struct sg_m3ua_decode_err {
+	enum sg_m3ua_err code;
+	uint16_t tag;
+	const char *reason;	/* static text for logs */
+};
+
+/*
+ * Decode and syntax-check buf[0..len).  Checks, in this order: version,
+ * header length against len, class, type within class, parameter TLV
+ * framing and padding, then per message type: mandatory parameters present
+ * (Missing Parameter), parameters not allowed (Unexpected Parameter), value
+ * lengths (Parameter Field Error), and value ranges that need no state
+ * (Invalid Parameter Value, Unsupported Traffic Mode Type for an undefined
+ * traffic mode).  Unknown tags (in any range) and a second occurrence of a
+ * parameter that may appear only once are Unexpected Parameter.  Routing Key
+ * contents are not checked here but by sg_m3ua_get_rk() (a bad key gets a
+ * REG RSP status, not an ERR); Registration / Deregistration Results are
+ * (their sub-parameters must all be there with the right lengths).
+ * sg_m3ua_decode allocates nothing and never reads outside buf[0..len).
+ * The full order is documented at the top of sg/m3ua_codec.c.
+ * Returns 0, or -1 with *err filled in.
+ */
+int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,
+		   struct sg_m3ua_decode_err *err);
+
+/* The idx-th (0-based) occurrence of tag, or NULL. */
+const struct sg_m3ua_param *sg_m3ua_find(const struct sg_m3ua_msg *m, uint16_t tag, unsigned int idx);
+/* A 32-bit value parameter; false when absent (or not 4 octets). */
+bool sg_m3ua_get_u32(const struct sg_m3ua_msg *m, uint16_t tag, uint32_t *v);
+/* A list of 32-bit values (Routing Context, Affected Point Code, ...): up to
+ * max values into v; returns how many, -1 when absent. */
+int sg_m3ua_get_u32_list(const struct sg_m3ua_msg *m, uint16_t tag, uint32_t *v, unsigned int max);
+
+/* Affected Point Code entries: mask (high octet) and 24-bit PC */
+static inline uint8_t sg_m3ua_apc_mask(uint32_t v) { return v >> 24; }
+static inline uint32_t sg_m3ua_apc_pc(uint32_t v) { return v & 0xffffff; }
+
+/* Protocol Data (§3.3.1.1) */
+struct sg_m3ua_pdata {
+	uint32_t opc, dpc;
+	uint8_t si, ni, mp, sls;
+	const uint8_t *data;	/* user protocol data */
+	uint16_t len;
+};
+/* Decode the Protocol Data parameter of a DATA message; 0 or -1 (absent or
+ * shorter than 12 octets). */
+int sg_m3ua_get_pdata(const struct sg_m3ua_msg *m, struct sg_m3ua_pdata *pd);
+
+/* A Routing Key (§3.6.1) as it appears in REG REQ */
+#define SG_M3UA_RK_MAX_DPC	8
+#define SG_M3UA_RK_MAX_SI	16
+#define SG_M3UA_RK_MAX_OPC	16
+#define SG_M3UA_RK_MAX_CIC	8
+struct sg_m3ua_cic_range { uint32_t opc; uint8_t mask; uint16_t lower, upper; };
+struct sg_m3ua_rk {
+	uint32_t lrk_id;
+	bool has_rctx; uint32_t rctx;
+	bool has_tmt; uint32_t tmt;
+	bool has_na; uint32_t na;
+	unsigned int ndpc; uint32_t dpc[SG_M3UA_RK_MAX_DPC];	/* mask << 24 | pc */
+	unsigned int nsi; uint8_t si[SG_M3UA_RK_MAX_SI];
+	unsigned int nopc; uint32_t opc[SG_M3UA_RK_MAX_OPC];	/* mask << 24 | pc */
+	unsigned int ncic; struct sg_m3ua_cic_range cic[SG_M3UA_RK_MAX_CIC];
+	/* §3.6.1: DPC, SI, OPC List and Circuit Range may repeat as groups,
+	 * each group opened by a DPC.  *_grp[i] is the index in dpc[] of the
+	 * group entry i belongs to (all 0 for a key with one DPC; an SI/OPC/CIC
+	 * sent before the first DPC counts for the first group). */
+	uint8_t si_grp[SG_M3UA_RK_MAX_SI];
+	uint8_t opc_grp[SG_M3UA_RK_MAX_OPC];
+	uint8_t cic_grp[SG_M3UA_RK_MAX_CIC];
+};
+/*
+ * Decode the idx-th Routing Key parameter of a REG REQ.  Returns 0, 1 when
+ * there is no idx-th key, or -1 with *status set to the registration status
+ * the key deserves (Invalid Routing Key when the Local-RK-Identifier or DPC
+ * is missing or a sub-parameter is malformed; Unsupported RK Parameter Field
+ * for an unknown sub-parameter) and rk->lrk_id filled in if it was present.
+ */
+int sg_m3ua_get_rk(const struct sg_m3ua_msg *m, unsigned int idx, struct sg_m3ua_rk *rk,
+		   enum sg_m3ua_reg_status *status);
+/* The same for a Routing Key value (the parameter's value, without its
+ * header): 0, or -1 with *status set. */
+int sg_m3ua_rk_decode(const uint8_t *val, size_t len, struct sg_m3ua_rk *rk,
+		      enum sg_m3ua_reg_status *status);
+
+/* Registration / Deregistration Result (§3.6.2, §3.6.4) from a REG/DEREG RSP */
+/* Each returns 0, 1 when there is no idx-th result, -1 when it is malformed
+ * (cannot happen for a message sg_m3ua_decode accepted). */
+struct sg_m3ua_reg_result { uint32_t lrk_id, status, rctx; };
+int sg_m3ua_get_reg_result(const struct sg_m3ua_msg *m, unsigned int idx, struct sg_m3ua_reg_result *r);
+struct sg_m3ua_dereg_result { uint32_t rctx, status; };
+int sg_m3ua_get_dereg_result(const struct sg_m3ua_msg *m, unsigned int idx, struct sg_m3ua_dereg_result *r);
+
+/*
+ * Encoding: start a message, append parameters, finish (sets the length).
+ * The msgb comes from sg_msgb_alloc (may cross threads); msg->l3h marks the
+ * common header.  Appending never fails below SG_M3UA_MAX_LEN; beyond it the
+ * append returns -1 and the message is unchanged.
+ */
+struct msgb *sg_m3ua_msg_new(uint8_t cls, uint8_t type);
+/* The same with room for max_len octets from the common header on (at most
+ * SG_M3UA_MAX_LEN; appends beyond it return -1): cheaper for the DATA fast
+ * path, e.g. max_len = 8 + 8 (RC) + 8 (NA) + 8 (Corr. ID) + 16 + MSU length. */
+struct msgb *sg_m3ua_msg_new_len(uint8_t cls, uint8_t type, size_t max_len);
+int sg_m3ua_put(struct msgb *msg, uint16_t tag, uint16_t len, const void *val);
+int sg_m3ua_put_u32(struct msgb *msg, uint16_t tag, uint32_t v);
+int sg_m3ua_put_u32_list(struct msgb *msg, uint16_t tag, const uint32_t *v, unsigned int n);
+int sg_m3ua_put_pdata(struct msgb *msg, const struct sg_m3ua_pdata *pd);
+/* A Routing Key / Registration Result / Deregistration Result parameter with
+ * its nested sub-parameters.  sg_m3ua_put_rk refuses (-1) a key without a
+ * DPC, with counts beyond the SG_M3UA_RK_MAX_* arrays or group indexes
+ * beyond ndpc; it writes the §3.6.1 order: LRK-ID, RC, TMT, DPC #1, NA, then
+ * SI, OPC List, Circuit Range of group 1, then DPC #2 and its group, ... */
+int sg_m3ua_put_rk(struct msgb *msg, const struct sg_m3ua_rk *rk);
+int sg_m3ua_put_reg_result(struct msgb *msg, const struct sg_m3ua_reg_result *r);
+int sg_m3ua_put_dereg_result(struct msgb *msg, const struct sg_m3ua_dereg_result *r);
+/* Set the common header's length; returns the total length. */
+unsigned int sg_m3ua_finish(struct msgb *msg);
+
+/* Convenience: an ERR with the code, optional RC / NA (pass NULL to omit),
+ * and the offending message as Diagnostic Information (diag may be NULL). */
+struct msgb *sg_m3ua_err_new(enum sg_m3ua_err code, const uint32_t *rctx, const uint32_t *na,
+			     const uint8_t *diag, size_t diag_len);
+
+/* Names for logs and the API */
+const char *sg_m3ua_msg_name(uint8_t cls, uint8_t type);	/* "ASPUP", "DATA", ... */
+const char *sg_m3ua_err_name(enum sg_m3ua_err code);
+const char *sg_m3ua_tmt_name(enum sg_m3ua_tmt t);
+const char *sg_m3ua_tag_name(uint16_t tag);		/* "Protocol Data", ... */
+const char *sg_m3ua_reg_status_name(uint32_t status);
+const char *sg_m3ua_dereg_status_name(uint32_t status);

@@ -1,0 +1,1070 @@
+/* sgd's SIGTRAN side: SCTP associations <-> M3UA peers (sg_m3ua) <-> the NIF <-> MTP3.
+ *
+ * Everything here runs on the core thread (M3UA, the NIF and MTP3 live there); the SCTP
+ * instance does its socket I/O on the sctp thread and calls back on the core thread.
+ *
+ * Peers and associations (doc/m3ua.md "Associations"):
+ *  - role "sgp" (and "ipsp"/"ipsp-double" without remote.port): the peer connects to our
+ *    listening endpoint.  An association is accepted only when one of the peer's addresses
+ *    is among the remote.addresses of a configured peer of that kind that has no association
+ *    yet; any other is refused (ABORT) and counted in the endpoint's "assoc_refused".
+ *  - role "asp" (and "ipsp"/"ipsp-double" with remote.port): we connect, and reconnect after
+ *    sctp.reconnect_ms whenever the association fails.
+ *  - M3UA is sent with PPID 3; messages with another PPID are counted and dropped.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <semaphore.h>
+#include <string.h>
+#include <time.h>
+
+#include <osmocom/core/talloc.h>
+#include <osmocom/core/utils.h>
+
+#include <sg/config.h>
+#include <sg/log.h>
+#include <sg/m3ua.h>
+#include <sg/m3ua_sg.h>
+#include <sg/mgmt.h>
+#include <sg/msg.h>
+#include <sg/mtp3_core.h>
+#include <sg/nif.h>
+#include <sg/sctp.h>
+#include <sg/thread.h>
+
+#include "config_schema.h"
+#include "core.h"
+#include "sigtran.h"
+
+struct st_peer {
+	struct sg_sigtran *st;
+	const struct sg_cfg_m3ua_asp *cfg;
+	struct sg_m3ua_asp *asp;
+	bool client;			/* we connect */
+	int conn_id;			/* client: the connector */
+	uint32_t assoc_id;		/* 0: none */
+	bool accepted;			/* server: accepted, up() not yet seen */
+	uint64_t rx_bad_ppid;
+};
+
+struct sg_sigtran {
+	const struct sg_config *cfg;
+	struct sg_thread *core_thread, *sctp_thread;
+	/* core thread from start on */
+	bool started;
+	struct sg_mtp3 *mtp3;
+	struct sg_sctp *sctp;
+	struct sg_m3ua *m3ua;
+	struct sg_nif *nif;
+	int listen_id;
+	unsigned int npeers;
+	struct st_peer *peers;
+	enum sg_pc_variant variant;
+};
+
+/* ---- transport for the NIF / M3UA ---- */
+
+static struct st_peer *peer_of(struct sg_m3ua_asp *asp)
+{
+	return sg_m3ua_asp_user(asp);
+}
+
+static int t_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
+{
+	struct sg_sigtran *st = priv;
+	struct st_peer *p = peer_of(asp);
+
+	if (!p || !p->assoc_id || !st->sctp) {
+		msgb_free(msg);
+		return -ENOTCONN;
+	}
+	return sg_sctp_send(st->sctp, p->assoc_id, stream, SG_M3UA_PPID, msg);
+}
+
+static void t_close(void *priv, struct sg_m3ua_asp *asp)
+{
+	struct sg_sigtran *st = priv;
+	struct st_peer *p = peer_of(asp);
+
+	if (p && p->assoc_id && st->sctp)
+		sg_sctp_abort(st->sctp, p->assoc_id);
+}
+
+static void t_asp_state(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
+			enum sg_m3ua_asp_state new_state)
+{
+	(void)priv;
+	LOGP(DM3UA, LOGL_NOTICE, "peer %s: %s -> %s\n", sg_m3ua_asp_name(asp),
+	     get_value_string(sg_m3ua_asp_state_names, old),
+	     get_value_string(sg_m3ua_asp_state_names, new_state));
+}
+
+/* ---- SCTP callbacks ---- */
+
+static struct st_peer *peer_by_assoc(struct sg_sigtran *st, uint32_t id)
+{
+	for (unsigned int i = 0; i < st->npeers; i++)
+		if (st->peers[i].assoc_id == id)
+			return &st->peers[i];
+	return NULL;
+}
+
+static bool srv_accept(void *priv, uint32_t assoc_id, const struct sockaddr_storage *peers,
+		       unsigned int npeers)
+{
+	struct sg_sigtran *st = priv;
+	char buf[64];
+
+	for (unsigned int i = 0; i < st->npeers; i++) {
+		struct st_peer *p = &st->peers[i];
+		struct sockaddr_storage allowed[SG_CFG_MAX_ADDRS];
+		unsigned int n = 0;
+
+		if (p->client || p->assoc_id)
+			continue;
+		for (unsigned int k = 0; k < p->cfg->remote.n; k++)
+			if (sg_sctp_addr_parse(&allowed[n], p->cfg->remote.addr[k], 0) == 0)
+				n++;
+		if (!sg_sctp_peer_allowed(peers, npeers, allowed, n))
+			continue;
+		if (p->cfg->remote_port) {
+			uint16_t port = peers[0].ss_family == AF_INET6 ?
+				ntohs(((const struct sockaddr_in6 *)&peers[0])->sin6_port) :
+				ntohs(((const struct sockaddr_in *)&peers[0])->sin_port);
+
+			if (port != p->cfg->remote_port)
+				continue;
+		}
+		p->assoc_id = assoc_id;
+		p->accepted = true;
+		LOGP(DSCTP, LOGL_NOTICE, "association %u from %s: peer %s\n", assoc_id,
+		     sg_sctp_addr_str(&peers[0], buf, sizeof(buf)), p->cfg->name);
+		return true;
+	}
+	LOGP(DSCTP, LOGL_NOTICE, "association %u from %s refused: no configured peer without an "
+	     "association has this address\n", assoc_id,
+	     npeers ? sg_sctp_addr_str(&peers[0], buf, sizeof(buf)) : "?");
+	return false;
+}
+
+static void assoc_up(struct st_peer *p, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
+{
+	p->assoc_id = assoc_id;
+	p->accepted = false;
+	sg_m3ua_asp_conn_up(p->asp, info->in_streams, info->out_streams);
+}
+
+static void srv_up(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
+{
+	struct st_peer *p = peer_by_assoc(priv, assoc_id);
+
+	if (p)
+		assoc_up(p, assoc_id, info);
+}
+
+static void any_data(void *priv, uint32_t assoc_id, uint16_t stream, uint32_t ppid,
+		     struct msgb *msg)
+{
+	struct st_peer *p = peer_by_assoc(priv, assoc_id);
+
+	if (p && ppid == SG_M3UA_PPID)
+		sg_m3ua_asp_rx(p->asp, stream, msg->data, msg->len);
+	else if (p)
+		p->rx_bad_ppid++;
+	msgb_free(msg);
+}
+
+static void any_down(void *priv, uint32_t assoc_id, enum sg_sctp_down_reason why)
+{
+	struct st_peer *p = peer_by_assoc(priv, assoc_id);
+
+	if (!p)
+		return;
+	LOGP(DSCTP, LOGL_NOTICE, "peer %s: association %u down (%s)\n", p->cfg->name, assoc_id,
+	     get_value_string(sg_sctp_down_reason_names, why));
+	p->assoc_id = 0;
+	p->accepted = false;
+	sg_m3ua_asp_conn_down(p->asp);
+}
+
+static void any_restart(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
+{
+	struct st_peer *p = peer_by_assoc(priv, assoc_id);
+
+	(void)info;
+	if (p)
+		sg_m3ua_asp_conn_restart(p->asp);
+}
+
+static const struct sg_sctp_ops srv_ops = {
+	.accept = srv_accept,
+	.up = srv_up,
+	.data = any_data,
+	.down = any_down,
+	.restart = any_restart,
+};
+
+static void cli_up(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
+{
+	struct st_peer *p = priv;
+
+	assoc_up(p, assoc_id, info);
+}
+
+static void cli_data(void *priv, uint32_t assoc_id, uint16_t stream, uint32_t ppid,
+		     struct msgb *msg)
+{
+	struct st_peer *p = priv;
+
+	any_data(p->st, assoc_id, stream, ppid, msg);
+}
+
+static void cli_down(void *priv, uint32_t assoc_id, enum sg_sctp_down_reason why)
+{
+	struct st_peer *p = priv;
+
+	any_down(p->st, assoc_id, why);
+}
+
+static void cli_restart(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
+{
+	struct st_peer *p = priv;
+
+	any_restart(p->st, assoc_id, info);
+}
+
+static const struct sg_sctp_ops cli_ops = {
+	.up = cli_up,
+	.data = cli_data,
+	.down = cli_down,
+	.restart = cli_restart,
+};
+
+/* ---- from the config ---- */
+
+static void params_from_cfg(const struct sg_cfg_sctp *c, struct sg_sctp_params *p)
+{
+	*p = (struct sg_sctp_params){
+		.out_streams = c->streams,
+		.in_streams = c->streams,
+		.rto_initial_ms = c->rto_initial_ms,
+		.rto_min_ms = c->rto_min_ms,
+		.rto_max_ms = c->rto_max_ms,
+		.hb_interval_ms = c->heartbeat_ms,
+		.path_max_retrans = c->path_max_retrans,
+		.assoc_max_retrans = c->assoc_max_retrans,
+		.delay = !c->nodelay,
+	};
+}
+
+static void rkey_from_cfg(const struct sg_cfg_rk *c, struct sg_m3ua_rkey *rk)
+{
+	*rk = (struct sg_m3ua_rkey){ 0 };
+	for (unsigned int i = 0; i < c->ndpc && i < SG_M3UA_RK_MAX_DPC; i++)
+		rk->dpc[rk->ndpc++] = (struct sg_m3ua_pc_mask){ .pc = c->dpc[i] };
+	for (unsigned int i = 0; i < c->nopc && i < SG_M3UA_RK_MAX_OPC; i++)
+		rk->opc[rk->nopc++] = (struct sg_m3ua_pc_mask){ .pc = c->opc[i] };
+	for (unsigned int i = 0; i < c->nsi && i < SG_M3UA_RK_MAX_SI; i++)
+		rk->si[rk->nsi++] = c->si[i];
+	for (unsigned int i = 0; i < c->nssn && i < SG_M3UA_RK_MAX_SSN; i++)
+		rk->ssn[rk->nssn++] = c->ssn[i];
+	for (unsigned int i = 0; i < c->ncic && i < SG_M3UA_RK_MAX_CIC; i++)
+		rk->cic[rk->ncic++] = (struct sg_m3ua_cic){ .opc = c->cic[i].opc,
+							    .lo = c->cic[i].from, .hi = c->cic[i].to };
+	rk->has_na = c->has_na;
+	rk->na = c->na;
+}
+
+/* Is the AS reached through a remote SGP (all its members are peers where we are the ASP)? */
+static bool as_is_remote(const struct sg_config *cfg, const struct sg_cfg_m3ua_as *a)
+{
+	for (unsigned int k = 0; k < a->nasps; k++)
+		if (cfg->m3ua.asps[a->asps[k]].role != SG_CFG_ROLE_ASP)
+			return false;
+	return a->nasps > 0;
+}
+
+static int build_m3ua(struct sg_sigtran *st)
+{
+	const struct sg_config *cfg = st->cfg;
+	const struct sg_cfg_m3ua *mc = &cfg->m3ua;
+	const struct sg_cfg_sp *sp = &cfg->sps[mc->sp];
+	struct sg_m3ua_cfg m3cfg;
+	struct sg_m3ua_ops ops;
+	struct sg_nif_cfg ncfg;
+	struct sg_nif_transport t = {
+		.send = t_send, .close = t_close, .asp_state = t_asp_state, .priv = st,
+	};
+
+	sg_nif_cfg_defaults(&ncfg);
+	ncfg.variant = sp->variant;
+	ncfg.ni = sp->ni;
+	st->nif = sg_nif_alloc(st, st->mtp3, &ncfg, &t);
+	if (!st->nif)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < cfg->num_xlates; i++) {
+		struct sg_nif_xlate x = {
+			.tdm_ni = cfg->xlates[i].tdm_ni, .ip_ni = cfg->xlates[i].ip_ni,
+			.tdm_pc = cfg->xlates[i].tdm_pc, .ip_pc = cfg->xlates[i].ip_pc,
+		};
+
+		snprintf(x.name, sizeof(x.name), "%s", cfg->xlates[i].name);
+		if (sg_nif_xlate_add(st->nif, &x) < 0)
+			LOGP(DNIF, LOGL_ERROR, "translation %s not added\n", x.name);
+	}
+
+	sg_m3ua_cfg_defaults(&m3cfg);
+	m3cfg.name = "m3ua";
+	m3cfg.variant = sp->variant;
+	m3cfg.local_pc = sp->pc;
+	{
+		uint8_t ni = sp->ni;
+
+		sg_nif_tdm_to_ip(st->nif, &ni, &m3cfg.local_pc);
+	}
+	m3cfg.has_na = mc->has_na;
+	m3cfg.na = mc->na;
+	m3cfg.t_r_ms = mc->recovery_ms;
+	m3cfg.t_ack_ms = mc->ack_ms;
+	m3cfg.beat_ms = mc->beat_ms;
+	m3cfg.asp_id_required = mc->asp_id_required;
+	m3cfg.rkm = mc->rkm_dynamic ? SG_M3UA_RKM_DYNAMIC : SG_M3UA_RKM_STATIC;
+	for (unsigned int i = 0; i < mc->nprov && i < SG_M3UA_MAX_PROV; i++)
+		m3cfg.prov[m3cfg.nprov++] = (struct sg_m3ua_pc_mask){ .pc = mc->provisioned[i] };
+	m3cfg.max_dynamic = mc->max_dynamic;
+	sg_nif_m3ua_ops(&ops);
+	st->m3ua = sg_m3ua_alloc(st, &m3cfg, &ops, st->nif);
+	if (!st->m3ua)
+		return -EINVAL;
+	sg_nif_set_m3ua(st->nif, st->m3ua);
+
+	st->npeers = mc->num_asps;
+	st->peers = talloc_zero_array(st, struct st_peer, st->npeers ? st->npeers : 1);
+	for (unsigned int i = 0; i < mc->num_asps; i++) {
+		const struct sg_cfg_m3ua_asp *a = &mc->asps[i];
+		struct st_peer *p = &st->peers[i];
+		struct sg_m3ua_asp_cfg acfg = {
+			.name = a->name,
+			.has_asp_id = a->has_asp_id,
+			.asp_id = a->asp_id,
+			.blocked = a->blocked,
+			.may_register = a->may_register,
+		};
+
+		p->st = st;
+		p->cfg = a;
+		switch (a->role) {
+		case SG_CFG_ROLE_SGP:
+			acfg.role = SG_M3UA_ROLE_SGP;
+			break;
+		case SG_CFG_ROLE_ASP:
+			acfg.role = SG_M3UA_ROLE_ASP;
+			p->client = true;
+			break;
+		case SG_CFG_ROLE_IPSP:
+		case SG_CFG_ROLE_IPSP_DOUBLE:
+			acfg.role = SG_M3UA_ROLE_IPSP;
+			acfg.ipsp_double = a->role == SG_CFG_ROLE_IPSP_DOUBLE;
+			p->client = a->remote_port != 0;
+			acfg.ipsp_client = p->client;
+			break;
+		}
+		/* the traffic mode we ask for: that of the first AS the peer is in */
+		for (unsigned int k = 0; k < mc->num_as; k++)
+			for (unsigned int j = 0; j < mc->as[k].nasps; j++)
+				if (mc->as[k].asps[j] == (int)i && acfg.tmt == SG_M3UA_TMT_NONE)
+					acfg.tmt = mc->as[k].traffic_mode;
+		if (acfg.role == SG_M3UA_ROLE_SGP)
+			acfg.tmt = SG_M3UA_TMT_NONE;
+		p->asp = sg_m3ua_asp_add(st->m3ua, &acfg);
+		if (!p->asp)
+			return -EINVAL;
+		sg_m3ua_asp_set_user(p->asp, p);
+	}
+	for (unsigned int i = 0; i < mc->num_as; i++) {
+		const struct sg_cfg_m3ua_as *a = &mc->as[i];
+		struct sg_m3ua_as_cfg acfg = {
+			.name = a->name,
+			.has_rc = a->has_rc,
+			.rc = a->rc,
+			.tmt = a->traffic_mode,
+			.min_asps = a->min_asps,
+			.t_r_ms = a->recovery_ms,
+			.nasps = a->nasps,
+		};
+		struct sg_m3ua_as *as;
+
+		for (unsigned int k = 0; k < a->nasps; k++)
+			acfg.asps[k] = mc->asps[a->asps[k]].name;
+		rkey_from_cfg(&a->rk, &acfg.rk);
+		as = sg_m3ua_as_add(st->m3ua, &acfg);
+		if (!as) {
+			LOGP(DM3UA, LOGL_ERROR, "AS %s: not accepted by the M3UA layer\n", a->name);
+			return -EINVAL;
+		}
+		if (sg_nif_as_add(st->nif, as, as_is_remote(cfg, a)) < 0)
+			return -EINVAL;
+	}
+	return sg_nif_start(st->nif);
+}
+
+static int build_sctp(struct sg_sigtran *st)
+{
+	const struct sg_config *cfg = st->cfg;
+	const struct sg_cfg_m3ua *mc = &cfg->m3ua;
+	struct sg_sctp_cfg scfg = {
+		.transport = cfg->sctp.transport == SG_CFG_SCTP_KERNEL ? SG_SCTP_KERNEL :
+			     cfg->sctp.transport == SG_CFG_SCTP_USRSCTP ? SG_SCTP_USRSCTP :
+			     SG_SCTP_AUTO,
+		.udp_port = cfg->sctp.udp_port,
+		.usrsctp_mode = cfg->sctp.usrsctp_raw ? SG_SCTP_USRSCTP_RAW : SG_SCTP_USRSCTP_UDP,
+	};
+	bool need_listen = false;
+	int rc;
+
+	st->sctp = sg_sctp_alloc(st, &scfg, st->sctp_thread, st->core_thread);
+	if (!st->sctp)
+		return -EIO;
+	LOGP(DSCTP, LOGL_NOTICE, "SCTP transport: %s\n",
+	     get_value_string(sg_sctp_transport_names, sg_sctp_transport(st->sctp)));
+	for (unsigned int i = 0; i < st->npeers; i++)
+		need_listen |= !st->peers[i].client;
+	if (need_listen && mc->listen.n) {
+		struct sg_sctp_ep_cfg ep = {
+			.name = "m3ua",
+			.port = mc->listen_port,
+			.ops = &srv_ops,
+			.priv = st,
+		};
+
+		params_from_cfg(&cfg->sctp, &ep.params);
+		for (unsigned int i = 0; i < mc->listen.n; i++)
+			if (sg_sctp_addr_parse(&ep.addrs[ep.naddrs], mc->listen.addr[i],
+					       mc->listen_port) == 0)
+				ep.naddrs++;
+		rc = sg_sctp_listen(st->sctp, &ep);
+		if (rc < 0) {
+			LOGP(DSCTP, LOGL_ERROR, "cannot listen on %s port %u: %s\n",
+			     mc->listen.addr[0], mc->listen_port, strerror(-rc));
+			return rc;
+		}
+		st->listen_id = rc;
+	}
+	for (unsigned int i = 0; i < st->npeers; i++) {
+		struct st_peer *p = &st->peers[i];
+		const struct sg_cfg_m3ua_asp *a = p->cfg;
+		struct sg_sctp_conn_cfg cc = {
+			.name = a->name,
+			.local_port = a->local_port,
+			.remote_port = a->remote_port,
+			.remote_udp_port = a->remote_udp_port,
+			.reconnect_ms = cfg->sctp.reconnect_ms,
+			.ops = &cli_ops,
+			.priv = p,
+		};
+
+		if (!p->client)
+			continue;
+		params_from_cfg(&cfg->sctp, &cc.params);
+		for (unsigned int k = 0; k < a->remote.n; k++)
+			if (sg_sctp_addr_parse(&cc.remote[cc.nremote], a->remote.addr[k], 0) == 0)
+				cc.nremote++;
+		for (unsigned int k = 0; k < a->local.n; k++)
+			if (sg_sctp_addr_parse(&cc.local[cc.nlocal], a->local.addr[k], 0) == 0)
+				cc.nlocal++;
+		if (!cc.nlocal && mc->listen.n &&
+		    sg_sctp_addr_parse(&cc.local[0], mc->listen.addr[0], 0) == 0)
+			cc.nlocal = 1;	/* usrsctp must not bind the wildcard */
+		rc = sg_sctp_connect(st->sctp, &cc);
+		if (rc < 0) {
+			LOGP(DSCTP, LOGL_ERROR, "peer %s: cannot connect: %s\n", a->name, strerror(-rc));
+			return rc;
+		}
+		p->conn_id = rc;
+	}
+	return 0;
+}
+
+void sg_sigtran_start(struct sg_sigtran *st, struct sg_core *core)
+{
+	if (!st)
+		return;
+	st->mtp3 = sg_core_mtp3(core, st->cfg->m3ua.sp);
+	if (!st->mtp3) {
+		LOGP(DM3UA, LOGL_ERROR, "no MTP3 for signalling point %d: M3UA not started\n",
+		     st->cfg->m3ua.sp);
+		return;
+	}
+	if (build_m3ua(st) < 0) {
+		LOGP(DM3UA, LOGL_ERROR, "M3UA not started (configuration refused by the layer)\n");
+		return;
+	}
+	if (build_sctp(st) < 0) {
+		LOGP(DSCTP, LOGL_ERROR, "SCTP transport not started\n");
+		return;
+	}
+	st->started = true;
+}
+
+struct sg_sigtran *sg_sigtran_alloc(void *ctx, const struct sg_config *cfg, struct sg_thread *core,
+				    struct sg_thread *sctp)
+{
+	struct sg_sigtran *st;
+
+	if (!cfg->m3ua.enabled)
+		return NULL;
+	st = talloc_zero(ctx, struct sg_sigtran);
+	st->cfg = cfg;
+	st->core_thread = core;
+	st->sctp_thread = sctp;
+	st->variant = cfg->sps[cfg->m3ua.sp].variant;
+	return st;
+}
+
+/* ---- stop ---- */
+
+struct stop_call {
+	struct sg_sigtran *st;
+	sem_t done;
+};
+
+static void stop_on_core(void *arg)
+{
+	struct stop_call *c = arg;
+	struct sg_sigtran *st = c->st;
+
+	st->started = false;
+	if (st->m3ua)
+		for (unsigned int i = 0; i < st->npeers; i++)
+			if (st->peers[i].client && st->peers[i].assoc_id)
+				sg_m3ua_asp_stop(st->peers[i].asp);
+	if (st->sctp)
+		sg_sctp_free(st->sctp);
+	st->sctp = NULL;
+	for (unsigned int i = 0; i < st->npeers; i++)
+		st->peers[i].assoc_id = 0;
+	if (st->m3ua)
+		sg_m3ua_free(st->m3ua);
+	st->m3ua = NULL;
+	if (st->nif)
+		sg_nif_free(st->nif);
+	st->nif = NULL;
+	sem_post(&c->done);
+}
+
+void sg_sigtran_stop(struct sg_sigtran *st, unsigned int timeout_ms)
+{
+	struct stop_call *c;
+	struct timespec ts;
+
+	if (!st)
+		return;
+	/* on the heap: if the core thread is stuck we give up waiting and leak it */
+	c = talloc_zero(NULL, struct stop_call);
+	c->st = st;
+	sem_init(&c->done, 0, 0);
+	if (sg_thread_call(st->core_thread, stop_on_core, c) < 0) {
+		talloc_free(c);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	while (sem_timedwait(&c->done, &ts) < 0 && errno == EINTR)
+		;
+	sem_destroy(&c->done);
+	talloc_free(c);
+}
+
+/* ---- management (on the core thread) ---- */
+
+static bool ready(struct sg_sigtran *st, struct sg_mgmt_err *err)
+{
+	if (st->started && st->m3ua)
+		return true;
+	sg_mgmt_err_set(err, 503, "the SIGTRAN side is not running (see the log)");
+	return false;
+}
+
+static struct json_object *peer_json(struct st_peer *p)
+{
+	struct json_object *o = sg_m3ua_asp_to_json(p->asp);
+	char buf[64];
+
+	json_object_object_add(o, "connects", json_object_new_boolean(p->client));
+	json_object_object_add(o, "association",
+			       p->assoc_id ? json_object_new_int64(p->assoc_id) : NULL);
+	if (p->cfg->remote.n) {
+		snprintf(buf, sizeof(buf), "%s", p->cfg->remote.addr[0]);
+		json_object_object_add(o, "remote_address", json_object_new_string(buf));
+	}
+	json_object_object_add(o, "rx_bad_ppid", json_object_new_int64(p->rx_bad_ppid));
+	return o;
+}
+
+static struct st_peer *peer_by_name(struct sg_sigtran *st, const char *name)
+{
+	for (unsigned int i = 0; i < st->npeers; i++)
+		if (!strcmp(st->peers[i].cfg->name, name))
+			return &st->peers[i];
+	return NULL;
+}
+
+static struct json_object *asps_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct json_object *a;
+
+	if (!ready(st, err))
+		return NULL;
+	a = json_object_new_array();
+	for (unsigned int i = 0; i < st->npeers; i++)
+		json_object_array_add(a, peer_json(&st->peers[i]));
+	return a;
+}
+
+static struct json_object *asps_get(void *priv, const char *item, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct st_peer *p;
+	struct json_object *o;
+
+	if (!ready(st, err))
+		return NULL;
+	p = peer_by_name(st, item);
+	if (!p) {
+		sg_mgmt_err_set(err, 404, "no ASP/peer named '%s'", item);
+		return NULL;
+	}
+	o = peer_json(p);
+	if (p->assoc_id && st->sctp) {
+		struct json_object *as = sg_sctp_assoc_json(st->sctp, p->assoc_id);
+
+		if (as)
+			json_object_object_add(o, "sctp", as);
+	}
+	return o;
+}
+
+static const struct sg_mgmt_cmd_desc asp_commands[] = {
+	{ "block", "administratively block the ASP (RFC 4666 §4.3.4.5: ERR Refused - "
+		   "Management Blocking; an active ASP is made inactive)" },
+	{ "unblock", "lift the block" },
+	{ NULL }
+};
+
+static struct json_object *asps_command(void *priv, const char *item, const char *cmd,
+					struct json_object *args, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct st_peer *p;
+	int rc;
+
+	(void)args;
+	if (!ready(st, err))
+		return NULL;
+	p = peer_by_name(st, item);
+	if (!p) {
+		sg_mgmt_err_set(err, 404, "no ASP/peer named '%s'", item);
+		return NULL;
+	}
+	rc = !strcmp(cmd, "block") ? sg_m3ua_asp_block(p->asp) : sg_m3ua_asp_unblock(p->asp);
+	if (rc < 0) {
+		sg_mgmt_err_set(err, 409, "%s of '%s' refused: %s", cmd, item, strerror(-rc));
+		return NULL;
+	}
+	return peer_json(p);
+}
+
+static struct json_object *as_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+
+	return ready(st, err) ? sg_m3ua_as_json(st->m3ua) : NULL;
+}
+
+static struct json_object *as_get(void *priv, const char *item, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct sg_m3ua_as *as;
+
+	if (!ready(st, err))
+		return NULL;
+	as = sg_m3ua_as_by_name(st->m3ua, item);
+	if (!as) {
+		sg_mgmt_err_set(err, 404, "no AS named '%s'", item);
+		return NULL;
+	}
+	return sg_m3ua_as_to_json(as);
+}
+
+static struct json_object *rk_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+
+	return ready(st, err) ? sg_m3ua_rks_json(st->m3ua) : NULL;
+}
+
+/* JSON point code in the SP's notation */
+static int body_pc(struct sg_sigtran *st, struct json_object *v, const char *what, uint32_t *pc,
+		   struct sg_mgmt_err *err)
+{
+	unsigned int bits = sg_pc_bits(st->variant);
+
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t i = json_object_get_int64(v);
+
+		if (i >= 0 && i < (1LL << bits)) {
+			*pc = i;
+			return 0;
+		}
+	} else if (json_object_is_type(v, json_type_string) &&
+		   sg_pc_parse(json_object_get_string(v), st->variant, pc) == 0) {
+		return 0;
+	}
+	sg_mgmt_err_set(err, 400, "%s: '%s' is not a valid point code", what,
+			json_object_get_string(v));
+	return -1;
+}
+
+static int body_pc_list(struct sg_sigtran *st, struct json_object *rk, const char *key,
+			struct sg_m3ua_pc_mask *out, unsigned int max, unsigned int *n,
+			struct sg_mgmt_err *err)
+{
+	struct json_object *arr;
+	char what[64];
+
+	*n = 0;
+	if (!json_object_object_get_ex(rk, key, &arr))
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(arr) && *n < max; i++) {
+		snprintf(what, sizeof(what), "routing_key.%s[%zu]", key, i);
+		if (body_pc(st, json_object_array_get_idx(arr, i), what, &out[*n].pc, err) < 0)
+			return -1;
+		out[*n].mask = 0;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* PUT /api/v1/routing-keys/<AS name>: a new AS with its routing key (body as an m3ua.as[]
+ * entry of the config, without "name") */
+static struct json_object *rk_set(void *priv, const char *item, struct json_object *body,
+				  struct sg_mgmt_err *err)
+{
+	static const char *const tmts[] = { "", "override", "loadshare", "broadcast", NULL };
+	struct sg_sigtran *st = priv;
+	struct json_object *v, *rk, *named;
+	struct sg_m3ua_as_cfg c = { .name = item, .min_asps = 1, .tmt = SG_M3UA_TMT_OVERRIDE };
+	struct sg_m3ua_as *as;
+	char e[256];
+	bool remote = true;
+
+	if (!ready(st, err))
+		return NULL;
+	/* validate with the config schema of an AS */
+	named = json_object_get(body);
+	json_object_object_add(named, "name", json_object_new_string(item));
+	if (sg_schema_validate(&sg_config_as_schema, named, "", e, sizeof(e)) < 0) {
+		json_object_object_del(named, "name");
+		json_object_put(named);
+		sg_mgmt_err_set(err, 400, "%s", e);
+		return NULL;
+	}
+	json_object_object_del(named, "name");
+	json_object_put(named);
+	if (sg_m3ua_as_by_name(st->m3ua, item)) {
+		sg_mgmt_err_set(err, 409, "AS '%s' exists; delete it first", item);
+		return NULL;
+	}
+	if (json_object_object_get_ex(body, "routing_context", &v)) {
+		c.has_rc = true;
+		c.rc = json_object_get_int64(v);
+		if (sg_m3ua_as_by_rc(st->m3ua, c.rc)) {
+			sg_mgmt_err_set(err, 409, "routing context %u is already used", c.rc);
+			return NULL;
+		}
+	}
+	if (json_object_object_get_ex(body, "traffic_mode", &v))
+		for (int i = 1; tmts[i]; i++)
+			if (!strcmp(tmts[i], json_object_get_string(v)))
+				c.tmt = i;
+	if (json_object_object_get_ex(body, "min_asps", &v))
+		c.min_asps = json_object_get_int(v);
+	if (json_object_object_get_ex(body, "recovery_ms", &v))
+		c.t_r_ms = json_object_get_int(v);
+	json_object_object_get_ex(body, "asps", &v);
+	for (size_t i = 0; i < json_object_array_length(v) && c.nasps < SG_M3UA_AS_MAX_ASPS; i++) {
+		const char *n = json_object_get_string(json_object_array_get_idx(v, i));
+		struct st_peer *p = peer_by_name(st, n);
+
+		if (!p) {
+			sg_mgmt_err_set(err, 400, "asps[%zu]: no ASP named '%s'", i, n);
+			return NULL;
+		}
+		if (p->cfg->role != SG_CFG_ROLE_ASP)
+			remote = false;
+		c.asps[c.nasps++] = p->cfg->name;
+	}
+	json_object_object_get_ex(body, "routing_key", &rk);
+	if (body_pc_list(st, rk, "dpc", c.rk.dpc, SG_M3UA_RK_MAX_DPC, &c.rk.ndpc, err) < 0 ||
+	    body_pc_list(st, rk, "opc", c.rk.opc, SG_M3UA_RK_MAX_OPC, &c.rk.nopc, err) < 0)
+		return NULL;
+	if (json_object_object_get_ex(rk, "si", &v))
+		for (size_t i = 0; i < json_object_array_length(v) && c.rk.nsi < SG_M3UA_RK_MAX_SI; i++)
+			c.rk.si[c.rk.nsi++] = json_object_get_int(json_object_array_get_idx(v, i));
+	if (json_object_object_get_ex(rk, "ssn", &v))
+		for (size_t i = 0; i < json_object_array_length(v) && c.rk.nssn < SG_M3UA_RK_MAX_SSN; i++)
+			c.rk.ssn[c.rk.nssn++] = json_object_get_int(json_object_array_get_idx(v, i));
+	if (json_object_object_get_ex(rk, "cic", &v))
+		for (size_t i = 0; i < json_object_array_length(v) && c.rk.ncic < SG_M3UA_RK_MAX_CIC; i++) {
+			struct json_object *r = json_object_array_get_idx(v, i), *x;
+			struct sg_m3ua_cic *cic = &c.rk.cic[c.rk.ncic];
+
+			json_object_object_get_ex(r, "opc", &x);
+			if (body_pc(st, x, "routing_key.cic[].opc", &cic->opc, err) < 0)
+				return NULL;
+			json_object_object_get_ex(r, "from", &x);
+			cic->lo = json_object_get_int(x);
+			json_object_object_get_ex(r, "to", &x);
+			cic->hi = json_object_get_int(x);
+			if (cic->lo > cic->hi) {
+				sg_mgmt_err_set(err, 400, "routing_key.cic[%zu]: from > to", i);
+				return NULL;
+			}
+			c.rk.ncic++;
+		}
+	if (json_object_object_get_ex(rk, "network_appearance", &v)) {
+		c.rk.has_na = true;
+		c.rk.na = json_object_get_int64(v);
+	}
+	as = sg_m3ua_rk_add(st->m3ua, &c);
+	if (!as) {
+		sg_mgmt_err_set(err, 409, "the M3UA layer refused the routing key (duplicate key or "
+				"routing context, or a member in use)");
+		return NULL;
+	}
+	if (sg_nif_as_add(st->nif, as, remote) < 0) {
+		uint32_t rc;
+
+		if (sg_m3ua_as_rc(as, &rc))
+			sg_m3ua_rk_del(st->m3ua, rc);
+		else
+			sg_m3ua_as_del(as, true);
+		sg_mgmt_err_set(err, 409, "a DPC of the key is already a route or adjacent point "
+				"code of MTP3");
+		return NULL;
+	}
+	return sg_m3ua_as_to_json(as);
+}
+
+static const struct sg_mgmt_cmd_desc rk_commands[] = {
+	{ "delete", "remove the AS and its routing key (refused while an ASP is active in it)" },
+	{ NULL }
+};
+
+static struct json_object *rk_command(void *priv, const char *item, const char *cmd,
+				      struct json_object *args, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct sg_m3ua_as *as;
+	int rc;
+
+	(void)cmd;
+	(void)args;
+	if (!ready(st, err))
+		return NULL;
+	as = sg_m3ua_as_by_name(st->m3ua, item);
+	if (!as) {
+		sg_mgmt_err_set(err, 404, "no AS named '%s'", item);
+		return NULL;
+	}
+	rc = sg_m3ua_as_del(as, false);
+	if (rc < 0) {
+		sg_mgmt_err_set(err, 409, "AS '%s' not removed: %s", item,
+				rc == -EBUSY ? "an ASP is active in it" : strerror(-rc));
+		return NULL;
+	}
+	sg_nif_as_del(st->nif, as);
+	return json_object_new_object();
+}
+
+static struct json_object *assocs_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+
+	if (!st->sctp) {
+		sg_mgmt_err_set(err, 503, "the SCTP transport is not running (see the log)");
+		return NULL;
+	}
+	return sg_sctp_assocs_json(st->sctp);
+}
+
+static struct json_object *assocs_get(void *priv, const char *item, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct json_object *o;
+	char *end;
+	unsigned long id = strtoul(item, &end, 10);
+
+	if (!st->sctp) {
+		sg_mgmt_err_set(err, 503, "the SCTP transport is not running (see the log)");
+		return NULL;
+	}
+	o = *end ? NULL : sg_sctp_assoc_json(st->sctp, id);
+	if (!o)
+		sg_mgmt_err_set(err, 404, "no association %s", item);
+	return o;
+}
+
+static struct json_object *xl_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+
+	return ready(st, err) ? sg_nif_xlates_json(st->nif) : NULL;
+}
+
+/* PUT /api/v1/translations/<name> {"tdm": {"ni":..., "pc":...}, "ip": {...}} */
+static struct json_object *xl_set(void *priv, const char *item, struct json_object *body,
+				  struct sg_mgmt_err *err)
+{
+	static const char *const nis[] = { "international", "international-spare", "national",
+					   "national-spare", NULL };
+	struct sg_sigtran *st = priv;
+	struct sg_nif_xlate x = { 0 };
+	struct json_object *named, *side, *v;
+	char e[256];
+	int rc;
+
+	if (!ready(st, err))
+		return NULL;
+	named = json_object_get(body);
+	json_object_object_add(named, "name", json_object_new_string(item));
+	rc = sg_schema_validate(&sg_config_xlate_schema, named, "", e, sizeof(e));
+	json_object_object_del(named, "name");
+	json_object_put(named);
+	if (rc < 0) {
+		sg_mgmt_err_set(err, 400, "%s", e);
+		return NULL;
+	}
+	snprintf(x.name, sizeof(x.name), "%s", item);
+	for (int s = 0; s < 2; s++) {
+		uint8_t ni = st->cfg->sps[st->cfg->m3ua.sp].ni;
+		uint32_t pc;
+
+		json_object_object_get_ex(body, s ? "ip" : "tdm", &side);
+		if (json_object_object_get_ex(side, "ni", &v))
+			for (int i = 0; nis[i]; i++)
+				if (!strcmp(nis[i], json_object_get_string(v)))
+					ni = i;
+		json_object_object_get_ex(side, "pc", &v);
+		if (body_pc(st, v, s ? "ip.pc" : "tdm.pc", &pc, err) < 0)
+			return NULL;
+		if (s) {
+			x.ip_ni = ni;
+			x.ip_pc = pc;
+		} else {
+			x.tdm_ni = ni;
+			x.tdm_pc = pc;
+		}
+	}
+	rc = sg_nif_xlate_add(st->nif, &x);
+	if (rc < 0) {
+		sg_mgmt_err_set(err, rc == -EEXIST ? 409 : 400, "translation '%s' not added: %s", item,
+				rc == -EEXIST ? "the name or one of its (NI, PC) is already used" :
+				strerror(-rc));
+		return NULL;
+	}
+	return sg_nif_xlates_json(st->nif);
+}
+
+static struct json_object *xl_command(void *priv, const char *item, const char *cmd,
+				      struct json_object *args, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+
+	(void)cmd;
+	(void)args;
+	if (!ready(st, err))
+		return NULL;
+	if (sg_nif_xlate_del(st->nif, item) < 0) {
+		sg_mgmt_err_set(err, 404, "no translation named '%s'", item);
+		return NULL;
+	}
+	return sg_nif_xlates_json(st->nif);
+}
+
+static const struct sg_mgmt_cmd_desc xl_commands[] = {
+	{ "delete", "remove the translation rule" },
+	{ NULL }
+};
+
+static struct json_object *nif_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct json_object *a, *o;
+
+	if (!ready(st, err))
+		return NULL;
+	a = json_object_new_array();
+	o = sg_nif_json(st->nif);
+	json_object_object_add(o, "name", json_object_new_string("m3ua"));
+	json_object_object_add(o, "m3ua_counters", sg_m3ua_counters_json(st->m3ua));
+	json_object_array_add(a, o);
+	return a;
+}
+
+void sg_sigtran_register_mgmt(struct sg_sigtran *st, struct sg_mgmt *mgmt)
+{
+	if (!st)
+		return;
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "asps",
+		.description = "M3UA peers (ASPs of our SGP, SGPs we are the ASP of, IPSPs): "
+			       "state, association, counters; block and unblock",
+		.owner = st->core_thread, .priv = st,
+		.list = asps_list, .get = asps_get,
+		.command = asps_command, .commands = asp_commands,
+	});
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "as",
+		.description = "M3UA application servers: state, traffic mode, members",
+		.owner = st->core_thread, .priv = st,
+		.list = as_list, .get = as_get,
+	});
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "routing-keys",
+		.description = "M3UA routing keys; PUT /routing-keys/<AS> adds an AS with its key, "
+			       "POST /routing-keys/<AS>/delete removes it",
+		.owner = st->core_thread, .priv = st,
+		.list = rk_list, .get = as_get, .set = rk_set,
+		.command = rk_command, .commands = rk_commands,
+	});
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "associations",
+		.description = "SCTP associations and endpoints: state, streams, addresses, counters",
+		.owner = st->core_thread, .priv = st,
+		.list = assocs_list, .get = assocs_get,
+	});
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "translations",
+		.description = "point-code translation rules (NI, PC) TDM <-> IP; PUT adds one, "
+			       "POST .../delete removes it",
+		.owner = st->core_thread, .priv = st,
+		.list = xl_list, .set = xl_set,
+		.command = xl_command, .commands = xl_commands,
+	});
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "interworking",
+		.description = "the MTP3 <-> M3UA interworking: AS point codes and counters",
+		.owner = st->core_thread, .priv = st,
+		.list = nif_list,
+	});
+}

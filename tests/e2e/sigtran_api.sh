@@ -1,0 +1,93 @@
+#!/bin/bash
+# The SIGTRAN side of sgd's management API: ASPs, ASs, routing keys, associations,
+# translations and the interworking counters; runtime routing keys and translation rules;
+# ASP blocking; bad requests answered 4xx with a JSON reason and no state change.  (No peer
+# connects here: the M3UA state machines are tested by tests/conformance/m3ua_test, the
+# association handling by tests/unit/test_sctp and the end-to-end tests.)
+. "$(dirname "$0")/lib.sh"
+
+command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+base=$(( 30000 + ($$ % 1000) * 4 ))
+
+cat > "$TMP/sg.json" <<JSON
+{ "node": { "name": "sg" }, "log": { "level": "notice" },
+  "management": { "listen": "127.0.0.1", "port": 0 },
+  "signalling_points": [ { "name": "sp", "pc": "1-1-1", "ni": "national", "stp": true } ],
+  "spans": [ { "name": "e1", "driver": "pw",
+               "pw": { "local": "127.0.0.1:$base", "remote": "127.0.0.1:$((base + 1))" } } ],
+  "linksets": [ { "name": "sw", "sp": "sp", "adjacent_pc": "1-1-2",
+                  "links": [ { "name": "sw-l0", "slc": 0, "span": "e1", "timeslot": 16 } ] } ],
+  "sctp": { "transport": "auto", "udp_port": $((base + 2)) },
+  "m3ua": { "listen": { "addresses": ["127.0.0.1"], "port": $((base + 3)) },
+            "asps": [ { "name": "asp1", "role": "sgp", "asp_id": 7,
+                        "remote": { "addresses": ["127.0.0.1"] } },
+                      { "name": "asp2", "role": "sgp", "remote": { "addresses": ["127.0.0.2"] } } ],
+            "as": [ { "name": "as1", "routing_context": 10, "traffic_mode": "loadshare",
+                      "asps": ["asp1", "asp2"],
+                      "routing_key": { "dpc": ["2-0-5"], "si": [5] } } ] },
+  "translations": [ { "name": "as1", "tdm": { "pc": "1-1-5" }, "ip": { "pc": "2-0-5" } } ] }
+JSON
+"$SGD" --check-config "$TMP/sg.json" >/dev/null || { echo "bad config"; exit 1; }
+start_sgd "$TMP/sg.json" "$TMP/sg.log" || exit 1
+
+# the SIGTRAN side starts on the core thread once MTP3 runs: wait for it
+for _ in $(seq 200); do
+	api GET /api/v1/asps
+	[ "$HTTP_CODE" = 200 ] && break
+	sleep 0.02
+done
+check "GET asps lists both peers, ASP-DOWN" \
+	test "$(jq -r '[.[] | "\(.name):\(.state)"] | join(",")' "$BODY_FILE")" = "asp1:ASP-DOWN,asp2:ASP-DOWN"
+api GET /api/v1/asps/asp1
+check "GET asps/asp1: ASP-ID 7, no association" \
+	test "$(jq -r '"\(.asp_id) \(.association)"' "$BODY_FILE")" = "7 null"
+api GET /api/v1/as
+check "GET as: as1 AS-DOWN, loadshare, RC 10" \
+	test "$(jq -r '.[0] | "\(.name) \(.state) \(.traffic_mode) \(.routing_context)"' "$BODY_FILE")" = "as1 AS-DOWN loadshare 10"
+api GET /api/v1/associations
+check "GET associations: none yet" test "$HTTP_CODE:$(jq length "$BODY_FILE")" = "200:0"
+api GET /api/v1/interworking
+check "GET interworking: the AS's PC 1-1-5 is a local point code, inaccessible" \
+	test "$(jq -r '.[0].as_point_codes[0] | "\(.pc) \(.as) \(.accessible)"' "$BODY_FILE")" = "1-1-5 as1 false"
+
+# routing keys at runtime
+api PUT /api/v1/routing-keys/as2 '{ "routing_context": 20, "traffic_mode": "override", "asps": ["asp2"], "routing_key": { "dpc": ["2-0-6"], "si": [3] } }'
+check "PUT routing-keys/as2 adds an AS" test "$HTTP_CODE:$(jq -r .name "$BODY_FILE")" = "200:as2"
+api GET /api/v1/routing-keys
+check "GET routing-keys lists 2 keys" test "$(jq length "$BODY_FILE")" = 2
+expect_error 409 "PUT an AS that exists" PUT /api/v1/routing-keys/as2 '{ "routing_context": 21, "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
+expect_error 409 "PUT a routing context in use" PUT /api/v1/routing-keys/as3 '{ "routing_context": 10, "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
+expect_error 400 "PUT without a DPC (names the key)" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["asp2"], "routing_key": { "si": [5] } }'
+grep -q 'routing_key.dpc' "$BODY_FILE" && ok "  reason names routing_key.dpc" || nok "  reason does not name routing_key.dpc: $(cat "$BODY_FILE")"
+expect_error 400 "PUT with a bad point code" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["asp2"], "routing_key": { "dpc": ["9-9-9"] } }'
+expect_error 400 "PUT with an unknown ASP" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["nobody"], "routing_key": { "dpc": ["2-0-7"] } }'
+expect_error 400 "PUT with an unknown key" PUT /api/v1/routing-keys/as3 '{ "colour": "red", "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
+api GET /api/v1/routing-keys
+check "the refused requests changed nothing" test "$(jq length "$BODY_FILE")" = 2
+api POST /api/v1/routing-keys/as2/delete
+check "POST routing-keys/as2/delete" test "$HTTP_CODE" = 200
+api GET /api/v1/routing-keys
+check "one key left" test "$(jq length "$BODY_FILE")" = 1
+expect_error 404 "delete an AS that does not exist" POST /api/v1/routing-keys/as2/delete
+
+# translations at runtime
+api PUT /api/v1/translations/sw '{ "tdm": { "pc": "1-1-2" }, "ip": { "ni": "national", "pc": "2-0-2" } }'
+check "PUT translations/sw" test "$HTTP_CODE:$(jq length "$BODY_FILE")" = "200:2"
+expect_error 409 "PUT a rule whose TDM side is taken" PUT /api/v1/translations/sw2 '{ "tdm": { "pc": "1-1-2" }, "ip": { "pc": "2-0-3" } }'
+expect_error 400 "PUT a rule without ip" PUT /api/v1/translations/sw3 '{ "tdm": { "pc": "1-1-3" } }'
+api POST /api/v1/translations/sw/delete
+check "POST translations/sw/delete" test "$HTTP_CODE:$(jq length "$BODY_FILE")" = "200:1"
+
+# blocking
+api POST /api/v1/asps/asp1/block
+check "POST asps/asp1/block" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:true"
+api POST /api/v1/asps/asp1/unblock
+check "POST asps/asp1/unblock" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:false"
+expect_error 404 "block an unknown ASP" POST /api/v1/asps/nobody/block
+expect_error 404 "unknown command" POST /api/v1/asps/asp1/explode
+
+stop_sgd
+rc=$?
+check "sgd exits 0 on SIGTERM" test "$rc" = 0
+check "no sanitizer report" bash -c "! grep -q 'Sanitizer' '$TMP/sg.log'"
+finish
