@@ -415,6 +415,7 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 	/* threads */
 	o = obj_or_null(root, "threads");
 	cfg->tdm_threads = o ? int_or(o, "tdm", 1) : 1;
+	cfg->tdm_rt_priority = o ? int_or(o, "tdm_rt_priority", 0) : 0;
 
 	/* signalling points */
 	arr = obj_or_null(root, "signalling_points");

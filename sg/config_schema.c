@@ -37,6 +37,7 @@ static const struct sg_field mgmt_fields[] = {
 
 static const struct sg_field threads_fields[] = {
 	{ "tdm", SG_FT_INT, false, 1, 16 },
+	{ "tdm_rt_priority", SG_FT_INT, false, 0, 99 },
 	{ NULL }
 };
 

@@ -195,6 +195,7 @@ int sg_daemon_run_hooks(void *ctx, struct sg_config *cfg, const struct sg_daemon
 
 		snprintf(name, sizeof(name), "tdm%u", i);
 		d->tdm[i] = add_thread(d, name, SG_THREAD_TDM);
+		sg_thread_set_rt_priority(d->tdm[i], cfg->tdm_rt_priority);
 		d->tdm_state[i] = sg_tdm_alloc(d, cfg, i);
 		OSMO_ASSERT(d->tdm_state[i]);
 		sg_thread_set_hooks(d->tdm[i], tdm_init, tdm_fini, d->tdm_state[i]);

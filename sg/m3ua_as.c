@@ -2,6 +2,7 @@
  * routing keys (§1.4.2.2), traffic modes (§4.3.4.3) and DATA both ways (§3.3.1). */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <talloc.h>
@@ -422,6 +423,7 @@ struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *c
 	for (unsigned int i = 0; i < cfg->nasps; i++)
 		m3ua_memb_add(as, members[i]);
 	llist_add_tail(&as->list, &m->ass);
+	m3ua_idx_dirty(m);
 	m3ua_as_update(as, NULL, false);
 	return as;
 }
@@ -431,6 +433,7 @@ void m3ua_as_free(struct sg_m3ua_as *as)
 	sg_timer_stop(&as->t_r);
 	discard_pending(as);
 	llist_del(&as->list);
+	m3ua_idx_dirty(as->m);
 	talloc_free(as);
 }
 
@@ -478,13 +481,80 @@ struct sg_m3ua_as *sg_m3ua_as_by_name(struct sg_m3ua *m, const char *name)
 	return NULL;
 }
 
-struct sg_m3ua_as *sg_m3ua_as_by_rc(struct sg_m3ua *m, uint32_t rc)
+/* ---- lookup indexes (rebuilt lazily; ASs change rarely, DATA is frequent) ---- */
+
+static int dpc_ent_cmp(const void *a, const void *b)
+{
+	const struct m3ua_dpc_ent *x = a, *y = b;
+
+	if (x->dpc != y->dpc)
+		return x->dpc < y->dpc ? -1 : 1;
+	return x->as->order < y->as->order ? -1 : x->as->order > y->as->order;
+}
+
+static inline unsigned int rc_hash(uint32_t rc, unsigned int size)
+{
+	return (rc * 2654435761u) & (size - 1);
+}
+
+static void idx_rebuild(struct sg_m3ua *m)
 {
 	struct sg_m3ua_as *as;
+	unsigned int nas = 0, ndpc = 0, size = 8;
 
-	llist_for_each_entry(as, &m->ass, list)
-		if (as->has_rc && as->rc == rc)
-			return as;
+	llist_for_each_entry(as, &m->ass, list) {
+		as->order = nas++;
+		ndpc += as->rk.ndpc;
+	}
+	talloc_free(m->dpc_idx);
+	talloc_free(m->wild);
+	talloc_free(m->rc_tab);
+	while (size < 2 * nas)
+		size <<= 1;
+	m->dpc_idx = talloc_zero_array(m, struct m3ua_dpc_ent, ndpc ? ndpc : 1);
+	m->wild = talloc_zero_array(m, struct sg_m3ua_as *, nas ? nas : 1);
+	m->rc_tab = talloc_zero_array(m, struct sg_m3ua_as *, size);
+	m->rc_size = size;
+	m->ndpc_idx = m->nwild = 0;
+	llist_for_each_entry(as, &m->ass, list) {
+		bool wild = false;
+
+		if (as->has_rc) {
+			unsigned int h = rc_hash(as->rc, size);
+
+			while (m->rc_tab[h])
+				h = (h + 1) & (size - 1);
+			m->rc_tab[h] = as;
+		}
+		if (as->client)
+			continue;
+		for (unsigned int i = 0; i < as->rk.ndpc; i++) {
+			if (as->rk.dpc[i].mask)
+				wild = true;
+			else
+				m->dpc_idx[m->ndpc_idx++] = (struct m3ua_dpc_ent){ as->rk.dpc[i].pc, as };
+		}
+		if (wild)
+			m->wild[m->nwild++] = as;
+	}
+	qsort(m->dpc_idx, m->ndpc_idx, sizeof(m->dpc_idx[0]), dpc_ent_cmp);
+	m->idx_dirty = false;
+}
+
+static inline void idx_fresh(struct sg_m3ua *m)
+{
+	if (m->idx_dirty || !m->rc_tab)
+		idx_rebuild(m);
+}
+
+struct sg_m3ua_as *sg_m3ua_as_by_rc(struct sg_m3ua *m, uint32_t rc)
+{
+	unsigned int h;
+
+	idx_fresh(m);
+	for (h = rc_hash(rc, m->rc_size); m->rc_tab[h]; h = (h + 1) & (m->rc_size - 1))
+		if (m->rc_tab[h]->rc == rc && m->rc_tab[h]->has_rc)
+			return m->rc_tab[h];
 	return NULL;
 }
 
@@ -650,15 +720,40 @@ struct sg_m3ua_as *sg_m3ua_route_ssn(struct sg_m3ua *m, const struct sg_m3ua_pda
 
 	if (!m || !pd)
 		return NULL;
-	if (ssn < 0)
+	if (ssn < 0 && pd->si == 3)
 		ssn = sccp_called_ssn(m, pd);
-	llist_for_each_entry(as, &m->ass, list) {
+	idx_fresh(m);
+	/* candidates: the ASs with this exact DPC (binary search in the sorted index; they are
+	 * in configuration order), and those with a masked DPC; same scores as a full scan,
+	 * ties to the AS configured first */
+	{
+		unsigned int lo = 0, hi = m->ndpc_idx;
+
+		while (lo < hi) {
+			unsigned int mid = (lo + hi) / 2;
+
+			if (m->dpc_idx[mid].dpc < pd->dpc)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < m->ndpc_idx && m->dpc_idx[lo].dpc == pd->dpc; lo++) {
+			int s;
+
+			as = m->dpc_idx[lo].as;
+			s = rk_score(m, &as->rk, pd, ssn);
+			if (s > best_score || (s == best_score && s >= 0 && as->order < best->order)) {
+				best_score = s;
+				best = as;
+			}
+		}
+	}
+	for (unsigned int i = 0; i < m->nwild; i++) {
 		int s;
 
-		if (as->client)
-			continue;
+		as = m->wild[i];
 		s = rk_score(m, &as->rk, pd, ssn);
-		if (s > best_score) {
+		if (s > best_score || (s == best_score && s >= 0 && as->order < best->order)) {
 			best_score = s;
 			best = as;
 		}

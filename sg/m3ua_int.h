@@ -55,6 +55,14 @@ struct sg_m3ua {
 	uint32_t next_rc;
 	uint64_t act_seq;		/* activation order counter (override) */
 	struct sg_ctr_group *ctr;
+	/* lookup indexes over ass, rebuilt when an AS comes, goes or changes its RC
+	 * (m3ua_idx_dirty): routing candidates by exact DPC (sorted), ASs with a masked DPC
+	 * (always scored), and RC -> AS (open addressing) */
+	bool idx_dirty;
+	unsigned int ndpc_idx, nwild, rc_size;
+	struct m3ua_dpc_ent { uint32_t dpc; struct sg_m3ua_as *as; } *dpc_idx;
+	struct sg_m3ua_as **wild;
+	struct sg_m3ua_as **rc_tab;
 };
 
 struct sg_m3ua_asp {
@@ -120,7 +128,11 @@ struct sg_m3ua_as {
 	bool reg_pending;
 	uint32_t reg_lrk;
 	struct sg_ctr_group *ctr;
+	unsigned int order;		/* position in ass (index rebuild): ties go to the first */
 };
+
+/* m3ua_as.c: the lookup indexes are out of date */
+static inline void m3ua_idx_dirty(struct sg_m3ua *m) { m->idx_dirty = true; }
 
 /* m3ua_layer.c */
 int m3ua_tx(struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg);

@@ -357,6 +357,7 @@ static void cli_reg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 				as->has_rc = true;
 				as->rc = r.rctx;
 				as->dynamic = true;
+				m3ua_idx_dirty(asp->m);
 			}
 			if (asp->m->ops.reg_ind)
 				asp->m->ops.reg_ind(asp->m->priv, asp, as, r.status, r.rctx);
@@ -380,6 +381,7 @@ static void cli_dereg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg
 		if (as && as->client && r.status == SG_M3UA_DEREG_OK) {
 			as->has_rc = false;
 			as->dynamic = false;
+			m3ua_idx_dirty(asp->m);
 		}
 	}
 }

@@ -22,6 +22,7 @@
 #define NIF_MAX_AS	256
 #define NIF_MAX_DEST	256	/* remembered congestion / UPU states */
 #define SIF_MAX		272	/* Q.703 §2.3.8: SIF of a narrowband MSU */
+#define XTAB_SIZE	2048	/* power of 2, at least twice NIF_MAX_XLATE */
 
 static const struct sg_ctr_desc nif_ctr_desc[] = {
 	[SG_NIF_CTR_TDM_TO_IP] = { "tdm_to_ip", "MSUs from SS7 sent as M3UA DATA" },
@@ -71,6 +72,8 @@ struct sg_nif {
 	struct sg_nif_transport t;
 	unsigned int nx;
 	struct sg_nif_xlate *x;		/* NIF_MAX_XLATE */
+	/* (NI, PC) -> rule index + 1, open addressing, one table per side (XTAB_SIZE) */
+	uint16_t *tdm_tab, *ip_tab;
 	unsigned int nas;
 	struct nif_as as[NIF_MAX_AS];
 	unsigned int ndest;
@@ -90,10 +93,32 @@ void sg_nif_cfg_defaults(struct sg_nif_cfg *cfg)
 
 /* ---- point-code translation ---- */
 
-bool sg_nif_tdm_to_ip(const struct sg_nif *nif, uint8_t *ni, uint32_t *pc)
+static inline unsigned int xkey_hash(uint8_t ni, uint32_t pc)
 {
+	return (((uint32_t)ni << 24 | pc) * 2654435761u) >> (32 - 11);
+}
+
+static void xtab_rebuild(struct sg_nif *nif)
+{
+	memset(nif->tdm_tab, 0, XTAB_SIZE * sizeof(nif->tdm_tab[0]));
+	memset(nif->ip_tab, 0, XTAB_SIZE * sizeof(nif->ip_tab[0]));
 	for (unsigned int i = 0; i < nif->nx; i++) {
 		const struct sg_nif_xlate *x = &nif->x[i];
+		unsigned int h;
+
+		for (h = xkey_hash(x->tdm_ni, x->tdm_pc); nif->tdm_tab[h]; h = (h + 1) & (XTAB_SIZE - 1))
+			;
+		nif->tdm_tab[h] = i + 1;
+		for (h = xkey_hash(x->ip_ni, x->ip_pc); nif->ip_tab[h]; h = (h + 1) & (XTAB_SIZE - 1))
+			;
+		nif->ip_tab[h] = i + 1;
+	}
+}
+
+bool sg_nif_tdm_to_ip(const struct sg_nif *nif, uint8_t *ni, uint32_t *pc)
+{
+	for (unsigned int h = xkey_hash(*ni, *pc); nif->tdm_tab[h]; h = (h + 1) & (XTAB_SIZE - 1)) {
+		const struct sg_nif_xlate *x = &nif->x[nif->tdm_tab[h] - 1];
 
 		if (x->tdm_pc == *pc && x->tdm_ni == *ni) {
 			*pc = x->ip_pc;
@@ -106,8 +131,8 @@ bool sg_nif_tdm_to_ip(const struct sg_nif *nif, uint8_t *ni, uint32_t *pc)
 
 bool sg_nif_ip_to_tdm(const struct sg_nif *nif, uint8_t *ni, uint32_t *pc)
 {
-	for (unsigned int i = 0; i < nif->nx; i++) {
-		const struct sg_nif_xlate *x = &nif->x[i];
+	for (unsigned int h = xkey_hash(*ni, *pc); nif->ip_tab[h]; h = (h + 1) & (XTAB_SIZE - 1)) {
+		const struct sg_nif_xlate *x = &nif->x[nif->ip_tab[h] - 1];
 
 		if (x->ip_pc == *pc && x->ip_ni == *ni) {
 			*pc = x->tdm_pc;
@@ -156,6 +181,7 @@ int sg_nif_xlate_add(struct sg_nif *nif, const struct sg_nif_xlate *x)
 	if (nif->nx >= NIF_MAX_XLATE)
 		return -ENOSPC;
 	nif->x[nif->nx++] = *x;
+	xtab_rebuild(nif);
 	return 0;
 }
 
@@ -166,6 +192,7 @@ int sg_nif_xlate_del(struct sg_nif *nif, const char *name)
 			continue;
 		memmove(&nif->x[i], &nif->x[i + 1], (nif->nx - i - 1) * sizeof(nif->x[0]));
 		nif->nx--;
+		xtab_rebuild(nif);
 		return 0;
 	}
 	return -ENOENT;
@@ -763,8 +790,10 @@ struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif
 	if (t)
 		nif->t = *t;
 	nif->x = talloc_zero_array(nif, struct sg_nif_xlate, NIF_MAX_XLATE);
+	nif->tdm_tab = talloc_zero_array(nif, uint16_t, XTAB_SIZE);
+	nif->ip_tab = talloc_zero_array(nif, uint16_t, XTAB_SIZE);
 	nif->ctr = sg_ctr_group_alloc(nif, &nif_ctrg_desc);
-	if (!nif->x || !nif->ctr) {
+	if (!nif->x || !nif->tdm_tab || !nif->ip_tab || !nif->ctr) {
 		talloc_free(nif);
 		return NULL;
 	}
@@ -776,12 +805,14 @@ void sg_nif_free(struct sg_nif *nif)
 	if (!nif)
 		return;
 	/* MTP3 outlives us: no more indications to a freed NIF */
-	for (uint8_t si = 3; si < 16; si++)
-		sg_mtp3_user_set(nif->mtp3, si, NULL, NULL);
-	for (unsigned int i = 0; i < nif->nas; i++)
-		for (unsigned int k = 0; k < nif->as[i].ndpc; k++)
-			if (nif->as[i].alias[k])
-				sg_mtp3_alias_del(nif->mtp3, nif->as[i].tdm_dpc[k]);
+	if (nif->mtp3) {
+		for (uint8_t si = 3; si < 16; si++)
+			sg_mtp3_user_set(nif->mtp3, si, NULL, NULL);
+		for (unsigned int i = 0; i < nif->nas; i++)
+			for (unsigned int k = 0; k < nif->as[i].ndpc; k++)
+				if (nif->as[i].alias[k])
+					sg_mtp3_alias_del(nif->mtp3, nif->as[i].tdm_dpc[k]);
+	}
 	talloc_free(nif);
 }
 

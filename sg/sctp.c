@@ -845,7 +845,10 @@ static void rx_data(struct sg_sctp *s, struct sctp_assoc *a, const uint8_t *data
 		return;
 	}
 	if (!a->rx_part) {
-		a->rx_part = sg_msgb_alloc(SG_MSGB_HEADROOM + s->cfg.rx_max, "sctp rx");
+		/* a whole message (the common case) gets a buffer of its size; the first piece
+		 * of a partial delivery one that can take the largest message */
+		a->rx_part = sg_msgb_alloc(SG_MSGB_HEADROOM + (r->eor ? len : s->cfg.rx_max),
+					   "sctp rx");
 		if (!a->rx_part) {
 			a->rx_discard = !r->eor;
 			return;

@@ -924,6 +924,23 @@ static struct json_object *assocs_get(void *priv, const char *item, struct sg_mg
 	return o;
 }
 
+/* the transport as a whole: its kind, endpoints (with accepted/refused counters), associations */
+static struct json_object *sctp_list(void *priv, struct sg_mgmt_err *err)
+{
+	struct sg_sigtran *st = priv;
+	struct json_object *a, *o;
+
+	if (!st->sctp) {
+		sg_mgmt_err_set(err, 503, "the SCTP transport is not running (see the log)");
+		return NULL;
+	}
+	a = json_object_new_array();
+	o = sg_sctp_json(st->sctp);
+	json_object_object_add(o, "name", json_object_new_string("sctp"));
+	json_object_array_add(a, o);
+	return a;
+}
+
 static struct json_object *xl_list(void *priv, struct sg_mgmt_err *err)
 {
 	struct sg_sigtran *st = priv;
@@ -1052,6 +1069,13 @@ void sg_sigtran_register_mgmt(struct sg_sigtran *st, struct sg_mgmt *mgmt)
 		.description = "SCTP associations and endpoints: state, streams, addresses, counters",
 		.owner = st->core_thread, .priv = st,
 		.list = assocs_list, .get = assocs_get,
+	});
+	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
+		.name = "sctp",
+		.description = "the SCTP transport: kind (kernel or usrsctp), listening and connecting "
+			       "endpoints with their accepted/refused counters, associations",
+		.owner = st->core_thread, .priv = st,
+		.list = sctp_list,
 	});
 	sg_mgmt_register(mgmt, &(struct sg_mgmt_collection){
 		.name = "translations",

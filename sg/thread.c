@@ -1,6 +1,8 @@
 /* Threads with their own event loop, and eventfd-woken mailboxes (osmo_it_q) between them. */
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
@@ -35,6 +37,7 @@ struct sg_thread {
 	char name[32];
 	enum sg_thread_role role;
 	unsigned int mailbox_len;
+	int rt_priority;		/* SCHED_FIFO priority, 0: normal scheduling */
 
 	pthread_t pthread;
 	bool started;
@@ -330,6 +333,17 @@ static void *thread_main(void *arg)
 
 	current_thread = t;
 	pthread_setname_np(pthread_self(), t->name);
+	if (t->rt_priority) {
+		struct sched_param sp = { .sched_priority = t->rt_priority };
+		int e = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+
+		if (e)
+			LOGP(DTHR, LOGL_ERROR, "thread %s: real-time priority %d refused (%s); "
+			     "running with normal scheduling\n", t->name, t->rt_priority, strerror(e));
+		else
+			LOGP(DTHR, LOGL_INFO, "thread %s: SCHED_FIFO priority %d\n", t->name,
+			     t->rt_priority);
+	}
 	rc = sg_loop_init();
 	if (rc < 0) {
 		start_signal(t, rc);
@@ -395,6 +409,11 @@ out_free:
 	osmo_ctx = NULL;
 	current_thread = NULL;
 	return NULL;
+}
+
+void sg_thread_set_rt_priority(struct sg_thread *t, int prio)
+{
+	t->rt_priority = prio;
 }
 
 int sg_thread_start(struct sg_thread *t)

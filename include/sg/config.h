@@ -176,6 +176,7 @@ struct sg_config {
 	bool mgmt_loopback;		/* listen address is a loopback address */
 	/* threads */
 	unsigned int tdm_threads;
+	unsigned int tdm_rt_priority;	/* SCHED_FIFO priority of the TDM threads, 0: normal */
 	/* objects */
 	unsigned int num_sps;
 	struct sg_cfg_sp *sps;

@@ -58,6 +58,9 @@ void sg_thread_set_handler(struct sg_thread *t, enum sg_sap sap, sg_prim_handler
 
 /* Start the thread; returns once its loop and mailbox are ready (0) or it
  * failed to start (<0, the init hook's error). */
+/* Run the thread with SCHED_FIFO at prio (1..99) once started; 0: normal scheduling.  Where
+ * the system refuses (no CAP_SYS_NICE) an error is logged and the thread runs normally. */
+void sg_thread_set_rt_priority(struct sg_thread *t, int prio);
 int sg_thread_start(struct sg_thread *t);
 /* Ask the thread to leave its loop (runs its fini hook) and join it. */
 void sg_thread_stop(struct sg_thread *t);

@@ -1,9 +1,11 @@
 #!/bin/bash
 # The SIGTRAN side of sgd's management API: ASPs, ASs, routing keys, associations,
 # translations and the interworking counters; runtime routing keys and translation rules;
-# ASP blocking; bad requests answered 4xx with a JSON reason and no state change.  (No peer
+# ASP blocking; bad requests answered 4xx with a JSON reason and no state change.  (At first no peer
 # connects here: the M3UA state machines are tested by tests/conformance/m3ua_test, the
-# association handling by tests/unit/test_sctp and the end-to-end tests.)
+# association handling by tests/unit/test_sctp and the end-to-end tests.)  Then sg-simasp
+# connects as asp1 (accepted, ASP-ACTIVE), a second association from the same address is
+# refused and counted, and asp1 is blocked while active.
 . "$(dirname "$0")/lib.sh"
 
 command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
@@ -78,13 +80,55 @@ expect_error 400 "PUT a rule without ip" PUT /api/v1/translations/sw3 '{ "tdm": 
 api POST /api/v1/translations/sw/delete
 check "POST translations/sw/delete" test "$HTTP_CODE:$(jq length "$BODY_FILE")" = "200:1"
 
-# blocking
+# a configured ASP connects (usrsctp over UDP on loopback) and becomes active
+SIMASP="$top_builddir/tools/sg-simasp"
+asp_args=(--opc 2-0-5 --dpc 1-1-2 --asp-id 7 --rc 10 --traffic-mode loadshare --answer
+	  --port $((base + 3)) --remote-udp-port $((base + 2)) --stats-interval 0)
+"$SIMASP" "${asp_args[@]}" --udp-port $((base + 4)) >"$TMP/asp1.out" 2>"$TMP/asp1.log" &
+ASP1=$!
+PIDS="$PIDS $ASP1"
+for _ in $(seq 250); do
+	api GET /api/v1/asps/asp1
+	[ "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE ] && break
+	sleep 0.02
+done
+check "asp1 connects from its configured address and is ASP-ACTIVE" \
+	test "$(jq -r '"\(.state) \(.association != null)"' "$BODY_FILE")" = "ASP-ACTIVE true"
+api GET /api/v1/as/as1
+check "as1 is AS-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = AS-ACTIVE
+api GET /api/v1/associations
+check "one association, established" test "$(jq length "$BODY_FILE")" = 1
+
+# a second association from the same address: no configured peer is free for it: refused
+"$SIMASP" "${asp_args[@]}" --udp-port $((base + 5)) --duration 2 >"$TMP/asp2.out" 2>"$TMP/asp2.log"
+api GET /api/v1/sctp
+refused=$(jq -r '.[0].endpoints[0].counters[] | select(.name == "assoc_refused") | .value' "$BODY_FILE")
+check "an association no configured peer can take is refused and counted ($refused)" \
+	test "${refused:-0}" -ge 1
+check "  the refused ASP never got further (no ASPUP-ACK)" \
+	grep -q "asp state=ASP-DOWN .*err_rx=0 ntfy_rx=0" "$TMP/asp2.out"
+api GET /api/v1/asps/asp1
+check "  asp1 still ASP-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
+
+# blocking an active ASP makes it inactive (unsolicited ASPIA-ACK); its ASPAC is refused
 api POST /api/v1/asps/asp1/block
 check "POST asps/asp1/block" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:true"
+sleep 0.2
+api GET /api/v1/asps/asp1
+check "  blocked asp1 is not ASP-ACTIVE any more" test "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE
 api POST /api/v1/asps/asp1/unblock
 check "POST asps/asp1/unblock" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:false"
 expect_error 404 "block an unknown ASP" POST /api/v1/asps/nobody/block
 expect_error 404 "unknown command" POST /api/v1/asps/asp1/explode
+kill -TERM "$ASP1"
+wait "$ASP1"
+PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+for _ in $(seq 100); do
+	api GET /api/v1/asps/asp1
+	[ "$(jq -r .state "$BODY_FILE")" = ASP-DOWN ] && break
+	sleep 0.02
+done
+check "asp1 gone: ASP-DOWN" test "$(jq -r .state "$BODY_FILE")" = ASP-DOWN
 
 stop_sgd
 rc=$?
