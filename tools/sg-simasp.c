@@ -691,29 +691,8 @@ static void usage(FILE *f)
 
 enum {
 	OPT_LPORT = 256, OPT_TRANSPORT, OPT_UDP, OPT_RUDP, OPT_ASPID, OPT_RC, OPT_REG, OPT_TMT,
-	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI, OPT_ANSWER, OPT_RATE,
-	OPT_SI, OPT_CIC, OPT_HOLD, OPT_ANSWER_TO, OPT_COUNT, OPT_DURATION, OPT_STATS, OPT_CALLED,
-	OPT_CALLING, OPT_SSN, OPT_RSSN, OPT_PAYLOAD,
+	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI,
 };
-
-static int num(const char *s, double min, double max, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno || end == s || *end || *out < min || *out > max ? -1 : 0;
-}
-
-static bool digits_ok(const char *s)
-{
-	if (strlen(s) > ISUP_MAX_DIGITS)
-		return false;
-	for (; *s; s++)
-		if (!strchr("0123456789ABCFabcf", *s))
-			return false;
-	return true;
-}
 
 /* Parse the options into a; returns 0, or EXIT_CONFIG after a message, or -1 for "exit 0". */
 static int parse_args(struct asp *a, int argc, char **argv)
@@ -737,28 +716,17 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		{ "opc", required_argument, NULL, OPT_OPC },
 		{ "dpc", required_argument, NULL, OPT_DPC },
 		{ "ni", required_argument, NULL, OPT_NI },
-		{ "answer", no_argument, NULL, OPT_ANSWER },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "si", required_argument, NULL, OPT_SI },
-		{ "cic", required_argument, NULL, OPT_CIC },
-		{ "hold-ms", required_argument, NULL, OPT_HOLD },
-		{ "answer-timeout-ms", required_argument, NULL, OPT_ANSWER_TO },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ "stats-interval", required_argument, NULL, OPT_STATS },
-		{ "called", required_argument, NULL, OPT_CALLED },
-		{ "calling", required_argument, NULL, OPT_CALLING },
-		{ "ssn", required_argument, NULL, OPT_SSN },
-		{ "remote-ssn", required_argument, NULL, OPT_RSSN },
-		{ "payload", required_argument, NULL, OPT_PAYLOAD },
+		SIM_TRAFFIC_OPTIONS,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *remotes[SG_SCTP_MAX_ADDRS], *locals[SG_SCTP_MAX_ADDRS];
-	const char *opc_s = NULL, *dpc_s = NULL, *cic_s = NULL;
+	const char *opc_s = NULL, *dpc_s = NULL;
 	unsigned int nremote = 0, nlocal = 0, verbose = 0;
+	struct sim_opts to = { .cfg = &a->scfg };
+	char err[128];
 	double v;
 	int c;
 
@@ -779,12 +747,12 @@ static int parse_args(struct asp *a, int argc, char **argv)
 				bad = "--local: too many addresses";
 			break;
 		case 'p':
-			if (num(optarg, 1, 65535, &v) < 0)
+			if (sim_parse_num(optarg, 1, 65535, &v) < 0)
 				bad = "--port: 1..65535";
 			a->conn.remote_port = v;
 			break;
 		case OPT_LPORT:
-			if (num(optarg, 0, 65535, &v) < 0)
+			if (sim_parse_num(optarg, 0, 65535, &v) < 0)
 				bad = "--local-port: 0..65535";
 			a->conn.local_port = v;
 			break;
@@ -800,7 +768,7 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			break;
 		case OPT_UDP:
 		case OPT_RUDP:
-			if (num(optarg, 1, 65535, &v) < 0)
+			if (sim_parse_num(optarg, 1, 65535, &v) < 0)
 				bad = "--udp-port/--remote-udp-port: 1..65535";
 			if (c == OPT_UDP)
 				a->sctp_cfg.udp_port = v;
@@ -810,7 +778,7 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		case OPT_ASPID:
 		case OPT_RC:
 		case OPT_NA:
-			if (num(optarg, 0, 4294967295.0, &v) < 0)
+			if (sim_parse_num(optarg, 0, 4294967295.0, &v) < 0)
 				bad = "--asp-id/--rc/--na: 0..4294967295";
 			if (c == OPT_ASPID) {
 				a->has_asp_id = true;
@@ -837,12 +805,12 @@ static int parse_args(struct asp *a, int argc, char **argv)
 				bad = "--traffic-mode: override, loadshare or broadcast";
 			break;
 		case OPT_BEAT:
-			if (num(optarg, 0, 3600, &v) < 0)
+			if (sim_parse_num(optarg, 0, 3600, &v) < 0)
 				bad = "--beat: seconds";
 			a->beat_ms = v * 1000;
 			break;
 		case OPT_ACK:
-			if (num(optarg, 10, 60000, &v) < 0)
+			if (sim_parse_num(optarg, 10, 60000, &v) < 0)
 				bad = "--ack-ms: 10..60000";
 			a->ack_ms = v;
 			break;
@@ -865,78 +833,9 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			dpc_s = optarg;
 			break;
 		case OPT_NI:
-			if (num(optarg, 0, 3, &v) < 0)
+			if (sim_parse_num(optarg, 0, 3, &v) < 0)
 				bad = "--ni: 0..3";
 			a->scfg.ni = v;
-			break;
-		case OPT_ANSWER:
-			a->scfg.answer = true;
-			break;
-		case OPT_RATE:
-			if (num(optarg, 0.001, 100000, &a->scfg.rate) < 0)
-				bad = "--rate: 0.001..100000 per second";
-			a->scfg.generate = true;
-			break;
-		case OPT_SI:
-			if (!strcmp(optarg, "isup"))
-				a->scfg.si = SIM_SI_ISUP;
-			else if (!strcmp(optarg, "sccp"))
-				a->scfg.si = SIM_SI_SCCP;
-			else
-				bad = "--si: isup or sccp";
-			break;
-		case OPT_CIC:
-			cic_s = optarg;
-			break;
-		case OPT_HOLD:
-			if (num(optarg, 0, 86400000, &v) < 0)
-				bad = "--hold-ms: milliseconds";
-			a->scfg.hold_ms = v;
-			break;
-		case OPT_ANSWER_TO:
-			if (num(optarg, 1, 600000, &v) < 0)
-				bad = "--answer-timeout-ms: 1..600000";
-			a->scfg.answer_timeout_ms = v;
-			break;
-		case OPT_COUNT:
-			if (num(optarg, 1, 1e15, &v) < 0)
-				bad = "--count: a positive number";
-			a->scfg.count = v;
-			break;
-		case OPT_DURATION:
-			if (num(optarg, 0.001, 1e9, &a->scfg.duration_s) < 0)
-				bad = "--duration: seconds";
-			break;
-		case OPT_STATS:
-			if (num(optarg, 0, 86400, &v) < 0)
-				bad = "--stats-interval: seconds";
-			a->scfg.stats_interval_ms = v * 1000;
-			break;
-		case OPT_CALLED:
-			if (!*optarg || !digits_ok(optarg))
-				bad = "--called: 1..32 digits";
-			else
-				strcpy(a->scfg.called, optarg);
-			break;
-		case OPT_CALLING:
-			if (!digits_ok(optarg))
-				bad = "--calling: 0..32 digits";
-			else
-				strcpy(a->scfg.calling, optarg);
-			break;
-		case OPT_SSN:
-		case OPT_RSSN:
-			if (num(optarg, 1, 255, &v) < 0)
-				bad = "--ssn/--remote-ssn: 1..255";
-			if (c == OPT_SSN)
-				a->scfg.ssn = v;
-			else
-				a->scfg.remote_ssn = v;
-			break;
-		case OPT_PAYLOAD:
-			if (num(optarg, 21, 200, &v) < 0)
-				bad = "--payload: 21..200 octets";
-			a->scfg.payload = v;
 			break;
 		case 'v':
 			verbose++;
@@ -948,6 +847,8 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			usage(stdout);
 			return -1;
 		default:
+			if (sim_traffic_opt(&to, c, optarg, &bad))
+				break;
 			usage(stderr);
 			return EXIT_CONFIG;
 		}
@@ -969,9 +870,8 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		fprintf(stderr, "sg-simasp: bad point code in --opc %s / --dpc %s\n", opc_s, dpc_s);
 		return EXIT_CONFIG;
 	}
-	if (cic_s && sim_parse_range(cic_s, a->scfg.variant == SG_PC_ANSI ? 16383 : 4095,
-				     &a->scfg.cic_first, &a->scfg.cic_last) < 0) {
-		fprintf(stderr, "sg-simasp: --cic: FIRST-LAST within the variant's CIC range\n");
+	if (sim_traffic_check(&to, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sg-simasp: %s\n", err);
 		return EXIT_CONFIG;
 	}
 	a->scfg.sls_bits = a->scfg.variant == SG_PC_ANSI ? 5 : 4;

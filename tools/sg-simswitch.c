@@ -236,32 +236,7 @@ static void hook_teardown(void *priv)
 
 /* ---- command line ---- */
 
-enum {
-	OPT_SP = 256, OPT_OPC, OPT_DPC, OPT_RATE, OPT_SI, OPT_CIC, OPT_HOLD, OPT_ANSWER_TO,
-	OPT_ANSWER, OPT_COUNT, OPT_DURATION, OPT_STATS, OPT_CALLED, OPT_CALLING, OPT_SSN,
-	OPT_RSSN, OPT_PAYLOAD,
-};
-
-static int parse_num(const char *s, double min, double max, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno || end == s || *end || *out < min || *out > max)
-		return -1;
-	return 0;
-}
-
-static int digits_ok(const char *s)
-{
-	if (strlen(s) > ISUP_MAX_DIGITS)
-		return 0;
-	for (; *s; s++)
-		if (!strchr("0123456789ABCFabcf", *s))
-			return 0;
-	return 1;
-}
+enum { OPT_SP = 256, OPT_OPC, OPT_DPC };
 
 int main(int argc, char **argv)
 {
@@ -270,37 +245,24 @@ int main(int argc, char **argv)
 		{ "sp", required_argument, NULL, OPT_SP },
 		{ "opc", required_argument, NULL, OPT_OPC },
 		{ "dpc", required_argument, NULL, OPT_DPC },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "si", required_argument, NULL, OPT_SI },
-		{ "cic", required_argument, NULL, OPT_CIC },
-		{ "hold-ms", required_argument, NULL, OPT_HOLD },
-		{ "answer-timeout-ms", required_argument, NULL, OPT_ANSWER_TO },
-		{ "answer", no_argument, NULL, OPT_ANSWER },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ "stats-interval", required_argument, NULL, OPT_STATS },
-		{ "called", required_argument, NULL, OPT_CALLED },
-		{ "calling", required_argument, NULL, OPT_CALLING },
-		{ "ssn", required_argument, NULL, OPT_SSN },
-		{ "remote-ssn", required_argument, NULL, OPT_RSSN },
-		{ "payload", required_argument, NULL, OPT_PAYLOAD },
+		SIM_TRAFFIC_OPTIONS,
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *path = DEFAULT_CONFIG, *sp_name = NULL, *opc_s = NULL, *dpc_s = NULL;
-	const char *cic_s = NULL;
 	struct sg_daemon_hooks hooks;
 	struct sg_config *cfg;
 	struct app *a;
+	struct sim_opts to;
 	char err[512];
 	void *ctx;
-	double v;
 	int c, rc;
 
 	ctx = talloc_named_const(NULL, 0, "sg-simswitch");
 	a = talloc_zero(ctx, struct app);
 	sim_cfg_defaults(&a->scfg);
+	to = (struct sim_opts){ .cfg = &a->scfg };
 	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
 		const char *bad = NULL;
 
@@ -317,75 +279,6 @@ int main(int argc, char **argv)
 		case OPT_DPC:
 			dpc_s = optarg;
 			break;
-		case OPT_RATE:
-			if (parse_num(optarg, 0.001, 100000, &a->scfg.rate) < 0)
-				bad = "--rate: a number of calls per second, 0.001..100000";
-			a->scfg.generate = true;
-			break;
-		case OPT_SI:
-			if (!strcmp(optarg, "isup"))
-				a->scfg.si = SIM_SI_ISUP;
-			else if (!strcmp(optarg, "sccp"))
-				a->scfg.si = SIM_SI_SCCP;
-			else
-				bad = "--si: isup or sccp";
-			break;
-		case OPT_CIC:
-			cic_s = optarg;
-			break;
-		case OPT_HOLD:
-			if (parse_num(optarg, 0, 86400000, &v) < 0)
-				bad = "--hold-ms: milliseconds";
-			a->scfg.hold_ms = v;
-			break;
-		case OPT_ANSWER_TO:
-			if (parse_num(optarg, 1, 600000, &v) < 0)
-				bad = "--answer-timeout-ms: 1..600000";
-			a->scfg.answer_timeout_ms = v;
-			break;
-		case OPT_ANSWER:
-			a->scfg.answer = true;
-			break;
-		case OPT_COUNT:
-			if (parse_num(optarg, 1, 1e15, &v) < 0)
-				bad = "--count: a positive number";
-			a->scfg.count = v;
-			break;
-		case OPT_DURATION:
-			if (parse_num(optarg, 0.001, 1e9, &a->scfg.duration_s) < 0)
-				bad = "--duration: seconds";
-			break;
-		case OPT_STATS:
-			if (parse_num(optarg, 0, 86400, &v) < 0)
-				bad = "--stats-interval: seconds";
-			a->scfg.stats_interval_ms = v * 1000;
-			break;
-		case OPT_CALLED:
-			if (!digits_ok(optarg) || !*optarg)
-				bad = "--called: 1..32 digits";
-			else
-				strcpy(a->scfg.called, optarg);
-			break;
-		case OPT_CALLING:
-			if (!digits_ok(optarg))
-				bad = "--calling: 0..32 digits";
-			else
-				strcpy(a->scfg.calling, optarg);
-			break;
-		case OPT_SSN:
-		case OPT_RSSN:
-			if (parse_num(optarg, 1, 255, &v) < 0)
-				bad = "--ssn/--remote-ssn: 1..255";
-			if (c == OPT_SSN)
-				a->scfg.ssn = v;
-			else
-				a->scfg.remote_ssn = v;
-			break;
-		case OPT_PAYLOAD:
-			if (parse_num(optarg, 21, 200, &v) < 0)
-				bad = "--payload: 21..200 octets";
-			a->scfg.payload = v;
-			break;
 		case 'V':
 			printf("sg-simswitch (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 			talloc_free(ctx);
@@ -395,6 +288,8 @@ int main(int argc, char **argv)
 			talloc_free(ctx);
 			return EXIT_OK;
 		default:
+			if (sim_traffic_opt(&to, c, optarg, &bad))
+				break;
 			usage(stderr);
 			talloc_free(ctx);
 			return EXIT_CONFIG;
@@ -478,10 +373,8 @@ int main(int argc, char **argv)
 		if (i < cfg->num_linksets)
 			a->scfg.dpc = cfg->linksets[i].adjacent_pc;
 	}
-	if (cic_s && sim_parse_range(cic_s, a->scfg.variant == SG_PC_ANSI ? 16383 : 4095,
-				     &a->scfg.cic_first, &a->scfg.cic_last) < 0) {
-		fprintf(stderr, "sg-simswitch: --cic: FIRST-LAST within 0..%u\n",
-			a->scfg.variant == SG_PC_ANSI ? 16383 : 4095);
+	if (sim_traffic_check(&to, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sg-simswitch: %s\n", err);
 		goto out_cfg;
 	}
 

@@ -793,6 +793,94 @@ static void test_parse_range(void)
 	CU_ASSERT_EQUAL(sim_parse_range("1-", 4095, &a, &b), -EINVAL);
 }
 
+/* One shared option by its long name, as getopt_long() would hand it over. */
+static bool traffic_opt(struct sim_opts *o, const char *name, const char *arg, const char **bad)
+{
+	static const struct option opts[] = { SIM_TRAFFIC_OPTIONS, { NULL, 0, NULL, 0 } };
+
+	for (const struct option *op = opts; op->name; op++)
+		if (!strcmp(op->name, name))
+			return sim_traffic_opt(o, op->val, arg, bad);
+	CU_FAIL("no such traffic option");
+	return false;
+}
+
+static void test_traffic_options(void)
+{
+	static const struct {
+		const char *name, *arg, *bad;
+	} bad_args[] = {
+		{ "rate", "0", "--rate: a number of calls per second, 0.001..100000" },
+		{ "rate", "1e6", "--rate: a number of calls per second, 0.001..100000" },
+		{ "rate", "5x", "--rate: a number of calls per second, 0.001..100000" },
+		{ "si", "tup", "--si: isup or sccp" },
+		{ "hold-ms", "-1", "--hold-ms: milliseconds" },
+		{ "answer-timeout-ms", "0", "--answer-timeout-ms: 1..600000" },
+		{ "count", "0", "--count: a positive number" },
+		{ "duration", "", "--duration: seconds" },
+		{ "stats-interval", "86401", "--stats-interval: seconds" },
+		{ "called", "", "--called: 1..32 digits" },
+		{ "called", "12x", "--called: 1..32 digits" },
+		{ "calling", "123456789012345678901234567890123", "--calling: 0..32 digits" },
+		{ "ssn", "0", "--ssn/--remote-ssn: 1..255" },
+		{ "remote-ssn", "256", "--ssn/--remote-ssn: 1..255" },
+		{ "payload", "20", "--payload: 21..200 octets" },
+		{ "payload", "201", "--payload: 21..200 octets" },
+	};
+	struct sim_cfg c, d;
+	struct sim_opts o = { .cfg = &c };
+	const char *bad;
+	char err[64];
+
+	sim_cfg_defaults(&c);
+	memcpy(&d, &c, sizeof(d));
+	/* a bad argument: its message, the configuration untouched */
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad_args); i++) {
+		bad = NULL;
+		CU_ASSERT(traffic_opt(&o, bad_args[i].name, bad_args[i].arg, &bad));
+		CU_ASSERT_STRING_EQUAL(bad ? bad : "(none)", bad_args[i].bad);
+		CU_ASSERT(!memcmp(&c, &d, sizeof(c)));
+	}
+	/* not a traffic option: left to the program */
+	CU_ASSERT_FALSE(sim_traffic_opt(&o, 'h', NULL, &bad));
+	CU_ASSERT_FALSE(sim_traffic_opt(&o, '?', NULL, &bad));
+
+	/* good arguments */
+	CU_ASSERT(traffic_opt(&o, "rate", "2.5", &bad) && !bad);
+	CU_ASSERT(c.rate == 2.5 && c.generate);
+	CU_ASSERT(traffic_opt(&o, "si", "sccp", &bad) && !bad && c.si == SIM_SI_SCCP);
+	CU_ASSERT(traffic_opt(&o, "hold-ms", "0", &bad) && !bad && c.hold_ms == 0);
+	CU_ASSERT(traffic_opt(&o, "answer-timeout-ms", "600000", &bad) && !bad);
+	CU_ASSERT_EQUAL(c.answer_timeout_ms, 600000);
+	CU_ASSERT(traffic_opt(&o, "answer", NULL, &bad) && !bad && c.answer);
+	CU_ASSERT(traffic_opt(&o, "count", "300", &bad) && !bad && c.count == 300);
+	CU_ASSERT(traffic_opt(&o, "duration", "0.5", &bad) && !bad && c.duration_s == 0.5);
+	CU_ASSERT(traffic_opt(&o, "stats-interval", "0.25", &bad) && !bad);
+	CU_ASSERT_EQUAL(c.stats_interval_ms, 250);
+	CU_ASSERT(traffic_opt(&o, "called", "12B3C4F", &bad) && !bad);
+	CU_ASSERT_STRING_EQUAL(c.called, "12B3C4F");
+	CU_ASSERT(traffic_opt(&o, "calling", "", &bad) && !bad);
+	CU_ASSERT_STRING_EQUAL(c.calling, "");
+	CU_ASSERT(traffic_opt(&o, "ssn", "146", &bad) && !bad && c.ssn == 146);
+	CU_ASSERT(traffic_opt(&o, "remote-ssn", "7", &bad) && !bad && c.remote_ssn == 7);
+	CU_ASSERT(traffic_opt(&o, "payload", "200", &bad) && !bad && c.payload == 200);
+
+	/* --cic waits for the variant: its range is the variant's CICs */
+	CU_ASSERT_EQUAL(sim_traffic_check(&o, err, sizeof(err)), 0);
+	CU_ASSERT(c.cic_first == 1 && c.cic_last == 31);
+	CU_ASSERT(traffic_opt(&o, "cic", "100-10000", &bad) && !bad);
+	CU_ASSERT(c.cic_first == 1 && c.cic_last == 31);
+	c.variant = SG_PC_ITU;
+	CU_ASSERT_EQUAL(sim_traffic_check(&o, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "--cic: FIRST-LAST within 0..4095");
+	c.variant = SG_PC_ANSI;
+	CU_ASSERT_EQUAL(sim_traffic_check(&o, err, sizeof(err)), 0);
+	CU_ASSERT(c.cic_first == 100 && c.cic_last == 10000);
+	CU_ASSERT(traffic_opt(&o, "cic", "x", &bad) && !bad);
+	CU_ASSERT_EQUAL(sim_traffic_check(&o, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "--cic: FIRST-LAST within 0..16383");
+}
+
 static int init(void)
 {
 	sg_log_init(NULL, SG_LOG_STDERR, false);
@@ -831,6 +919,7 @@ int main(void)
 		{ "Q.764 §2.9.3.1 reset circuit on an answered call", test_reset_circuit },
 		{ "stats lines: key=value per interval, totals", test_stats_lines },
 		{ "CIC range option parsing", test_parse_range },
+		{ "traffic options shared by the simulators", test_traffic_options },
 		{ NULL, NULL }
 	};
 

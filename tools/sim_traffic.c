@@ -63,6 +63,131 @@ int sim_parse_range(const char *s, unsigned int max, unsigned int *first, unsign
 	return 0;
 }
 
+int sim_parse_num(const char *s, double min, double max, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || *out < min || *out > max ? -EINVAL : 0;
+}
+
+/* Up to ISUP_MAX_DIGITS address signals: digits, codes 11 and 12 ('B', 'C'), ST ('F'). */
+static bool digits_ok(const char *s)
+{
+	if (strlen(s) > ISUP_MAX_DIGITS)
+		return false;
+	for (; *s; s++)
+		if (!strchr("0123456789ABCFabcf", *s))
+			return false;
+	return true;
+}
+
+/* The numeric shared options: range and the message for an argument outside it */
+static const struct {
+	int opt;
+	double min, max;
+	const char *bad;
+} sim_num_opts[] = {
+	{ SIM_OPT_RATE, 0.001, 100000, "--rate: a number of calls per second, 0.001..100000" },
+	{ SIM_OPT_HOLD, 0, 86400000, "--hold-ms: milliseconds" },
+	{ SIM_OPT_ANSWER_TO, 1, 600000, "--answer-timeout-ms: 1..600000" },
+	{ SIM_OPT_COUNT, 1, 1e15, "--count: a positive number" },
+	{ SIM_OPT_DURATION, 0.001, 1e9, "--duration: seconds" },
+	{ SIM_OPT_STATS, 0, 86400, "--stats-interval: seconds" },
+	{ SIM_OPT_SSN, 1, 255, "--ssn/--remote-ssn: 1..255" },
+	{ SIM_OPT_RSSN, 1, 255, "--ssn/--remote-ssn: 1..255" },
+	{ SIM_OPT_PAYLOAD, 21, 200, "--payload: 21..200 octets" },
+};
+
+bool sim_traffic_opt(struct sim_opts *o, int opt, const char *arg, const char **bad)
+{
+	struct sim_cfg *c = o->cfg;
+	double v = 0;
+
+	*bad = NULL;
+	for (unsigned int i = 0; i < ARRAY_SIZE(sim_num_opts); i++) {
+		if (sim_num_opts[i].opt != opt)
+			continue;
+		if (sim_parse_num(arg, sim_num_opts[i].min, sim_num_opts[i].max, &v) < 0) {
+			*bad = sim_num_opts[i].bad;
+			return true;
+		}
+		break;
+	}
+	switch (opt) {
+	case SIM_OPT_RATE:
+		c->rate = v;
+		c->generate = true;
+		break;
+	case SIM_OPT_HOLD:
+		c->hold_ms = v;
+		break;
+	case SIM_OPT_ANSWER_TO:
+		c->answer_timeout_ms = v;
+		break;
+	case SIM_OPT_COUNT:
+		c->count = v;
+		break;
+	case SIM_OPT_DURATION:
+		c->duration_s = v;
+		break;
+	case SIM_OPT_STATS:
+		c->stats_interval_ms = v * 1000;
+		break;
+	case SIM_OPT_SSN:
+		c->ssn = v;
+		break;
+	case SIM_OPT_RSSN:
+		c->remote_ssn = v;
+		break;
+	case SIM_OPT_PAYLOAD:
+		c->payload = v;
+		break;
+	case SIM_OPT_SI:
+		if (!strcmp(arg, "isup"))
+			c->si = SIM_SI_ISUP;
+		else if (!strcmp(arg, "sccp"))
+			c->si = SIM_SI_SCCP;
+		else
+			*bad = "--si: isup or sccp";
+		break;
+	case SIM_OPT_CIC:
+		o->cic = arg;
+		break;
+	case SIM_OPT_ANSWER:
+		c->answer = true;
+		break;
+	case SIM_OPT_CALLED:
+		if (!*arg || !digits_ok(arg))
+			*bad = "--called: 1..32 digits";
+		else
+			strcpy(c->called, arg);
+		break;
+	case SIM_OPT_CALLING:
+		if (!digits_ok(arg))
+			*bad = "--calling: 0..32 digits";
+		else
+			strcpy(c->calling, arg);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+int sim_traffic_check(struct sim_opts *o, char *err, size_t len)
+{
+	struct sim_cfg *c = o->cfg;
+	unsigned int max = isup_max_cic(c->variant == SG_PC_ANSI ? ISUP_ANSI : ISUP_ITU);
+
+	if (o->cic && sim_parse_range(o->cic, max, &c->cic_first, &c->cic_last) < 0) {
+		snprintf(err, len, "--cic: FIRST-LAST within 0..%u", max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* ---- latency histogram ---- */
 
 static unsigned int hist_idx(uint64_t v)

@@ -3,6 +3,7 @@
  * "key=value" statistics lines.  Independent of the transport (MTP3 or M3UA). */
 #pragma once
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,59 @@ struct sim_cfg {
 void sim_cfg_defaults(struct sim_cfg *c);
 /* Parse "FIRST-LAST" or "N"; 0 or -EINVAL. */
 int sim_parse_range(const char *s, unsigned int max, unsigned int *first, unsigned int *last);
+/* Parse a decimal number within min..max; 0 or -EINVAL. */
+int sim_parse_num(const char *s, double min, double max, double *out);
+
+/* ---- command line: the traffic options both simulators take ---- */
+
+/* getopt_long() values of the shared options, above those of the programs' own options */
+enum sim_opt {
+	SIM_OPT_RATE = 0x1000,
+	SIM_OPT_SI,
+	SIM_OPT_CIC,
+	SIM_OPT_HOLD,
+	SIM_OPT_ANSWER_TO,
+	SIM_OPT_ANSWER,
+	SIM_OPT_COUNT,
+	SIM_OPT_DURATION,
+	SIM_OPT_STATS,
+	SIM_OPT_CALLED,
+	SIM_OPT_CALLING,
+	SIM_OPT_SSN,
+	SIM_OPT_RSSN,
+	SIM_OPT_PAYLOAD,
+};
+
+/* The shared entries of a struct option table, for the program's own table. */
+#define SIM_TRAFFIC_OPTIONS							\
+	{ "rate", required_argument, NULL, SIM_OPT_RATE },			\
+	{ "si", required_argument, NULL, SIM_OPT_SI },				\
+	{ "cic", required_argument, NULL, SIM_OPT_CIC },			\
+	{ "hold-ms", required_argument, NULL, SIM_OPT_HOLD },			\
+	{ "answer-timeout-ms", required_argument, NULL, SIM_OPT_ANSWER_TO },	\
+	{ "answer", no_argument, NULL, SIM_OPT_ANSWER },			\
+	{ "count", required_argument, NULL, SIM_OPT_COUNT },			\
+	{ "duration", required_argument, NULL, SIM_OPT_DURATION },		\
+	{ "stats-interval", required_argument, NULL, SIM_OPT_STATS },		\
+	{ "called", required_argument, NULL, SIM_OPT_CALLED },			\
+	{ "calling", required_argument, NULL, SIM_OPT_CALLING },		\
+	{ "ssn", required_argument, NULL, SIM_OPT_SSN },			\
+	{ "remote-ssn", required_argument, NULL, SIM_OPT_RSSN },		\
+	{ "payload", required_argument, NULL, SIM_OPT_PAYLOAD }
+
+/* What the shared options set: cfg (defaults from sim_cfg_defaults() first), and --cic, kept as
+ * given until the variant, which bounds the CIC, is known. */
+struct sim_opts {
+	struct sim_cfg *cfg;
+	const char *cic;
+};
+/* Handle getopt_long() value opt with its argument arg (getopt's optarg, borrowed).  Returns
+ * false when opt is not a shared option; else true, with *bad set to a message ("--si: isup or
+ * sccp") when arg is bad, else to NULL. */
+bool sim_traffic_opt(struct sim_opts *o, int opt, const char *arg, const char **bad);
+/* After the options, once o->cfg->variant is set: the --cic range against the variant's CICs.
+ * Returns 0, or -EINVAL with a message in err. */
+int sim_traffic_check(struct sim_opts *o, char *err, size_t len);
 
 /* Latency histogram: log-linear buckets (16 per power of two) of microseconds, ~3 % precision. */
 #define SIM_HIST_BUCKETS 640
