@@ -22,9 +22,12 @@ const struct value_string sg_mtp3_timer_names[] = {
 	{ SG_MTP3_T6, "T6" },
 	{ SG_MTP3_T8, "T8" },
 	{ SG_MTP3_T10, "T10" },
+	{ SG_MTP3_T11, "T11" },
 	{ SG_MTP3_T12, "T12" },
 	{ SG_MTP3_T13, "T13" },
 	{ SG_MTP3_T14, "T14" },
+	{ SG_MTP3_T15, "T15" },
+	{ SG_MTP3_T16, "T16" },
 	{ SG_MTP3_T17, "T17" },
 	{ SG_MTP3_T18, "T18" },
 	{ SG_MTP3_T19, "T19" },
@@ -55,9 +58,15 @@ const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
 	[SG_MTP3_T8] = { "t8", "Transfer-prohibited inhibition timer", 1000, 800, 1200 },
 	[SG_MTP3_T10] = { "t10", "Waiting to repeat signalling-route-set-test", 30000, 30000,
 			  60000 },
+	[SG_MTP3_T11] = { "t11", "Transfer-restricted timer (national option)", 60000, 30000,
+			  90000 },
 	[SG_MTP3_T12] = { "t12", "Uninhibit acknowledgement", 1000, 800, 1500 },
 	[SG_MTP3_T13] = { "t13", "Force uninhibit", 1000, 800, 1500 },
 	[SG_MTP3_T14] = { "t14", "Inhibition acknowledgement", 2500, 2000, 3000 },
+	[SG_MTP3_T15] = { "t15", "Repeat signalling-route-set-congestion-test (national option)",
+			  2500, 2000, 3000 },
+	[SG_MTP3_T16] = { "t16", "Route set congestion status update (national option)", 1700,
+			  1400, 2000 },
 	[SG_MTP3_T17] = { "t17", "Delay between link failure and restart", 1000, 800, 1500 },
 	[SG_MTP3_T18] = { "t18", "Own MTP restart (STP): link activation and routing data",
 			  20000, 2000, 60000 },
@@ -136,6 +145,7 @@ static const struct sg_ctr_desc mtp3_ctr_desc[_SG_MTP3_CTR_MAX] = {
 					   "Inhibit tests that found a mismatch" },
 	[SG_MTP3_CTR_RPO] = { "link:rpo", "Remote processor outages (link blocked)" },
 	[SG_MTP3_CTR_TFC_TX] = { "tx:tfc", "TFC messages sent" },
+	[SG_MTP3_CTR_TFR_TX] = { "tx:tfr", "TFR messages sent" },
 	[SG_MTP3_CTR_CONG_DISCARD] = { "congestion:discard",
 				       "MSUs discarded for congestion (priority below the level)" },
 };
@@ -176,6 +186,9 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 
 		sg_timer_stop(&rt->t8);
 		sg_timer_stop(&rt->t6);
+		sg_timer_stop(&rt->t11);
+		sg_timer_stop(&rt->t15);
+		sg_timer_stop(&rt->t16);
 		while ((msg = msgb_dequeue(&rt->cr_q)))
 			msgb_free(msg);
 		for (unsigned int i = 0; i < rt->n; i++)

@@ -109,6 +109,13 @@ struct mtp3_route {
 	struct sg_timer t6;
 	struct llist_head cr_q;
 	unsigned int tfc_cnt;		/* congested MSUs (TFC rate limit, mtp3_rtcc.c) */
+	/* STP, national option cfg.tfr (Q.704 §13.4): routing restricted, TFR after T11 */
+	struct sg_timer t11;
+	bool tfr_sent;			/* TFR broadcast: TFA owed when routing is normal */
+	/* national option cfg.cong_prio (Q.704 §13.9, mtp3_rtcc.c): congestion status of the
+	 * route set from TFC, lowered by the route-set-congestion test (RCT, T15/T16) */
+	uint8_t cong;
+	struct sg_timer t15, t16;
 	struct sg_ctr_group *ctr;
 };
 
@@ -273,6 +280,12 @@ bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct 
 			 const struct sg_mtp3_link *l);
 /* MTP2 indicated a new congestion level for l */
 void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level);
+void mtp3_rtcc_route_init(struct mtp3_route *rt);
+/* TFC(dest, status) received (Q.704 §13.9): route set congestion status, RCT test */
+void mtp3_rtcc_tfc_rx(struct sg_mtp3 *m, uint32_t dest, uint8_t status);
+/* A local user's MSU h: true when its priority is below the congestion status of the route
+ * set (national option): discarded by the caller, the user has MTP-STATUS. */
+bool mtp3_rtcc_rs_congested(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h);
 
 /* mtp3_rtpc.c: route management */
 void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
@@ -286,6 +299,9 @@ void mtp3_rtpc_local_dest(struct sg_mtp3 *m, uint32_t pc, bool accessible);
 /* An MSU for dpc could not be routed (STP): response-method TFP to h->label.opc. */
 void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h);
 bool mtp3_rt_entry_usable(const struct mtp3_rt_entry *e);
+/* The routing to rt->dpc is restricted (Q.704 §13.4): accessible, but only over a route
+ * restricted by TFR or over an alternative of lower priority than the normal route. */
+bool mtp3_rt_restricted_routing(const struct mtp3_route *rt);
 /* A linkset's first link became available: STP routing information to its adjacent SP
  * (TFP for inaccessible destinations, preventive TFPs) before the TRA, Q.704 §9.5. */
 void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls);

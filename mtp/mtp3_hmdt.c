@@ -147,8 +147,12 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 					  .cong_level = s.cong_status ? s.cong_status : 1 };
 
 		mtp3_users_ind_all(m, SG_MTP_STATUS, &p);
+		mtp3_rtcc_tfc_rx(m, s.dest, s.cong_status);
 		break;
 	}
+	case SG_MTP3_RCT:
+		/* Q.704 §13.9: the test message reached its destination: nothing to do */
+		break;
 	case SG_MTP3_UPU: {
 		struct sg_mtp_param p = { .dpc = s.dest, .si = s.upu_user, .ni = m->cfg.ni };
 
@@ -168,7 +172,7 @@ static void snm_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct m
 		break;
 	}
 	default:
-		/* RCT, DLC, ANSI-only headings: not implemented, ignored */
+		/* DLC, ANSI-only headings: not implemented, ignored */
 		LOGPL(l, LOGL_INFO, "%s not handled: discarded\n",
 		      get_value_string(sg_mtp3_snm_type_names, s.heading));
 		mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);

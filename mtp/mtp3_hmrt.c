@@ -434,5 +434,9 @@ int mtp3_transfer(struct sg_mtp3 *m, const struct sg_mtp_param *p, uint32_t opc,
 		msgb_free(msg);
 		return -EINVAL;
 	}
+	if (mtp3_rtcc_rs_congested(m, &h)) {
+		msgb_free(msg);
+		return -ENOBUFS;
+	}
 	return mtp3_hmrt_route(m, &h, msg);
 }

@@ -1,4 +1,4 @@
-/* MTP3 congestion: priorities, discarding, TFC (RTCC), Q.704 §3.8, §11.2, §13.6-§13.7. */
+/* MTP3 congestion: priorities, discarding, TFC (RTCC), RCT, Q.704 §3.8, §11.2, §13.6-§13.9. */
 
 #include <errno.h>
 
@@ -26,6 +26,15 @@
  * TFCs are rate limited per destination: the first congested MSU and then every 8th one
  * (counted per destination while its links stay congested) cause a TFC.  MTP's own messages
  * (SI 0..2) are never discarded and never cause a TFC.
+ *
+ * Route set congestion, national option (cfg.cong_prio, §13.9): a TFC with a congestion
+ * status for a destination we route to raises the congestion status of its route set to that
+ * value (a lower one is ignored while the test runs) and (re)starts T15.  Meanwhile MSUs of the
+ * local users for it whose priority is below the status are discarded (-ENOBUFS,
+ * MTP-STATUS(congestion, status)).  At T15 an RCT goes to the destination with the priority
+ * one below the status, and T16 starts: a TFC before T16 sets the status to its value (and
+ * T15 again); T16 without one lowers the status by one, and while it is not 0 the test is
+ * repeated after T15.
  */
 
 #define RTCC_TFC_EVERY	8
@@ -98,4 +107,92 @@ void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level)
 		return;
 	llist_for_each_entry(rt, &m->routes, list)
 		rt->tfc_cnt = 0;
+}
+
+static void t15_cb(void *data)
+{
+	struct mtp3_route *rt = data;
+	struct sg_mtp3 *m = rt->e[0].ls->m;
+	struct sg_mtp3_snm s = { .heading = SG_MTP3_RCT };
+	struct sg_mtp3_hdr h = { .si = SG_MTP3_SI_SNM, .ni = m->cfg.ni,
+				 .label = { .dpc = rt->dpc, .opc = m->cfg.pc } };
+	struct msgb *msg;
+
+	if (!rt->cong)
+		return;
+	/* Q.704 §13.9: RCT with the priority just below the congestion status */
+	h.prio = rt->cong - 1;
+	msg = mtp3_msu_alloc("mtp3 rct");
+	if (msg) {
+		size_t n = sg_mtp3_snm_msu_encode(msg->tail, msgb_tailroom(msg), &m->fmt, &h, &s);
+
+		if (n) {
+			msg->l3h = msgb_put(msg, n);
+			msg->l4h = msg->l3h + sg_mtp3_hdr_len(m->cfg.variant);
+			LOGPM(m, LOGL_INFO, "RCT(priority %u) to %u, T16\n", h.prio, rt->dpc);
+			mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_SNM_TX, 1);
+			mtp3_hmrt_route(m, &h, msg);
+		} else {
+			msgb_free(msg);
+		}
+	}
+	sg_timer_start_ms(&rt->t16, mtp3_t(m, SG_MTP3_T16));
+}
+
+static void t16_cb(void *data)
+{
+	struct mtp3_route *rt = data;
+	struct sg_mtp3 *m = rt->e[0].ls->m;
+
+	if (!rt->cong)
+		return;
+	rt->cong--;
+	LOGPM(m, LOGL_NOTICE, "route set %u: no TFC for the RCT, congestion status %u\n", rt->dpc,
+	      rt->cong);
+	if (rt->cong)
+		sg_timer_start_ms(&rt->t15, mtp3_t(m, SG_MTP3_T15));
+}
+
+void mtp3_rtcc_route_init(struct mtp3_route *rt)
+{
+	sg_timer_setup(&rt->t15, t15_cb, rt);
+	sg_timer_setup(&rt->t16, t16_cb, rt);
+}
+
+void mtp3_rtcc_tfc_rx(struct sg_mtp3 *m, uint32_t dest, uint8_t status)
+{
+	struct mtp3_route *rt = mtp3_route_find(m, dest);
+	bool test = rt && sg_timer_pending(&rt->t16);
+
+	if (!m->cfg.cong_prio || !rt || !status || status > 3)
+		return;
+	/* decide: a TFC answering the RCT sets the status; otherwise only a higher one counts */
+	if (!test && status <= rt->cong)
+		return;
+	/* act */
+	LOGPM(m, LOGL_NOTICE, "route set %u: congestion status %u -> %u, T15\n", dest, rt->cong,
+	      status);
+	rt->cong = status;
+	sg_timer_stop(&rt->t16);
+	sg_timer_start_ms(&rt->t15, mtp3_t(m, SG_MTP3_T15));
+}
+
+bool mtp3_rtcc_rs_congested(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h)
+{
+	struct mtp3_route *rt;
+	struct sg_mtp_param p = { .dpc = h->label.dpc, .si = h->si, .ni = h->ni,
+				  .cause = SG_MTP_STATUS_CONGESTION };
+
+	if (!m->cfg.cong_prio || h->si <= SG_MTP3_SI_MTNS)
+		return false;
+	rt = mtp3_route_find(m, h->label.dpc);
+	if (!rt || h->prio >= rt->cong)
+		return false;
+	p.cong_level = rt->cong;
+	LOGPM(m, LOGL_INFO, "route set %u congestion status %u: MSU priority %u discarded\n",
+	      rt->dpc, rt->cong, h->prio);
+	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_CONG_DISCARD, 1);
+	sg_ctr_inc(rt->ctr, SG_MTP3_CTR_CONG_DISCARD);
+	mtp3_user_ind(m, h->si, SG_MTP_STATUS, &p, NULL);
+	return true;
 }

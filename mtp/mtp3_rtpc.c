@@ -29,7 +29,17 @@
  *  - a restarting adjacent SP gets TFPs for every inaccessible destination (and the
  *    preventive ones) before our TRA (§9.5; at the end of our own restart, mtp3_tprc.c);
  *  - RST/RSR are answered with the current status (§13.5.4).
+ *  - national option cfg.tfr (§13.4): when the routing to a destination becomes restricted
+ *    (its normal route, the entries of the lowest priority, is unusable and the traffic takes
+ *    a lower-priority alternative, or only routes restricted by TFR are left), T11 starts;
+ *    when it runs out and the routing is still restricted, TFR is broadcast to every adjacent
+ *    SP with an available linkset except the destination and the linkset now used (it has
+ *    the preventive TFP).  Normal routing back before T11: nothing is sent; after the TFR:
+ *    TFA to the same SPs.  A destination that was inaccessible and comes back over
+ *    restricted routing only is broadcast as TFR at once instead of TFA.
  */
+
+static unsigned int tx_ctr(uint8_t heading);
 
 static void snm_to_ls(struct sg_mtp3_linkset *ls, uint8_t heading, uint32_t dest)
 {
@@ -67,6 +77,22 @@ static void t8_cb(void *data)
 	/* inhibition over: the next unroutable MSU may trigger a TFP again */
 }
 
+/* to every available adjacent SP except the destination itself and "except" */
+static void broadcast(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
+		      const struct sg_mtp3_linkset *except);
+
+static void t11_cb(void *data)
+{
+	struct mtp3_route *rt = data;
+	struct sg_mtp3 *m = rt->e[0].ls->m;
+
+	if (rt->best < 0 || !mtp3_rt_restricted_routing(rt) || rt->tfr_sent || m->restarting)
+		return;
+	LOGPM(m, LOGL_NOTICE, "routing to %u restricted for T11: TFR broadcast\n", rt->dpc);
+	rt->tfr_sent = true;
+	broadcast(m, rt->dpc, SG_MTP3_TFR, rt->via);
+}
+
 static void t6_cb(void *data)
 {
 	struct mtp3_route *rt = data;
@@ -100,6 +126,8 @@ void mtp3_rtpc_route_init(struct mtp3_route *rt)
 {
 	sg_timer_setup(&rt->t8, t8_cb, rt);
 	sg_timer_setup(&rt->t6, t6_cb, rt);
+	sg_timer_setup(&rt->t11, t11_cb, rt);
+	mtp3_rtcc_route_init(rt);
 	INIT_LLIST_HEAD(&rt->cr_q);
 	rt->best = -1;
 }
@@ -151,8 +179,12 @@ void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 
 		if (mtp3_is_local(m, s->dest)) {
 			st = SG_MTP3_ROUTE_AVAILABLE;
-		} else if (m->cfg.stp && mtp3_route_find(m, s->dest)) {
+		} else if (m->cfg.stp && (rt = mtp3_route_find(m, s->dest))) {
 			st = dest_status(m, s->dest, ls);
+			/* cfg.tfr: the status we broadcast (TFR) */
+			if (st == SG_MTP3_ROUTE_AVAILABLE && m->cfg.tfr && rt->tfr_sent &&
+			    rt->via != ls)
+				st = SG_MTP3_ROUTE_RESTRICTED;
 		} else {
 			LOGPLS(ls, LOGL_INFO, "%s for %u: not an STP for it, ignored\n",
 			       get_value_string(sg_mtp3_snm_type_names, s->heading), s->dest);
@@ -162,8 +194,7 @@ void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 		if (st == SG_MTP3_ROUTE_PROHIBITED && s->heading == SG_MTP3_RST)
 			return;
 		snm_to_ls(ls, reply[st], s->dest);
-		mtp3_ctr(NULL, ls, m, st == SG_MTP3_ROUTE_PROHIBITED ? SG_MTP3_CTR_TFP_TX :
-			 SG_MTP3_CTR_TFA_TX, 1);
+		mtp3_ctr(NULL, ls, m, tx_ctr(reply[st]), 1);
 		return;
 	}
 	rt = mtp3_route_find(m, s->dest);
@@ -242,18 +273,87 @@ static bool old_usable(const struct mtp3_route *rt, const struct sg_mtp3_linkset
 	return false;
 }
 
-/* to every available adjacent SP except the destination itself and "except" */
-static void broadcast(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
-		      const struct sg_mtp3_linkset *except)
+static unsigned int tx_ctr(uint8_t heading)
+{
+	switch (heading) {
+	case SG_MTP3_TFP:
+		return SG_MTP3_CTR_TFP_TX;
+	case SG_MTP3_TFR:
+		return SG_MTP3_CTR_TFR_TX;
+	default:
+		return SG_MTP3_CTR_TFA_TX;
+	}
+}
+
+static void broadcast2(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
+		       const struct sg_mtp3_linkset *except, const struct sg_mtp3_linkset *except2)
 {
 	struct sg_mtp3_linkset *ls;
 
 	llist_for_each_entry(ls, &m->linksets, list) {
-		if (ls->adj_pc == dest || ls == except || !sg_mtp3_linkset_available(ls))
+		if (ls->adj_pc == dest || ls == except || ls == except2 ||
+		    !sg_mtp3_linkset_available(ls))
 			continue;
 		snm_to_ls(ls, heading, dest);
-		mtp3_ctr(NULL, ls, m, heading == SG_MTP3_TFP ? SG_MTP3_CTR_TFP_TX :
-			 SG_MTP3_CTR_TFA_TX, 1);
+		mtp3_ctr(NULL, ls, m, tx_ctr(heading), 1);
+	}
+}
+
+static void broadcast(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
+		      const struct sg_mtp3_linkset *except)
+{
+	broadcast2(m, dest, heading, except, NULL);
+}
+
+bool mtp3_rt_restricted_routing(const struct mtp3_route *rt)
+{
+	unsigned int normal = ~0u;
+
+	if (rt->best < 0)
+		return false;
+	for (unsigned int i = 0; i < rt->n; i++)
+		if (rt->e[i].prio < normal)
+			normal = rt->e[i].prio;
+	/* only restricted routes usable, or the best usable one is not a normal route */
+	return rt->best >= 0x10000 || (unsigned int)(rt->best & 0xffff) > normal;
+}
+
+/* cfg.tfr (§13.4): T11, TFR and the TFA that ends it.  After rt->best/via are updated;
+ * became_acc: the destination was inaccessible until now (its TFA/TFR broadcast is ours). */
+static void tfr_update(struct sg_mtp3 *m, struct mtp3_route *rt,
+		       const struct sg_mtp3_linkset *old_via, bool became_acc)
+{
+	bool r = mtp3_rt_restricted_routing(rt);
+
+	if (rt->best < 0) {
+		/* inaccessible: TFP broadcast by the caller */
+		sg_timer_stop(&rt->t11);
+		rt->tfr_sent = false;
+		return;
+	}
+	if (became_acc) {
+		sg_timer_stop(&rt->t11);
+		rt->tfr_sent = r;
+		broadcast(m, rt->dpc, r ? SG_MTP3_TFR : SG_MTP3_TFA, rt->via);
+		return;
+	}
+	if (r) {
+		if (!rt->tfr_sent && !sg_timer_pending(&rt->t11)) {
+			LOGPM(m, LOGL_INFO, "routing to %u restricted: T11 started\n", rt->dpc);
+			sg_timer_start_ms(&rt->t11, mtp3_t(m, SG_MTP3_T11));
+		}
+		return;
+	}
+	if (sg_timer_pending(&rt->t11)) {
+		LOGPM(m, LOGL_INFO, "routing to %u normal again before T11: no TFR\n", rt->dpc);
+		sg_timer_stop(&rt->t11);
+	}
+	if (rt->tfr_sent) {
+		rt->tfr_sent = false;
+		LOGPM(m, LOGL_NOTICE, "routing to %u normal again: TFA broadcast\n", rt->dpc);
+		/* the linkset traffic left has its TFA from the rerouting already */
+		broadcast2(m, rt->dpc, SG_MTP3_TFA, rt->via,
+			   old_via != rt->via ? old_via : NULL);
 	}
 }
 
@@ -290,6 +390,11 @@ void mtp3_rtpc_ls_up(struct sg_mtp3_linkset *ls)
 		if ((rt->best < 0 && !via_ls) || (rt->best >= 0 && rt->via == ls)) {
 			snm_to_ls(ls, SG_MTP3_TFP, rt->dpc);
 			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_TX, 1);
+		}
+		/* cfg.tfr: destinations whose routing is restricted (TFR broadcast) */
+		else if (rt->best >= 0 && rt->tfr_sent && !via_ls) {
+			snm_to_ls(ls, SG_MTP3_TFR, rt->dpc);
+			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFR_TX, 1);
 		}
 	}
 }
@@ -361,6 +466,8 @@ void mtp3_rtpc_update(struct sg_mtp3 *m)
 				mtp3_ctr(NULL, old_via, m, SG_MTP3_CTR_TFA_TX, 1);
 			}
 		}
+		if (m->cfg.stp && m->cfg.tfr)
+			tfr_update(m, rt, old_via, acc && !rt->accessible);
 		if (acc == rt->accessible) {
 			/* national option: a destination reached only over restricted routes
 			 * (TFR) is told to the users as MTP-STATUS(restricted); back to normal
@@ -386,7 +493,7 @@ void mtp3_rtpc_update(struct sg_mtp3 *m)
 			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_ROUTE_UNAVAIL);
 			sg_ctr_inc(m->ctr, SG_MTP3_CTR_ROUTE_UNAVAIL);
 		}
-		if (m->cfg.stp)
+		if (m->cfg.stp && !(m->cfg.tfr && acc))
 			broadcast(m, rt->dpc, acc ? SG_MTP3_TFA : SG_MTP3_TFP, acc ? via : NULL);
 		mtp3_users_ind_all(m, acc ? SG_MTP_RESUME : SG_MTP_PAUSE, &p);
 	}

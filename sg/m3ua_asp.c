@@ -18,6 +18,7 @@ void m3ua_asp_init_timers(struct sg_m3ua_asp *asp)
 {
 	sg_timer_setup(&asp->t_ack, t_ack_cb, asp);
 	sg_timer_setup(&asp->t_beat, t_beat_cb, asp);
+	sg_timer_setup(&asp->t_reg, m3ua_t_reg_cb, asp);
 }
 
 static void diag_err(struct sg_m3ua_asp *asp, enum sg_m3ua_err code, const struct sg_m3ua_msg *msg)

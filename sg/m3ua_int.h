@@ -83,6 +83,8 @@ struct sg_m3ua_asp {
 	/* client side: our state at the peer */
 	enum sg_m3ua_asp_state lstate;
 	struct sg_timer t_ack;
+	struct sg_timer t_reg;		/* REG REQ awaiting its REG RSP (T(ack), §4.4.1) */
+	unsigned int reg_tries;
 	uint8_t req_cls, req_type;	/* request awaiting its ACK (0/0 none) */
 	unsigned int req_tries;
 	bool stopping;			/* asp_stop: ASPIA then ASPDN */
@@ -152,6 +154,8 @@ void m3ua_rx_aspsm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3u
 void m3ua_rx_asptm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
 void m3ua_rx_mgmt(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
 void m3ua_asp_init_timers(struct sg_m3ua_asp *asp);
+/* m3ua_rkm.c: T(ack) of a REG REQ ran out: send the keys still pending again */
+void m3ua_t_reg_cb(void *data);
 void m3ua_asp_client_start(struct sg_m3ua_asp *asp);
 void m3ua_asp_client_activate(struct sg_m3ua_asp *asp);
 void m3ua_beat_start(struct sg_m3ua_asp *asp);

@@ -124,6 +124,7 @@ static int m3ua_free_cb(struct sg_m3ua *m)
 	llist_for_each_entry_safe(asp, asp2, &m->asps, list) {
 		sg_timer_stop(&asp->t_ack);
 		sg_timer_stop(&asp->t_beat);
+		sg_timer_stop(&asp->t_reg);
 		llist_del(&asp->list);
 	}
 	return 0;
@@ -343,6 +344,7 @@ int sg_m3ua_asp_del(struct sg_m3ua_asp *asp)
 		m3ua_memb_del(as, asp);
 	sg_timer_stop(&asp->t_ack);
 	sg_timer_stop(&asp->t_beat);
+	sg_timer_stop(&asp->t_reg);
 	llist_del(&asp->list);
 	talloc_free(asp);
 	return 0;
@@ -397,6 +399,7 @@ void sg_m3ua_asp_conn_down(struct sg_m3ua_asp *asp)
 	LOGA(asp, LOGL_INFO, "association down\n");
 	sg_timer_stop(&asp->t_ack);
 	sg_timer_stop(&asp->t_beat);
+	sg_timer_stop(&asp->t_reg);
 	asp->req_cls = asp->req_type = 0;
 	asp->beat_out = 0;
 	asp->stopping = false;

@@ -286,7 +286,9 @@ static void srv_dereg(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 
 /* ---- ASP side ---- */
 
-void m3ua_asp_register(struct sg_m3ua_asp *asp)
+/* The REG REQ for our keys without RC: new Local-RK-Identifiers (again: the same ones, for the
+ * keys still waiting for their Registration Result).  Returns whether one was sent. */
+static bool reg_req_send(struct sg_m3ua_asp *asp, bool again)
 {
 	struct sg_m3ua_as *as;
 	struct msgb *msg = NULL;
@@ -296,12 +298,16 @@ void m3ua_asp_register(struct sg_m3ua_asp *asp)
 
 		if (!as->client || !m3ua_memb(as, asp) || as->has_rc || !as->rk.ndpc)
 			continue;
+		if (again && !as->reg_pending)
+			continue;
 		if (!msg)
 			msg = sg_m3ua_msg_new(SG_M3UA_CLS_RKM, SG_M3UA_RKM_REG_REQ);
 		if (!msg)
-			return;
+			return false;
 		rk_to_wire(&as->rk, &w);
-		w.lrk_id = as->reg_lrk = asp->next_lrk++;
+		if (!again)
+			as->reg_lrk = asp->next_lrk++;
+		w.lrk_id = as->reg_lrk;
 		if (as->tmt != SG_M3UA_TMT_NONE) {
 			w.has_tmt = true;
 			w.tmt = as->tmt;
@@ -312,12 +318,32 @@ void m3ua_asp_register(struct sg_m3ua_asp *asp)
 		sg_m3ua_put_rk(msg, &w);
 		as->reg_pending = true;
 	}
-	if (!msg) {
-		m3ua_asp_client_activate(asp);
-		return;
-	}
+	if (!msg)
+		return false;
 	sg_m3ua_finish(msg);
 	m3ua_tx(asp, 0, msg);
+	/* T(ack) supervises the REG REQ like our ASPSM/ASPTM requests (§4.4.1) */
+	sg_timer_start_ms(&asp->t_reg, asp->m->cfg.t_ack_ms);
+	return true;
+}
+
+void m3ua_asp_register(struct sg_m3ua_asp *asp)
+{
+	asp->reg_tries = 0;
+	if (!reg_req_send(asp, false))
+		m3ua_asp_client_activate(asp);
+}
+
+void m3ua_t_reg_cb(void *data)
+{
+	struct sg_m3ua_asp *asp = data;
+
+	if (!asp->conn)
+		return;
+	asp->reg_tries++;
+	LOGA(asp, LOGL_NOTICE, "T(ack) expired: REG REQ again (%u)\n", asp->reg_tries);
+	if (!reg_req_send(asp, true))
+		m3ua_asp_client_activate(asp);
 }
 
 int sg_m3ua_asp_deregister(struct sg_m3ua_asp *asp)
@@ -366,8 +392,10 @@ static void cli_reg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	llist_for_each_entry(as, &asp->m->ass, list)
 		if (as->client && as->reg_pending && m3ua_memb(as, asp))
 			pending = true;
-	if (!pending)
+	if (!pending) {
+		sg_timer_stop(&asp->t_reg);
 		m3ua_asp_client_activate(asp);
+	}
 }
 
 static void cli_dereg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)

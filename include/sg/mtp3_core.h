@@ -54,6 +54,9 @@ struct sg_mtp3_cfg {
 	bool cong_prio;			/* national option, Q.704 §3.8.2.2: congestion levels 1..3
 					 * and message priorities 0..3 (discard below the level,
 					 * TFC with status); off: international, no discard */
+	bool tfr;			/* national option, Q.704 §13.4: an STP whose routing to a
+					 * destination becomes restricted broadcasts TFR after T11
+					 * (TFA when normal routing resumes); off by default */
 };
 void sg_mtp3_cfg_defaults(struct sg_mtp3_cfg *cfg);
 
@@ -67,9 +70,12 @@ enum sg_mtp3_timer {
 	SG_MTP3_T6,		/* delay to avoid mis-sequencing on controlled rerouting */
 	SG_MTP3_T8,		/* transfer-prohibited inhibition (response method) */
 	SG_MTP3_T10,		/* waiting to repeat signalling-route-set-test */
+	SG_MTP3_T11,		/* transfer-restricted timer (national option, §13.4) */
 	SG_MTP3_T12,		/* uninhibit acknowledgement */
 	SG_MTP3_T13,		/* force uninhibit */
 	SG_MTP3_T14,		/* inhibition acknowledgement */
+	SG_MTP3_T15,		/* repeat signalling-route-set-congestion-test (national) */
+	SG_MTP3_T16,		/* route set congestion status update (national) */
 	SG_MTP3_T17,		/* delay between link failure and restart */
 	SG_MTP3_T18,		/* own restart (STP): link activation, routing data (phase 1) */
 	SG_MTP3_T19,		/* restart: ping-pong protection of TFP/TFR/TRA */
@@ -295,6 +301,7 @@ enum sg_mtp3_ctr {
 	SG_MTP3_CTR_RPO,		/* remote processor outages (link blocked) */
 	SG_MTP3_CTR_TFC_TX,		/* TFC messages sent */
 	SG_MTP3_CTR_CONG_DISCARD,	/* MSUs discarded for congestion (priority below level) */
+	SG_MTP3_CTR_TFR_TX,		/* TFR messages sent (national option, cfg.tfr) */
 	_SG_MTP3_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc;

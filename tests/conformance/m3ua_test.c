@@ -1896,6 +1896,48 @@ static bool asp_rkm_dereg(bool check_rc)
 	return true;
 }
 
+/* RFC 4666 §4.4.1: our REG REQ (ASP role) is supervised like the other requests: without a
+ * REG RSP it is sent again after T(ack), with the same Local-RK-Identifier, and ASPAC waits */
+static bool d_reg_retransmit(void)
+{
+	struct rxm *r;
+	struct msgb *m;
+	struct sg_m3ua_msg dm;
+	struct sg_m3ua_decode_err de;
+	struct sg_m3ua_rk rk, rk2;
+	enum sg_m3ua_reg_status st;
+	struct sg_m3ua_reg_result res;
+	uint32_t v;
+
+	afx_setup(true, false);
+	conn(P(1));
+	ack(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK);
+	r = wait_for(P(1), C_RKM, SG_M3UA_RKM_REG_REQ);
+	CHECK(r && !sg_m3ua_decode(&dm, r->buf, r->len, &de) && !sg_m3ua_get_rk(&dm, 0, &rk, &st),
+	      "no valid REG REQ");
+	drain(P(1));
+	sg_clock_advance_ms(1999);
+	CHECK(!count_q(P(1), C_RKM, SG_M3UA_RKM_REG_REQ), "REG REQ repeated before T(ack)");
+	sg_clock_advance_ms(2);
+	r = wait_for(P(1), C_RKM, SG_M3UA_RKM_REG_REQ);
+	CHECK(r && !sg_m3ua_decode(&dm, r->buf, r->len, &de) && !sg_m3ua_get_rk(&dm, 0, &rk2, &st),
+	      "REG REQ not repeated after T(ack)");
+	CHECK(rk2.lrk_id == rk.lrk_id && rk2.ndpc == rk.ndpc && rk2.dpc[0] == rk.dpc[0],
+	      "the repeated REG REQ carries another key (LRK %u, was %u)", rk2.lrk_id, rk.lrk_id);
+	CHECK(!count_q(P(1), C_ASPTM, SG_M3UA_ASPTM_ACT), "ASPAC before the REG RSP");
+	m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_REG_RSP);
+	res = (struct sg_m3ua_reg_result){ .lrk_id = rk.lrk_id, .status = 0, .rctx = 77 };
+	sg_m3ua_put_reg_result(m, &res);
+	xmit(P(1), 0, m);
+	r = wait_for(P(1), C_ASPTM, SG_M3UA_ASPTM_ACT);
+	CHECK(r && ru32(r, SG_M3UA_IEI_ROUTE_CTX, &v) && v == 77, "no ASPAC with the new RC");
+	drain(P(1));
+	sg_clock_advance_ms(5000);
+	CHECK(!count_q(P(1), C_RKM, SG_M3UA_RKM_REG_REQ), "REG REQ repeated after its REG RSP");
+	return true;
+}
+
+
 static bool asp_rkm_v_003(void) { return asp_rkm_dereg(false); }
 static bool asp_rkm_v_004(void) { return asp_rkm_dereg(true); }
 
@@ -2603,6 +2645,7 @@ static const struct item derived[] = {
 	{ "M3-ASPSM-05", "blocking an active ASP: unsolicited ASPIA-ACK", d_block_active },
 	{ "M3-ERR-NOERR", "an ERR is never answered with an ERR", d_no_err_for_err },
 	{ "M3-IPSP-DE", "IPSP double exchange", d_ipsp_double },
+	{ "M3-RKM-ASP-TACK", "ASP role: REG REQ repeated after T(ack), same LRK", d_reg_retransmit },
 	{ "M3-IPSP-SE", "IPSP single exchange (peer initiates)", d_ipsp_single },
 	{ "M3-RK-DEL", "removing a key with an active ASP", d_as_del_busy },
 	{ "M3-API-JSON", "JSON views", d_json },

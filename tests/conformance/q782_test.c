@@ -105,6 +105,8 @@ static int count_ev(enum sg_mtp_prim prim, uint32_t dpc)
 static const struct sg_mtp2_cfg *fx_mtp2;
 /* national option of congestion priorities (Q.704 §3.8.2.2) for the IUT */
 static bool fx_cong_prio;
+/* national option of TFR sending (Q.704 §13.4, cfg.tfr) for the IUT */
+static bool fx_tfr;
 /* destination of x_stream() (reset by fx_teardown) */
 static uint32_t x_dpc = PC_X;
 
@@ -121,6 +123,7 @@ static void fx_setup(unsigned int nls, const unsigned int *nl, bool stp)
 	cfg.pc = PC_IUT;
 	cfg.stp = stp;
 	cfg.cong_prio = fx_cong_prio;
+	cfg.tfr = fx_tfr;
 	F.m = sg_mtp3_alloc(NULL, &cfg);
 	sg_mtp3_user_set(F.m, SI_USER, user_cb, NULL);
 	F.nls = nls;
@@ -3328,10 +3331,192 @@ static const struct item items[] = {
 };
 
 /* checks of procedures q782.md has no row for (not counted as checklist items) */
+
+/* ---- X-TFR: transfer-restricted sending, national option (Q.704 §13.4, T11) ---- */
+
+/* STP with linksets B, C, D; X normally via D (priority 0), alternatively via C (1) */
+static bool tfr_setup(bool tfr)
+{
+	static const unsigned int nl[] = { 1, 1, 1 };
+	bool ok;
+
+	fx_tfr = tfr;
+	fx_setup(3, nl, true);
+	fx_tfr = false;
+	sg_mtp3_route_add(F.m, PC_X, F.ls[2], 0);
+	sg_mtp3_route_add(F.m, PC_X, F.ls[1], 1);
+	ok = fx_up(true);
+	for (unsigned int i = 0; i < 3; i++)
+		q_rx_clear(F.pt[i][0]);
+	return ok;
+}
+
+static bool tfr_restore_d(void)
+{
+	struct sg_mtp3_snm tra = { .heading = SG_MTP3_TRA };
+
+	sg_mtp3_link_activate(F.l[2][0]);
+	sg_mtp2_l3_req(F.pt[2][0]->mtp2, SG_MTP2_EMERGENCY, NULL, NULL);
+	sg_mtp2_l3_req(F.pt[2][0]->mtp2, SG_MTP2_START, NULL, NULL);
+	CHECK(q_run_until(all_available, NULL, 20000), "D not restored");
+	q_run(20);
+	q_script_tx_snm(F.pt[2][0], PC_IUT, &tra);
+	q_run(2000);
+	return true;
+}
+
+/* Q.704 §13.4: normal route to X (via D) lost, traffic on the lower-priority route via C:
+ * TFR(X) to the other adjacent SPs when T11 runs out, TFA(X) when the normal route is back */
+static bool t_tfr_01(void)
+{
+	struct sg_mtp3_snm s;
+	struct q_msu *q;
+	unsigned int from = 0;
+	uint64_t t0, n0;
+
+	if (!tfr_setup(true))
+		return false;
+	n0 = ctr(SG_MTP3_CTR_TFR_TX);
+	sg_mtp3_link_deactivate(F.l[2][0]);
+	t0 = sg_now();
+	q_run(2000);
+	CHECK(sg_mtp3_route_status(F.m, PC_X, F.ls[1]) == SG_MTP3_ROUTE_AVAILABLE &&
+	      sg_mtp3_dpc_accessible(F.m, PC_X), "X not accessible via C");
+	CHECK(count_snm(F.pt[1][0], SG_MTP3_TFP, PC_X) == 1, "no preventive TFP(X) to C");
+	q_run(25000);
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFR, PC_X) == 0, "TFR(X) to B before T11");
+	q_run(70000);
+	q = q_find_snm(F.pt[0][0], &from, SG_MTP3_TFR, &s);
+	CHECK(q && s.dest == PC_X, "no TFR(X) to B after T11");
+	WIN(q->t - t0, 30000, 90000 + 2000, "TFR(X) after the normal route failed (T11)");
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFR, PC_X) == 1, "%u TFR(X) to B",
+	      count_snm(F.pt[0][0], SG_MTP3_TFR, PC_X));
+	CHECK(count_snm(F.pt[1][0], SG_MTP3_TFR, PC_X) == 0, "TFR(X) to C, the route in use");
+	CHECK(ctr(SG_MTP3_CTR_TFR_TX) - n0 == 1, "tx:tfr + %llu",
+	      (unsigned long long)(ctr(SG_MTP3_CTR_TFR_TX) - n0));
+	for (unsigned int i = 0; i < 3; i++)
+		q_rx_clear(F.pt[i][0]);
+	if (!tfr_restore_d())
+		return false;
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFA, PC_X) == 1, "%u TFA(X) to B after the normal "
+	      "route came back", count_snm(F.pt[0][0], SG_MTP3_TFA, PC_X));
+	CHECK(count_snm(F.pt[1][0], SG_MTP3_TFA, PC_X) == 1, "%u TFA(X) to C",
+	      count_snm(F.pt[1][0], SG_MTP3_TFA, PC_X));
+	CHECK(count_snm(F.pt[2][0], SG_MTP3_TFA, PC_X) == 0 &&
+	      count_snm(F.pt[2][0], SG_MTP3_TFR, PC_X) == 0, "TFA/TFR(X) to D, the route to X");
+	q_run(100000);
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFR, PC_X) == 0, "TFR(X) to B after recovery");
+	return true;
+}
+
+/* Q.704 §13.4 (T11): a restriction shorter than T11 is not broadcast; without the national
+ * option (cfg.tfr off) no TFR at all */
+static bool t_tfr_02(void)
+{
+	if (!tfr_setup(true))
+		return false;
+	sg_mtp3_link_deactivate(F.l[2][0]);
+	q_run(10000);
+	if (!tfr_restore_d())
+		return false;
+	q_run(100000);
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFR, PC_X) == 0 &&
+	      count_snm(F.pt[0][0], SG_MTP3_TFA, PC_X) == 0,
+	      "TFR/TFA(X) to B for a restriction shorter than T11");
+	fx_teardown();
+	if (!tfr_setup(false))
+		return false;
+	sg_mtp3_link_deactivate(F.l[2][0]);
+	q_run(100000);
+	CHECK(ctr(SG_MTP3_CTR_TFR_TX) == 0 &&
+	      count_snm(F.pt[0][0], SG_MTP3_TFR, PC_X) == 0, "TFR sent with cfg.tfr off");
+	return true;
+}
+
+
+/* ---- X-RCT: signalling-route-set-congestion test, national option (Q.704 §13.9) ---- */
+
+/* next RCT to X received by B from *from on, NULL when none */
+static struct q_msu *rct_next(unsigned int *from)
+{
+	struct sg_mtp3_snm s;
+	struct q_msu *q;
+
+	while ((q = q_find_snm(F.pt[0][0], from, SG_MTP3_RCT, &s)))
+		if (q->h.label.dpc == PC_X)
+			return q;
+	return NULL;
+}
+
+/* Q.704 §13.9: TFC(X, status 2): MSUs below priority 2 discarded; RCT with priority 1 after
+ * T15; no TFC within T16: status 1; a TFC answering the RCT keeps the status; unanswered
+ * tests lower it to 0, then all priorities pass and the tests stop */
+static bool t_rct_01(void)
+{
+	static const unsigned int nl[] = { 1 };
+	struct sg_mtp3_snm tfc = { .heading = SG_MTP3_TFC, .dest = PC_X, .cong_status = 2 };
+	unsigned int from = 0;
+	struct q_msu *q;
+	uint64_t t0, t1;
+
+	fx_cong_prio = true;
+	fx_setup(1, nl, false);
+	fx_cong_prio = false;
+	sg_mtp3_route_add(F.m, PC_X, F.ls[0], 1);
+	if (!fx_up(true))
+		return false;
+	q_rx_clear(F.pt[0][0]);
+	q_script_tx_snm(F.pt[0][0], PC_IUT, &tfc);
+	q_run(20);
+	t0 = sg_now();
+	CHECK(iut_send_prio(PC_X, 1, 1, 1) == -ENOBUFS, "priority 1 not discarded at status 2");
+	CHECK(iut_send_prio(PC_X, 1, 2, 2) == 0, "priority 2 refused at status 2");
+	CHECK(count_ev(SG_MTP_STATUS, PC_X) >= 2, "no MTP-STATUS for the discarded MSU");
+	q_run(3500);
+	q = rct_next(&from);
+	CHECK(q, "no RCT(X) within T15");
+	WIN(q->t - t0, 2000, 3000 + 50, "RCT after TFC (T15)");
+	CHECK(q->h.prio == 1, "RCT priority %u, not status - 1 = 1", q->h.prio);
+	t1 = q->t;
+	/* T16 (1.4-2 s) without TFC: status 1 */
+	q_run(2100);
+	CHECK(iut_send_prio(PC_X, 1, 3, 1) == 0, "priority 1 refused after T16");
+	CHECK(iut_send_prio(PC_X, 1, 4, 0) == -ENOBUFS, "priority 0 not discarded at status 1");
+	/* repeated after T15: priority 0; answered by TFC(status 1) */
+	q_run(3100);
+	q = rct_next(&from);
+	CHECK(q && q->h.prio == 0, "no second RCT with priority 0");
+	WIN(q->t - t1, 1400 + 2000, 2000 + 3000 + 100, "second RCT (T16 + T15)");
+	tfc.cong_status = 1;
+	q_script_tx_snm(F.pt[0][0], PC_IUT, &tfc);
+	q_run(2100);
+	CHECK(iut_send_prio(PC_X, 1, 5, 0) == -ENOBUFS, "status lowered although TFC answered");
+	/* no more answers: status 0, priority 0 passes, no RCT after that */
+	q_run(6000);
+	CHECK(rct_next(&from), "no third RCT");
+	CHECK(iut_send_prio(PC_X, 1, 6, 0) == 0, "priority 0 refused after unanswered RCT");
+	q_run(10000);
+	CHECK(!rct_next(&from), "RCT at congestion status 0");
+	{
+		struct q_msu *out[8];
+		unsigned int n = user_msus(F.pt[0][0], 0, out, 8);
+
+		CHECK(n == 3 && msu_seq(out[0]) == 2 && msu_seq(out[1]) == 3 &&
+		      msu_seq(out[2]) == 6, "B received %u user MSUs, not seq 2, 3, 6", n);
+	}
+	return true;
+}
+
 static const struct item extras[] = {
 	{ "X-PO-01", "Remote processor outage: link blocked, diversion (T1), recovery", t_po_01 },
 	{ "X-PO-02", "Remote processor outage shorter than T1: no diversion", t_po_02 },
 	{ "X-SG-DATA", "M3UA DATA to an SS7 destination, point codes translated", t_sg_data },
+	{ "X-TFR-01", "Q.704 13.4: TFR after T11 when routing is restricted, TFA when normal",
+	  t_tfr_01 },
+	{ "X-TFR-02", "Q.704 13.4: restriction shorter than T11 not broadcast; option off",
+	  t_tfr_02 },
+	{ "X-RCT-01", "Q.704 13.9: route set congestion status from TFC, RCT with T15/T16",
+	  t_rct_01 },
 };
 
 static bool run_item(const struct item *it)
