@@ -436,6 +436,7 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 		sp->stp = bool_or(o, "stp", false);
 		sp->restart = bool_or(o, "restart", true);
 		sp->cong_prio = bool_or(o, "congestion_priorities", false);
+		sp->tfr = bool_or(o, "transfer_restricted", false);
 		sp->timers = obj_or_null(o, "timers");
 		sp->sls_bits = int_or(o, "sls_bits", sp->variant == SG_PC_ANSI ? 8 : 4);
 		{

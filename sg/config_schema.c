@@ -55,6 +55,7 @@ static const struct sg_field sp_fields[] = {
 	{ "sls_bits", SG_FT_INT, false, 4, 8 },
 	{ "restart", SG_FT_BOOL, false },
 	{ "congestion_priorities", SG_FT_BOOL, false },
+	{ "transfer_restricted", SG_FT_BOOL, false },
 	{ "timers", SG_FT_MAP, false, .value = &timer_value_field },
 	{ NULL }
 };

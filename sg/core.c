@@ -135,6 +135,7 @@ static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, 
 	mc.sls5 = csp->sls_bits == 5;
 	mc.restart = csp->restart;
 	mc.cong_prio = csp->cong_prio;
+	mc.tfr = csp->tfr;
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;

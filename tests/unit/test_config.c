@@ -49,10 +49,10 @@ static void test_good_config_values(void)
 		"{ \"node\": { \"name\": \"n1\" },"
 		"  \"log\": { \"level\": \"info\", \"categories\": { \"mtp2\": \"debug\" } },"
 		"  \"management\": { \"listen\": \"::1\", \"port\": 0 },"
-		"  \"threads\": { \"tdm\": 2 },"
+		"  \"threads\": { \"tdm\": 2, \"tdm_rt_priority\": 40 },"
 		"  \"signalling_points\": [ { \"name\": \"a\", \"variant\": \"ansi\","
 		"      \"pc\": \"1-2-3\", \"ni\": \"national\", \"stp\": true,"
-		"      \"sls_bits\": 5 } ],"
+		"      \"sls_bits\": 5, \"transfer_restricted\": true } ],"
 		"  \"spans\": [ { \"name\": \"t1a\", \"type\": \"t1\", \"driver\": \"pw\","
 		"      \"thread\": 1, \"pw\": { \"local\": \"[::1]:5000\","
 		"      \"remote\": \"127.0.0.1:5001\", \"frames_per_packet\": 16 } } ],"
@@ -87,6 +87,9 @@ static void test_good_config_values(void)
 	CU_ASSERT_EQUAL(cfg->linksets[0].links[0].timeslot, 24);
 	CU_ASSERT_TRUE(cfg->sps[0].stp);
 	CU_ASSERT_EQUAL(cfg->sps[0].sls_bits, 5);
+	CU_ASSERT_TRUE(cfg->sps[0].tfr);
+	CU_ASSERT_FALSE(cfg->sps[0].cong_prio);
+	CU_ASSERT_EQUAL(cfg->tdm_rt_priority, 40);
 	CU_ASSERT_EQUAL(cfg->num_routes, 1);
 	CU_ASSERT_EQUAL(cfg->routes[0].dpc, 0x090909);
 	CU_ASSERT_EQUAL(cfg->routes[0].linkset, 0);
