@@ -129,14 +129,123 @@ static int get_pc_list(struct json_object *o, const char *key, enum sg_pc_varian
 	return 0;
 }
 
+/* "path.key" (or "key" at the top of an API request body) */
+static void sub_path(char *out, size_t len, const char *path, const char *key)
+{
+	snprintf(out, len, "%s%s%s", path, path[0] ? "." : "", key);
+}
+
+int sg_config_parse_as(const struct sg_config *cfg, struct json_object *o, const char *path,
+		       struct sg_cfg_m3ua_as *as, char *err, size_t errlen)
+{
+	static const char *const tmts[] = { "", "override", "loadshare", "broadcast", NULL };
+	const struct sg_cfg_m3ua *mc = &cfg->m3ua;
+	enum sg_pc_variant var = cfg->sps[mc->sp].variant;
+	struct json_object *rk, *list;
+	char p[200];
+	int rc;
+
+	memset(as, 0, sizeof(*as));
+	snprintf(as->name, sizeof(as->name), "%s", str_or(o, "name", ""));
+	as->has_rc = obj_or_null(o, "routing_context") != NULL;
+	as->rc = int_or(o, "routing_context", 0);
+	as->traffic_mode = enum_index(str_or(o, "traffic_mode", "override"), tmts);
+	as->min_asps = int_or(o, "min_asps", 1);
+	as->recovery_ms = int_or(o, "recovery_ms", 0);
+	list = obj_or_null(o, "asps");
+	as->nasps = list ? json_object_array_length(list) : 0;
+	if (as->nasps > ARRAY_SIZE(as->asps))
+		as->nasps = ARRAY_SIZE(as->asps);
+	for (unsigned int k = 0; k < as->nasps; k++) {
+		const char *an = json_object_get_string(json_object_array_get_idx(list, k));
+
+		as->asps[k] = FIND_BY_NAME(mc->asps, mc->num_asps, an);
+		if (as->asps[k] < 0) {
+			sub_path(p, sizeof(p), path, "asps");
+			return cfail(err, errlen, "%s[%u]: no ASP named '%s' in m3ua.asps", p, k, an);
+		}
+	}
+	if (as->min_asps > as->nasps) {
+		sub_path(p, sizeof(p), path, "min_asps");
+		return cfail(err, errlen, "%s: %u is more than the AS's %u ASPs", p, as->min_asps,
+			     as->nasps);
+	}
+	rk = obj_or_null(o, "routing_key");
+	sub_path(p, sizeof(p), path, "routing_key");
+	rc = get_pc_list(rk, "dpc", var, p, as->rk.dpc, ARRAY_SIZE(as->rk.dpc), &as->rk.ndpc, err,
+			 errlen);
+	if (rc < 0)
+		return rc;
+	rc = get_pc_list(rk, "opc", var, p, as->rk.opc, ARRAY_SIZE(as->rk.opc), &as->rk.nopc, err,
+			 errlen);
+	if (rc < 0)
+		return rc;
+	list = obj_or_null(rk, "si");
+	as->rk.nsi = list ? json_object_array_length(list) : 0;
+	for (unsigned int k = 0; k < as->rk.nsi && k < SG_CFG_RK_MAX; k++) {
+		as->rk.si[k] = json_object_get_int(json_object_array_get_idx(list, k));
+		if (as->rk.si[k] < 3)
+			return cfail(err, errlen, "%s.si[%u]: %u is MTP3's own (SNM, SLTM); user parts "
+				     "are 3..15", p, k, as->rk.si[k]);
+	}
+	list = obj_or_null(rk, "ssn");
+	as->rk.nssn = list ? json_object_array_length(list) : 0;
+	for (unsigned int k = 0; k < as->rk.nssn && k < SG_CFG_RK_MAX; k++)
+		as->rk.ssn[k] = json_object_get_int(json_object_array_get_idx(list, k));
+	list = obj_or_null(rk, "cic");
+	as->rk.ncic = list ? json_object_array_length(list) : 0;
+	for (unsigned int k = 0; k < as->rk.ncic && k < ARRAY_SIZE(as->rk.cic); k++) {
+		struct json_object *c = json_object_array_get_idx(list, k);
+		char p2[240];
+
+		snprintf(p2, sizeof(p2), "%s.cic[%u].opc", p, k);
+		rc = get_pc(obj_or_null(c, "opc"), var, p2, &as->rk.cic[k].opc, err, errlen);
+		if (rc < 0)
+			return rc;
+		as->rk.cic[k].from = int_or(c, "from", 0);
+		as->rk.cic[k].to = int_or(c, "to", 0);
+		if (as->rk.cic[k].from > as->rk.cic[k].to)
+			return cfail(err, errlen, "%s.cic[%u].to: %u is below from (%u)", p, k,
+				     as->rk.cic[k].to, as->rk.cic[k].from);
+	}
+	as->rk.has_na = obj_or_null(rk, "network_appearance") != NULL;
+	as->rk.na = int_or(rk, "network_appearance", 0);
+	return 0;
+}
+
+int sg_config_parse_xlate(const struct sg_config *cfg, struct json_object *o, const char *path,
+			  struct sg_cfg_xlate *x, char *err, size_t errlen)
+{
+	static const char *const nis[] = { "international", "international-spare", "national",
+					   "national-spare", NULL };
+	int sp = cfg->m3ua.enabled ? cfg->m3ua.sp : 0;
+	enum sg_pc_variant var;
+	struct json_object *t, *ip;
+	char p[200];
+	int rc;
+
+	if (!cfg->num_sps)
+		return cfail(err, errlen, "translations: needs a signalling point");
+	var = cfg->sps[sp].variant;
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", str_or(o, "name", ""));
+	t = obj_or_null(o, "tdm");
+	ip = obj_or_null(o, "ip");
+	x->tdm_ni = enum_index(str_or(t, "ni", nis[cfg->sps[sp].ni]), nis);
+	x->ip_ni = enum_index(str_or(ip, "ni", nis[cfg->sps[sp].ni]), nis);
+	sub_path(p, sizeof(p), path, "tdm.pc");
+	rc = get_pc(obj_or_null(t, "pc"), var, p, &x->tdm_pc, err, errlen);
+	if (rc < 0)
+		return rc;
+	sub_path(p, sizeof(p), path, "ip.pc");
+	return get_pc(obj_or_null(ip, "pc"), var, p, &x->ip_pc, err, errlen);
+}
+
 /* "sctp", "m3ua" and "translations" (doc/config.md) */
 static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 {
 	static const char *const transports[] = { "auto", "kernel", "usrsctp", NULL };
 	static const char *const roles[] = { "sgp", "asp", "ipsp", "ipsp-double", NULL };
-	static const char *const tmts[] = { "", "override", "loadshare", "broadcast", NULL };
-	static const char *const nis[] = { "international", "international-spare", "national",
-					   "national-spare", NULL };
 	struct json_object *root = cfg->root, *o, *m, *arr;
 	struct sg_cfg_sctp *sc = &cfg->sctp;
 	struct sg_cfg_m3ua *mc = &cfg->m3ua;
@@ -246,15 +355,12 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 			mc->as = talloc_zero_array(cfg, struct sg_cfg_m3ua_as, mc->num_as);
 		for (unsigned int i = 0; i < mc->num_as; i++) {
 			struct sg_cfg_m3ua_as *as = &mc->as[i];
-			struct json_object *rk, *list;
 
 			o = json_object_array_get_idx(arr, i);
-			snprintf(as->name, sizeof(as->name), "%s", str_or(o, "name", ""));
-			as->has_rc = obj_or_null(o, "routing_context") != NULL;
-			as->rc = int_or(o, "routing_context", 0);
-			as->traffic_mode = enum_index(str_or(o, "traffic_mode", "override"), tmts);
-			as->min_asps = int_or(o, "min_asps", 1);
-			as->recovery_ms = int_or(o, "recovery_ms", 0);
+			snprintf(path, sizeof(path), "m3ua.as[%u]", i);
+			rc = sg_config_parse_as(cfg, o, path, as, err, errlen);
+			if (rc < 0)
+				return rc;
 			for (unsigned int k = 0; k < i; k++) {
 				if (!strcmp(mc->as[k].name, as->name))
 					return cfail(err, errlen, "m3ua.as[%u].name: duplicate AS name "
@@ -267,62 +373,6 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 			if (!as->has_rc && mc->num_as > 1)
 				return cfail(err, errlen, "m3ua.as[%u].routing_context: required when "
 					     "there is more than one AS", i);
-			list = obj_or_null(o, "asps");
-			as->nasps = list ? json_object_array_length(list) : 0;
-			if (as->nasps > ARRAY_SIZE(as->asps))
-				as->nasps = ARRAY_SIZE(as->asps);
-			for (unsigned int k = 0; k < as->nasps; k++) {
-				const char *an = json_object_get_string(json_object_array_get_idx(list, k));
-
-				as->asps[k] = FIND_BY_NAME(mc->asps, mc->num_asps, an);
-				if (as->asps[k] < 0)
-					return cfail(err, errlen, "m3ua.as[%u].asps[%u]: no ASP named "
-						     "'%s' in m3ua.asps", i, k, an);
-			}
-			if (as->min_asps > as->nasps)
-				return cfail(err, errlen, "m3ua.as[%u].min_asps: %u is more than the AS's "
-					     "%u ASPs", i, as->min_asps, as->nasps);
-			rk = obj_or_null(o, "routing_key");
-			snprintf(path, sizeof(path), "m3ua.as[%u].routing_key", i);
-			rc = get_pc_list(rk, "dpc", var, path, as->rk.dpc, ARRAY_SIZE(as->rk.dpc),
-					 &as->rk.ndpc, err, errlen);
-			if (rc < 0)
-				return rc;
-			rc = get_pc_list(rk, "opc", var, path, as->rk.opc, ARRAY_SIZE(as->rk.opc),
-					 &as->rk.nopc, err, errlen);
-			if (rc < 0)
-				return rc;
-			list = obj_or_null(rk, "si");
-			as->rk.nsi = list ? json_object_array_length(list) : 0;
-			for (unsigned int k = 0; k < as->rk.nsi && k < SG_CFG_RK_MAX; k++) {
-				as->rk.si[k] = json_object_get_int(json_object_array_get_idx(list, k));
-				if (as->rk.si[k] < 3)
-					return cfail(err, errlen, "%s.si[%u]: %u is MTP3's own (SNM, "
-						     "SLTM); user parts are 3..15", path, k, as->rk.si[k]);
-			}
-			list = obj_or_null(rk, "ssn");
-			as->rk.nssn = list ? json_object_array_length(list) : 0;
-			for (unsigned int k = 0; k < as->rk.nssn && k < SG_CFG_RK_MAX; k++)
-				as->rk.ssn[k] = json_object_get_int(json_object_array_get_idx(list, k));
-			list = obj_or_null(rk, "cic");
-			as->rk.ncic = list ? json_object_array_length(list) : 0;
-			for (unsigned int k = 0; k < as->rk.ncic && k < 8; k++) {
-				struct json_object *c = json_object_array_get_idx(list, k);
-				char p2[240];
-
-				snprintf(p2, sizeof(p2), "%s.cic[%u].opc", path, k);
-				rc = get_pc(obj_or_null(c, "opc"), var, p2, &as->rk.cic[k].opc, err,
-					    errlen);
-				if (rc < 0)
-					return rc;
-				as->rk.cic[k].from = int_or(c, "from", 0);
-				as->rk.cic[k].to = int_or(c, "to", 0);
-				if (as->rk.cic[k].from > as->rk.cic[k].to)
-					return cfail(err, errlen, "%s.cic[%u].to: %u is below from (%u)",
-						     path, k, as->rk.cic[k].to, as->rk.cic[k].from);
-			}
-			as->rk.has_na = obj_or_null(rk, "network_appearance") != NULL;
-			as->rk.na = int_or(rk, "network_appearance", 0);
 		}
 	}
 
@@ -331,24 +381,10 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	cfg->xlates = talloc_zero_array(cfg, struct sg_cfg_xlate, cfg->num_xlates ? cfg->num_xlates : 1);
 	for (unsigned int i = 0; i < cfg->num_xlates; i++) {
 		struct sg_cfg_xlate *x = &cfg->xlates[i];
-		struct json_object *t, *ip;
-		int sp = mc->enabled ? mc->sp : 0;
 
-		if (!cfg->num_sps)
-			return cfail(err, errlen, "translations: needs a signalling point");
-		var = cfg->sps[sp].variant;
-		o = json_object_array_get_idx(arr, i);
-		snprintf(x->name, sizeof(x->name), "%s", str_or(o, "name", ""));
-		t = obj_or_null(o, "tdm");
-		ip = obj_or_null(o, "ip");
-		x->tdm_ni = enum_index(str_or(t, "ni", nis[cfg->sps[sp].ni]), nis);
-		x->ip_ni = enum_index(str_or(ip, "ni", nis[cfg->sps[sp].ni]), nis);
-		snprintf(path, sizeof(path), "translations[%u].tdm.pc", i);
-		rc = get_pc(obj_or_null(t, "pc"), var, path, &x->tdm_pc, err, errlen);
-		if (rc < 0)
-			return rc;
-		snprintf(path, sizeof(path), "translations[%u].ip.pc", i);
-		rc = get_pc(obj_or_null(ip, "pc"), var, path, &x->ip_pc, err, errlen);
+		snprintf(path, sizeof(path), "translations[%u]", i);
+		rc = sg_config_parse_xlate(cfg, json_object_array_get_idx(arr, i), path, x, err,
+					   errlen);
 		if (rc < 0)
 			return rc;
 		for (unsigned int k = 0; k < i; k++) {

@@ -573,6 +573,11 @@ enum sg_m3ua_tmt sg_m3ua_as_tmt(const struct sg_m3ua_as *as)
 const struct sg_m3ua_rkey *sg_m3ua_as_rkey(const struct sg_m3ua_as *as) { return &as->rk; }
 bool sg_m3ua_as_dynamic(const struct sg_m3ua_as *as) { return as->dynamic; }
 
+bool sg_m3ua_as_remote(const struct sg_m3ua_as *as)
+{
+	return as->client;
+}
+
 struct sg_m3ua_as *sg_m3ua_rk_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
 {
 	if (!cfg || !cfg->rk.ndpc)
@@ -754,6 +759,29 @@ struct sg_m3ua_as *sg_m3ua_route_ssn(struct sg_m3ua *m, const struct sg_m3ua_pda
 		as = m->wild[i];
 		s = rk_score(m, &as->rk, pd, ssn);
 		if (s > best_score || (s == best_score && s >= 0 && as->order < best->order)) {
+			best_score = s;
+			best = as;
+		}
+	}
+	return best;
+}
+
+struct sg_m3ua_as *sg_m3ua_route_remote(struct sg_m3ua *m, const struct sg_m3ua_pdata *pd)
+{
+	struct sg_m3ua_as *as, *best = NULL;
+	int best_score = -1, ssn;
+
+	if (!m || !pd)
+		return NULL;
+	ssn = pd->si == 3 ? sccp_called_ssn(m, pd) : -1;
+	/* few and rarely used (traffic our SGP does not serve): a scan in configuration order */
+	llist_for_each_entry(as, &m->ass, list) {
+		int s;
+
+		if (!as->client)
+			continue;
+		s = rk_score(m, &as->rk, pd, ssn);
+		if (s > best_score) {
 			best_score = s;
 			best = as;
 		}

@@ -247,84 +247,54 @@ static int sub_next(struct sub_iter *it, uint16_t *tag, uint16_t *len, const uin
 	return 1;
 }
 
-/* Registration Result (§3.6.2): LRK-ID, Registration Status, Routing
- * Context, each once, 4 octets.  0, or the error code. */
-static enum sg_m3ua_err reg_result_parse(const uint8_t *v, size_t len, struct sg_m3ua_reg_result *r)
+/* A result parameter made of n mandatory 4-octet sub-parameters tags[i], each exactly once,
+ * into *dst[i] (Registration and Deregistration Results).  0, or the error code. */
+static enum sg_m3ua_err u32_subs_parse(const uint8_t *v, size_t len, const uint16_t *tags,
+				       uint32_t *const *dst, unsigned int n)
 {
 	struct sub_iter it = { v, len, 0 };
-	unsigned int seen = 0;
+	unsigned int seen = 0, k;
 	const uint8_t *sv;
 	uint16_t tag, sl;
 	int rc;
 
 	while ((rc = sub_next(&it, &tag, &sl, &sv)) > 0) {
-		unsigned int bit;
-		uint32_t *dst;
-
-		switch (tag) {
-		case SG_M3UA_IEI_LOCAL_RK_ID:
-			bit = 1;
-			dst = &r->lrk_id;
-			break;
-		case SG_M3UA_IEI_REG_STATUS:
-			bit = 2;
-			dst = &r->status;
-			break;
-		case SG_M3UA_IEI_ROUTE_CTX:
-			bit = 4;
-			dst = &r->rctx;
-			break;
-		default:
+		for (k = 0; k < n && tags[k] != tag; k++)
+			;
+		if (k == n || (seen & (1u << k)) || sl != 4)
 			return SG_M3UA_ERR_PARAM_FIELD_ERR;
-		}
-		if ((seen & bit) || sl != 4)
-			return SG_M3UA_ERR_PARAM_FIELD_ERR;
-		seen |= bit;
-		*dst = ld32(sv);
+		seen |= 1u << k;
+		*dst[k] = ld32(sv);
 	}
-	if (rc < 0 || seen != 7)
+	if (rc < 0 || seen != (1u << n) - 1)
 		return SG_M3UA_ERR_PARAM_FIELD_ERR;
-	if (r->status > SG_M3UA_REG_ERR_RKEY_ALRDY_REGD)
-		return SG_M3UA_ERR_INVALID_PARAM_VAL;
 	return SG_M3UA_ERR_NONE;
+}
+
+/* Registration Result (§3.6.2): LRK-ID, Registration Status, Routing Context. */
+static enum sg_m3ua_err reg_result_parse(const uint8_t *v, size_t len, struct sg_m3ua_reg_result *r)
+{
+	static const uint16_t tags[] = { SG_M3UA_IEI_LOCAL_RK_ID, SG_M3UA_IEI_REG_STATUS,
+					 SG_M3UA_IEI_ROUTE_CTX };
+	uint32_t *const dst[] = { &r->lrk_id, &r->status, &r->rctx };
+	enum sg_m3ua_err e = u32_subs_parse(v, len, tags, dst, 3);
+
+	if (e == SG_M3UA_ERR_NONE && r->status > SG_M3UA_REG_ERR_RKEY_ALRDY_REGD)
+		return SG_M3UA_ERR_INVALID_PARAM_VAL;
+	return e;
 }
 
 /* Deregistration Result (§3.6.4): Routing Context, Deregistration Status. */
 static enum sg_m3ua_err dereg_result_parse(const uint8_t *v, size_t len,
 					   struct sg_m3ua_dereg_result *r)
 {
-	struct sub_iter it = { v, len, 0 };
-	unsigned int seen = 0;
-	const uint8_t *sv;
-	uint16_t tag, sl;
-	int rc;
+	static const uint16_t tags[] = { SG_M3UA_IEI_ROUTE_CTX, SG_M3UA_IEI_DEREG_STATUS };
+	uint32_t *const dst[] = { &r->rctx, &r->status };
+	enum sg_m3ua_err e = u32_subs_parse(v, len, tags, dst, 2);
 
-	while ((rc = sub_next(&it, &tag, &sl, &sv)) > 0) {
-		unsigned int bit;
-		uint32_t *dst;
-
-		switch (tag) {
-		case SG_M3UA_IEI_ROUTE_CTX:
-			bit = 1;
-			dst = &r->rctx;
-			break;
-		case SG_M3UA_IEI_DEREG_STATUS:
-			bit = 2;
-			dst = &r->status;
-			break;
-		default:
-			return SG_M3UA_ERR_PARAM_FIELD_ERR;
-		}
-		if ((seen & bit) || sl != 4)
-			return SG_M3UA_ERR_PARAM_FIELD_ERR;
-		seen |= bit;
-		*dst = ld32(sv);
-	}
-	if (rc < 0 || seen != 3)
-		return SG_M3UA_ERR_PARAM_FIELD_ERR;
-	if (r->status > SG_M3UA_DEREG_ERR_ASP_ACTIVE)
+	if (e == SG_M3UA_ERR_NONE && r->status > SG_M3UA_DEREG_ERR_ASP_ACTIVE)
 		return SG_M3UA_ERR_INVALID_PARAM_VAL;
-	return SG_M3UA_ERR_NONE;
+	return e;
 }
 
 /* ---- value checks ---- */

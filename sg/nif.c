@@ -47,7 +47,6 @@ static const struct sg_ctr_group_desc nif_ctrg_desc = {
 /* An AS known to the NIF, with its routing key's DPCs on the TDM side. */
 struct nif_as {
 	struct sg_m3ua_as *as;
-	bool remote;			/* reached through a remote SGP (we are its ASP) */
 	unsigned int ndpc;
 	uint32_t tdm_dpc[SG_M3UA_RK_MAX_DPC];
 	bool alias[SG_M3UA_RK_MAX_DPC];	/* we added it as an MTP3 alias */
@@ -156,11 +155,16 @@ static uint32_t pc_to_ip(struct sg_nif *nif, uint32_t pc)
 
 static uint32_t pc_to_tdm(struct sg_nif *nif, uint32_t pc)
 {
-	for (unsigned int i = 0; i < nif->nx; i++)
-		if (nif->x[i].ip_pc == pc && nif->x[i].tdm_ni == nif->cfg.ni) {
+	/* the IP side's NI is not known here: the rule of any NI leading to MTP3's */
+	for (uint8_t ni = 0; ni < 4; ni++) {
+		uint8_t n = ni;
+		uint32_t p = pc;
+
+		if (sg_nif_ip_to_tdm(nif, &n, &p) && n == nif->cfg.ni) {
 			sg_ctr_inc(nif->ctr, SG_NIF_CTR_XLATED);
-			return nif->x[i].tdm_pc;
+			return p;
 		}
+	}
 	return pc;
 }
 
@@ -235,7 +239,7 @@ static void alias_update(struct sg_nif *nif, uint32_t pc)
 	sg_mtp3_alias_set_accessible(nif->mtp3, pc, alias_accessible(nif, pc));
 }
 
-int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as, bool remote)
+int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as)
 {
 	const struct sg_m3ua_rkey *rk = sg_m3ua_as_rkey(as);
 	struct nif_as *a;
@@ -246,7 +250,7 @@ int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as, bool remote)
 	if (nif->nas >= NIF_MAX_AS)
 		return -ENOSPC;
 	a = &nif->as[nif->nas];
-	*a = (struct nif_as){ .as = as, .remote = remote };
+	*a = (struct nif_as){ .as = as };
 	for (unsigned int k = 0; rk && k < rk->ndpc && a->ndpc < SG_M3UA_RK_MAX_DPC; k++) {
 		uint32_t pc;
 
@@ -339,42 +343,6 @@ static int ssnm(struct sg_nif *nif, uint8_t type, uint32_t ip_pc, const struct s
 	return n;
 }
 
-/* The ASs we reach through remote SGPs are matched here (the m3ua layer's sg_m3ua_route
- * serves our own SGP side): first key whose DPC (with mask), OPC and SI lists match. */
-static struct sg_m3ua_as *route_remote(struct sg_nif *nif, const struct sg_m3ua_pdata *pd)
-{
-	for (unsigned int i = 0; i < nif->nas; i++) {
-		const struct nif_as *a = &nif->as[i];
-		const struct sg_m3ua_rkey *rk;
-		bool ok = false;
-
-		if (!a->remote)
-			continue;
-		rk = sg_m3ua_as_rkey(a->as);
-		for (unsigned int k = 0; k < rk->ndpc && !ok; k++) {
-			uint32_t m = rk->dpc[k].mask >= 32 ? ~0u : (1u << rk->dpc[k].mask) - 1;
-
-			ok = (pd->dpc & ~m) == (rk->dpc[k].pc & ~m);
-		}
-		if (ok && rk->nsi) {
-			ok = false;
-			for (unsigned int k = 0; k < rk->nsi; k++)
-				ok |= rk->si[k] == pd->si;
-		}
-		if (ok && rk->nopc) {
-			ok = false;
-			for (unsigned int k = 0; k < rk->nopc; k++) {
-				uint32_t m = rk->opc[k].mask >= 32 ? ~0u : (1u << rk->opc[k].mask) - 1;
-
-				ok |= (pd->opc & ~m) == (rk->opc[k].pc & ~m);
-			}
-		}
-		if (ok)
-			return a->as;
-	}
-	return NULL;
-}
-
 void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, struct msgb *msg)
 {
 	struct sg_m3ua_pdata pd = {
@@ -400,7 +368,7 @@ void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, s
 	if (nif->m3ua) {
 		as = sg_m3ua_route(nif->m3ua, &pd);
 		if (!as)
-			as = route_remote(nif, &pd);
+			as = sg_m3ua_route_remote(nif->m3ua, &pd);
 	}
 	if (!as) {
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_NO_KEY);
@@ -559,7 +527,7 @@ static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp 
 	if (sg_mtp3_is_local(nif->mtp3, dpc) && dpc != sg_mtp3_pc(nif->mtp3)) {
 		to = sg_m3ua_route(nif->m3ua, pd);
 		if (!to)
-			to = route_remote(nif, pd);
+			to = sg_m3ua_route_remote(nif->m3ua, pd);
 		if (to && to != as) {
 			if (sg_m3ua_send_data(nif->m3ua, to, pd) >= 0)
 				sg_ctr_inc(nif->ctr, SG_NIF_CTR_IP_TO_IP);
@@ -616,7 +584,7 @@ static void m3ua_as_state(void *priv, struct sg_m3ua_as *as, enum sg_m3ua_as_sta
 	     get_value_string(sg_m3ua_as_state_names, new_state));
 	if (!a) {
 		/* created by RKM registration */
-		if (sg_nif_as_add(nif, as, false) < 0)
+		if (sg_nif_as_add(nif, as) < 0)
 			return;
 		a = nas_find(nif, as);
 	}
@@ -627,7 +595,7 @@ static void m3ua_as_state(void *priv, struct sg_m3ua_as *as, enum sg_m3ua_as_sta
 		struct sg_m3ua_ssnm_extra x = { .skip_as = as };
 
 		alias_update(nif, a->tdm_dpc[k]);
-		if (!a->remote && a->tdm_dpc[k] != sg_mtp3_pc(nif->mtp3))
+		if (!sg_m3ua_as_remote(as) && a->tdm_dpc[k] != sg_mtp3_pc(nif->mtp3))
 			ssnm(nif, alias_accessible(nif, a->tdm_dpc[k]) ? SG_M3UA_SSNM_DAVA :
 			     SG_M3UA_SSNM_DUNA, pc_to_ip(nif, a->tdm_dpc[k]), &x);
 	}
@@ -728,7 +696,7 @@ static void m3ua_ssnm_ind(void *priv, struct sg_m3ua_asp *asp, uint8_t type, con
 			struct nif_as *a = &nif->as[j];
 			const struct sg_m3ua_rkey *rk;
 
-			if (!a->remote)
+			if (!sg_m3ua_as_remote(a->as))
 				continue;
 			rk = sg_m3ua_as_rkey(a->as);
 			for (unsigned int k = 0, r = 0; r < rk->ndpc && k < a->ndpc; r++) {
@@ -868,7 +836,7 @@ struct json_object *sg_nif_json(struct sg_nif *nif)
 			json_object_object_add(e, "pc", json_object_new_string(
 				sg_pc_format(buf, sizeof(buf), a->tdm_dpc[k], nif->cfg.variant)));
 			json_object_object_add(e, "as", json_object_new_string(sg_m3ua_as_name(a->as)));
-			json_object_object_add(e, "remote", json_object_new_boolean(a->remote));
+			json_object_object_add(e, "remote", json_object_new_boolean(sg_m3ua_as_remote(a->as)));
 			json_object_object_add(e, "accessible",
 					       json_object_new_boolean(alias_accessible(nif, a->tdm_dpc[k])));
 			json_object_array_add(al, e);

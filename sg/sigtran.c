@@ -46,6 +46,8 @@ struct st_peer {
 	bool client;			/* we connect */
 	int conn_id;			/* client: the connector */
 	uint32_t assoc_id;		/* 0: none */
+	struct sockaddr_storage allowed[SG_CFG_MAX_ADDRS];	/* remote.addresses, parsed once */
+	unsigned int nallowed;
 	bool accepted;			/* server: accepted, up() not yet seen */
 	uint64_t rx_bad_ppid;
 };
@@ -62,7 +64,6 @@ struct sg_sigtran {
 	int listen_id;
 	unsigned int npeers;
 	struct st_peer *peers;
-	enum sg_pc_variant variant;
 };
 
 /* ---- transport for the NIF / M3UA ---- */
@@ -120,15 +121,10 @@ static bool srv_accept(void *priv, uint32_t assoc_id, const struct sockaddr_stor
 
 	for (unsigned int i = 0; i < st->npeers; i++) {
 		struct st_peer *p = &st->peers[i];
-		struct sockaddr_storage allowed[SG_CFG_MAX_ADDRS];
-		unsigned int n = 0;
 
 		if (p->client || p->assoc_id)
 			continue;
-		for (unsigned int k = 0; k < p->cfg->remote.n; k++)
-			if (sg_sctp_addr_parse(&allowed[n], p->cfg->remote.addr[k], 0) == 0)
-				n++;
-		if (!sg_sctp_peer_allowed(peers, npeers, allowed, n))
+		if (!sg_sctp_peer_allowed(peers, npeers, p->allowed, p->nallowed))
 			continue;
 		if (p->cfg->remote_port) {
 			uint16_t port = peers[0].ss_family == AF_INET6 ?
@@ -278,13 +274,23 @@ static void rkey_from_cfg(const struct sg_cfg_rk *c, struct sg_m3ua_rkey *rk)
 	rk->na = c->na;
 }
 
-/* Is the AS reached through a remote SGP (all its members are peers where we are the ASP)? */
-static bool as_is_remote(const struct sg_config *cfg, const struct sg_cfg_m3ua_as *a)
+/* An AS of the config (or of an API request, parsed the same way) for the M3UA layer; the
+ * strings point into a (the config outlives the layer's copy) */
+static void as_cfg_from_cfg(const struct sg_config *cfg, const struct sg_cfg_m3ua_as *a,
+			    const char *name, struct sg_m3ua_as_cfg *acfg)
 {
+	*acfg = (struct sg_m3ua_as_cfg){
+		.name = name,
+		.has_rc = a->has_rc,
+		.rc = a->rc,
+		.tmt = a->traffic_mode,
+		.min_asps = a->min_asps,
+		.t_r_ms = a->recovery_ms,
+		.nasps = a->nasps,
+	};
 	for (unsigned int k = 0; k < a->nasps; k++)
-		if (cfg->m3ua.asps[a->asps[k]].role != SG_CFG_ROLE_ASP)
-			return false;
-	return a->nasps > 0;
+		acfg->asps[k] = cfg->m3ua.asps[a->asps[k]].name;
+	rkey_from_cfg(&a->rk, &acfg->rk);
 }
 
 static int build_m3ua(struct sg_sigtran *st)
@@ -356,6 +362,9 @@ static int build_m3ua(struct sg_sigtran *st)
 
 		p->st = st;
 		p->cfg = a;
+		for (unsigned int k = 0; k < a->remote.n; k++)
+			if (sg_sctp_addr_parse(&p->allowed[p->nallowed], a->remote.addr[k], 0) == 0)
+				p->nallowed++;
 		switch (a->role) {
 		case SG_CFG_ROLE_SGP:
 			acfg.role = SG_M3UA_ROLE_SGP;
@@ -386,26 +395,16 @@ static int build_m3ua(struct sg_sigtran *st)
 	}
 	for (unsigned int i = 0; i < mc->num_as; i++) {
 		const struct sg_cfg_m3ua_as *a = &mc->as[i];
-		struct sg_m3ua_as_cfg acfg = {
-			.name = a->name,
-			.has_rc = a->has_rc,
-			.rc = a->rc,
-			.tmt = a->traffic_mode,
-			.min_asps = a->min_asps,
-			.t_r_ms = a->recovery_ms,
-			.nasps = a->nasps,
-		};
+		struct sg_m3ua_as_cfg acfg;
 		struct sg_m3ua_as *as;
 
-		for (unsigned int k = 0; k < a->nasps; k++)
-			acfg.asps[k] = mc->asps[a->asps[k]].name;
-		rkey_from_cfg(&a->rk, &acfg.rk);
+		as_cfg_from_cfg(cfg, a, a->name, &acfg);
 		as = sg_m3ua_as_add(st->m3ua, &acfg);
 		if (!as) {
 			LOGP(DM3UA, LOGL_ERROR, "AS %s: not accepted by the M3UA layer\n", a->name);
 			return -EINVAL;
 		}
-		if (sg_nif_as_add(st->nif, as, as_is_remote(cfg, a)) < 0)
+		if (sg_nif_as_add(st->nif, as) < 0)
 			return -EINVAL;
 	}
 	return sg_nif_start(st->nif);
@@ -469,9 +468,8 @@ static int build_sctp(struct sg_sigtran *st)
 		if (!p->client)
 			continue;
 		params_from_cfg(&cfg->sctp, &cc.params);
-		for (unsigned int k = 0; k < a->remote.n; k++)
-			if (sg_sctp_addr_parse(&cc.remote[cc.nremote], a->remote.addr[k], 0) == 0)
-				cc.nremote++;
+		memcpy(cc.remote, p->allowed, sizeof(p->allowed[0]) * p->nallowed);
+		cc.nremote = p->nallowed;
 		for (unsigned int k = 0; k < a->local.n; k++)
 			if (sg_sctp_addr_parse(&cc.local[cc.nlocal], a->local.addr[k], 0) == 0)
 				cc.nlocal++;
@@ -520,7 +518,6 @@ struct sg_sigtran *sg_sigtran_alloc(void *ctx, const struct sg_config *cfg, stru
 	st->cfg = cfg;
 	st->core_thread = core;
 	st->sctp_thread = sctp;
-	st->variant = cfg->sps[cfg->m3ua.sp].variant;
 	return st;
 }
 
@@ -712,46 +709,21 @@ static struct json_object *rk_list(void *priv, struct sg_mgmt_err *err)
 	return ready(st, err) ? sg_m3ua_rks_json(st->m3ua) : NULL;
 }
 
-/* JSON point code in the SP's notation */
-static int body_pc(struct sg_sigtran *st, struct json_object *v, const char *what, uint32_t *pc,
-		   struct sg_mgmt_err *err)
+/* An API request body, validated with the config's schema of an entry (its name from the URL)
+ * and parsed by the config's own code: err names the JSON path of a fault. */
+static int body_check(struct json_object *body, const char *name, const struct sg_schema *schema,
+		      struct sg_mgmt_err *err)
 {
-	unsigned int bits = sg_pc_bits(st->variant);
+	struct json_object *named = json_object_get(body);
+	char e[256];
+	int rc;
 
-	if (json_object_is_type(v, json_type_int)) {
-		int64_t i = json_object_get_int64(v);
-
-		if (i >= 0 && i < (1LL << bits)) {
-			*pc = i;
-			return 0;
-		}
-	} else if (json_object_is_type(v, json_type_string) &&
-		   sg_pc_parse(json_object_get_string(v), st->variant, pc) == 0) {
-		return 0;
-	}
-	sg_mgmt_err_set(err, 400, "%s: '%s' is not a valid point code", what,
-			json_object_get_string(v));
-	return -1;
-}
-
-static int body_pc_list(struct sg_sigtran *st, struct json_object *rk, const char *key,
-			struct sg_m3ua_pc_mask *out, unsigned int max, unsigned int *n,
-			struct sg_mgmt_err *err)
-{
-	struct json_object *arr;
-	char what[64];
-
-	*n = 0;
-	if (!json_object_object_get_ex(rk, key, &arr))
-		return 0;
-	for (size_t i = 0; i < json_object_array_length(arr) && *n < max; i++) {
-		snprintf(what, sizeof(what), "routing_key.%s[%zu]", key, i);
-		if (body_pc(st, json_object_array_get_idx(arr, i), what, &out[*n].pc, err) < 0)
-			return -1;
-		out[*n].mask = 0;
-		(*n)++;
-	}
-	return 0;
+	json_object_object_add(named, "name", json_object_new_string(name));
+	rc = sg_schema_validate(schema, named, "", e, sizeof(e));
+	json_object_put(named);
+	if (rc < 0)
+		sg_mgmt_err_set(err, 400, "%s", e);
+	return rc;
 }
 
 /* PUT /api/v1/routing-keys/<AS name>: a new AS with its routing key (body as an m3ua.as[]
@@ -759,105 +731,37 @@ static int body_pc_list(struct sg_sigtran *st, struct json_object *rk, const cha
 static struct json_object *rk_set(void *priv, const char *item, struct json_object *body,
 				  struct sg_mgmt_err *err)
 {
-	static const char *const tmts[] = { "", "override", "loadshare", "broadcast", NULL };
 	struct sg_sigtran *st = priv;
-	struct json_object *v, *rk, *named;
-	struct sg_m3ua_as_cfg c = { .name = item, .min_asps = 1, .tmt = SG_M3UA_TMT_OVERRIDE };
+	struct sg_cfg_m3ua_as ca;
+	struct sg_m3ua_as_cfg c;
 	struct sg_m3ua_as *as;
 	char e[256];
-	bool remote = true;
 
 	if (!ready(st, err))
 		return NULL;
-	/* validate with the config schema of an AS */
-	named = json_object_get(body);
-	json_object_object_add(named, "name", json_object_new_string(item));
-	if (sg_schema_validate(&sg_config_as_schema, named, "", e, sizeof(e)) < 0) {
-		json_object_object_del(named, "name");
-		json_object_put(named);
+	if (body_check(body, item, &sg_config_as_schema, err) < 0)
+		return NULL;
+	if (sg_config_parse_as(st->cfg, body, "", &ca, e, sizeof(e)) < 0) {
 		sg_mgmt_err_set(err, 400, "%s", e);
 		return NULL;
 	}
-	json_object_object_del(named, "name");
-	json_object_put(named);
 	if (sg_m3ua_as_by_name(st->m3ua, item)) {
 		sg_mgmt_err_set(err, 409, "AS '%s' exists; delete it first", item);
 		return NULL;
 	}
-	if (json_object_object_get_ex(body, "routing_context", &v)) {
-		c.has_rc = true;
-		c.rc = json_object_get_int64(v);
-		if (sg_m3ua_as_by_rc(st->m3ua, c.rc)) {
-			sg_mgmt_err_set(err, 409, "routing context %u is already used", c.rc);
-			return NULL;
-		}
-	}
-	if (json_object_object_get_ex(body, "traffic_mode", &v))
-		for (int i = 1; tmts[i]; i++)
-			if (!strcmp(tmts[i], json_object_get_string(v)))
-				c.tmt = i;
-	if (json_object_object_get_ex(body, "min_asps", &v))
-		c.min_asps = json_object_get_int(v);
-	if (json_object_object_get_ex(body, "recovery_ms", &v))
-		c.t_r_ms = json_object_get_int(v);
-	json_object_object_get_ex(body, "asps", &v);
-	for (size_t i = 0; i < json_object_array_length(v) && c.nasps < SG_M3UA_AS_MAX_ASPS; i++) {
-		const char *n = json_object_get_string(json_object_array_get_idx(v, i));
-		struct st_peer *p = peer_by_name(st, n);
-
-		if (!p) {
-			sg_mgmt_err_set(err, 400, "asps[%zu]: no ASP named '%s'", i, n);
-			return NULL;
-		}
-		if (p->cfg->role != SG_CFG_ROLE_ASP)
-			remote = false;
-		c.asps[c.nasps++] = p->cfg->name;
-	}
-	json_object_object_get_ex(body, "routing_key", &rk);
-	if (body_pc_list(st, rk, "dpc", c.rk.dpc, SG_M3UA_RK_MAX_DPC, &c.rk.ndpc, err) < 0 ||
-	    body_pc_list(st, rk, "opc", c.rk.opc, SG_M3UA_RK_MAX_OPC, &c.rk.nopc, err) < 0)
+	if (ca.has_rc && sg_m3ua_as_by_rc(st->m3ua, ca.rc)) {
+		sg_mgmt_err_set(err, 409, "routing context %u is already used", ca.rc);
 		return NULL;
-	if (json_object_object_get_ex(rk, "si", &v))
-		for (size_t i = 0; i < json_object_array_length(v) && c.rk.nsi < SG_M3UA_RK_MAX_SI; i++)
-			c.rk.si[c.rk.nsi++] = json_object_get_int(json_object_array_get_idx(v, i));
-	if (json_object_object_get_ex(rk, "ssn", &v))
-		for (size_t i = 0; i < json_object_array_length(v) && c.rk.nssn < SG_M3UA_RK_MAX_SSN; i++)
-			c.rk.ssn[c.rk.nssn++] = json_object_get_int(json_object_array_get_idx(v, i));
-	if (json_object_object_get_ex(rk, "cic", &v))
-		for (size_t i = 0; i < json_object_array_length(v) && c.rk.ncic < SG_M3UA_RK_MAX_CIC; i++) {
-			struct json_object *r = json_object_array_get_idx(v, i), *x;
-			struct sg_m3ua_cic *cic = &c.rk.cic[c.rk.ncic];
-
-			json_object_object_get_ex(r, "opc", &x);
-			if (body_pc(st, x, "routing_key.cic[].opc", &cic->opc, err) < 0)
-				return NULL;
-			json_object_object_get_ex(r, "from", &x);
-			cic->lo = json_object_get_int(x);
-			json_object_object_get_ex(r, "to", &x);
-			cic->hi = json_object_get_int(x);
-			if (cic->lo > cic->hi) {
-				sg_mgmt_err_set(err, 400, "routing_key.cic[%zu]: from > to", i);
-				return NULL;
-			}
-			c.rk.ncic++;
-		}
-	if (json_object_object_get_ex(rk, "network_appearance", &v)) {
-		c.rk.has_na = true;
-		c.rk.na = json_object_get_int64(v);
 	}
+	as_cfg_from_cfg(st->cfg, &ca, item, &c);
 	as = sg_m3ua_rk_add(st->m3ua, &c);
 	if (!as) {
 		sg_mgmt_err_set(err, 409, "the M3UA layer refused the routing key (duplicate key or "
 				"routing context, or a member in use)");
 		return NULL;
 	}
-	if (sg_nif_as_add(st->nif, as, remote) < 0) {
-		uint32_t rc;
-
-		if (sg_m3ua_as_rc(as, &rc))
-			sg_m3ua_rk_del(st->m3ua, rc);
-		else
-			sg_m3ua_as_del(as, true);
+	if (sg_nif_as_add(st->nif, as) < 0) {
+		sg_m3ua_as_del(as, true);
 		sg_mgmt_err_set(err, 409, "a DPC of the key is already a route or adjacent point "
 				"code of MTP3");
 		return NULL;
@@ -952,46 +856,23 @@ static struct json_object *xl_list(void *priv, struct sg_mgmt_err *err)
 static struct json_object *xl_set(void *priv, const char *item, struct json_object *body,
 				  struct sg_mgmt_err *err)
 {
-	static const char *const nis[] = { "international", "international-spare", "national",
-					   "national-spare", NULL };
 	struct sg_sigtran *st = priv;
-	struct sg_nif_xlate x = { 0 };
-	struct json_object *named, *side, *v;
+	struct sg_cfg_xlate cx;
+	struct sg_nif_xlate x;
 	char e[256];
 	int rc;
 
 	if (!ready(st, err))
 		return NULL;
-	named = json_object_get(body);
-	json_object_object_add(named, "name", json_object_new_string(item));
-	rc = sg_schema_validate(&sg_config_xlate_schema, named, "", e, sizeof(e));
-	json_object_object_del(named, "name");
-	json_object_put(named);
-	if (rc < 0) {
+	if (body_check(body, item, &sg_config_xlate_schema, err) < 0)
+		return NULL;
+	if (sg_config_parse_xlate(st->cfg, body, "", &cx, e, sizeof(e)) < 0) {
 		sg_mgmt_err_set(err, 400, "%s", e);
 		return NULL;
 	}
+	x = (struct sg_nif_xlate){ .tdm_ni = cx.tdm_ni, .ip_ni = cx.ip_ni, .tdm_pc = cx.tdm_pc,
+				   .ip_pc = cx.ip_pc };
 	snprintf(x.name, sizeof(x.name), "%s", item);
-	for (int s = 0; s < 2; s++) {
-		uint8_t ni = st->cfg->sps[st->cfg->m3ua.sp].ni;
-		uint32_t pc;
-
-		json_object_object_get_ex(body, s ? "ip" : "tdm", &side);
-		if (json_object_object_get_ex(side, "ni", &v))
-			for (int i = 0; nis[i]; i++)
-				if (!strcmp(nis[i], json_object_get_string(v)))
-					ni = i;
-		json_object_object_get_ex(side, "pc", &v);
-		if (body_pc(st, v, s ? "ip.pc" : "tdm.pc", &pc, err) < 0)
-			return NULL;
-		if (s) {
-			x.ip_ni = ni;
-			x.ip_pc = pc;
-		} else {
-			x.tdm_ni = ni;
-			x.tdm_pc = pc;
-		}
-	}
 	rc = sg_nif_xlate_add(st->nif, &x);
 	if (rc < 0) {
 		sg_mgmt_err_set(err, rc == -EEXIST ? 409 : 400, "translation '%s' not added: %s", item,

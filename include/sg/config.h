@@ -201,6 +201,15 @@ struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 				  char *err, size_t errlen);
 void sg_config_free(struct sg_config *cfg);
 
+/* One m3ua.as[] / translations[] entry, already checked against its schema
+ * (sg_config_as_schema, sg_config_xlate_schema): the values, ASP names and point codes of cfg's
+ * M3UA signalling point.  Errors name the JSON path below path ("" for an API request body).
+ * 0 or -EINVAL.  Used by the config and by the API's runtime additions. */
+int sg_config_parse_as(const struct sg_config *cfg, struct json_object *o, const char *path,
+		       struct sg_cfg_m3ua_as *as, char *err, size_t errlen);
+int sg_config_parse_xlate(const struct sg_config *cfg, struct json_object *o, const char *path,
+			  struct sg_cfg_xlate *x, char *err, size_t errlen);
+
 /* Point codes: "3-8-3" (ITU, 14 bit), "8-8-8" (ANSI and China, 24 bit),
  * "5-4-7" (Japan TTC, 16 bit), or a plain decimal integer.  Each part is
  * range-checked.  Returns 0, -EINVAL (syntax) or -ERANGE. */

@@ -310,6 +310,8 @@ bool sg_m3ua_as_rc(const struct sg_m3ua_as *as, uint32_t *rc);
 enum sg_m3ua_tmt sg_m3ua_as_tmt(const struct sg_m3ua_as *as);
 const struct sg_m3ua_rkey *sg_m3ua_as_rkey(const struct sg_m3ua_as *as);
 bool sg_m3ua_as_dynamic(const struct sg_m3ua_as *as);
+/* reached through the peer (we are its ASP / IPSP client), not served by us */
+bool sg_m3ua_as_remote(const struct sg_m3ua_as *as);
 /* Runtime routing-key management (API): the same as sg_m3ua_as_add / sg_m3ua_as_del by RC
  * without force (a key whose AS has active peers is refused with -EBUSY). */
 struct sg_m3ua_as *sg_m3ua_rk_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg);
@@ -323,6 +325,9 @@ int sg_m3ua_rk_del(struct sg_m3ua *m, uint32_t rc);
  * NULL: no key matches. */
 struct sg_m3ua_as *sg_m3ua_route(struct sg_m3ua *m, const struct sg_m3ua_pdata *pd);
 struct sg_m3ua_as *sg_m3ua_route_ssn(struct sg_m3ua *m, const struct sg_m3ua_pdata *pd, int ssn);
+/* The same over the ASs reached through a remote SGP (we are their ASP): the AS to send pd to
+ * when none of ours takes it.  NULL: no key matches. */
+struct sg_m3ua_as *sg_m3ua_route_remote(struct sg_m3ua *m, const struct sg_m3ua_pdata *pd);
 
 /* Send pd as DATA to the AS (RC and NA added).  Returns 0 sent, 1 buffered (AS-PENDING,
  * T(r) running), -ENETUNREACH no peer can take it (AS DOWN/INACTIVE), -ENOBUFS pending

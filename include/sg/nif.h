@@ -63,10 +63,10 @@ void sg_nif_set_m3ua(struct sg_nif *nif, struct sg_m3ua *m3ua);
 struct sg_m3ua *sg_nif_m3ua(struct sg_nif *nif);
 
 /* Tell the NIF about an AS (static config or API; dynamic RKM ASs are found by themselves):
- * its routing key's DPCs become local point codes of MTP3.  remote: the AS is reached through
- * a remote SGP (we are its ASP), else it is served by our SGP / IPSP.  -EEXIST when a DPC
- * clashes with a route or adjacent PC of MTP3. */
-int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as, bool remote);
+ * its routing key's DPCs become local point codes of MTP3, whether we serve the AS or reach
+ * it through a remote SGP (sg_m3ua_as_remote).  -EEXIST when a DPC clashes with a route or
+ * adjacent PC of MTP3. */
+int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as);
 void sg_nif_as_del(struct sg_nif *nif, struct sg_m3ua_as *as);
 
 /* Register as the MTP user of SI 3..15 (call on the core thread once MTP3 exists). */

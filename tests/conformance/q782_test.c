@@ -2979,7 +2979,7 @@ static bool sg_setup(bool upu)
 	SG.asp = sg_m3ua_asp_add(SG.m3, &acfg);
 	SG.as = sg_m3ua_as_add(SG.m3, &ascfg);
 	CHECK(SG.asp && SG.as, "ASP or AS refused");
-	CHECK(sg_nif_as_add(SG.nif, SG.as, false) == 0, "AS point code refused by MTP3");
+	CHECK(sg_nif_as_add(SG.nif, SG.as) == 0, "AS point code refused by MTP3");
 	CHECK(sg_nif_start(SG.nif) == 0, "NIF not registered with MTP3");
 	sg_m3ua_asp_conn_up(SG.asp, 16, 16);
 	asp_tx(sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_UP), 0);
