@@ -1,7 +1,15 @@
 #!/bin/bash
 # Install what sigtran-sg needs on Debian 12 (only what is missing), then build it.
 #   tools/setup.sh deps            install packages only
+#   tools/setup.sh extra-deps      install also what only the benchmarks and tools/minbase.sh use
 #   tools/setup.sh build [ARGS]    install, then configure (with ARGS) and build in ./build
+#   tools/setup.sh packages        the packages `deps` installs, one a line
+#   tools/setup.sh package-of CMD  the package that brings program CMD (COMMANDS below)
+#
+# A fresh Debian 12 may be a minimal root (debootstrap --variant=minbase: no iproute2,
+# procps, xxd...). Every program the tests, tools and benchmarks run must come with such a
+# root (tools/minbase.packages) or from a package listed here: tests/tree/commands.sh checks
+# it in `make check`, and tools/minbase.sh runs the README's commands in a minimal root.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -11,12 +19,34 @@ PACKAGES=(
 	libsctp-dev libusrsctp-dev dahdi-source
 	curl jq clang libclang-rt-14-dev
 	libss7-dev tshark libosmo-sigtran-dev libosmo-sccp-dev
-	user-mode-linux busybox-static kmod osmo-stp python3
+	user-mode-linux busybox-static kmod iproute2 osmo-stp python3
 )
+# what only the benchmarks (bench/m3ua_instr.sh) and tools/minbase.sh use
+EXTRA_PACKAGES=(valgrind debootstrap git)
+
+# Programs the scripts run that a minbase root lacks, and the package that brings each
+# (a package of PACKAGES or EXTRA_PACKAGES, or one they depend on).
+COMMANDS=(
+	make:build-essential nm:build-essential readelf:build-essential cc:build-essential
+	autoreconf:autoconf automake:automake pkg-config:pkg-config
+	curl:curl jq:jq clang:clang
+	tshark:tshark dumpcap:tshark text2pcap:tshark
+	linux.uml:user-mode-linux busybox:busybox-static insmod:kmod ip:iproute2
+	osmo-stp:osmo-stp python3:python3
+	valgrind:valgrind debootstrap:debootstrap git:git
+)
+
+package_of() {
+	local c
+	for c in "${COMMANDS[@]}"; do
+		[ "${c%%:*}" = "$1" ] && { echo "${c#*:}"; return 0; }
+	done
+	return 1
+}
 
 install_deps() {
 	local missing=()
-	for p in "${PACKAGES[@]}"; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
@@ -47,7 +77,10 @@ build() {
 }
 
 case "${1:-build}" in
-deps) install_deps ;;
-build) shift || true; install_deps; build "$@" ;;
-*) echo "usage: $0 deps | build [configure args]" >&2; exit 2 ;;
+deps) install_deps "${PACKAGES[@]}" ;;
+extra-deps) install_deps "${PACKAGES[@]}" "${EXTRA_PACKAGES[@]}" ;;
+build) shift || true; install_deps "${PACKAGES[@]}"; build "$@" ;;
+packages) printf '%s\n' "${PACKAGES[@]}" "${EXTRA_PACKAGES[@]}" ;;
+package-of) package_of "${2-}" ;;
+*) sed -n '3,8p' "$0" >&2; exit 2 ;;
 esac

@@ -1,8 +1,9 @@
 #!/bin/bash
-# sgd end to end: starts fast, answers its API, rejects bad requests, stops cleanly on SIGTERM.
+# sgd end to end: answers its API once started, rejects bad requests, stops cleanly on SIGTERM.
+# (How fast it starts is measured by bench/startup_bench.sh, not asserted here.)
 . "$(dirname "$0")/lib.sh"
 
-command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+need curl jq
 
 cat > "$TMP/sgd.json" <<JSON
 {
@@ -14,16 +15,15 @@ cat > "$TMP/sgd.json" <<JSON
 }
 JSON
 
-t0=$(now_ms)
 start_sgd "$TMP/sgd.json" "$TMP/sgd.log" || exit 1
-# answered within 200 ms of starting?
+# ready: the API answers once sgd has logged its address (no bound on how soon)
+t0=$(now_ms)
 code=000
-while [ "$code" != 200 ] && [ $(( $(now_ms) - t0 )) -lt 5000 ]; do
+until [ "$code" = 200 ] || timed_out "$t0" 10000; do
 	code=$(curl -s -o "$TMP/status.json" -w '%{http_code}' "http://127.0.0.1:$SGD_PORT/api/v1/status")
+	[ "$code" = 200 ] || sleep 0.01
 done
-elapsed=$(( $(now_ms) - t0 ))
-check "GET /api/v1/status answered 200 within 200 ms of starting (${elapsed} ms)" \
-	[ "$code" = 200 -a "$elapsed" -le 200 ]
+check "GET /api/v1/status answers 200 once sgd is up" [ "$code" = 200 ]
 
 api GET /api/v1/status
 check "status: version" [ "$(jq -r .version "$BODY_FILE")" = "$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")" ]

@@ -4,7 +4,7 @@
 # through the management API.
 . "$(dirname "$0")/lib.sh"
 
-command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+need curl jq
 
 # ports from the PID, so parallel runs of the suite do not collide
 base=$(( 20000 + ($$ % 2000) * 4 ))
@@ -42,7 +42,7 @@ wait_state() { # port link state timeout_ms
 	while :; do
 		s=$(link_state "$1" "$2")
 		[ "$s" = "$3" ] && return 0
-		[ $(( $(now_ms) - t0 )) -gt "$4" ] && { echo "  ($2 is $s)"; return 1; }
+		timed_out $t0 "$4" && { echo "  ($2 is $s)"; return 1; }
 		sleep 0.05
 	done
 }
@@ -60,7 +60,7 @@ wait_linkset() { # port
 	while :; do
 		SGD_PORT=$1 api GET /api/v1/linksets/ls
 		[ "$(jq -r '"\(.available) \(.adjacent_accessible)"' "$BODY_FILE")" = "true true" ] && return 0
-		[ $(( $(now_ms) - t0 )) -gt 15000 ] && { head -c 400 "$BODY_FILE"; return 1; }
+		timed_out $t0 15000 && { head -c 400 "$BODY_FILE"; return 1; }
 		sleep 0.05
 	done
 }
@@ -79,7 +79,7 @@ mtp3_link() { # port link field
 wait_mtp3() { # port link field value
 	local t0=$(now_ms)
 	while [ "$(mtp3_link "$1" "$2" "$3")" != "$4" ]; do
-		[ $(( $(now_ms) - t0 )) -gt 15000 ] && return 1
+		timed_out $t0 15000 && return 1
 		sleep 0.05
 	done
 }

@@ -5,7 +5,7 @@
 # (Q.704 §13.2, §13.3).
 . "$(dirname "$0")/lib.sh"
 
-command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+need curl jq
 base=$(( 10000 + ($$ % 2000) * 4 ))	# below the ephemeral ports; links.sh uses 20000+
 
 span() { # name local remote
@@ -48,7 +48,7 @@ wait_route() { # port dpc expected timeout_ms
 	while :; do
 		r=$(route "$1" "$2")
 		[ "$r" = "$3" ] && return 0
-		[ $(( $(now_ms) - t0 )) -gt "$4" ] && { echo "  (route to $2: $r)"; return 1; }
+		timed_out $t0 "$4" && { echo "  (route to $2: $r)"; return 1; }
 		sleep 0.05
 	done
 }

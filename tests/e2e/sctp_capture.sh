@@ -15,11 +15,9 @@
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: capturing on lo needs root"; exit 77
+	echo "SKIP: not applicable: capturing on lo needs root"; exit 77
 fi
-for t in tshark dumpcap; do
-	command -v $t >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit 77; }
-done
+need tshark dumpcap
 E2E="$top_builddir/tests/interop/test_libss7_e2e"
 [ -x "$E2E" ] || { echo "SKIP: $E2E not built (libss7 missing?)"; exit 77; }
 [ -x "$SGD" ] || { echo "FAIL: no sgd at $SGD"; exit 1; }
@@ -93,7 +91,7 @@ run_variant() {
 	PIDS="$PIDS $dp"
 	t0=$(now_ms)
 	until grep -q "Capturing on" "$TMP/dumpcap-$v.err"; do
-		if ! kill -0 $dp 2>/dev/null || [ $(( $(now_ms) - t0 )) -gt 10000 ]; then
+		if ! kill -0 $dp 2>/dev/null || timed_out $t0 10000; then
 			nok "$v: dumpcap did not start: $(cat "$TMP/dumpcap-$v.err")"
 			return
 		fi

@@ -8,7 +8,7 @@
 # refused and counted, and asp1 is blocked while active.
 . "$(dirname "$0")/lib.sh"
 
-command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+need curl jq
 base=$(( 30000 + ($$ % 1000) * 4 ))
 
 cat > "$TMP/sg.json" <<JSON

@@ -6,7 +6,7 @@
 # <-> sg-simasp, calls both ways (skipped when sgd has no M3UA side).
 . "$(dirname "$0")/lib.sh"
 
-command -v curl >/dev/null && command -v jq >/dev/null || { echo "curl and jq needed"; exit 77; }
+need curl jq
 SIM="$top_builddir/tools/sg-simswitch"
 
 # UDP ports from the PID, below those of the other e2e tests (10000+) and of the ephemeral range,
@@ -45,7 +45,7 @@ start_sim() {
 	while [ -z "$port" ]; do
 		port=$(sed -n 's/.*management API on [^ ]*:\([0-9]*\)$/\1/p' "$TMP/$name.log" | head -1)
 		kill -0 "$pid" 2>/dev/null || { echo "$name exited early:"; cat "$TMP/$name.log"; return 1; }
-		[ $(( $(now_ms) - t0 )) -gt 10000 ] && { echo "$name did not start"; return 1; }
+		timed_out $t0 10000 && { echo "$name did not start"; return 1; }
 		[ -z "$port" ] && sleep 0.01
 	done
 	eval "PID_$name=$pid PORT_$name=$port"
@@ -59,7 +59,7 @@ counter() { # port name
 wait_exit() { # pid timeout_ms -> exit status in RC
 	local t0=$(now_ms)
 	while kill -0 "$1" 2>/dev/null; do
-		[ $(( $(now_ms) - t0 )) -gt "$2" ] && { RC=timeout; return 1; }
+		timed_out $t0 "$2" && { RC=timeout; return 1; }
 		sleep 0.05
 	done
 	wait "$1"; RC=$?
@@ -210,7 +210,7 @@ wait_ls() { # port linkset
 	while :; do
 		SGD_PORT=$1 api GET "/api/v1/linksets/$2"
 		[ "$(jq -r '"\(.available) \(.adjacent_accessible)"' "$BODY_FILE")" = "true true" ] && return 0
-		[ $(( $(now_ms) - t0 )) -gt 20000 ] && return 1
+		timed_out $t0 20000 && return 1
 		sleep 0.1
 	done
 }

@@ -1,9 +1,11 @@
-/* Tests: a completion one thread signals and another waits on, with a bound (5 s). */
+/* Tests: a completion one thread signals and another waits on, with a bound (5 s, scaled). */
 #pragma once
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <time.h>
+
+#include "bound.h"
 
 struct done {
 	pthread_mutex_t lock;
@@ -26,14 +28,14 @@ static inline void done_signal(struct done *d)
 	pthread_mutex_unlock(&d->lock);
 }
 
-/* Wait until count signals have come, at most 5 s; false on time-out. */
+/* Wait until count signals have come, at most test_bound_ms(5000); false on time-out. */
 static inline bool done_wait(struct done *d, unsigned int count)
 {
 	struct timespec ts;
 	bool ok = true;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += 5;
+	ts.tv_sec += (time_t)(test_bound_ms(5000) / 1000);
 	pthread_mutex_lock(&d->lock);
 	while (d->count < count && ok)
 		ok = pthread_cond_timedwait(&d->cond, &d->lock, &ts) == 0;

@@ -17,6 +17,7 @@
 #include <sg/log.h>
 #include <sg/thread.h>
 
+#include "bound.h"
 #include "cu_main.h"
 
 
@@ -85,20 +86,12 @@ static void *ctx;
 static char path[108];
 static struct sg_cfg_span cfg_l, cfg_c;
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
 static bool run_until(bool (*cond)(void *), void *arg, unsigned int timeout_ms)
 {
-	uint64_t end = now_ms() + timeout_ms;
+	uint64_t end = test_now_ms() + test_bound_ms(timeout_ms);
 
 	while (!cond(arg)) {
-		if (now_ms() >= end)
+		if (test_now_ms() >= end)
 			return cond(arg);
 		sg_loop_once(5);
 	}
@@ -264,6 +257,11 @@ static int raw_connect(void)
 	return fd;
 }
 
+static bool conn_failed_2(void *arg)
+{
+	return sg_ctr_get(((struct sg_span *)arg)->ctr, C_CONN_FAIL) >= 2;
+}
+
 static bool conn_refused_1(void *arg)
 {
 	return sg_ctr_get(((struct sg_span *)arg)->ctr, C_CONN_REFUSED) >= 1;
@@ -355,10 +353,8 @@ static void test_reconnect(void)
 	CU_ASSERT_PTR_NOT_NULL(json_object_object_get(info, "retry_in_ms"));
 	CU_ASSERT_FALSE(json_object_get_boolean(json_object_object_get(info, "connected")));
 	json_object_put(info);
-	/* let a few attempts fail */
-	for (uint64_t end = now_ms() + 400; now_ms() < end;)
-		sg_loop_once(10);
-	CU_ASSERT_TRUE(sg_ctr_get(c->ctr, C_CONN_FAIL) >= 2);
+	/* a few attempts fail, and are counted */
+	CU_ASSERT_TRUE(run_until(conn_failed_2, c, 2000));
 	CU_ASSERT_EQUAL(uc->alarms, SG_ALARM_LOS);
 
 	l = open_span(&cfg_l, ul);

@@ -22,6 +22,7 @@
 #include <sg/msg.h>
 #include <sg/sctp.h>
 #include <sg/thread.h>
+#include "bound.h"
 #include "cu_main.h"
 #include "done.h"
 
@@ -39,19 +40,11 @@ static enum sg_sctp_usrsctp_mode M = SG_SCTP_USRSCTP_UDP;
 #define STREAMS 8
 #define RX_MAX 8000	/* the parent's largest message */
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-/* Run the loop until expr holds or ms passed; the value of expr. */
+/* Run the loop until expr holds or ms (scaled) passed; the value of expr. */
 #define WAIT_FOR(expr, ms)                                         \
 	({                                                         \
-		uint64_t _end = now_ms() + (ms);                   \
-		while (!(expr) && now_ms() < _end)                 \
+		uint64_t _end = test_now_ms() + test_bound_ms(ms); \
+		while (!(expr) && test_now_ms() < _end)            \
 			sg_loop_once(10);                          \
 		(expr);                                            \
 	})
