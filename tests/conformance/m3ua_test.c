@@ -93,6 +93,7 @@ static struct fx {
 	uint8_t ssnm_type;
 	unsigned int as_chg;
 	enum sg_m3ua_as_state as_last;
+	enum { DEST_ALL, DEST_AVAIL_ONLY, DEST_UNAV_ONLY } dests;	/* what op_dest knows */
 } F;
 
 static int op_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
@@ -152,14 +153,8 @@ static void op_as_state(void *priv, struct sg_m3ua_as *as, enum sg_m3ua_as_state
 	F.as_last = st;
 }
 
-static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *o)
+static int dest_table(uint32_t pc, struct sg_m3ua_dest_status *o)
 {
-	(void)priv;
-	if (mask > 8) {
-		/* aggregate for wide ranges: the SG has routes */
-		o->state = SG_M3UA_DEST_AVAILABLE;
-		return 0;
-	}
 	switch (pc) {
 	case PC_CONG:
 		o->state = SG_M3UA_DEST_AVAILABLE;
@@ -184,6 +179,19 @@ static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_st
 	default:
 		return -1;
 	}
+}
+
+/* Like sgd's glue (sg/nif.c): one PC at a time, no aggregate for a masked range (the layer
+ * combines the destinations a mask covers); F.dests narrows what is known. */
+static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *o)
+{
+	(void)priv;
+	if (mask || dest_table(pc, o) < 0)
+		return -1;
+	if ((F.dests == DEST_AVAIL_ONLY && o->state != SG_M3UA_DEST_AVAILABLE) ||
+	    (F.dests == DEST_UNAV_ONLY && o->state != SG_M3UA_DEST_UNAVAILABLE))
+		return -1;
+	return 0;
 }
 
 static void op_ssnm(void *priv, struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *pcs,
@@ -1350,6 +1358,8 @@ static bool ssnm_daud(uint32_t pc, uint8_t mask, uint8_t answer)
 	uint32_t v;
 
 	fx_setup(0, 1, 0);
+	if (mask == 255)	/* the SG knows only available destinations */
+		F.dests = answer == SG_M3UA_SSNM_DAVA ? DEST_AVAIL_ONLY : DEST_UNAV_ONLY;
 	conn(P(1));
 	if (!up_act(P(1), 0, NULL, 0))
 		return false;
@@ -2657,6 +2667,87 @@ static bool t_hdr_padding(void)
 	return expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_CLASS);
 }
 
+/* The one SSNM message of that type among those not read yet, with exactly these entries */
+static bool expect_ssnm(struct peer *p, uint8_t type, const uint32_t *pcs, unsigned int n)
+{
+	const struct rxm *r = NULL;
+	unsigned int cnt = 0;
+	uint16_t len;
+	const uint8_t *v;
+
+	for (unsigned int i = p->head; i != p->tail; i++)
+		if (is(&p->q[i % QLEN], C_SSNM, type)) {
+			r = &p->q[i % QLEN];
+			cnt++;
+		}
+	CHECK(cnt == (n ? 1u : 0u), "%u %s messages, expected %u", cnt,
+	      sg_m3ua_msg_name(C_SSNM, type), n ? 1 : 0);
+	if (!n)
+		return true;
+	v = rparam(r, SG_M3UA_IEI_AFFECTED_PC, 0, &len);
+	CHECK(v && len == 4 * n, "%s with %u entries, expected %u", sg_m3ua_msg_name(C_SSNM, type),
+	      v ? len / 4 : 0, n);
+	for (unsigned int i = 0; i < n; i++)
+		CHECK(be32(v + 4 * i) == pcs[i], "%s entry %u is 0x%08x, expected 0x%08x",
+		      sg_m3ua_msg_name(C_SSNM, type), i, be32(v + 4 * i), pcs[i]);
+	return true;
+}
+
+/* DAUD mask 255 (the whole network, §3.4.1) when every destination the SG knows is available:
+ * one DAVA for the masked entry.  All unavailable: one DUNA for it.  A cluster (mask 2) of
+ * available PCs, one congested: DAVA for the cluster, SCON for the congested PC. */
+static bool t_daud_mask_uniform(void)
+{
+	uint32_t wild = 255u << 24 | PC_AVAIL, cl = 2u << 24 | PC_CONG, cong = PC_CONG;
+	uint32_t v;
+
+	fx_setup(0, 1, 0);
+	F.dests = DEST_AVAIL_ONLY;
+	conn(P(1));
+	if (!up_act(P(1), 0, NULL, 0))
+		return false;
+	daud(P(1), 255, PC_AVAIL);
+	if (!expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, &wild, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DUNA, NULL, 0) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DRST, NULL, 0))
+		return false;
+	CHECK(!count_err(P(1), 0), "ERR for a DAUD");
+	drain(P(1));
+	daud(P(1), 2, PC_CONG);		/* 500..503: 500 congested, 503 available */
+	if (!expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, &cl, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_SCON, &cong, 1))
+		return false;
+	CHECK(ru32(wait_for(P(1), C_SSNM, SG_M3UA_SSNM_SCON), SG_M3UA_IEI_CONG_IND, &v) && v == 2,
+	      "SCON without level 2");
+	drain(P(1));
+	F.dests = DEST_UNAV_ONLY;
+	daud(P(1), 255, PC_AVAIL);
+	return expect_ssnm(P(1), SG_M3UA_SSNM_DUNA, &wild, 1) &&
+	       expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, NULL, 0);
+}
+
+/* DAUD mask 255 when the destinations differ: each known one answered on its own, as a DAUD
+ * for each would be (DAVA, DUNA, DRST lists; SCON and DUPU for the available ones) */
+static bool t_daud_mask_mixed(void)
+{
+	uint32_t dava[] = { PC_AS1, PC_AS2, PC_CONG, PC_AVAIL, PC_UPU }, duna = PC_UNAV;
+	uint32_t drst = PC_RESTR, scon = PC_CONG, upu = PC_UPU;
+
+	fx_setup(0, 1, 0);
+	conn(P(1));
+	if (!up_act(P(1), 0, NULL, 0))
+		return false;
+	daud(P(1), 255, PC_AVAIL);
+	if (!expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, dava, ARRAY_SIZE(dava)) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DUNA, &duna, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DRST, &drst, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_SCON, &scon, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DUPU, &upu, 1))
+		return false;
+	CHECK(!count_err(P(1), 0), "ERR for a DAUD");
+	return true;
+}
+
 struct item {
 	const char *id;
 	const char *title;
@@ -2794,6 +2885,10 @@ static const struct item tester_tests[] = {
 	{ "M3-RKM-INFO", "REG REQ and DEREG REQ with an INFO String", t_info_rkm },
 	{ "M3-MSG-INFO", "INFO String in DATA, BEAT, ERR, REG/DEREG RSP", t_info_any },
 	{ "M3-HDR-PAD", "length without the last padding: class/type checked first", t_hdr_padding },
+	{ "M3-DAUD-MASK", "DAUD mask 255 / cluster, uniform states: one masked DAVA/DUNA",
+	  t_daud_mask_uniform },
+	{ "M3-DAUD-MIXED", "DAUD mask 255, mixed states: each destination answered",
+	  t_daud_mask_mixed },
 };
 
 static const struct item derived[] = {
