@@ -111,6 +111,8 @@ struct sg_cfg_m3ua_asp {
 	uint16_t local_port;
 	bool blocked;
 	bool may_register;		/* dynamic RKM allowed for this ASP */
+	unsigned int nallowed;		/* DPCs it may register dynamically (0: any provisioned) */
+	uint32_t allowed[16];
 };
 
 #define SG_CFG_RK_MAX 16
@@ -143,9 +145,15 @@ struct sg_cfg_m3ua {
 	struct sg_cfg_addrs listen;
 	uint16_t listen_port;
 	uint32_t recovery_ms, ack_ms, beat_ms;
-	bool rkm_dynamic;
+	unsigned int beat_max_lost;
+	enum sg_cfg_rkm_mode { SG_CFG_RKM_OFF, SG_CFG_RKM_STATIC, SG_CFG_RKM_DYNAMIC } rkm_mode;
 	unsigned int nprov; uint32_t provisioned[64];
 	unsigned int max_dynamic;
+	uint32_t rc_base;		/* first RC of dynamic ASs */
+	/* policies (doc/m3ua.md): indices into the names of the schema's enums */
+	int aspac_norc, ssnm_to, daud_unknown, block;	/* 0: the layer's default */
+	unsigned int pending_max;
+	bool asp_audit, asp_snm_inactive;
 	bool asp_id_required;
 	bool has_na; uint32_t na;
 	unsigned int num_asps;
