@@ -283,9 +283,17 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	sc->transport = enum_index(str_or(o, "transport", "auto"), transports);
 	sc->udp_port = int_or(o, "udp_port", 9899);
 	sc->usrsctp_raw = !strcmp(str_or(o, "usrsctp_mode", "udp"), "raw");
+	sc->send_queue_max = int_or(o, "send_queue_max", 1024);
+	sc->rx_max = int_or(o, "rx_max", 65407);
 	sc->streams = int_or(o, "streams", 17);
+	sc->max_init_attempts = int_or(o, "max_init_attempts", 0);
+	sc->max_init_timeo_ms = int_or(o, "max_init_timeo_ms", 0);
 	sc->nodelay = bool_or(o, "nodelay", true);
+	sc->heartbeat = bool_or(o, "heartbeat", true);
 	sc->heartbeat_ms = int_or(o, "heartbeat_ms", 0);
+	if (!sc->heartbeat && sc->heartbeat_ms)
+		return cfail(err, errlen, "sctp.heartbeat_ms: set while sctp.heartbeat is false "
+			     "(no HEARTBEATs)");
 	sc->path_max_retrans = int_or(o, "path_max_retrans", 0);
 	sc->assoc_max_retrans = int_or(o, "assoc_max_retrans", 0);
 	sc->rto_initial_ms = int_or(o, "rto_initial_ms", 0);
@@ -295,6 +303,12 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	if (sc->rto_min_ms && sc->rto_max_ms && sc->rto_min_ms > sc->rto_max_ms)
 		return cfail(err, errlen, "sctp.rto_min_ms: %u is above sctp.rto_max_ms (%u)",
 			     sc->rto_min_ms, sc->rto_max_ms);
+	if (sc->rto_initial_ms && sc->rto_min_ms && sc->rto_initial_ms < sc->rto_min_ms)
+		return cfail(err, errlen, "sctp.rto_initial_ms: %u is below sctp.rto_min_ms (%u)",
+			     sc->rto_initial_ms, sc->rto_min_ms);
+	if (sc->rto_initial_ms && sc->rto_max_ms && sc->rto_initial_ms > sc->rto_max_ms)
+		return cfail(err, errlen, "sctp.rto_initial_ms: %u is above sctp.rto_max_ms (%u)",
+			     sc->rto_initial_ms, sc->rto_max_ms);
 
 	m = obj_or_null(root, "m3ua");
 	mc->enabled = m != NULL;

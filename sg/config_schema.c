@@ -135,8 +135,13 @@ static const struct sg_field sctp_fields[] = {
 	{ "transport", SG_FT_ENUM, false, 0, 0, ENUMS("auto", "kernel", "usrsctp") },
 	{ "udp_port", SG_FT_INT, false, 1, 65535 },
 	{ "usrsctp_mode", SG_FT_ENUM, false, 0, 0, ENUMS("udp", "raw") },
+	{ "send_queue_max", SG_FT_INT, false, 1, 1000000 },
+	{ "rx_max", SG_FT_INT, false, 512, 65407 },
 	{ "streams", SG_FT_INT, false, 2, 65535 },
+	{ "max_init_attempts", SG_FT_INT, false, 0, 255 },
+	{ "max_init_timeo_ms", SG_FT_INT, false, 0, 600000 },
 	{ "nodelay", SG_FT_BOOL, false },
+	{ "heartbeat", SG_FT_BOOL, false },
 	{ "heartbeat_ms", SG_FT_INT, false, 0, 3600000 },
 	{ "path_max_retrans", SG_FT_INT, false, 1, 255 },
 	{ "assoc_max_retrans", SG_FT_INT, false, 1, 255 },
@@ -438,7 +443,7 @@ static int check_object(const struct sg_schema *s, struct json_object *obj, cons
 	/* unknown keys first: a misspelt key is the likeliest mistake */
 	json_object_object_foreach(obj, key, val) {
 		const struct sg_field *f;
-		char allowed[200] = "";
+		char allowed[400] = "";
 		size_t n = 0;
 
 		(void)val;

@@ -246,10 +246,13 @@ static void params_from_cfg(const struct sg_cfg_sctp *c, struct sg_sctp_params *
 	*p = (struct sg_sctp_params){
 		.out_streams = c->streams,
 		.in_streams = c->streams,
+		.max_init_attempts = c->max_init_attempts,
+		.max_init_timeo_ms = c->max_init_timeo_ms,
 		.rto_initial_ms = c->rto_initial_ms,
 		.rto_min_ms = c->rto_min_ms,
 		.rto_max_ms = c->rto_max_ms,
 		.hb_interval_ms = c->heartbeat_ms,
+		.hb_disable = !c->heartbeat,
 		.path_max_retrans = c->path_max_retrans,
 		.assoc_max_retrans = c->assoc_max_retrans,
 		.delay = !c->nodelay,
@@ -436,6 +439,8 @@ static int build_sctp(struct sg_sigtran *st)
 			     SG_SCTP_AUTO,
 		.udp_port = cfg->sctp.udp_port,
 		.usrsctp_mode = cfg->sctp.usrsctp_raw ? SG_SCTP_USRSCTP_RAW : SG_SCTP_USRSCTP_UDP,
+		.send_queue_max = cfg->sctp.send_queue_max,
+		.rx_max = cfg->sctp.rx_max,
 	};
 	bool need_listen = false;
 	int rc;

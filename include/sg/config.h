@@ -89,8 +89,13 @@ struct sg_cfg_sctp {
 	enum sg_cfg_sctp_transport transport;
 	uint16_t udp_port;		/* usrsctp: local UDP encapsulation port (RFC 6951) */
 	bool usrsctp_raw;		/* usrsctp native mode (raw IP, needs root) */
+	uint32_t send_queue_max;	/* messages queued per association when the socket is full */
+	uint32_t rx_max;		/* largest message accepted */
 	uint16_t streams;		/* outbound streams requested / inbound accepted */
+	uint16_t max_init_attempts;	/* 0: transport default */
+	uint32_t max_init_timeo_ms;	/* 0: transport default */
 	bool nodelay;
+	bool heartbeat;			/* false: no HEARTBEATs */
 	uint32_t heartbeat_ms;		/* 0: transport default */
 	uint32_t path_max_retrans, assoc_max_retrans;	/* 0: default */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;	/* 0: default */
