@@ -129,6 +129,23 @@ static int get_pc_list(struct json_object *o, const char *key, enum sg_pc_varian
 	return 0;
 }
 
+/* M3UA point-code lists: each PC once ("path.key[i]: ... twice") */
+static int pc_list_unique(struct json_object *o, const char *key, const char *path,
+			  const uint32_t *pcs, unsigned int n, char *err, size_t errlen)
+{
+	struct json_object *arr = obj_or_null(o, key);
+
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int k = 0; k < i; k++)
+			if (pcs[k] == pcs[i])
+				return cfail(err, errlen, "%s%s%s[%u]: point code %s appears twice "
+					     "(also %s[%u])", path, path[0] ? "." : "", key, i,
+					     json_object_get_string(json_object_array_get_idx(arr,
+											i)),
+					     key, k);
+	return 0;
+}
+
 /* "path.key" (or "key" at the top of an API request body) */
 static void sub_path(char *out, size_t len, const char *path, const char *key)
 {
@@ -174,6 +191,9 @@ int sg_config_parse_as(const struct sg_config *cfg, struct json_object *o, const
 	sub_path(p, sizeof(p), path, "routing_key");
 	rc = get_pc_list(rk, "dpc", var, p, as->rk.dpc, ARRAY_SIZE(as->rk.dpc), &as->rk.ndpc, err,
 			 errlen);
+	if (rc < 0)
+		return rc;
+	rc = pc_list_unique(rk, "dpc", p, as->rk.dpc, as->rk.ndpc, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = get_pc_list(rk, "opc", var, p, as->rk.opc, ARRAY_SIZE(as->rk.opc), &as->rk.nopc, err,
@@ -246,6 +266,12 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 {
 	static const char *const transports[] = { "auto", "kernel", "usrsctp", NULL };
 	static const char *const roles[] = { "sgp", "asp", "ipsp", "ipsp-double", NULL };
+	static const char *const rkm_modes[] = { "off", "static", "dynamic", NULL };
+	/* policies: the schema's enum values in the order of the layer's enums */
+	static const char *const norc[] = { "all", "error", NULL };
+	static const char *const ssnm_to[] = { "active", "up", NULL };
+	static const char *const daud_unknown[] = { "duna", "error", NULL };
+	static const char *const block[] = { "aspia-ack", "aspdn-ack", NULL };
 	struct json_object *root = cfg->root, *o, *m, *arr;
 	struct sg_cfg_sctp *sc = &cfg->sctp;
 	struct sg_cfg_m3ua *mc = &cfg->m3ua;
@@ -257,9 +283,17 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	sc->transport = enum_index(str_or(o, "transport", "auto"), transports);
 	sc->udp_port = int_or(o, "udp_port", 9899);
 	sc->usrsctp_raw = !strcmp(str_or(o, "usrsctp_mode", "udp"), "raw");
+	sc->send_queue_max = int_or(o, "send_queue_max", 1024);
+	sc->rx_max = int_or(o, "rx_max", 65407);
 	sc->streams = int_or(o, "streams", 17);
+	sc->max_init_attempts = int_or(o, "max_init_attempts", 0);
+	sc->max_init_timeo_ms = int_or(o, "max_init_timeo_ms", 0);
 	sc->nodelay = bool_or(o, "nodelay", true);
+	sc->heartbeat = bool_or(o, "heartbeat", true);
 	sc->heartbeat_ms = int_or(o, "heartbeat_ms", 0);
+	if (!sc->heartbeat && sc->heartbeat_ms)
+		return cfail(err, errlen, "sctp.heartbeat_ms: set while sctp.heartbeat is false "
+			     "(no HEARTBEATs)");
 	sc->path_max_retrans = int_or(o, "path_max_retrans", 0);
 	sc->assoc_max_retrans = int_or(o, "assoc_max_retrans", 0);
 	sc->rto_initial_ms = int_or(o, "rto_initial_ms", 0);
@@ -269,6 +303,12 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	if (sc->rto_min_ms && sc->rto_max_ms && sc->rto_min_ms > sc->rto_max_ms)
 		return cfail(err, errlen, "sctp.rto_min_ms: %u is above sctp.rto_max_ms (%u)",
 			     sc->rto_min_ms, sc->rto_max_ms);
+	if (sc->rto_initial_ms && sc->rto_min_ms && sc->rto_initial_ms < sc->rto_min_ms)
+		return cfail(err, errlen, "sctp.rto_initial_ms: %u is below sctp.rto_min_ms (%u)",
+			     sc->rto_initial_ms, sc->rto_min_ms);
+	if (sc->rto_initial_ms && sc->rto_max_ms && sc->rto_initial_ms > sc->rto_max_ms)
+		return cfail(err, errlen, "sctp.rto_initial_ms: %u is above sctp.rto_max_ms (%u)",
+			     sc->rto_initial_ms, sc->rto_max_ms);
 
 	m = obj_or_null(root, "m3ua");
 	mc->enabled = m != NULL;
@@ -291,16 +331,40 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 		mc->recovery_ms = int_or(o, "recovery_ms", 2000);
 		mc->ack_ms = int_or(o, "ack_ms", 2000);
 		mc->beat_ms = int_or(o, "beat_ms", 0);
+		mc->beat_max_lost = int_or(o, "beat_max_lost", 3);
 		if (mc->beat_ms && mc->beat_ms < 100)
 			return cfail(err, errlen, "m3ua.timers.beat_ms: %u is out of range (0 for no "
 				     "BEAT, or 100..300000)", mc->beat_ms);
 		o = obj_or_null(m, "rkm");
-		mc->rkm_dynamic = bool_or(o, "dynamic", false);
+		/* "dynamic" (a boolean) is the older spelling of "mode" */
+		if (obj_or_null(o, "mode"))
+			mc->rkm_mode = enum_index(str_or(o, "mode", "static"), rkm_modes);
+		else
+			mc->rkm_mode = bool_or(o, "dynamic", false) ? SG_CFG_RKM_DYNAMIC :
+								      SG_CFG_RKM_STATIC;
+		if (obj_or_null(o, "mode") && obj_or_null(o, "dynamic") &&
+		    bool_or(o, "dynamic", false) != (mc->rkm_mode == SG_CFG_RKM_DYNAMIC))
+			return cfail(err, errlen, "m3ua.rkm.dynamic: %s contradicts m3ua.rkm.mode "
+				     "'%s' (set mode alone)", bool_or(o, "dynamic", false) ?
+				     "true" : "false", rkm_modes[mc->rkm_mode]);
 		mc->max_dynamic = int_or(o, "max_dynamic", 16);
+		mc->rc_base = int_or(o, "rc_base", 1000);
 		rc = get_pc_list(o, "provisioned_dpcs", var, "m3ua.rkm", mc->provisioned,
 				 ARRAY_SIZE(mc->provisioned), &mc->nprov, err, errlen);
 		if (rc < 0)
 			return rc;
+		rc = pc_list_unique(o, "provisioned_dpcs", "m3ua.rkm", mc->provisioned, mc->nprov,
+				    err, errlen);
+		if (rc < 0)
+			return rc;
+		o = obj_or_null(m, "policies");
+		mc->aspac_norc = enum_index(str_or(o, "aspac_without_rc", "all"), norc);
+		mc->ssnm_to = enum_index(str_or(o, "ssnm_to", "active"), ssnm_to);
+		mc->daud_unknown = enum_index(str_or(o, "daud_unknown", "duna"), daud_unknown);
+		mc->block = enum_index(str_or(o, "block", "aspia-ack"), block);
+		mc->pending_max = int_or(o, "pending_max", 1024);
+		mc->asp_audit = bool_or(o, "asp_audit", true);
+		mc->asp_snm_inactive = bool_or(o, "asp_snm_inactive", false);
 		mc->asp_id_required = bool_or(m, "asp_id_required", false);
 		mc->has_na = obj_or_null(m, "network_appearance") != NULL;
 		mc->na = int_or(m, "network_appearance", 0);
@@ -335,7 +399,27 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 			get_addrs(l, "addresses", &a->local);
 			a->local_port = int_or(l, "port", 0);
 			a->blocked = bool_or(o, "blocked", false);
-			a->may_register = bool_or(o, "may_register", mc->rkm_dynamic);
+			a->may_register = bool_or(o, "may_register",
+						  mc->rkm_mode == SG_CFG_RKM_DYNAMIC);
+			snprintf(path, sizeof(path), "m3ua.asps[%u]", i);
+			rc = get_pc_list(o, "allowed_dpcs", var, path, a->allowed,
+					 ARRAY_SIZE(a->allowed), &a->nallowed, err, errlen);
+			if (rc < 0)
+				return rc;
+			rc = pc_list_unique(o, "allowed_dpcs", path, a->allowed, a->nallowed, err,
+					    errlen);
+			if (rc < 0)
+				return rc;
+			if (a->may_register && mc->rkm_mode == SG_CFG_RKM_OFF &&
+			    obj_or_null(o, "may_register"))
+				return cfail(err, errlen, "m3ua.asps[%u].may_register: routing-key "
+					     "management is off (m3ua.rkm.mode)", i);
+			if (a->nallowed && (!a->may_register || mc->rkm_mode != SG_CFG_RKM_DYNAMIC))
+				return cfail(err, errlen, "m3ua.asps[%u].allowed_dpcs: only dynamic "
+					     "registration uses it, and %s", i,
+					     mc->rkm_mode != SG_CFG_RKM_DYNAMIC ?
+					     "m3ua.rkm.mode is not 'dynamic'" :
+					     "this ASP may not register (may_register)");
 			if (a->role == SG_CFG_ROLE_SGP && !mc->listen.n)
 				return cfail(err, errlen, "m3ua.asps[%u].role: 'sgp' needs m3ua.listen "
 					     "(the ASP connects to us)", i);

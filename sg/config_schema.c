@@ -135,8 +135,13 @@ static const struct sg_field sctp_fields[] = {
 	{ "transport", SG_FT_ENUM, false, 0, 0, ENUMS("auto", "kernel", "usrsctp") },
 	{ "udp_port", SG_FT_INT, false, 1, 65535 },
 	{ "usrsctp_mode", SG_FT_ENUM, false, 0, 0, ENUMS("udp", "raw") },
+	{ "send_queue_max", SG_FT_INT, false, 1, 1000000 },
+	{ "rx_max", SG_FT_INT, false, 512, 65407 },
 	{ "streams", SG_FT_INT, false, 2, 65535 },
+	{ "max_init_attempts", SG_FT_INT, false, 0, 255 },
+	{ "max_init_timeo_ms", SG_FT_INT, false, 0, 600000 },
 	{ "nodelay", SG_FT_BOOL, false },
+	{ "heartbeat", SG_FT_BOOL, false },
 	{ "heartbeat_ms", SG_FT_INT, false, 0, 3600000 },
 	{ "path_max_retrans", SG_FT_INT, false, 1, 255 },
 	{ "assoc_max_retrans", SG_FT_INT, false, 1, 255 },
@@ -163,13 +168,28 @@ static const struct sg_field m3ua_timer_fields[] = {
 	{ "recovery_ms", SG_FT_INT, false, 10, 60000 },
 	{ "ack_ms", SG_FT_INT, false, 100, 60000 },
 	{ "beat_ms", SG_FT_INT, false, 0, 300000 },
+	{ "beat_max_lost", SG_FT_INT, false, 1, 100 },
 	{ NULL }
 };
 
 static const struct sg_field m3ua_rkm_fields[] = {
+	{ "mode", SG_FT_ENUM, false, 0, 0, ENUMS("off", "static", "dynamic") },
 	{ "dynamic", SG_FT_BOOL, false },
-	{ "provisioned_dpcs", SG_FT_LIST, false, 0, 64, .value = &pc_item },
+	{ "provisioned_dpcs", SG_FT_LIST, false, 0, 32, .value = &pc_item },
 	{ "max_dynamic", SG_FT_INT, false, 0, 1024 },
+	{ "rc_base", SG_FT_INT, false, 0, 4294967295LL },
+	{ NULL }
+};
+
+/* doc/m3ua.md "Policies"; the first value of each enum is the default */
+static const struct sg_field m3ua_policy_fields[] = {
+	{ "aspac_without_rc", SG_FT_ENUM, false, 0, 0, ENUMS("all", "error") },
+	{ "ssnm_to", SG_FT_ENUM, false, 0, 0, ENUMS("active", "up") },
+	{ "daud_unknown", SG_FT_ENUM, false, 0, 0, ENUMS("duna", "error") },
+	{ "block", SG_FT_ENUM, false, 0, 0, ENUMS("aspia-ack", "aspdn-ack") },
+	{ "pending_max", SG_FT_INT, false, 0, 65535 },
+	{ "asp_audit", SG_FT_BOOL, false },
+	{ "asp_snm_inactive", SG_FT_BOOL, false },
 	{ NULL }
 };
 
@@ -197,6 +217,7 @@ static const struct sg_field m3ua_asp_fields[] = {
 	{ "local", SG_FT_OBJECT, false, .sub = &m3ua_local_schema },
 	{ "blocked", SG_FT_BOOL, false },
 	{ "may_register", SG_FT_BOOL, false },
+	{ "allowed_dpcs", SG_FT_LIST, false, 0, 16, .value = &pc_item },
 	{ NULL }
 };
 
@@ -235,6 +256,7 @@ static const struct sg_field m3ua_as_fields[] = {
 static const struct sg_schema m3ua_listen_schema = { "listen", m3ua_listen_fields };
 static const struct sg_schema m3ua_timer_schema = { "timers", m3ua_timer_fields };
 static const struct sg_schema m3ua_rkm_schema = { "rkm", m3ua_rkm_fields };
+static const struct sg_schema m3ua_policy_schema = { "policies", m3ua_policy_fields };
 static const struct sg_schema m3ua_asp_schema = { "asp", m3ua_asp_fields };
 const struct sg_schema sg_config_as_schema = { "as", m3ua_as_fields };
 
@@ -243,6 +265,7 @@ static const struct sg_field m3ua_fields[] = {
 	{ "listen", SG_FT_OBJECT, false, .sub = &m3ua_listen_schema },
 	{ "timers", SG_FT_OBJECT, false, .sub = &m3ua_timer_schema },
 	{ "rkm", SG_FT_OBJECT, false, .sub = &m3ua_rkm_schema },
+	{ "policies", SG_FT_OBJECT, false, .sub = &m3ua_policy_schema },
 	{ "asp_id_required", SG_FT_BOOL, false },
 	{ "network_appearance", SG_FT_INT, false, 0, 4294967295LL },
 	{ "asps", SG_FT_ARRAY, false, 0, 256, .sub = &m3ua_asp_schema },
@@ -420,7 +443,7 @@ static int check_object(const struct sg_schema *s, struct json_object *obj, cons
 	/* unknown keys first: a misspelt key is the likeliest mistake */
 	json_object_object_foreach(obj, key, val) {
 		const struct sg_field *f;
-		char allowed[200] = "";
+		char allowed[400] = "";
 		size_t n = 0;
 
 		(void)val;

@@ -15,10 +15,13 @@
  *  1. no octet at all                                  Protocol Error
  *  2. version != 1                                     Invalid Version (0x01)
  *  3. fewer than 8 octets (common header)              Protocol Error
- *  4. message length field != octets received, or
+ *  4. message class not one of 0, 1, 2, 3, 4, 9        Unsupported Message Class (0x03)
+ *  5. message type not defined in that class           Unsupported Message Type (0x04)
+ *  6. message length field != octets received, or
  *     above SG_M3UA_MAX_LEN                            Protocol Error
- *  5. message class not one of 0, 1, 2, 3, 4, 9        Unsupported Message Class (0x03)
- *  6. message type not defined in that class           Unsupported Message Type (0x04)
+ *     Robustness: 1..3 zero octets received beyond the length field are taken as the
+ *     padding of the last parameter that the sender left out of the length (§3.2 says
+ *     the length includes it) when they complete the length to a multiple of 4.
  *  7. parameter framing, parameter by parameter: fewer than 4 octets left
  *     for a parameter header, a parameter length below 4, a parameter (or
  *     its padding to 4 octets, §3.2) running past the message end, more
@@ -27,6 +30,9 @@
  *  9. a parameter the message type does not have (any
  *     unknown tag included), or a second occurrence of
  *     one that may appear once                          Unexpected Parameter (0x13)
+ *     Robustness: an INFO String (0..255 octets, once) is accepted in every message,
+ *     also in those whose table in RFC 4666 does not list it (DATA, ERR, BEAT,
+ *     BEAT-ACK and the four RKM messages); the layer logs it and ignores it.
  * 10. a value length outside the parameter's fixed /
  *     minimum / maximum length, a list not a multiple
  *     of 4 octets, a malformed Registration or
@@ -115,17 +121,18 @@ struct mspec {
 /* MGMT (§3.8): ERR's RC/NA/APC are mandatory only in some cases, which
  * depend on the offending message: the codec takes them as optional. */
 static const struct mspec mgmt_specs[] = {
-	[SG_M3UA_MGMT_ERR] = { 5, { P(ERR_CODE, U32, R_M), P(ROUTE_CTX, LIST, 0),
+	[SG_M3UA_MGMT_ERR] = { 6, { P(ERR_CODE, U32, R_M), P(ROUTE_CTX, LIST, 0),
 				    P(NET_APPEAR, U32, 0), P(AFFECTED_PC, LIST, 0),
-				    P(DIAG_INFO, ANY, 0) } },
+				    P(DIAG_INFO, ANY, 0), P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_MGMT_NTFY] = { 4, { P(STATUS, STATUS, R_M), P(ASP_ID, U32, 0),
 				     P(ROUTE_CTX, LIST, 0), P(INFO_STRING, INFO, 0) } },
 };
 
 /* XFER (§3.3.1): DATA carries one Routing Context value. */
 static const struct mspec xfer_specs[] = {
-	[SG_M3UA_XFER_DATA] = { 4, { P(NET_APPEAR, U32, 0), P(ROUTE_CTX, U32, 0),
-				     P(PROT_DATA, PDATA, R_M), P(CORR_ID, U32, 0) } },
+	[SG_M3UA_XFER_DATA] = { 5, { P(NET_APPEAR, U32, 0), P(ROUTE_CTX, U32, 0),
+				     P(PROT_DATA, PDATA, R_M), P(CORR_ID, U32, 0),
+				     P(INFO_STRING, INFO, 0) } },
 };
 
 /* SSNM (§3.4) */
@@ -149,10 +156,10 @@ static const struct mspec ssnm_specs[] = {
 static const struct mspec aspsm_specs[] = {
 	[SG_M3UA_ASPSM_UP] = { 2, { P(ASP_ID, U32, 0), P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_ASPSM_DOWN] = { 1, { P(INFO_STRING, INFO, 0) } },
-	[SG_M3UA_ASPSM_BEAT] = { 1, { P(HEARTBEAT_DATA, ANY, 0) } },
+	[SG_M3UA_ASPSM_BEAT] = { 2, { P(HEARTBEAT_DATA, ANY, 0), P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_ASPSM_UP_ACK] = { 2, { P(ASP_ID, U32, 0), P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_ASPSM_DOWN_ACK] = { 1, { P(INFO_STRING, INFO, 0) } },
-	[SG_M3UA_ASPSM_BEAT_ACK] = { 1, { P(HEARTBEAT_DATA, ANY, 0) } },
+	[SG_M3UA_ASPSM_BEAT_ACK] = { 2, { P(HEARTBEAT_DATA, ANY, 0), P(INFO_STRING, INFO, 0) } },
 };
 
 /* ASPTM (§3.7) */
@@ -165,12 +172,14 @@ static const struct mspec asptm_specs[] = {
 	[SG_M3UA_ASPTM_INACT_ACK] = { 2, { P(ROUTE_CTX, LIST, 0), P(INFO_STRING, INFO, 0) } },
 };
 
-/* RKM (§3.6) */
+/* RKM (§3.6); the INFO String is our addition (robustness, see above) */
 static const struct mspec rkm_specs[] = {
-	[SG_M3UA_RKM_REG_REQ] = { 1, { P(ROUTING_KEY, RK, R_M | R_REP) } },
-	[SG_M3UA_RKM_REG_RSP] = { 1, { P(REG_RESULT, REG_RES, R_M | R_REP) } },
-	[SG_M3UA_RKM_DEREG_REQ] = { 1, { P(ROUTE_CTX, LIST, R_M) } },
-	[SG_M3UA_RKM_DEREG_RSP] = { 1, { P(DEREG_RESULT, DEREG_RES, R_M | R_REP) } },
+	[SG_M3UA_RKM_REG_REQ] = { 2, { P(ROUTING_KEY, RK, R_M | R_REP), P(INFO_STRING, INFO, 0) } },
+	[SG_M3UA_RKM_REG_RSP] = { 2, { P(REG_RESULT, REG_RES, R_M | R_REP),
+				       P(INFO_STRING, INFO, 0) } },
+	[SG_M3UA_RKM_DEREG_REQ] = { 2, { P(ROUTE_CTX, LIST, R_M), P(INFO_STRING, INFO, 0) } },
+	[SG_M3UA_RKM_DEREG_RSP] = { 2, { P(DEREG_RESULT, DEREG_RES, R_M | R_REP),
+					 P(INFO_STRING, INFO, 0) } },
 };
 
 #undef P
@@ -381,6 +390,18 @@ static int fail(struct sg_m3ua_decode_err *err, enum sg_m3ua_err code, uint16_t 
 	return -1;
 }
 
+/* The length field hdr_len left out the padding of the last parameter: the 1..3 octets
+ * received beyond it are zero and complete it to a multiple of 4 (§3.2). */
+static bool pad_tolerated(const uint8_t *buf, uint32_t hdr_len, size_t len)
+{
+	if (hdr_len < SG_M3UA_HDR_LEN || hdr_len >= len || pad4(hdr_len) != len)
+		return false;
+	for (size_t i = hdr_len; i < len; i++)
+		if (buf[i])
+			return false;
+	return true;
+}
+
 int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,
 		   struct sg_m3ua_decode_err *err)
 {
@@ -405,16 +426,18 @@ int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,
 	m->len = ld32(buf + 4);
 	m->nparams = 0;
 	m->buf = buf;
-	if (m->len != len)
-		return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0,
-			    "message length differs from the octets received");
-	if (len > SG_M3UA_MAX_LEN)
-		return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0, "message too long");
+	/* class and type before the length: a reserved class or type is answered as such
+	 * even when its length field leaves out the padding (ETSI TS 102 381 does that) */
 	spec = msg_spec(m->cls, m->type, &cls_known);
 	if (!cls_known)
 		return fail(err, SG_M3UA_ERR_UNSUPP_MSG_CLASS, 0, "unknown message class");
 	if (!spec)
 		return fail(err, SG_M3UA_ERR_UNSUPP_MSG_TYPE, 0, "unknown message type");
+	if (m->len != len && !pad_tolerated(buf, m->len, len))
+		return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0,
+			    "message length differs from the octets received");
+	if (len > SG_M3UA_MAX_LEN)
+		return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0, "message too long");
 
 	for (off = SG_M3UA_HDR_LEN; off < len;) {
 		struct sg_m3ua_param *p;

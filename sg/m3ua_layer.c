@@ -446,6 +446,7 @@ void sg_m3ua_asp_rx(struct sg_m3ua_asp *asp, uint16_t stream, const uint8_t *buf
 {
 	struct sg_m3ua_msg msg;
 	struct sg_m3ua_decode_err derr = { 0 };
+	const struct sg_m3ua_param *info;
 
 	if (!asp->conn || !buf)
 		return;
@@ -462,6 +463,11 @@ void sg_m3ua_asp_rx(struct sg_m3ua_asp *asp, uint16_t stream, const uint8_t *buf
 	}
 	sg_ctr_inc(asp->ctr, cls_ctr(msg.cls, false));
 	LOGA(asp, LOGL_DEBUG, "rx %s on stream %u\n", sg_m3ua_msg_name(msg.cls, msg.type), stream);
+	info = sg_m3ua_find(&msg, SG_M3UA_IEI_INFO_STRING, 0);
+	if (info)	/* accepted in any message, only logged (doc/m3ua.md) */
+		LOGA(asp, LOGL_INFO, "rx %s with INFO String %s\n",
+		     sg_m3ua_msg_name(msg.cls, msg.type),
+		     osmo_quote_str((const char *)info->val, info->len));
 	if (stream >= asp->in_streams && msg.cls != SG_M3UA_CLS_MGMT) {
 		m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_STREAM_ID, NULL, NULL, buf, len);
 		return;

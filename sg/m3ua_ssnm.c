@@ -126,19 +126,18 @@ int sg_m3ua_daud_send(struct sg_m3ua_asp *asp, const uint32_t *pcs, unsigned int
 
 /* ---- DAUD at the SGP (§4.5.3) ---- */
 
-struct daud_ans {
-	uint32_t dava[MAX_PC], duna[MAX_PC], drst[MAX_PC];
-	unsigned int ndava, nduna, ndrst;
-	uint32_t scon[4][MAX_PC];
-	unsigned int nscon[4];
-	unsigned int nknown;
-};
+/* The answer lists, one message each (flushed every MAX_PC entries) */
+enum { A_DAVA, A_DUNA, A_DRST, A_SCON1, A_SCON2, A_SCON3, A_NUM };
+static const uint8_t a_type[A_NUM] = { SG_M3UA_SSNM_DAVA, SG_M3UA_SSNM_DUNA, SG_M3UA_SSNM_DRST,
+				       SG_M3UA_SSNM_SCON, SG_M3UA_SSNM_SCON, SG_M3UA_SSNM_SCON };
 
-static void ans_add(uint32_t *list, unsigned int *n, uint32_t v)
-{
-	if (*n < MAX_PC)
-		list[(*n)++] = v;
-}
+struct daud_ans {
+	struct sg_m3ua_asp *asp;
+	const uint32_t *rc;
+	unsigned int nrc;
+	uint32_t pcs[A_NUM][MAX_PC];
+	unsigned int n[A_NUM];
+};
 
 static void send_list(struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *rc, unsigned int nrc,
 		      const uint32_t *pcs, unsigned int n, const struct sg_m3ua_ssnm_extra *x)
@@ -147,32 +146,52 @@ static void send_list(struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *rc,
 		m3ua_tx(asp, 0, ssnm_msg(asp->m, type, rc, nrc, pcs, n, x));
 }
 
-/* One destination: its answers go into a (DUPU is sent at once, one per user part) */
-static void ans_dest(struct sg_m3ua_asp *asp, struct daud_ans *a, uint32_t entry,
-		     const struct sg_m3ua_dest_status *ds, const uint32_t *rc, unsigned int nrc)
+static void ans_flush(struct daud_ans *a, unsigned int k)
 {
-	switch (ds->state) {
-	case SG_M3UA_DEST_AVAILABLE:
-		ans_add(a->dava, &a->ndava, entry);
-		break;
-	case SG_M3UA_DEST_UNAVAILABLE:
-		ans_add(a->duna, &a->nduna, entry);
-		return;
-	case SG_M3UA_DEST_RESTRICTED:
-		ans_add(a->drst, &a->ndrst, entry);
-		break;
-	default:
-		return;
-	}
-	a->nknown++;
+	struct sg_m3ua_ssnm_extra x = { .has_cong = true, .cong_level = k - A_SCON1 + 1 };
+
+	send_list(a->asp, a_type[k], a->rc, a->nrc, a->pcs[k], a->n[k], k >= A_SCON1 ? &x : NULL);
+	a->n[k] = 0;
+}
+
+static void ans_add(struct daud_ans *a, unsigned int k, uint32_t entry)
+{
+	if (a->n[k] == MAX_PC)
+		ans_flush(a, k);
+	a->pcs[k][a->n[k]++] = entry;
+}
+
+/* Congestion (SCON) and unavailable user parts (DUPU, one per user part, sent at once) of an
+ * accessible destination */
+static void ans_extras(struct daud_ans *a, uint32_t entry, const struct sg_m3ua_dest_status *ds)
+{
 	if (ds->cong_level >= 1 && ds->cong_level <= 3)
-		ans_add(a->scon[ds->cong_level], &a->nscon[ds->cong_level], entry);
+		ans_add(a, A_SCON1 + ds->cong_level - 1, entry);
 	for (unsigned int si = 0; si < 16; si++) {
 		struct sg_m3ua_ssnm_extra x = { .user = si, .cause = ds->upu_cause };
 
 		if (ds->upu_si & (1u << si))
-			send_list(asp, SG_M3UA_SSNM_DUPU, rc, nrc, &entry, 1, &x);
+			send_list(a->asp, SG_M3UA_SSNM_DUPU, a->rc, a->nrc, &entry, 1, &x);
 	}
+}
+
+/* One destination (or a range answered as a whole) */
+static void ans_dest(struct daud_ans *a, uint32_t entry, const struct sg_m3ua_dest_status *ds)
+{
+	switch (ds->state) {
+	case SG_M3UA_DEST_AVAILABLE:
+		ans_add(a, A_DAVA, entry);
+		break;
+	case SG_M3UA_DEST_UNAVAILABLE:
+		ans_add(a, A_DUNA, entry);
+		return;
+	case SG_M3UA_DEST_RESTRICTED:
+		ans_add(a, A_DRST, entry);
+		break;
+	default:
+		return;
+	}
+	ans_extras(a, entry, ds);
 }
 
 static int dest_status(struct sg_m3ua *m, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *ds)
@@ -181,6 +200,116 @@ static int dest_status(struct sg_m3ua *m, uint32_t pc, uint8_t mask, struct sg_m
 	if (!m->ops.dest_status || m->ops.dest_status(m->priv, pc, mask, ds) < 0)
 		ds->state = SG_M3UA_DEST_UNKNOWN;
 	return ds->state == SG_M3UA_DEST_UNKNOWN ? -1 : 0;
+}
+
+/* The known destinations a masked Affected Point Code covers */
+struct known {
+	uint32_t pc;
+	struct sg_m3ua_dest_status ds;
+};
+
+struct known_set {
+	struct known *k;
+	unsigned int n, max;
+};
+
+static void known_push(struct known_set *ks, uint32_t pc, const struct sg_m3ua_dest_status *ds)
+{
+	if (ks->n == ks->max) {
+		unsigned int max = ks->max ? 2 * ks->max : 64;
+		struct known *k = talloc_realloc(NULL, ks->k, struct known, max);
+
+		if (!k)
+			return;
+		ks->k = k;
+		ks->max = max;
+	}
+	ks->k[ks->n++] = (struct known){ .pc = pc, .ds = *ds };
+}
+
+static void known_add(struct sg_m3ua *m, struct known_set *ks, uint32_t pc)
+{
+	struct sg_m3ua_dest_status ds;
+
+	for (unsigned int i = 0; i < ks->n; i++)
+		if (ks->k[i].pc == pc)
+			return;
+	if (m3ua_pc_valid(m, pc) && dest_status(m, pc, 0, &ds) == 0)
+		known_push(ks, pc, &ds);
+}
+
+/* Ranges up to this many PCs are enumerated (every ITU and TTC mask, ANSI/China masks up to
+ * 16); in a wider one only the DPCs of the routing keys are looked at. */
+#define DAUD_ENUM_MAX (1u << 16)
+
+static void known_in_range(struct sg_m3ua *m, uint32_t pc, uint8_t mask, struct known_set *ks)
+{
+	unsigned int bits = sg_pc_bits(m->cfg.variant);
+	uint32_t base, size;
+	struct sg_m3ua_as *as;
+
+	if (mask >= bits) {
+		base = 0;
+		size = bits >= 32 ? 0 : 1u << bits;
+	} else {
+		size = 1u << mask;
+		base = pc & ~(size - 1);
+	}
+	if (size && size <= DAUD_ENUM_MAX) {
+		for (uint32_t p = base; p < base + size; p++) {
+			struct sg_m3ua_dest_status ds;
+
+			if (m3ua_pc_valid(m, p) && dest_status(m, p, 0, &ds) == 0)
+				known_push(ks, p, &ds);
+		}
+		return;
+	}
+	llist_for_each_entry(as, &m->ass, list)
+		for (unsigned int i = 0; i < as->rk.ndpc; i++)
+			if (!as->rk.dpc[i].mask && as->rk.dpc[i].pc - base < size)
+				known_add(m, ks, as->rk.dpc[i].pc);
+}
+
+/* A masked Affected Point Code (§3.4.1: the mask wildcards its low bits; a mask of the PC
+ * width or more, e.g. 255, the whole network).  Its combined status: every known destination
+ * it covers available -> DAVA for the masked entry (with SCON/DUPU for the congested ones and
+ * the unavailable user parts); every one unavailable -> DUNA for the masked entry; a mix ->
+ * each known destination answered on its own, as a DAUD for each would be.  false: none
+ * known. */
+static bool ans_range(struct sg_m3ua *m, struct daud_ans *a, uint32_t entry)
+{
+	uint8_t mask = sg_m3ua_apc_mask(entry);
+	uint32_t pc = sg_m3ua_apc_pc(entry);
+	struct known_set ks = { 0 };
+	unsigned int navail = 0, nunav = 0;
+
+	known_in_range(m, pc, mask, &ks);
+	if (!ks.n) {
+		struct sg_m3ua_dest_status ds;
+
+		talloc_free(ks.k);
+		/* the glue may still know the range as a whole */
+		if (dest_status(m, pc, mask, &ds) < 0)
+			return false;
+		ans_dest(a, entry, &ds);
+		return true;
+	}
+	for (unsigned int i = 0; i < ks.n; i++) {
+		navail += ks.k[i].ds.state == SG_M3UA_DEST_AVAILABLE;
+		nunav += ks.k[i].ds.state == SG_M3UA_DEST_UNAVAILABLE;
+	}
+	if (navail == ks.n) {
+		ans_add(a, A_DAVA, entry);
+		for (unsigned int i = 0; i < ks.n; i++)
+			ans_extras(a, ks.k[i].pc, &ks.k[i].ds);
+	} else if (nunav == ks.n) {
+		ans_add(a, A_DUNA, entry);
+	} else {
+		for (unsigned int i = 0; i < ks.n; i++)
+			ans_dest(a, ks.k[i].pc, &ks.k[i].ds);
+	}
+	talloc_free(ks.k);
+	return true;
 }
 
 static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
@@ -218,42 +347,27 @@ static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	a = talloc_zero(NULL, struct daud_ans);
 	if (!a)
 		return;
+	a->asp = asp;
+	a->rc = rc;
+	a->nrc = nrc;
 	for (int i = 0; i < n; i++) {
-		uint8_t mask = sg_m3ua_apc_mask(pcs[i]);
-		uint32_t pc = sg_m3ua_apc_pc(pcs[i]);
 		struct sg_m3ua_dest_status ds;
-		unsigned int before = a->nknown;
 
-		if (mask == 0 || mask > 8) {
-			/* one PC, or a wide range answered as a whole by the glue's aggregate */
-			if (dest_status(m, pc, mask, &ds) == 0) {
-				ans_dest(asp, a, pcs[i], &ds, rc, nrc);
+		if (sg_m3ua_apc_mask(pcs[i])) {
+			if (ans_range(m, a, pcs[i]))
 				continue;
-			}
-		} else {
-			/* a cluster of up to 256 PCs: each known one answered on its own */
-			uint32_t base = pc & ~((1u << mask) - 1);
-
-			for (uint32_t p = base; p < base + (1u << mask); p++)
-				if (m3ua_pc_valid(m, p) && dest_status(m, p, 0, &ds) == 0)
-					ans_dest(asp, a, p, &ds, rc, nrc);
-			if (a->nknown != before)
-				continue;
+		} else if (dest_status(m, sg_m3ua_apc_pc(pcs[i]), 0, &ds) == 0) {
+			ans_dest(a, pcs[i], &ds);
+			continue;
 		}
 		/* status unknown (§4.5.3): DUNA or ERR Destination Status Unknown, per policy */
 		if (m->cfg.daud_unknown == SG_M3UA_DAUD_UNKNOWN_ERR)
 			unknown_err = true;
 		else
-			ans_add(a->duna, &a->nduna, pcs[i]);
+			ans_add(a, A_DUNA, pcs[i]);
 	}
-	send_list(asp, SG_M3UA_SSNM_DAVA, rc, nrc, a->dava, a->ndava, NULL);
-	send_list(asp, SG_M3UA_SSNM_DUNA, rc, nrc, a->duna, a->nduna, NULL);
-	send_list(asp, SG_M3UA_SSNM_DRST, rc, nrc, a->drst, a->ndrst, NULL);
-	for (unsigned int l = 1; l <= 3; l++) {
-		struct sg_m3ua_ssnm_extra x = { .has_cong = true, .cong_level = l };
-
-		send_list(asp, SG_M3UA_SSNM_SCON, rc, nrc, a->scon[l], a->nscon[l], &x);
-	}
+	for (unsigned int k = 0; k < A_NUM; k++)
+		ans_flush(a, k);
 	if (unknown_err) {
 		if (nrc)
 			m3ua_tx_err_rcs(asp, SG_M3UA_ERR_DEST_STATUS_UNKNOWN, rc, nrc, msg->buf,

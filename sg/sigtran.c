@@ -246,10 +246,13 @@ static void params_from_cfg(const struct sg_cfg_sctp *c, struct sg_sctp_params *
 	*p = (struct sg_sctp_params){
 		.out_streams = c->streams,
 		.in_streams = c->streams,
+		.max_init_attempts = c->max_init_attempts,
+		.max_init_timeo_ms = c->max_init_timeo_ms,
 		.rto_initial_ms = c->rto_initial_ms,
 		.rto_min_ms = c->rto_min_ms,
 		.rto_max_ms = c->rto_max_ms,
 		.hb_interval_ms = c->heartbeat_ms,
+		.hb_disable = !c->heartbeat,
 		.path_max_retrans = c->path_max_retrans,
 		.assoc_max_retrans = c->assoc_max_retrans,
 		.delay = !c->nodelay,
@@ -336,11 +339,22 @@ static int build_m3ua(struct sg_sigtran *st)
 	m3cfg.t_r_ms = mc->recovery_ms;
 	m3cfg.t_ack_ms = mc->ack_ms;
 	m3cfg.beat_ms = mc->beat_ms;
+	m3cfg.beat_max_lost = mc->beat_max_lost;
 	m3cfg.asp_id_required = mc->asp_id_required;
-	m3cfg.rkm = mc->rkm_dynamic ? SG_M3UA_RKM_DYNAMIC : SG_M3UA_RKM_STATIC;
+	m3cfg.rkm = mc->rkm_mode == SG_CFG_RKM_OFF ? SG_M3UA_RKM_OFF :
+		    mc->rkm_mode == SG_CFG_RKM_DYNAMIC ? SG_M3UA_RKM_DYNAMIC : SG_M3UA_RKM_STATIC;
 	for (unsigned int i = 0; i < mc->nprov && i < SG_M3UA_MAX_PROV; i++)
 		m3cfg.prov[m3cfg.nprov++] = (struct sg_m3ua_pc_mask){ .pc = mc->provisioned[i] };
 	m3cfg.max_dynamic = mc->max_dynamic;
+	m3cfg.rc_dynamic_base = mc->rc_base;
+	/* the config's enum values are listed in the order of the layer's enums */
+	m3cfg.aspac_norc = mc->aspac_norc;
+	m3cfg.ssnm_to = mc->ssnm_to;
+	m3cfg.daud_unknown = mc->daud_unknown;
+	m3cfg.block = mc->block;
+	m3cfg.pending_max = mc->pending_max;
+	m3cfg.asp_audit = mc->asp_audit;
+	m3cfg.asp_snm_inactive = mc->asp_snm_inactive;
 	sg_nif_m3ua_ops(&ops);
 	st->m3ua = sg_m3ua_alloc(st, &m3cfg, &ops, st->nif);
 	if (!st->m3ua)
@@ -359,6 +373,11 @@ static int build_m3ua(struct sg_sigtran *st)
 			.blocked = a->blocked,
 			.may_register = a->may_register,
 		};
+
+		/* IP numbering, like the routing keys' DPCs and m3ua.rkm.provisioned_dpcs */
+		for (unsigned int k = 0; k < a->nallowed && k < SG_M3UA_ASP_MAX_ALLOWED; k++)
+			acfg.allowed[acfg.nallowed++] =
+				(struct sg_m3ua_pc_mask){ .pc = a->allowed[k] };
 
 		p->st = st;
 		p->cfg = a;
@@ -420,6 +439,8 @@ static int build_sctp(struct sg_sigtran *st)
 			     SG_SCTP_AUTO,
 		.udp_port = cfg->sctp.udp_port,
 		.usrsctp_mode = cfg->sctp.usrsctp_raw ? SG_SCTP_USRSCTP_RAW : SG_SCTP_USRSCTP_UDP,
+		.send_queue_max = cfg->sctp.send_queue_max,
+		.rx_max = cfg->sctp.rx_max,
 	};
 	bool need_listen = false;
 	int rc;

@@ -89,8 +89,13 @@ struct sg_cfg_sctp {
 	enum sg_cfg_sctp_transport transport;
 	uint16_t udp_port;		/* usrsctp: local UDP encapsulation port (RFC 6951) */
 	bool usrsctp_raw;		/* usrsctp native mode (raw IP, needs root) */
+	uint32_t send_queue_max;	/* messages queued per association when the socket is full */
+	uint32_t rx_max;		/* largest message accepted */
 	uint16_t streams;		/* outbound streams requested / inbound accepted */
+	uint16_t max_init_attempts;	/* 0: transport default */
+	uint32_t max_init_timeo_ms;	/* 0: transport default */
 	bool nodelay;
+	bool heartbeat;			/* false: no HEARTBEATs */
 	uint32_t heartbeat_ms;		/* 0: transport default */
 	uint32_t path_max_retrans, assoc_max_retrans;	/* 0: default */
 	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;	/* 0: default */
@@ -111,6 +116,8 @@ struct sg_cfg_m3ua_asp {
 	uint16_t local_port;
 	bool blocked;
 	bool may_register;		/* dynamic RKM allowed for this ASP */
+	unsigned int nallowed;		/* DPCs it may register dynamically (0: any provisioned) */
+	uint32_t allowed[16];
 };
 
 #define SG_CFG_RK_MAX 16
@@ -143,9 +150,15 @@ struct sg_cfg_m3ua {
 	struct sg_cfg_addrs listen;
 	uint16_t listen_port;
 	uint32_t recovery_ms, ack_ms, beat_ms;
-	bool rkm_dynamic;
+	unsigned int beat_max_lost;
+	enum sg_cfg_rkm_mode { SG_CFG_RKM_OFF, SG_CFG_RKM_STATIC, SG_CFG_RKM_DYNAMIC } rkm_mode;
 	unsigned int nprov; uint32_t provisioned[64];
 	unsigned int max_dynamic;
+	uint32_t rc_base;		/* first RC of dynamic ASs */
+	/* policies (doc/m3ua.md): indices into the names of the schema's enums */
+	int aspac_norc, ssnm_to, daud_unknown, block;	/* 0: the layer's default */
+	unsigned int pending_max;
+	bool asp_audit, asp_snm_inactive;
 	bool asp_id_required;
 	bool has_na; uint32_t na;
 	unsigned int num_asps;

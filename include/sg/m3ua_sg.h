@@ -229,8 +229,10 @@ struct sg_m3ua_ops {
 	/* Peer state change (logs, API; push SSNM to a newly active peer, M3-SSNM-11). */
 	void (*asp_state)(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
 			  enum sg_m3ua_asp_state new_state);
-	/* Status of pc for a DAUD.  mask 0: that one PC.  mask > 8: an aggregate for the whole
-	 * range (the layer enumerates masks 1..8 with mask-0 calls).  Returns 0, or -1 when
+	/* Status of pc for a DAUD.  The layer asks with mask 0 for every PC a masked Affected
+	 * Point Code covers (ranges up to 65536 PCs; in wider ones the routing keys' DPCs) and
+	 * combines the answers (doc/m3ua.md); only when none is known it asks once with the
+	 * DAUD's mask, for an optional aggregate of the whole range.  Returns 0, or -1 when
 	 * unknown (same as state UNKNOWN).  NULL: every PC is unknown. */
 	int (*dest_status)(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *out);
 	/* SSNM received as ASP/IPSP: type SG_M3UA_SSNM_*, pcs are mask << 24 | pc. */

@@ -93,6 +93,7 @@ static struct fx {
 	uint8_t ssnm_type;
 	unsigned int as_chg;
 	enum sg_m3ua_as_state as_last;
+	enum { DEST_ALL, DEST_AVAIL_ONLY, DEST_UNAV_ONLY } dests;	/* what op_dest knows */
 } F;
 
 static int op_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
@@ -152,14 +153,8 @@ static void op_as_state(void *priv, struct sg_m3ua_as *as, enum sg_m3ua_as_state
 	F.as_last = st;
 }
 
-static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *o)
+static int dest_table(uint32_t pc, struct sg_m3ua_dest_status *o)
 {
-	(void)priv;
-	if (mask > 8) {
-		/* aggregate for wide ranges: the SG has routes */
-		o->state = SG_M3UA_DEST_AVAILABLE;
-		return 0;
-	}
 	switch (pc) {
 	case PC_CONG:
 		o->state = SG_M3UA_DEST_AVAILABLE;
@@ -184,6 +179,19 @@ static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_st
 	default:
 		return -1;
 	}
+}
+
+/* Like sgd's glue (sg/nif.c): one PC at a time, no aggregate for a masked range (the layer
+ * combines the destinations a mask covers); F.dests narrows what is known. */
+static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *o)
+{
+	(void)priv;
+	if (mask || dest_table(pc, o) < 0)
+		return -1;
+	if ((F.dests == DEST_AVAIL_ONLY && o->state != SG_M3UA_DEST_AVAILABLE) ||
+	    (F.dests == DEST_UNAV_ONLY && o->state != SG_M3UA_DEST_UNAVAILABLE))
+		return -1;
+	return 0;
 }
 
 static void op_ssnm(void *priv, struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *pcs,
@@ -466,6 +474,15 @@ static struct msgb *data_msg(const uint32_t *rc, uint32_t opc, uint32_t dpc, uin
 	return m;
 }
 
+/* The independent ETSI tester adds an INFO String to every RKM message; so do we (odd length:
+ * the parameter is padded) */
+#define TESTER_INFO "ETSI TS 102 381"
+
+static void put_info(struct msgb *m)
+{
+	sg_m3ua_put(m, SG_M3UA_IEI_INFO_STRING, strlen(TESTER_INFO), TESTER_INFO);
+}
+
 static void reg(struct peer *p, uint32_t lrk, uint32_t dpc, uint32_t tmt, const uint32_t *na,
 		bool cic, bool with_dpc)
 {
@@ -501,6 +518,7 @@ static void reg(struct peer *p, uint32_t lrk, uint32_t dpc, uint32_t tmt, const 
 		osmo_store32be(lrk, k + 4);
 		sg_m3ua_put(m, SG_M3UA_IEI_ROUTING_KEY, sizeof(k), k);
 	}
+	put_info(m);
 	xmit(p, 0, m);
 }
 
@@ -549,6 +567,7 @@ static void dereg(struct peer *p, uint32_t rc)
 {
 	struct msgb *m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_DEREG_REQ);
 
+	put_info(m);
 	sg_m3ua_put_u32(m, SG_M3UA_IEI_ROUTE_CTX, rc);
 	xmit(p, 0, m);
 }
@@ -665,11 +684,27 @@ static bool sgp_aspsm_i_001(void)
 	return bad_version(P(1), C_ASPSM, SG_M3UA_ASPSM_UP, 0);
 }
 
+/* A message of class cls, type type, with an INFO String of 5 octets whose 3 octets of padding
+ * are sent but left out of the header's length (17 of 20), as the ETSI tester sends its
+ * reserved classes and types; pad_len overrides the octets sent, pad the padding's value. */
+static void send_unpadded(struct peer *p, uint8_t cls, uint8_t type, uint16_t stream,
+			  size_t sent, uint8_t pad)
+{
+	uint8_t b[24] = { 1, 0, cls, type, 0, 0, 0, 17, 0x00, 0x04, 0x00, 9, 'E', 'T', 'S', 'I',
+			  '!', pad, pad, pad, pad, pad, pad, pad };
+
+	xraw(p, stream, b, sent);
+}
+
 static bool reserved_type(struct peer *p, uint8_t cls, uint8_t type, uint16_t stream)
 {
 	uint8_t b[8] = { 1, 0, cls, type, 0, 0, 0, 8 };
 
 	xraw(p, stream, b, sizeof(b));
+	if (!expect_err(p, SG_M3UA_ERR_UNSUPP_MSG_TYPE))
+		return false;
+	/* and as the ETSI tester sends it */
+	send_unpadded(p, cls, type, stream, 20, 0);
 	return expect_err(p, SG_M3UA_ERR_UNSUPP_MSG_TYPE);
 }
 
@@ -1253,6 +1288,7 @@ static bool sgp_rkm_i_013(void)
 		return false;
 	m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_REG_REQ);
 	sg_m3ua_put(m, SG_M3UA_IEI_ROUTING_KEY, sizeof(k), k);
+	put_info(m);
 	xmit(P(1), 0, m);
 	return expect_reg(P(1), 1, SG_M3UA_REG_ERR_INVAL_TRAF_HDL_MODE, NULL);
 }
@@ -1322,6 +1358,8 @@ static bool ssnm_daud(uint32_t pc, uint8_t mask, uint8_t answer)
 	uint32_t v;
 
 	fx_setup(0, 1, 0);
+	if (mask == 255)	/* the SG knows only available destinations */
+		F.dests = answer == SG_M3UA_SSNM_DAVA ? DEST_AVAIL_ONLY : DEST_UNAV_ONLY;
 	conn(P(1));
 	if (!up_act(P(1), 0, NULL, 0))
 		return false;
@@ -1365,6 +1403,9 @@ static bool err_03(void)
 	fx_setup(0, 1, 0);
 	conn(P(1));
 	xraw(P(1), 0, b, 8);
+	if (!expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_CLASS))
+		return false;
+	send_unpadded(P(1), 10, 1, 0, 20, 0);
 	return expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_CLASS);
 }
 static bool err_04(void) { fx_setup(0, 1, 0); conn(P(1)); return reserved_type(P(1), C_SSNM, 7, 0); }
@@ -2495,6 +2536,218 @@ static bool d_json(void)
 
 /* ---- the lists ---- */
 
+/* ==== What the independent ETSI TS 102 381 tester sends (issue 9) ==== */
+
+/* no ERR among the messages not read yet, of any code, or of one code */
+static unsigned int count_err(const struct peer *p, uint32_t code)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = p->head; i != p->tail; i++) {
+		const struct rxm *r = &p->q[i % QLEN];
+		uint32_t v;
+
+		if (is(r, C_MGMT, SG_M3UA_MGMT_ERR) && ru32(r, SG_M3UA_IEI_ERR_CODE, &v) &&
+		    (!code || v == code))
+			n++;
+	}
+	return n;
+}
+
+/* REG REQ and DEREG REQ with an INFO String (first, before the key / RC) are answered as
+ * without it (RFC 4666 §3.6 lists none; robustness, doc/m3ua.md) */
+static bool t_info_rkm(void)
+{
+	struct msgb *m;
+	struct sg_m3ua_rk rk = { .lrk_id = 7, .ndpc = 1, .dpc = { 257 } };
+	uint32_t rc;
+
+	if (!rkm_up(0))
+		return false;
+	m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_REG_REQ);
+	put_info(m);
+	sg_m3ua_put_rk(m, &rk);
+	xmit(P(1), 0, m);
+	CHECK(!count_err(P(1), 0), "ERR for a REG REQ with an INFO String");
+	if (!expect_reg(P(1), 7, SG_M3UA_REG_OK, &rc))
+		return false;
+	CHECK(sg_m3ua_as_by_rc(F.m, rc), "no AS for the RC registered");
+	m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_DEREG_REQ);
+	put_info(m);
+	sg_m3ua_put_u32(m, SG_M3UA_IEI_ROUTE_CTX, rc);
+	xmit(P(1), 0, m);
+	CHECK(!count_err(P(1), 0), "ERR for a DEREG REQ with an INFO String");
+	if (!expect_dereg(P(1), rc, SG_M3UA_DEREG_OK))
+		return false;
+	CHECK(!sg_m3ua_as_by_rc(F.m, rc), "AS still there after DEREG");
+	return true;
+}
+
+/* INFO String in the messages whose RFC table has none: DATA, BEAT, ERR, REG RSP, DEREG RSP;
+ * never ERR Unexpected Parameter */
+static bool t_info_any(void)
+{
+	struct msgb *m;
+	struct rxm *r;
+	uint16_t len;
+	const uint8_t *v;
+	uint8_t hb[4] = { 1, 2, 3, 4 };
+	uint8_t res[16] = { 0x02, 0x0a, 0, 8, 0, 0, 0, 1, 0x02, 0x12, 0, 8, 0, 0, 0, 0 };
+
+	fx_setup(0, 1, 0);
+	conn(P(1));
+	if (!up_act(P(1), 0, NULL, 0))
+		return false;
+	/* DATA: delivered */
+	m = data_msg(NULL, PC_AS1, PC_AS2, 5, 1, 42);
+	put_info(m);
+	xmit(P(1), 1, m);
+	CHECK(!count_err(P(1), 0), "ERR for DATA with an INFO String");
+	CHECK(F.ndi == 1 && F.di[0].pd.dpc == PC_AS2, "DATA with an INFO String not delivered");
+	/* BEAT: echoed, INFO String included */
+	m = sg_m3ua_msg_new(C_ASPSM, SG_M3UA_ASPSM_BEAT);
+	sg_m3ua_put(m, SG_M3UA_IEI_HEARTBEAT_DATA, sizeof(hb), hb);
+	put_info(m);
+	xmit(P(1), 0, m);
+	r = wait_for(P(1), C_ASPSM, SG_M3UA_ASPSM_BEAT_ACK);
+	CHECK(r, "no BEAT-ACK for a BEAT with an INFO String");
+	v = rparam(r, SG_M3UA_IEI_HEARTBEAT_DATA, 0, &len);
+	CHECK(v && len == 4 && !memcmp(v, hb, 4), "BEAT-ACK without the Heartbeat Data");
+	CHECK(!count_err(P(1), 0), "ERR for a BEAT with an INFO String");
+	/* ERR: never answered, with or without INFO String */
+	m = sg_m3ua_err_new(SG_M3UA_ERR_PROTOCOL_ERROR, NULL, NULL, NULL, 0);
+	put_info(m);
+	xmit(P(1), 0, m);
+	CHECK(!pending(P(1)), "an ERR with an INFO String was answered");
+	/* REG RSP / DEREG RSP at an SGP: unexpected messages, but their INFO String is fine */
+	m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_REG_RSP);
+	res[16 - 1] = 0;
+	sg_m3ua_put(m, SG_M3UA_IEI_REG_RESULT, 16, res);
+	put_info(m);
+	xmit(P(1), 0, m);
+	CHECK(!count_err(P(1), SG_M3UA_ERR_UNEXPECTED_PARAM), "REG RSP: ERR Unexpected Parameter");
+	drain(P(1));
+	m = sg_m3ua_msg_new(C_RKM, SG_M3UA_RKM_DEREG_RSP);
+	res[1] = 0x06;	/* Routing Context, then Deregistration Status */
+	res[9] = 0x13;
+	sg_m3ua_put(m, SG_M3UA_IEI_DEREG_RESULT, 16, res);
+	put_info(m);
+	xmit(P(1), 0, m);
+	CHECK(!count_err(P(1), SG_M3UA_ERR_UNEXPECTED_PARAM), "DEREG RSP: ERR Unexpected Parameter");
+	return true;
+}
+
+/* Class 10, and transfer type 2, whose length leaves out the last parameter's padding: ERR
+ * Unsupported Message Class / Type, not Protocol Error (class and type are checked first).
+ * A known message sent that way is accepted; other octets beyond the length are not. */
+static bool t_hdr_padding(void)
+{
+	fx_setup(0, 1, 0);
+	conn(P(1));
+	send_unpadded(P(1), 10, 1, 0, 20, 0);
+	if (!expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_CLASS))
+		return false;
+	send_unpadded(P(1), C_XFER, 2, 1, 20, 0);
+	if (!expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_TYPE))
+		return false;
+	/* ASPUP with an INFO String, length 17 of 20 octets: accepted */
+	send_unpadded(P(1), C_ASPSM, SG_M3UA_ASPSM_UP, 0, 20, 0);
+	CHECK(wait_for(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK), "unpadded ASPUP not acknowledged");
+	CHECK(!count_err(P(1), 0), "ERR for an unpadded ASPUP");
+	drain(P(1));
+	/* padding that is not zero, or 4 octets beyond the length: Protocol Error */
+	send_unpadded(P(1), C_ASPSM, SG_M3UA_ASPSM_UP, 0, 20, 0x55);
+	if (!expect_err(P(1), SG_M3UA_ERR_PROTOCOL_ERROR))
+		return false;
+	send_unpadded(P(1), C_ASPSM, SG_M3UA_ASPSM_UP, 0, 21, 0);
+	if (!expect_err(P(1), SG_M3UA_ERR_PROTOCOL_ERROR))
+		return false;
+	/* but a reserved class stays Unsupported Message Class whatever the length */
+	send_unpadded(P(1), 10, 1, 0, 21, 0x55);
+	return expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_CLASS);
+}
+
+/* The one SSNM message of that type among those not read yet, with exactly these entries */
+static bool expect_ssnm(struct peer *p, uint8_t type, const uint32_t *pcs, unsigned int n)
+{
+	const struct rxm *r = NULL;
+	unsigned int cnt = 0;
+	uint16_t len;
+	const uint8_t *v;
+
+	for (unsigned int i = p->head; i != p->tail; i++)
+		if (is(&p->q[i % QLEN], C_SSNM, type)) {
+			r = &p->q[i % QLEN];
+			cnt++;
+		}
+	CHECK(cnt == (n ? 1u : 0u), "%u %s messages, expected %u", cnt,
+	      sg_m3ua_msg_name(C_SSNM, type), n ? 1 : 0);
+	if (!n)
+		return true;
+	v = rparam(r, SG_M3UA_IEI_AFFECTED_PC, 0, &len);
+	CHECK(v && len == 4 * n, "%s with %u entries, expected %u", sg_m3ua_msg_name(C_SSNM, type),
+	      v ? len / 4 : 0, n);
+	for (unsigned int i = 0; i < n; i++)
+		CHECK(be32(v + 4 * i) == pcs[i], "%s entry %u is 0x%08x, expected 0x%08x",
+		      sg_m3ua_msg_name(C_SSNM, type), i, be32(v + 4 * i), pcs[i]);
+	return true;
+}
+
+/* DAUD mask 255 (the whole network, §3.4.1) when every destination the SG knows is available:
+ * one DAVA for the masked entry.  All unavailable: one DUNA for it.  A cluster (mask 2) of
+ * available PCs, one congested: DAVA for the cluster, SCON for the congested PC. */
+static bool t_daud_mask_uniform(void)
+{
+	uint32_t wild = 255u << 24 | PC_AVAIL, cl = 2u << 24 | PC_CONG, cong = PC_CONG;
+	uint32_t v;
+
+	fx_setup(0, 1, 0);
+	F.dests = DEST_AVAIL_ONLY;
+	conn(P(1));
+	if (!up_act(P(1), 0, NULL, 0))
+		return false;
+	daud(P(1), 255, PC_AVAIL);
+	if (!expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, &wild, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DUNA, NULL, 0) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DRST, NULL, 0))
+		return false;
+	CHECK(!count_err(P(1), 0), "ERR for a DAUD");
+	drain(P(1));
+	daud(P(1), 2, PC_CONG);		/* 500..503: 500 congested, 503 available */
+	if (!expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, &cl, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_SCON, &cong, 1))
+		return false;
+	CHECK(ru32(wait_for(P(1), C_SSNM, SG_M3UA_SSNM_SCON), SG_M3UA_IEI_CONG_IND, &v) && v == 2,
+	      "SCON without level 2");
+	drain(P(1));
+	F.dests = DEST_UNAV_ONLY;
+	daud(P(1), 255, PC_AVAIL);
+	return expect_ssnm(P(1), SG_M3UA_SSNM_DUNA, &wild, 1) &&
+	       expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, NULL, 0);
+}
+
+/* DAUD mask 255 when the destinations differ: each known one answered on its own, as a DAUD
+ * for each would be (DAVA, DUNA, DRST lists; SCON and DUPU for the available ones) */
+static bool t_daud_mask_mixed(void)
+{
+	uint32_t dava[] = { PC_AS1, PC_AS2, PC_CONG, PC_AVAIL, PC_UPU }, duna = PC_UNAV;
+	uint32_t drst = PC_RESTR, scon = PC_CONG, upu = PC_UPU;
+
+	fx_setup(0, 1, 0);
+	conn(P(1));
+	if (!up_act(P(1), 0, NULL, 0))
+		return false;
+	daud(P(1), 255, PC_AVAIL);
+	if (!expect_ssnm(P(1), SG_M3UA_SSNM_DAVA, dava, ARRAY_SIZE(dava)) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DUNA, &duna, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DRST, &drst, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_SCON, &scon, 1) ||
+	    !expect_ssnm(P(1), SG_M3UA_SSNM_DUPU, &upu, 1))
+		return false;
+	CHECK(!count_err(P(1), 0), "ERR for a DAUD");
+	return true;
+}
+
 struct item {
 	const char *id;
 	const char *title;
@@ -2627,6 +2880,17 @@ static const struct item err_tests[] = {
 	{ "M3-ERR-0x1a", "No Configured AS for ASP", err_1a },
 };
 
+/* Where the independent ETSI TS 102 381 tester's messages differ from the ones above */
+static const struct item tester_tests[] = {
+	{ "M3-RKM-INFO", "REG REQ and DEREG REQ with an INFO String", t_info_rkm },
+	{ "M3-MSG-INFO", "INFO String in DATA, BEAT, ERR, REG/DEREG RSP", t_info_any },
+	{ "M3-HDR-PAD", "length without the last padding: class/type checked first", t_hdr_padding },
+	{ "M3-DAUD-MASK", "DAUD mask 255 / cluster, uniform states: one masked DAVA/DUNA",
+	  t_daud_mask_uniform },
+	{ "M3-DAUD-MIXED", "DAUD mask 255, mixed states: each destination answered",
+	  t_daud_mask_mixed },
+};
+
 static const struct item derived[] = {
 	{ "M3-ASPTM-07", "T(r): buffered MSUs delivered in order to the next ASP", d_tr_buffer },
 	{ "M3-ASPTM-08", "T(r) expiry: buffer discarded, AS-INACTIVE, NTFY", d_tr_expiry },
@@ -2693,6 +2957,7 @@ int main(int argc, char **argv)
 	failed += sgp_f;
 	run_list(asp_tps, ARRAY_SIZE(asp_tps), only, &passed, &failed);
 	run_list(err_tests, ARRAY_SIZE(err_tests), only, &passed, &failed);
+	run_list(tester_tests, ARRAY_SIZE(tester_tests), only, &passed, &failed);
 	run_list(derived, ARRAY_SIZE(derived), only, &x_passed, &x_failed);
 	printf("M3UA: %u passed, %u failed\n", passed, failed);
 	printf("M3UA: SGP test purposes automated: %u of 63\n", (unsigned int)ARRAY_SIZE(sgp_tps));
