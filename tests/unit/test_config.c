@@ -1,12 +1,16 @@
 /* Unit tests of the configuration loader and point-code notation. */
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <talloc.h>
 
 #include <sg/config.h>
 #include <sg/log.h>
+#include "../../sg/config_schema.h"
 #include "cu_main.h"
 
 static struct sg_config *parse(const char *json, char *err, size_t len)
@@ -165,6 +169,92 @@ static void test_load_missing_file(void)
 	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/sgd.json: cannot open: No such file or directory");
 }
 
+/* ---- doc/config.md against the schema ---- */
+
+static char *read_doc(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char path[512];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = talloc_zero_size(NULL, (size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		TALLOC_FREE(buf);
+	fclose(f);
+	return buf;
+}
+
+/* every key of schema s (and of its sub-schemas) is named in doc as `key` (`key[]`) */
+static unsigned int undocumented(const struct sg_schema *s, const char *doc, const char *path)
+{
+	unsigned int n = 0;
+	char quoted[80], array[80], sub[256];
+
+	for (const struct sg_field *f = s->fields; f->key; f++) {
+		snprintf(quoted, sizeof(quoted), "`%s`", f->key);
+		snprintf(array, sizeof(array), "`%s[]`", f->key);
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", f->key);
+		if (!strstr(doc, quoted) && !(f->type == SG_FT_ARRAY && strstr(doc, array))) {
+			printf("\n  doc/config.md does not name %s", sub);
+			n++;
+		}
+		if (f->sub)
+			n += undocumented(f->sub, doc, sub);
+	}
+	return n;
+}
+
+/* doc/config.md describes every key the schema accepts, and its top-level table lists
+ * exactly the schema's top-level keys (a stale doc is how operators get lost) */
+static void test_doc_matches_schema(void)
+{
+	char *doc = read_doc("doc/config.md");
+	const char *top, *end, *row;
+	unsigned int rows = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT_EQUAL(undocumented(&sg_config_schema, doc, ""), 0);
+
+	top = strstr(doc, "\n## Top level\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(top);
+	end = strstr(top + 1, "\n## ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+	for (const struct sg_field *f = sg_config_schema.fields; f->key; f++) {
+		char want[80];
+		const char *at;
+
+		snprintf(want, sizeof(want), "\n| `%s` |", f->key);
+		at = strstr(top, want);
+		if (!at || at > end)
+			printf("\n  the top-level table lacks %s", f->key);
+		CU_ASSERT(at && at < end);
+	}
+	/* and no row for a key the schema does not have */
+	for (row = strstr(top, "\n| `"); row && row < end; row = strstr(row + 1, "\n| `")) {
+		char key[64] = "";
+		bool known = false;
+
+		sscanf(row, "\n| `%63[^`]`", key);
+		for (const struct sg_field *f = sg_config_schema.fields; f->key; f++)
+			known |= strcmp(f->key, key) == 0;
+		if (!known)
+			printf("\n  the top-level table lists %s, which the schema refuses", key);
+		CU_ASSERT(known);
+		rows++;
+	}
+	CU_ASSERT(rows > 0);
+	talloc_free(doc);
+}
+
 int main(void)
 {
 	static const struct cu_test tests[] = {
@@ -174,6 +264,7 @@ int main(void)
 		{ "defaults of an empty config", test_defaults },
 		{ "errors name the JSON path of the fault", test_errors_name_the_path },
 		{ "a missing file is reported with its name", test_load_missing_file },
+		{ "doc/config.md names every key of the schema", test_doc_matches_schema },
 		{ NULL, NULL }
 	};
 
