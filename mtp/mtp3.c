@@ -286,6 +286,7 @@ struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, uns
 	mc.ni = csp->ni;
 	mc.stp = csp->stp;
 	mc.sls5 = csp->sls_bits == 5;
+	mc.tfp_unknown = csp->tfp_unknown;
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;
