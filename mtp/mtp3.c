@@ -148,6 +148,17 @@ static const struct sg_ctr_desc mtp3_ctr_desc[_SG_MTP3_CTR_MAX] = {
 	[SG_MTP3_CTR_TFR_TX] = { "tx:tfr", "TFR messages sent" },
 	[SG_MTP3_CTR_CONG_DISCARD] = { "congestion:discard",
 				       "MSUs discarded for congestion (priority below the level)" },
+	[SG_MTP3_CTR_UNKNOWN_DPC] = { "routing:unknown_dpc",
+				      "MSUs received for a DPC without a route (STP), discarded" },
+	[SG_MTP3_CTR_INACCESSIBLE_DPC] = { "routing:inaccessible_dpc",
+					   "MSUs received for an inaccessible DPC (STP), "
+					   "discarded" },
+	[SG_MTP3_CTR_FOREIGN_DPC] = { "rx:foreign_dpc",
+				      "MSUs received for another DPC and not transferred (no "
+				      "transfer function, or link test messages), discarded" },
+	[SG_MTP3_CTR_TFP_RESPONSE] = { "tx:tfp_response",
+				       "TFPs sent in answer to MSUs for an unroutable DPC "
+				       "(response method, once per T8 per DPC)" },
 };
 
 const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc = {
@@ -181,10 +192,11 @@ static int mtp3_destructor(struct sg_mtp3 *m)
 
 	sg_timer_stop(&m->t18);
 	sg_timer_stop(&m->t20);
+	mtp3_rtpc_fini(m);
 	llist_for_each_entry(rt, &m->routes, list) {
 		struct msgb *msg;
 
-		sg_timer_stop(&rt->t8);
+		sg_timer_stop(&rt->unr.t8);
 		sg_timer_stop(&rt->t6);
 		sg_timer_stop(&rt->t11);
 		sg_timer_stop(&rt->t15);
@@ -250,6 +262,7 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 		return NULL;
 	}
 	mtp3_tprc_init(m);
+	mtp3_rtpc_init(m);
 	talloc_set_destructor(m, mtp3_destructor);
 	LOGPM(m, LOGL_INFO, "created: %s PC %u NI %s%s\n",
 	      get_value_string(sg_mtp3_variant_names, cfg->variant), cfg->pc,
@@ -273,6 +286,7 @@ struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, uns
 	mc.ni = csp->ni;
 	mc.stp = csp->stp;
 	mc.sls5 = csp->sls_bits == 5;
+	mc.tfp_unknown = csp->tfp_unknown;
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;
@@ -429,7 +443,7 @@ int sg_mtp3_route_add(struct sg_mtp3 *m, uint32_t dpc, struct sg_mtp3_linkset *l
 			return -ENOMEM;
 		}
 		rt->dpc = dpc;
-		mtp3_rtpc_route_init(rt);
+		mtp3_rtpc_route_init(m, rt);
 		llist_add_tail(&rt->list, &m->routes);
 	}
 	for (unsigned int i = 0; i < rt->n; i++)

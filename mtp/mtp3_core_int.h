@@ -17,6 +17,8 @@
 #define MTP3_MAX_USERS		16
 #define MTP3_NAME_MAX		32
 #define MTP3_HOLD_MAX		8192	/* MSUs queued per held SLS before discarding */
+#define MTP3_MAX_UNR		64	/* DPCs without a route tracked at once (T8, log) */
+#define MTP3_UNR_LOG_PERIODS	60	/* a flood of unroutable MSUs: a log line every 60 T8 */
 
 #define LOGPM(m, lvl, fmt, args...) LOGP(DMTP3, lvl, "MTP3(%s) " fmt, (m)->name, ## args)
 #define LOGPLS(ls, lvl, fmt, args...) \
@@ -84,6 +86,29 @@ struct sg_mtp3_linkset {
 	struct sg_ctr_group *ctr;
 };
 
+/* Why a received MSU could not be routed (counter, log, response-method TFP) */
+enum mtp3_unr_kind {
+	MTP3_UNR_UNKNOWN,		/* STP, no route to the DPC at all */
+	MTP3_UNR_INACCESSIBLE,		/* STP, the DPC's route set is unusable */
+	MTP3_UNR_FOREIGN,		/* not our DPC and no transfer function for it */
+};
+
+/* Received MSUs for one DPC that could not be routed (mtp3_rtpc.c): the response-method TFP
+ * is sent at most once per T8 (Q.704 §13.2.2), and while MSUs keep coming the log has one
+ * line per MTP3_UNR_LOG_PERIODS periods.  In a route (inaccessible destination) or in
+ * sg_mtp3.unr[] (DPC without a route, or foreign DPC at an SP without transfer function). */
+struct mtp3_unr {
+	struct sg_mtp3 *m;
+	uint32_t dpc;
+	bool in_use;			/* sg_mtp3.unr[] entry taken */
+	enum mtp3_unr_kind kind;	/* of the last MSU */
+	bool tfp_sent;			/* TFP sent in the running T8 period */
+	bool busy;			/* more MSUs since T8 was started */
+	unsigned int periods;		/* T8 periods since the last log line */
+	uint64_t suppressed;		/* MSUs discarded without a log line since then */
+	struct sg_timer t8;		/* TFP response-method inhibition, log suppression */
+};
+
 struct mtp3_rt_entry {
 	struct sg_mtp3_linkset *ls;
 	unsigned int prio;
@@ -101,7 +126,7 @@ struct mtp3_route {
 	bool restricted;		/* accessible over restricted routes only, as reported */
 	int best;			/* best usable entry class (status, prio), -1: none */
 	struct sg_mtp3_linkset *via;	/* linkset of the best entry (STP: preventive TFP) */
-	struct sg_timer t8;		/* TFP response-method inhibition */
+	struct mtp3_unr unr;		/* MSUs received for it while inaccessible (T8) */
 	/* controlled rerouting (Q.704 §8): traffic held for T6; changeback by time-controlled
 	 * diversion (§6.4): for T3 */
 	bool cr_hold;
@@ -145,6 +170,8 @@ struct sg_mtp3 {
 	 * the users like those for cfg.pc; accessibility announced to the SS7 side by TFP/TFA */
 	unsigned int nalias;
 	struct { uint32_t pc; bool accessible; } alias[MTP3_MAX_ALIAS];
+	/* received MSUs for DPCs without a route (mtp3_rtpc.c) */
+	struct mtp3_unr unr[MTP3_MAX_UNR];
 };
 
 static inline bool mtp3_is_local(const struct sg_mtp3 *m, uint32_t pc)
@@ -194,6 +221,9 @@ void mtp3_users_ind_all(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct s
 /* mtp3_hmrt.c: routing */
 /* Route an MSU (SIO at l3h, header in h); takes msg.  0 or -EHOSTUNREACH. */
 int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg);
+/* The same for an MSU received on link rx for another DPC (transfer function, STP): when it
+ * cannot be routed, mtp3_rtpc_unroutable() counts it and may answer with TFP. */
+int mtp3_hmrt_transit(struct sg_mtp3_link *rx, const struct sg_mtp3_hdr *h, struct msgb *msg);
 /* Send an MSU on one link (bypasses SLS selection); takes msg. */
 int mtp3_link_tx(struct sg_mtp3_link *l, struct msgb *msg);
 /* Send within a linkset by SLS (held SLS queue); takes msg. */
@@ -293,11 +323,19 @@ void mtp3_rtpc_rx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h,
 void mtp3_rtpc_update(struct sg_mtp3 *m);
 void mtp3_rtpc_ls_down(struct sg_mtp3_linkset *ls);
 void mtp3_rtpc_entry_init(struct mtp3_rt_entry *e);
-void mtp3_rtpc_route_init(struct mtp3_route *rt);
+void mtp3_rtpc_route_init(struct sg_mtp3 *m, struct mtp3_route *rt);
 /* A local point code (alias) became accessible or not: TFA/TFP to every adjacent SP (STP) */
 void mtp3_rtpc_local_dest(struct sg_mtp3 *m, uint32_t pc, bool accessible);
-/* An MSU for dpc could not be routed (STP): response-method TFP to h->label.opc. */
-void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h);
+void mtp3_rtpc_init(struct sg_mtp3 *m);
+void mtp3_rtpc_fini(struct sg_mtp3 *m);
+void mtp3_rtpc_unr_init(struct sg_mtp3 *m, struct mtp3_unr *u, uint32_t dpc);
+/* An MSU received on link l for h->label.dpc could not be routed and is discarded (the caller
+ * frees it): counted on l, its linkset and the instance by kind, logged (rate limited), and
+ * as an STP answered with TFP(dpc) to the adjacent SP it came from, at most once per T8 per
+ * destination (Q.704 §13.2.2 response method; for a DPC without a route only with
+ * cfg.tfp_unknown).  rt: the DPC's route (MTP3_UNR_INACCESSIBLE), else NULL. */
+void mtp3_rtpc_unroutable(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h,
+			  struct mtp3_route *rt, enum mtp3_unr_kind kind);
 bool mtp3_rt_entry_usable(const struct mtp3_rt_entry *e);
 /* The routing to rt->dpc is restricted (Q.704 §13.4): accessible, but only over a route
  * restricted by TFR or over an alternative of lower priority than the normal route. */

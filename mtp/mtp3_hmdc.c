@@ -43,11 +43,12 @@ void mtp3_hmdc_rx(struct sg_mtp3_link *l, struct msgb *msg)
 	}
 	if (m->cfg.stp && h.si != SG_MTP3_SI_MTN && h.si != SG_MTP3_SI_MTNS) {
 		mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_TRANSIT, 1);
-		mtp3_hmrt_route(m, &h, msg);
+		mtp3_hmrt_transit(l, &h, msg);
 		return;
 	}
-	LOGPL(l, LOGL_INFO, "discarding MSU for DPC %u (not ours, no transfer function)\n",
-	      h.label.dpc);
+	/* not ours, no transfer function (or a link test message for another SP): counted
+	 * (rx:foreign_dpc), logged at most once per T8 per DPC */
+	mtp3_rtpc_unroutable(l, &h, NULL, MTP3_UNR_FOREIGN);
 discard:
 	mtp3_ctr(l, ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
 	msgb_free(msg);

@@ -50,7 +50,7 @@ static uint8_t sls_rotate(const struct sg_mtp3 *m, uint8_t sls)
 }
 
 static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg,
-		      bool rotate);
+		      bool rotate, struct sg_mtp3_link *rx);
 
 int mtp3_link_tx(struct sg_mtp3_link *l, struct msgb *msg)
 {
@@ -140,7 +140,7 @@ static void ls_tx_released(struct sg_mtp3_linkset *ls, unsigned int sls, struct 
 		msgb_free(msg);
 		return;
 	}
-	hmrt_route(m, &h, msg, false);
+	hmrt_route(m, &h, msg, false, NULL);
 }
 
 /* from == NULL: the SLS held for want of a link (cur NULL) */
@@ -277,9 +277,10 @@ static int hmrt_ls_tx(struct sg_mtp3_linkset *ls, const struct sg_mtp3_hdr *h, u
 	return mtp3_ls_tx(ls, sls, msg);
 }
 
-/* rotate: the MSU is routed by this node for the first time (ANSI SLS rotation) */
+/* rotate: the MSU is routed by this node for the first time (ANSI SLS rotation); rx: the
+ * link a transit MSU was received on (STP), NULL for our own and for re-routed MSUs */
 static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg,
-		      bool rotate)
+		      bool rotate, struct sg_mtp3_link *rx)
 {
 	struct mtp3_route *rt = mtp3_route_find(m, h->label.dpc);
 	struct sg_mtp3_linkset *ls;
@@ -309,12 +310,16 @@ static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msg
 	ls = route_select(m, h->label.dpc, h->label.sls);
 
 	if (!ls) {
-		LOGPM(m, LOGL_INFO, "no route to %u (SI %u): discarded\n", h->label.dpc, h->si);
 		mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_ROUTING_FAIL, 1);
 		if (rt)
 			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_ROUTING_FAIL);
-		if (h->label.opc != m->cfg.pc)
-			mtp3_rtpc_unroutable(m, h);
+		/* received (STP): per-linkset counter, rate-limited log, response-method TFP */
+		if (rx)
+			mtp3_rtpc_unroutable(rx, h, rt,
+					     rt ? MTP3_UNR_INACCESSIBLE : MTP3_UNR_UNKNOWN);
+		else
+			LOGPM(m, LOGL_INFO, "no route to %u (SI %u): discarded\n", h->label.dpc,
+			      h->si);
 		msgb_free(msg);
 		return -EHOSTUNREACH;
 	}
@@ -329,7 +334,12 @@ static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msg
 
 int mtp3_hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msgb *msg)
 {
-	return hmrt_route(m, h, msg, true);
+	return hmrt_route(m, h, msg, true, NULL);
+}
+
+int mtp3_hmrt_transit(struct sg_mtp3_link *rx, const struct sg_mtp3_hdr *h, struct msgb *msg)
+{
+	return hmrt_route(rx->ls->m, h, msg, true, rx);
 }
 
 struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls, const struct sg_mtp3_snm *s)

@@ -20,8 +20,11 @@
  * adjacent SP coming back from an alternative linkset to its own linkset is held for T3
  * instead: changeback by time-controlled diversion (§6.4).
  * As an STP:
- *  - an MSU for an inaccessible destination is answered with TFP to its originator
- *    (response method, §13.2.2), at most once per T8 for each destination;
+ *  - a received MSU for an inaccessible destination is answered with TFP to the adjacent SP
+ *    it came from (response method, §13.2.2), at most once per T8 for each destination;
+ *    with cfg.tfp_unknown also one for a destination we have no route to at all (else it
+ *    is only discarded); either is counted per link and linkset (routing:inaccessible_dpc,
+ *    routing:unknown_dpc) and logged once per episode, not per MSU (mtp3_rtpc_unroutable);
  *  - a destination becoming inaccessible (accessible) is broadcast with TFP (TFA) to every
  *    adjacent SP with an available linkset (§13.2.2 broadcast, §13.3);
  *  - when traffic to a destination starts to go via an adjacent STP, that STP gets a
@@ -72,11 +75,6 @@ static void t10_cb(void *data)
 	sg_timer_start_ms(&e->t10, mtp3_t(m, SG_MTP3_T10));
 }
 
-static void t8_cb(void *data)
-{
-	/* inhibition over: the next unroutable MSU may trigger a TFP again */
-}
-
 /* to every available adjacent SP except the destination itself and "except" */
 static void broadcast(struct sg_mtp3 *m, uint32_t dest, uint8_t heading,
 		      const struct sg_mtp3_linkset *except);
@@ -117,14 +115,149 @@ static void t6_cb(void *data)
 	}
 }
 
+/* ---- received MSUs that cannot be routed (Q.704 §2.3, §13.2.2 response method) ---- */
+
+static const char *const unr_what[] = {
+	[MTP3_UNR_UNKNOWN] = "no route",
+	[MTP3_UNR_INACCESSIBLE] = "inaccessible",
+	[MTP3_UNR_FOREIGN] = "not ours, no transfer",
+};
+
+static void unr_log_suppressed(struct mtp3_unr *u)
+{
+	if (u->suppressed)
+		LOGPM(u->m, LOGL_NOTICE, "%llu more MSUs for DPC %u (%s) discarded\n",
+		      (unsigned long long)u->suppressed, u->dpc, unr_what[u->kind]);
+	u->suppressed = 0;
+	u->periods = 0;
+}
+
+static void unr_t8_cb(void *data)
+{
+	struct mtp3_unr *u = data;
+
+	/* inhibition over: the next unroutable MSU may trigger a TFP again */
+	u->tfp_sent = false;
+	if (u->busy) {
+		/* MSUs keep coming: the episode goes on, a summary line now and then */
+		u->busy = false;
+		if (++u->periods >= MTP3_UNR_LOG_PERIODS)
+			unr_log_suppressed(u);
+		sg_timer_start_ms(&u->t8, mtp3_t(u->m, SG_MTP3_T8));
+		return;
+	}
+	/* quiet for T8: the episode is over */
+	unr_log_suppressed(u);
+	u->in_use = false;
+}
+
+void mtp3_rtpc_unr_init(struct sg_mtp3 *m, struct mtp3_unr *u, uint32_t dpc)
+{
+	u->m = m;
+	u->dpc = dpc;
+	sg_timer_setup(&u->t8, unr_t8_cb, u);
+}
+
+void mtp3_rtpc_init(struct sg_mtp3 *m)
+{
+	for (unsigned int i = 0; i < MTP3_MAX_UNR; i++)
+		mtp3_rtpc_unr_init(m, &m->unr[i], 0);
+}
+
+void mtp3_rtpc_fini(struct sg_mtp3 *m)
+{
+	for (unsigned int i = 0; i < MTP3_MAX_UNR; i++)
+		sg_timer_stop(&m->unr[i].t8);
+}
+
+/* the entry of a DPC without a route; NULL when MTP3_MAX_UNR DPCs are tracked already */
+static struct mtp3_unr *unr_get(struct sg_mtp3 *m, uint32_t dpc)
+{
+	struct mtp3_unr *free = NULL;
+
+	for (unsigned int i = 0; i < MTP3_MAX_UNR; i++) {
+		struct mtp3_unr *u = &m->unr[i];
+
+		if (u->in_use && u->dpc == dpc)
+			return u;
+		if (!u->in_use && !free)
+			free = u;
+	}
+	if (free) {
+		free->in_use = true;
+		free->dpc = dpc;
+		free->tfp_sent = free->busy = false;
+		free->periods = 0;
+		free->suppressed = 0;
+	}
+	return free;
+}
+
+void mtp3_rtpc_unroutable(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h,
+			  struct mtp3_route *rt, enum mtp3_unr_kind kind)
+{
+	static const unsigned int ctr[] = {
+		[MTP3_UNR_UNKNOWN] = SG_MTP3_CTR_UNKNOWN_DPC,
+		[MTP3_UNR_INACCESSIBLE] = SG_MTP3_CTR_INACCESSIBLE_DPC,
+		[MTP3_UNR_FOREIGN] = SG_MTP3_CTR_FOREIGN_DPC,
+	};
+	struct sg_mtp3_linkset *ls = l->ls;
+	struct sg_mtp3 *m = ls->m;
+	struct mtp3_unr *u = rt ? &rt->unr : unr_get(m, h->label.dpc);
+	/* Q.704 §13.2.2: an STP answers with TFP (never a management message, never during
+	 * its own restart); for a DPC it has no route to only when configured so */
+	bool tfp = m->cfg.stp && !m->restarting && h->si != SG_MTP3_SI_SNM &&
+		   (kind == MTP3_UNR_INACCESSIBLE ||
+		    (kind == MTP3_UNR_UNKNOWN && m->cfg.tfp_unknown));
+	bool first;
+
+	mtp3_ctr(l, ls, m, ctr[kind], 1);
+	if (!u) {
+		/* more DPCs at once than tracked: counted, neither logged nor answered */
+		return;
+	}
+	u->kind = kind;
+	first = !sg_timer_pending(&u->t8);
+	if (tfp && !u->tfp_sent) {
+		struct sg_mtp3_snm s = { .heading = SG_MTP3_TFP, .dest = h->label.dpc };
+
+		/* to the adjacent SP the MSU came from, on the linkset it came in on */
+		if (mtp3_snm_tx_ls(ls, NULL, &s) == 0) {
+			u->tfp_sent = true;
+			u->busy = false;
+			sg_timer_start_ms(&u->t8, mtp3_t(m, SG_MTP3_T8));
+			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_TX, 1);
+			mtp3_ctr(NULL, ls, m, SG_MTP3_CTR_TFP_RESPONSE, 1);
+			if (rt)
+				sg_ctr_inc(rt->ctr, SG_MTP3_CTR_TFP_TX);
+		} else {
+			tfp = false;
+		}
+	} else {
+		tfp = false;
+	}
+	if (first) {
+		if (!tfp)
+			sg_timer_start_ms(&u->t8, mtp3_t(m, SG_MTP3_T8));
+		LOGPL(l, LOGL_NOTICE, "MSU for DPC %u (%s) from OPC %u, SI %s: discarded%s\n",
+		      h->label.dpc, unr_what[kind], h->label.opc,
+		      get_value_string(sg_mtp3_si_names, h->si),
+		      tfp ? ", TFP to the adjacent SP (response method)" : "");
+		return;
+	}
+	if (!tfp)
+		u->busy = true;
+	u->suppressed++;
+}
+
 void mtp3_rtpc_entry_init(struct mtp3_rt_entry *e)
 {
 	sg_timer_setup(&e->t10, t10_cb, e);
 }
 
-void mtp3_rtpc_route_init(struct mtp3_route *rt)
+void mtp3_rtpc_route_init(struct sg_mtp3 *m, struct mtp3_route *rt)
 {
-	sg_timer_setup(&rt->t8, t8_cb, rt);
+	mtp3_rtpc_unr_init(m, &rt->unr, rt->dpc);
 	sg_timer_setup(&rt->t6, t6_cb, rt);
 	sg_timer_setup(&rt->t11, t11_cb, rt);
 	mtp3_rtcc_route_init(rt);
@@ -497,27 +630,6 @@ void mtp3_rtpc_update(struct sg_mtp3 *m)
 			broadcast(m, rt->dpc, acc ? SG_MTP3_TFA : SG_MTP3_TFP, acc ? via : NULL);
 		mtp3_users_ind_all(m, acc ? SG_MTP_RESUME : SG_MTP_PAUSE, &p);
 	}
-}
-
-void mtp3_rtpc_unroutable(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h)
-{
-	struct mtp3_route *rt = mtp3_route_find(m, h->label.dpc);
-	struct sg_mtp3_snm s = { .heading = SG_MTP3_TFP, .dest = h->label.dpc };
-	struct sg_mtp3_hdr th = { .si = SG_MTP3_SI_SNM, .ni = m->cfg.ni,
-				  .label = { .dpc = h->label.opc, .opc = m->cfg.pc } };
-	struct msgb *msg;
-
-	/* only as an STP, for a known destination, never about management traffic */
-	if (!m->cfg.stp || !rt || h->si == SG_MTP3_SI_SNM || sg_timer_pending(&rt->t8))
-		return;
-	msg = mtp3_snm_msu(m, h->label.opc, 0, &s);
-	if (!msg)
-		return;
-	sg_timer_start_ms(&rt->t8, mtp3_t(m, SG_MTP3_T8));
-	LOGPM(m, LOGL_NOTICE, "TFP(%u) to %u (response method)\n", h->label.dpc, h->label.opc);
-	mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_TFP_TX, 1);
-	sg_ctr_inc(rt->ctr, SG_MTP3_CTR_TFP_TX);
-	mtp3_hmrt_route(m, &th, msg);
 }
 
 void mtp3_rtpc_restart_end(struct sg_mtp3 *m, bool users)

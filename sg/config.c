@@ -557,6 +557,10 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 		sp->restart = bool_or(o, "restart", true);
 		sp->cong_prio = bool_or(o, "congestion_priorities", false);
 		sp->tfr = bool_or(o, "transfer_restricted", false);
+		sp->tfp_unknown = bool_or(o, "unknown_dpc_tfp", false);
+		if (sp->tfp_unknown && !sp->stp)
+			return cfail(err, errlen, "signalling_points[%u].unknown_dpc_tfp: needs "
+				     "\"stp\": true (only an STP answers with TFP)", i);
 		sp->timers = obj_or_null(o, "timers");
 		sp->sls_bits = int_or(o, "sls_bits", sp->variant == SG_PC_ANSI ? 8 : 4);
 		{

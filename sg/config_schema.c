@@ -56,6 +56,7 @@ static const struct sg_field sp_fields[] = {
 	{ "restart", SG_FT_BOOL, false },
 	{ "congestion_priorities", SG_FT_BOOL, false },
 	{ "transfer_restricted", SG_FT_BOOL, false },
+	{ "unknown_dpc_tfp", SG_FT_BOOL, false },
 	{ "timers", SG_FT_MAP, false, .value = &timer_value_field },
 	{ NULL }
 };

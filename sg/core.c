@@ -136,6 +136,7 @@ static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, 
 	mc.restart = csp->restart;
 	mc.cong_prio = csp->cong_prio;
 	mc.tfr = csp->tfr;
+	mc.tfp_unknown = csp->tfp_unknown;
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;

@@ -20,6 +20,8 @@ struct sg_cfg_sp {
 	bool stp;			/* MTP transfer function (Q.704 §2.4) */
 	bool restart;			/* MTP restart procedure (Q.704 §9), default on */
 	bool tfr;			/* national option: TFR broadcast (Q.704 §13.4, T11) */
+	bool tfp_unknown;		/* STP: TFP in answer to MSUs for a DPC without a route
+					 * (Q.704 §13.2.2 response method, T8) */
 	bool cong_prio;			/* national option: congestion levels 1..3 and message
 					 * priorities (Q.704 §3.8.2.2); off: international */
 	struct json_object *timers;	/* MTP3 timers {"t1": ms, ...} or NULL (in root) */

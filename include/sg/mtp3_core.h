@@ -57,6 +57,11 @@ struct sg_mtp3_cfg {
 	bool tfr;			/* national option, Q.704 §13.4: an STP whose routing to a
 					 * destination becomes restricted broadcasts TFR after T11
 					 * (TFA when normal routing resumes); off by default */
+	bool tfp_unknown;		/* STP: an MSU received for a DPC without any route is
+					 * answered with TFP(DPC) to the adjacent SP it came from,
+					 * at most once per T8 per DPC (Q.704 §13.2.2 response
+					 * method, as for inaccessible destinations); off: only
+					 * discarded and counted (routing:unknown_dpc) */
 };
 void sg_mtp3_cfg_defaults(struct sg_mtp3_cfg *cfg);
 
@@ -302,6 +307,10 @@ enum sg_mtp3_ctr {
 	SG_MTP3_CTR_TFC_TX,		/* TFC messages sent */
 	SG_MTP3_CTR_CONG_DISCARD,	/* MSUs discarded for congestion (priority below level) */
 	SG_MTP3_CTR_TFR_TX,		/* TFR messages sent (national option, cfg.tfr) */
+	SG_MTP3_CTR_UNKNOWN_DPC,	/* received for a DPC without a route (STP): discarded */
+	SG_MTP3_CTR_INACCESSIBLE_DPC,	/* received for an inaccessible DPC (STP): discarded */
+	SG_MTP3_CTR_FOREIGN_DPC,	/* received for a DPC not ours, not transferred: discarded */
+	SG_MTP3_CTR_TFP_RESPONSE,	/* TFPs answering such MSUs (response method, T8) */
 	_SG_MTP3_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc;

@@ -107,6 +107,8 @@ static const struct sg_mtp2_cfg *fx_mtp2;
 static bool fx_cong_prio;
 /* national option of TFR sending (Q.704 §13.4, cfg.tfr) for the IUT */
 static bool fx_tfr;
+/* TFP in answer to MSUs for a DPC without a route (cfg.tfp_unknown) for the IUT */
+static bool fx_tfp_unknown;
 /* destination of x_stream() (reset by fx_teardown) */
 static uint32_t x_dpc = PC_X;
 
@@ -124,6 +126,7 @@ static void fx_setup(unsigned int nls, const unsigned int *nl, bool stp)
 	cfg.stp = stp;
 	cfg.cong_prio = fx_cong_prio;
 	cfg.tfr = fx_tfr;
+	cfg.tfp_unknown = fx_tfp_unknown;
 	F.m = sg_mtp3_alloc(NULL, &cfg);
 	sg_mtp3_user_set(F.m, SI_USER, user_cb, NULL);
 	F.nls = nls;
@@ -3507,6 +3510,233 @@ static bool t_rct_01(void)
 	return true;
 }
 
+/* ---- X-UNR: received MSUs that cannot be routed (Q.704 §2.3, §13.2.2 response method) ---- */
+
+#define PC_UNKNOWN 20		/* no route to it anywhere */
+#define PC_FAR 30		/* an originator behind B (not adjacent to the IUT) */
+
+static uint64_t ls_ctr(unsigned int ls, enum sg_mtp3_ctr c)
+{
+	return sg_ctr_get(sg_mtp3_linkset_counters(F.ls[ls]), c);
+}
+
+/* a user MSU (SI_USER, or si) from opc to dpc sent by scripted end e */
+static void pt_send_opc(struct q_end *e, uint8_t si, uint32_t opc, uint32_t dpc, uint32_t seq)
+{
+	struct sg_mtp3_hdr h = { .si = si, .ni = SG_NI_NATIONAL,
+				 .label = { .dpc = dpc, .opc = opc, .sls = 3 } };
+	uint8_t buf[32] = { 0 };
+	size_t n = sg_mtp3_hdr_encode(buf, sizeof(buf), &q_fmt, &h);
+
+	memcpy(buf + n, &seq, 4);
+	q_script_tx(e, buf, n + 8);
+}
+
+/* STP with linksets B and C, X (PC 9) routed via C only; the option as given */
+static bool unr_setup(bool tfp_unknown)
+{
+	static const unsigned int nl[] = { 1, 1 };
+	bool ok;
+
+	fx_tfp_unknown = tfp_unknown;
+	fx_setup(2, nl, true);
+	fx_tfp_unknown = false;
+	sg_mtp3_route_add(F.m, PC_X, F.ls[1], 0);
+	ok = fx_up(true);
+	for (unsigned int i = 0; i < 2; i++)
+		q_rx_clear(F.pt[i][0]);
+	return ok;
+}
+
+/* Option off (the default): MSUs for a DPC without a route are discarded and counted on the
+ * linkset they came in on (routing:unknown_dpc), nothing goes back or on; MSUs for an
+ * inaccessible DPC are counted apart (routing:inaccessible_dpc) and get the TFP of the
+ * response method, to the adjacent SP (B), not to the originator behind it */
+static bool t_unr_01(void)
+{
+	struct sg_mtp3_snm tfp = { .heading = SG_MTP3_TFP, .dest = PC_X }, r;
+	unsigned int from = 0;
+	struct q_msu *q, *u[4];
+	uint64_t tfp0;
+
+	if (!unr_setup(false))
+		return false;
+	tfp0 = ls_ctr(0, SG_MTP3_CTR_TFP_TX);
+	for (unsigned int i = 0; i < 5; i++) {
+		pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN, i);
+		q_run(100);
+	}
+	q_run(3000);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC) == 5, "linkset B routing:unknown_dpc = %llu, "
+	      "not 5", (unsigned long long)ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC));
+	CHECK(ls_ctr(1, SG_MTP3_CTR_UNKNOWN_DPC) == 0, "counted on linkset C");
+	CHECK(ctr(SG_MTP3_CTR_UNKNOWN_DPC) == 5, "instance routing:unknown_dpc = %llu",
+	      (unsigned long long)ctr(SG_MTP3_CTR_UNKNOWN_DPC));
+	CHECK(sg_ctr_get(sg_mtp3_link_counters(F.l[0][0]), SG_MTP3_CTR_UNKNOWN_DPC) == 5,
+	      "not counted on link B-1");
+	CHECK(ls_ctr(0, SG_MTP3_CTR_INACCESSIBLE_DPC) == 0, "counted as inaccessible");
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN) == 0, "TFP(%u) to B with the option "
+	      "off", PC_UNKNOWN);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE) == 0 && ls_ctr(0, SG_MTP3_CTR_TFP_TX) == tfp0,
+	      "a TFP counted");
+	CHECK(user_msus(F.pt[0][0], 0, u, 4) == 0 && user_msus(F.pt[1][0], 0, u, 4) == 0,
+	      "the MSU went somewhere");
+	/* X becomes inaccessible (TFP from C): the other kind of routing error */
+	q_script_tx_snm(F.pt[1][0], PC_IUT, &tfp);
+	q_run(100);
+	q_rx_clear(F.pt[0][0]);
+	pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_X, 9);
+	q_run(100);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_INACCESSIBLE_DPC) == 1 &&
+	      ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC) == 5, "MSU for inaccessible X: "
+	      "routing:inaccessible_dpc %llu, routing:unknown_dpc %llu on B",
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_INACCESSIBLE_DPC),
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC));
+	q = q_find_snm(F.pt[0][0], &from, SG_MTP3_TFP, &r);
+	CHECK(q && r.dest == PC_X, "no TFP(X) for the inaccessible destination");
+	CHECK(q->h.label.dpc == PC_B && q->h.label.opc == PC_IUT, "TFP(X) sent %u -> %u, not to "
+	      "the adjacent SP B", q->h.label.opc, q->h.label.dpc);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE) == 1, "tx:tfp_response on B = %llu",
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE));
+	return true;
+}
+
+/* Option on: repeated MSUs for a DPC without a route get one TFP(DPC) within T8, to the
+ * adjacent SP they came from (B; not to their originator behind B, not to C); another DPC
+ * has its own T8; after T8 the next MSU gets the next TFP; management messages get none */
+static bool t_unr_02(void)
+{
+	struct sg_mtp3_snm r;
+	unsigned int from = 0;
+	struct q_msu *q1, *q2 = NULL;
+	uint64_t t0;
+
+	if (!unr_setup(true))
+		return false;
+	t0 = sg_now();
+	for (unsigned int i = 0; i < 8; i++) {
+		pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN, i);
+		q_run(90);
+	}
+	/* 720 ms: within T8 (800..1200 ms) of the first MSU */
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN) == 1, "%u TFP(%u) to B within T8, "
+	      "not 1", count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN), PC_UNKNOWN);
+	q1 = q_find_snm(F.pt[0][0], &from, SG_MTP3_TFP, &r);
+	CHECK(q1->h.label.dpc == PC_B && q1->h.label.opc == PC_IUT, "TFP sent %u -> %u, not to "
+	      "the adjacent SP B", q1->h.label.opc, q1->h.label.dpc);
+	CHECK(q1->t - t0 < 50 * SG_NS_PER_MS, "TFP %.3f s after the first MSU",
+	      (double)(q1->t - t0) / 1e9);
+	CHECK(count_snm(F.pt[1][0], SG_MTP3_TFP, PC_UNKNOWN) == 0, "TFP(%u) to C", PC_UNKNOWN);
+	/* another unknown DPC: its own TFP at once */
+	pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN + 1, 100);
+	q_run(50);
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN + 1) == 1, "no TFP(%u) for a second "
+	      "DPC within the first one's T8", PC_UNKNOWN + 1);
+	/* a management message for an unknown DPC is not answered */
+	pt_send_opc(F.pt[0][0], SG_MTP3_SI_SNM, PC_FAR, PC_UNKNOWN + 2, 0);
+	q_run(50);
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN + 2) == 0, "TFP for an SNM message");
+	/* MSUs keep coming: the next TFP once T8 has run out */
+	for (unsigned int i = 0; i < 150 && !q2; i++) {
+		pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN, 200 + i);
+		q_run(10);
+		while ((q2 = q_find_snm(F.pt[0][0], &from, SG_MTP3_TFP, &r)) &&
+		       r.dest != PC_UNKNOWN)
+			;
+	}
+	CHECK(q2, "no second TFP(%u) after T8", PC_UNKNOWN);
+	WIN(q2->t - q1->t, 800, 1200 + 20, "TFP response inhibition (T8)");
+	CHECK(ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE) == 3 && ls_ctr(1, SG_MTP3_CTR_TFP_RESPONSE) == 0,
+	      "tx:tfp_response B %llu C %llu, not 3 and 0",
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE),
+	      (unsigned long long)ls_ctr(1, SG_MTP3_CTR_TFP_RESPONSE));
+	CHECK(ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC) == ctr(SG_MTP3_CTR_UNKNOWN_DPC) &&
+	      ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC) >= 8 + 1 + 1 + 1, "routing:unknown_dpc on B %llu",
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC));
+	/* quiet for T8, then one MSU: answered at once */
+	q_run(1300);
+	q_rx_clear(F.pt[0][0]);
+	pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN, 999);
+	q_run(50);
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN) == 1, "no TFP after a quiet T8");
+	return true;
+}
+
+/* A signalling end point (no transfer function) counts MSUs for another DPC on the linkset
+ * (rx:foreign_dpc, rx:discard) and never answers them with TFP, even with the option set */
+static bool t_unr_03(void)
+{
+	static const unsigned int nl[] = { 1 };
+	struct q_msu *u[4];
+
+	fx_tfp_unknown = true;
+	fx_setup(1, nl, false);
+	fx_tfp_unknown = false;
+	if (!fx_up(true))
+		return false;
+	q_rx_clear(F.pt[0][0]);
+	for (unsigned int i = 0; i < 3; i++) {
+		pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN, i);
+		q_run(100);
+	}
+	q_run(2000);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_FOREIGN_DPC) == 3 && ls_ctr(0, SG_MTP3_CTR_RX_DISCARD) == 3,
+	      "linkset B rx:foreign_dpc %llu rx:discard %llu, not 3",
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_FOREIGN_DPC),
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_RX_DISCARD));
+	CHECK(ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC) == 0, "counted as routing:unknown_dpc");
+	CHECK(count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN) == 0 &&
+	      ctr(SG_MTP3_CTR_TFP_RESPONSE) == 0, "TFP from a signalling end point");
+	CHECK(F.nev == 0 || count_ev(SG_MTP_TRANSFER, PC_UNKNOWN) == 0, "delivered to a user");
+	CHECK(user_msus(F.pt[0][0], 0, u, 4) == 0, "sent back");
+	return true;
+}
+
+static unsigned int unr_log_lines;
+
+static void unr_log_output(struct log_target *t, unsigned int level, const char *line)
+{
+	if (strstr(line, "discarded"))
+		unr_log_lines++;
+}
+
+/* A flood (an MSU every 2 ms for 10 s) for one DPC without a route, option on: every MSU
+ * counted, a TFP about once per T8 (not per MSU), and a few log lines, not thousands */
+static bool t_unr_04(void)
+{
+	struct log_target *lt;
+	unsigned int ntfp;
+
+	if (!unr_setup(true))
+		return false;
+	lt = log_target_create();
+	CHECK(lt, "no log target");
+	lt->output = unr_log_output;
+	log_set_all_filter(lt, 1);
+	log_set_log_level(lt, 0);
+	log_set_category_filter(lt, DMTP3, 1, LOGL_NOTICE);
+	log_add_target(lt);
+	unr_log_lines = 0;
+	for (unsigned int i = 0; i < 5000; i++) {
+		pt_send_opc(F.pt[0][0], SI_USER, PC_FAR, PC_UNKNOWN, i);
+		q_run(2);
+	}
+	q_run(3000);
+	log_target_destroy(lt);
+	ntfp = count_snm(F.pt[0][0], SG_MTP3_TFP, PC_UNKNOWN);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC) == 5000, "routing:unknown_dpc on B %llu, not "
+	      "5000", (unsigned long long)ls_ctr(0, SG_MTP3_CTR_UNKNOWN_DPC));
+	/* 10 s at one TFP per T8 (0.8..1.2 s) */
+	CHECK(ntfp >= 10000 / 1200 && ntfp <= 10000 / 800 + 1, "%u TFP(%u) in 10 s", ntfp,
+	      PC_UNKNOWN);
+	CHECK(ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE) == ntfp, "tx:tfp_response %llu, %u TFPs seen",
+	      (unsigned long long)ls_ctr(0, SG_MTP3_CTR_TFP_RESPONSE), ntfp);
+	/* the first MSU, and a summary when the flood ends */
+	CHECK(unr_log_lines >= 2 && unr_log_lines <= 4, "%u log lines for 5000 discarded MSUs",
+	      unr_log_lines);
+	return true;
+}
+
 static const struct item extras[] = {
 	{ "X-PO-01", "Remote processor outage: link blocked, diversion (T1), recovery", t_po_01 },
 	{ "X-PO-02", "Remote processor outage shorter than T1: no diversion", t_po_02 },
@@ -3517,6 +3747,14 @@ static const struct item extras[] = {
 	  t_tfr_02 },
 	{ "X-RCT-01", "Q.704 13.9: route set congestion status from TFC, RCT with T15/T16",
 	  t_rct_01 },
+	{ "X-UNR-01", "Q.704 2.3: MSU for a DPC without a route discarded, counted per linkset, "
+	  "no TFP (option off)", t_unr_01 },
+	{ "X-UNR-02", "Q.704 13.2.2: TFP response for a DPC without a route (option on), once "
+	  "per T8", t_unr_02 },
+	{ "X-UNR-03", "Q.704 2.4: MSU for another DPC at an SP without transfer function",
+	  t_unr_03 },
+	{ "X-UNR-04", "Flood of MSUs for a DPC without a route: TFP per T8, log rate-limited",
+	  t_unr_04 },
 };
 
 static bool run_item(const struct item *it)

@@ -56,7 +56,8 @@ static void test_good_config_values(void)
 		"  \"threads\": { \"tdm\": 2, \"tdm_rt_priority\": 40 },"
 		"  \"signalling_points\": [ { \"name\": \"a\", \"variant\": \"ansi\","
 		"      \"pc\": \"1-2-3\", \"ni\": \"national\", \"stp\": true,"
-		"      \"sls_bits\": 5, \"transfer_restricted\": true } ],"
+		"      \"sls_bits\": 5, \"transfer_restricted\": true,"
+		"      \"unknown_dpc_tfp\": true } ],"
 		"  \"spans\": [ { \"name\": \"t1a\", \"type\": \"t1\", \"driver\": \"pw\","
 		"      \"thread\": 1, \"pw\": { \"local\": \"[::1]:5000\","
 		"      \"remote\": \"127.0.0.1:5001\", \"frames_per_packet\": 16 } } ],"
@@ -92,6 +93,7 @@ static void test_good_config_values(void)
 	CU_ASSERT_TRUE(cfg->sps[0].stp);
 	CU_ASSERT_EQUAL(cfg->sps[0].sls_bits, 5);
 	CU_ASSERT_TRUE(cfg->sps[0].tfr);
+	CU_ASSERT_TRUE(cfg->sps[0].tfp_unknown);
 	CU_ASSERT_FALSE(cfg->sps[0].cong_prio);
 	CU_ASSERT_EQUAL(cfg->tdm_rt_priority, 40);
 	CU_ASSERT_EQUAL(cfg->num_routes, 1);
@@ -113,6 +115,14 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(cfg->tdm_threads, 1);
 	CU_ASSERT_EQUAL(cfg->log_target, SG_LOG_STDERR);
 	CU_ASSERT_EQUAL(cfg->num_spans, 0);
+	sg_config_free(cfg);
+	/* a signalling point's options are off unless set */
+	cfg = parse("{ \"signalling_points\": [ { \"name\": \"a\", \"pc\": 1,"
+		    "  \"stp\": true } ] }", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_FALSE(cfg->sps[0].tfp_unknown);
+	CU_ASSERT_FALSE(cfg->sps[0].tfr);
+	CU_ASSERT_TRUE(cfg->sps[0].restart);
 	sg_config_free(cfg);
 }
 
@@ -145,6 +155,12 @@ static void test_errors_name_the_path(void)
 		  "management.token: required when management.listen (192.0.2.1) is not a "
 		  "loopback address" },
 		{ "{\n\n  \"node\": nul }", "test.json:3:14: JSON syntax error: null expected" },
+		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1,"
+		  "  \"unknown_dpc_tfp\": \"yes\" } ] }",
+		  "signalling_points[0].unknown_dpc_tfp: expected true or false, got a string" },
+		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1, \"stp\": true },"
+		  "  { \"name\": \"y\", \"pc\": 2, \"unknown_dpc_tfp\": true } ] }",
+		  "signalling_points[1].unknown_dpc_tfp: needs \"stp\": true" },
 	};
 	char err[512];
 
