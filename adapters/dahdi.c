@@ -121,7 +121,7 @@ struct dahdi_chan {
 	struct sg_chan *chan;
 	struct osmo_fd ofd;
 	int channo;
-	int sigtype;		/* DAHDI_SIG_CLEAR or DAHDI_SIG_HARDHDLC */
+	int sigtype;		/* DAHDI_SIG_CLEAR, _HDLCFCS (dchan) or _HARDHDLC */
 	int blocksize;
 	int numbufs;
 	size_t tx_depth;	/* BITS: octets we believe queued in DAHDI for transmission */
@@ -147,7 +147,7 @@ static const char *sig_name(int sigtype)
 	case DAHDI_SIG_HARDHDLC:
 		return "hardhdlc";
 	case DAHDI_SIG_HDLCFCS:
-		return "hdlcfcs";
+		return "dchan";
 	case DAHDI_SIG_HDLCRAW:
 		return "hdlcraw";
 	case DAHDI_SIG_MTP2:
@@ -511,10 +511,21 @@ static int chan_setup(struct dahdi_chan *ch)
 		return -EXDEV;
 	}
 	if (chan->mode == SG_ADAPTER_MODE_FRAMES) {
-		if (par.sigtype != DAHDI_SIG_CLEAR && par.sigtype != DAHDI_SIG_HARDHDLC) {
-			LOGPCHAN(ch, LOGL_ERROR, "signalling is %s (0x%x): HDLC needs a 'clear' "
-				 "or 'hardhdlc' channel in system.conf\n", sig_name(par.sigtype),
-				 par.sigtype);
+		if (par.sigtype == DAHDI_SIG_MTP2) {
+			/* dahdi-base.c, __dahdi_getbuf_chunk() with DAHDI_FLAG_MTP2: the last
+			 * frame written is sent again and again until the next write, and
+			 * __putbuf_chunk() drops a frame equal to the previous one; MTP2 above
+			 * would see every MSU repeated (and lose real repetitions) */
+			LOGPCHAN(ch, LOGL_ERROR, "signalling is mtp2 (0x%x): DAHDI repeats the "
+				 "last frame written forever there; configure the channel as "
+				 "'dchan', 'clear' or 'hardhdlc' in system.conf\n", par.sigtype);
+			return -EMEDIUMTYPE;
+		}
+		if (par.sigtype != DAHDI_SIG_CLEAR && par.sigtype != DAHDI_SIG_HDLCFCS &&
+		    par.sigtype != DAHDI_SIG_HARDHDLC) {
+			LOGPCHAN(ch, LOGL_ERROR, "signalling is %s (0x%x): HDLC needs a 'dchan', "
+				 "'clear' or 'hardhdlc' channel in system.conf\n",
+				 sig_name(par.sigtype), par.sigtype);
 			return -EMEDIUMTYPE;
 		}
 		if (chan->rate == SG_CHAN_56K) {
@@ -524,8 +535,10 @@ static int chan_setup(struct dahdi_chan *ch)
 			if (rc < 0)
 				return rc;
 		}
-		/* a hardhdlc channel does HDLC and FCS in the card; DAHDI refuses the
-		 * ioctl there */
+		/* DAHDI_HDLCFCSMODE is for a clear channel only (dahdi_chan_ioctl: EINVAL
+		 * unless chan->sig == DAHDI_SIG_CLEAR): a dchan (DAHDI_SIG_HDLCFCS) got
+		 * DAHDI_FLAG_HDLC | DAHDI_FLAG_FCS from dahdi_ioctl_chanconfig() already, a
+		 * hardhdlc channel does HDLC and FCS in the card */
 		if (par.sigtype == DAHDI_SIG_CLEAR) {
 			rc = chan_ioctl(ch, DAHDI_HDLCFCSMODE, &one, "DAHDI_HDLCFCSMODE");
 			if (rc < 0)

@@ -10,16 +10,22 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <dahdi/user.h>
 #include <json-c/json.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/loggingrb.h>
+#include <osmocom/core/utils.h>
 #include <talloc.h>
 
 #include <sg/adapter.h>
@@ -778,6 +784,124 @@ static void test_t1_56k(void)
 	talloc_free(ub);
 }
 
+/* ---- DAHDI as the kernel behaves: dchan/mtp2, 56k, alarms, removal, bundles ---- */
+
+/* the driver's log, kept in a ring buffer to check what it says */
+static struct log_target *log_rb;
+
+static void log_capture_start(void)
+{
+	if (log_rb)
+		log_target_destroy(log_rb);
+	log_rb = log_target_create_rb(256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log_rb);
+	log_set_all_filter(log_rb, 1);
+	log_set_category_filter(log_rb, DADP, 1, LOGL_DEBUG);
+	log_add_target(log_rb);
+}
+
+/* log lines since log_capture_start() containing both strings (b may be NULL) */
+static unsigned int log_count(const char *a, const char *b)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; log_rb && i < log_target_rb_used_size(log_rb); i++) {
+		const char *l = log_target_rb_get(log_rb, i);
+
+		if (l && strstr(l, a) && (!b || strstr(l, b)))
+			n++;
+	}
+	return n;
+}
+
+static int raw_open(int channo)
+{
+	int fd = open("/dev/dahdi/channel", O_RDWR | O_NONBLOCK);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(ioctl(fd, DAHDI_SPECIFY, &channo), 0);
+	return fd;
+}
+
+/* Item 10: a 'dchan' channel (DAHDI_SIG_HDLCFCS, the usual signalling channel: the kernel's
+ * HDLC is on from system.conf and DAHDI_HDLCFCSMODE is refused there) carries frames; an
+ * 'mtp2' channel is refused, with a message that names it */
+static void test_dchan_mtp2(void)
+{
+	struct pair p;
+	struct want w;
+	struct sg_cfg_span c;
+	struct sg_span *s;
+	struct user *u;
+	struct json_object *info, *ch0;
+	uint8_t su[20], room[22];
+	char err[160];
+	const char *sig;
+	int fd;
+
+	emu("sig 9 dchan");
+	emu("sig 40 dchan");
+	pair_open(&p, true, 9);
+	make_su(su, sizeof(su), 9);
+	u_send(p.ua, su, sizeof(su));
+	make_su(su, sizeof(su), 10);
+	u_send(p.ub, su, sizeof(su));
+	w = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	w = (struct want){ p.ua, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	CU_ASSERT_EQUAL(p.ub->rx_n, 1);
+	CU_ASSERT_EQUAL(p.ua->rx_n, 1);
+	make_su(su, sizeof(su), 9);
+	CU_ASSERT_EQUAL(p.ub->rx_len[0], sizeof(su) + 2);
+	CU_ASSERT_EQUAL(memcmp(p.ub->rx[0], su, sizeof(su)), 0);
+	CU_ASSERT_TRUE(fcs_ok(p.ub->rx[0], p.ub->rx_len[0]));
+	make_su(su, sizeof(su), 10);
+	CU_ASSERT_EQUAL(memcmp(p.ua->rx[0], su, sizeof(su)), 0);
+	CU_ASSERT_TRUE(fcs_ok(p.ua->rx[0], p.ua->rx_len[0]));
+	info = p.a->drv->span_info(p.a);
+	ch0 = json_object_array_get_idx(json_object_object_get(info, "channels"), 0);
+	sig = json_object_get_string(json_object_object_get(ch0, "signalling"));
+	CU_ASSERT_STRING_EQUAL(sig ? sig : "", "dchan");
+	json_object_put(info);
+	pair_close(&p);
+	emu("sig 9 clear");
+	emu("sig 40 clear");
+
+	/* mtp2: refused, and the log says why */
+	emu("sig 10 mtp2");
+	log_capture_start();
+	dahdi_emu_span_cfg(&c, "M", 1, true);
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	u = talloc_zero(ctx, struct user);
+	CU_ASSERT_PTR_NULL(sg_chan_open(s, 10, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops,
+					u, err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("signalling is mtp2", "repeats"), 1);
+	sg_span_close(s);
+
+	/* why (the emulation as the kernel): one frame written on an mtp2 channel arrives at
+	 * the far end again and again */
+	dahdi_emu_span_cfg(&c, "M", 2, true);
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	u->name = "M2";
+	u->chan = sg_chan_open(s, 10, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, u, err,
+			       sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u->chan);
+	fd = raw_open(10);
+	make_su(room, sizeof(su), 11);
+	CU_ASSERT_EQUAL(write(fd, room, sizeof(room)), (ssize_t)sizeof(room));
+	w = (struct want){ u, 3 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	for (unsigned int i = 0; i < u->rx_n && i < MAX_FRAMES; i++)
+		CU_ASSERT_EQUAL(memcmp(u->rx[i], room, sizeof(su)), 0);
+	close(fd);
+	sg_span_close(s);
+	talloc_free(u);
+	emu("sig 10 clear");
+}
+
 /* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
 static void test_control_socket(void)
 {
@@ -960,6 +1084,7 @@ static const struct cu_test tests[] = {
 	{ "abort, bad FCS, overrun", test_errors },
 	{ "refusals", test_refusals },
 	{ "T1 56 kbit/s HDLC", test_t1_56k },
+	{ "dchan carries frames, mtp2 is refused by name", test_dchan_mtp2 },
 	{ "control socket", test_control_socket },
 	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
 	  "clear channels", test_mtp2_bits },
