@@ -528,10 +528,23 @@ static int chan_setup(struct dahdi_chan *ch)
 				 sig_name(par.sigtype), par.sigtype);
 			return -EMEDIUMTYPE;
 		}
-		if (chan->rate == SG_CHAN_56K) {
-			int rate = 56;
+		if (par.sigtype == DAHDI_SIG_HARDHDLC) {
+			/* DAHDI_HDLC_RATE only switches DAHDI's fasthdlc (DAHDI_FLAG_HDLC56):
+			 * the card's HDLC never sees it (wct4xxp: 64 kbit/s only), so 56k
+			 * would be accepted and then silently run at 64k */
+			if (chan->rate == SG_CHAN_56K) {
+				LOGPCHAN(ch, LOGL_ERROR, "hardhdlc: the card's HDLC runs "
+					 "at 64 kbit/s only; a 56 kbit/s link needs a 'dchan' or "
+					 "'clear' channel in system.conf\n");
+				return -EOPNOTSUPP;
+			}
+		} else {
+			/* always: DAHDI keeps DAHDI_FLAG_HDLC56 across close and open
+			 * (initialize_channel() does not clear it), so a channel once used at
+			 * 56k would stay at 56k */
+			int rate = chan->rate == SG_CHAN_56K ? 56 : 64;
 
-			rc = chan_ioctl(ch, DAHDI_HDLC_RATE, &rate, "DAHDI_HDLC_RATE 56");
+			rc = chan_ioctl(ch, DAHDI_HDLC_RATE, &rate, "DAHDI_HDLC_RATE");
 			if (rc < 0)
 				return rc;
 		}

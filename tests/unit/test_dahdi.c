@@ -902,6 +902,77 @@ static void test_dchan_mtp2(void)
 	emu("sig 10 clear");
 }
 
+/* Item 12: the 56 kbit/s setting stays with a DAHDI channel across close and open, so the
+ * driver sets the rate every time; a hardhdlc channel cannot do 56k and is refused */
+static void test_rate_56k_not_sticky(void)
+{
+	struct sg_cfg_span ca, cb;
+	struct sg_span *a, *b;
+	struct user *ua = talloc_zero(ctx, struct user), *ub = talloc_zero(ctx, struct user);
+	struct sg_chan *chan;
+	struct want w;
+	uint8_t su[30];
+	char err[160];
+
+	ua->name = "TA";
+	ub->name = "TB";
+	dahdi_emu_span_cfg(&ca, "TA", 1, true);
+	dahdi_emu_span_cfg(&cb, "TB", 2, true);
+	ca.type = cb.type = SG_SPAN_T1;
+	a = sg_span_open(ctx, &ca, err, sizeof(err));
+	b = sg_span_open(ctx, &cb, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	/* channel 11 is used at 56k once */
+	chan = sg_chan_open(a, 11, SG_ADAPTER_MODE_FRAMES, SG_CHAN_56K, &user_ops, ua, err,
+			    sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(chan);
+	sg_chan_close(chan);
+	/* then at 64k, against a 64k far end: frames pass both ways */
+	ua->chan = sg_chan_open(a, 11, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ua, err,
+				sizeof(err));
+	ub->chan = sg_chan_open(b, 11, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ub, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ua->chan);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ub->chan);
+	dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, 11), 1000);
+	dahdi_emu_wait_synced(dahdi_emu_e1_channel(1, 11), 1000);
+	for (unsigned int i = 0; i < 5; i++) {
+		make_su(su, sizeof(su), i);
+		u_send(ua, su, sizeof(su));
+		u_send(ub, su, sizeof(su));
+	}
+	w = (struct want){ ub, 5 };
+	if (!run_until(got_frames, &w, 2000))
+		report(ub, 42);
+	w = (struct want){ ua, 5 };
+	if (!run_until(got_frames, &w, 2000))
+		report(ua, 11);
+	CU_ASSERT_EQUAL(ua->rx_n, 5);
+	CU_ASSERT_EQUAL(ub->rx_n, 5);
+	for (unsigned int i = 0; i < 5 && i < ua->rx_n && i < ub->rx_n; i++) {
+		make_su(su, sizeof(su), i);
+		CU_ASSERT_EQUAL(memcmp(ub->rx[i], su, sizeof(su)), 0);
+		CU_ASSERT_EQUAL(memcmp(ua->rx[i], su, sizeof(su)), 0);
+	}
+
+	/* hardhdlc: the card's HDLC ignores DAHDI_HDLC_RATE: 56k is refused, 64k opens */
+	emu("sig 12 hardhdlc");
+	log_capture_start();
+	CU_ASSERT_PTR_NULL(sg_chan_open(a, 12, SG_ADAPTER_MODE_FRAMES, SG_CHAN_56K, &user_ops,
+					ua, err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("hardhdlc", "64 kbit/s only"), 1);
+	chan = sg_chan_open(a, 12, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ua, err,
+			    sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(chan);
+	sg_chan_close(chan);
+	emu("sig 12 clear");
+	sg_span_close(a);
+	sg_span_close(b);
+	talloc_free(ua);
+	talloc_free(ub);
+}
+
 /* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
 static void test_control_socket(void)
 {
@@ -1085,6 +1156,7 @@ static const struct cu_test tests[] = {
 	{ "refusals", test_refusals },
 	{ "T1 56 kbit/s HDLC", test_t1_56k },
 	{ "dchan carries frames, mtp2 is refused by name", test_dchan_mtp2 },
+	{ "56 kbit/s does not stick to a channel; hardhdlc refuses it", test_rate_56k_not_sticky },
 	{ "control socket", test_control_socket },
 	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
 	  "clear channels", test_mtp2_bits },
