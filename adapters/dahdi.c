@@ -34,6 +34,7 @@
 #include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
+#include <sg/timer.h>
 
 #define LOGPSPAN(span, lvl, fmt, args...) \
 	LOGP(DADP, lvl, "dahdi span %s: " fmt, (span)->name, ## args)
@@ -54,6 +55,9 @@
 /* at most this many reads / events per poll wake-up, so one channel cannot starve others */
 #define MAX_READS_PER_WAKE	16
 #define MAX_EVENTS_PER_WAKE	16
+/* while the span is in alarm its status is read this often: DAHDI sends events only when
+ * the span goes into alarm and when it leaves it (dahdi_alarm_notify()) */
+#define DAHDI_ALARM_POLL_MS	500
 
 enum dahdi_ctr {
 	DAHDI_CTR_RX_FRAMES,
@@ -132,6 +136,8 @@ struct dahdi_span {
 	struct sg_span *span;
 	const char *device;
 	struct dahdi_chan *ch[SG_SPAN_MAX_TS + 1];
+	uint32_t line_alarms;	/* as DAHDI reports them, mapped */
+	struct sg_timer alarm_poll;
 };
 
 static inline void ctr_inc(struct sg_span *span, enum dahdi_ctr c)
@@ -161,19 +167,29 @@ static const char *sig_name(int sigtype)
 
 /* ---- alarms and events ---- */
 
-/* DAHDI span alarm bits -> ours; an alarm event with no detail is a loss of signal */
+/*
+ * DAHDI span alarm bits -> ours.  Any non-zero set is an alarm, as for DAHDI itself
+ * (dahdi_alarm_notify() compares !span->alarms, chan_dahdi reports each bit): RECOVER (red
+ * has cleared, the card waits before declaring the line good) counts as loss of frame
+ * alignment still; NOTOPEN (span not started, or its device removed: disable_span()),
+ * LOOPBACK (a maintenance loop) and bits unknown to us as loss of signal, unless a more
+ * precise alarm is set as well.
+ */
 static uint32_t map_alarms(int dalarms)
 {
 	uint32_t a = 0;
 
 	if (dalarms & DAHDI_ALARM_LOS)
 		a |= SG_ALARM_LOS;
-	if (dalarms & (DAHDI_ALARM_RED | DAHDI_ALARM_LFA | DAHDI_ALARM_LMFA))
+	if (dalarms & (DAHDI_ALARM_RED | DAHDI_ALARM_LFA | DAHDI_ALARM_LMFA |
+		       DAHDI_ALARM_RECOVER))
 		a |= SG_ALARM_LOF;
 	if (dalarms & DAHDI_ALARM_BLUE)
 		a |= SG_ALARM_AIS;
 	if (dalarms & DAHDI_ALARM_YELLOW)
 		a |= SG_ALARM_RAI;
+	if (dalarms && !a)
+		a = SG_ALARM_LOS;
 	return a;
 }
 
@@ -189,6 +205,42 @@ static int query_alarms(struct dahdi_chan *ch, uint32_t *alarms)
 		return -errno;
 	*alarms = map_alarms(si.alarms);
 	return 0;
+}
+
+/* The span's alarms for our users.  Users' alarm callbacks run from here: the caller must
+ * not touch a channel afterwards. */
+static void span_update_alarms(struct dahdi_span *ds)
+{
+	sg_span_set_alarms(ds->span, ds->line_alarms);
+}
+
+/* DAHDI's alarm as read now; keep reading it while there is one (see DAHDI_ALARM_POLL_MS) */
+static void set_line_alarms(struct dahdi_span *ds, uint32_t alarms)
+{
+	ds->line_alarms = alarms;
+	if (alarms && !sg_timer_pending(&ds->alarm_poll))
+		sg_timer_start_ms(&ds->alarm_poll, DAHDI_ALARM_POLL_MS);
+	else if (!alarms)
+		sg_timer_stop(&ds->alarm_poll);
+}
+
+static void alarm_poll_cb(void *data)
+{
+	struct dahdi_span *ds = data;
+	struct dahdi_chan *ch = NULL;
+	uint32_t alarms;
+
+	for (unsigned int ts = 1; ts <= SG_SPAN_MAX_TS && !ch; ts++)
+		ch = ds->ch[ts];
+	if (!ch)
+		return;		/* the next channel opened reads the status */
+	if (query_alarms(ch, &alarms) < 0) {
+		sg_timer_start_ms(&ds->alarm_poll, DAHDI_ALARM_POLL_MS);
+		return;
+	}
+	/* a NOALARM event follows when the span is clear; until then it is in alarm */
+	set_line_alarms(ds, alarms ? alarms : ds->line_alarms);
+	span_update_alarms(ds);
 }
 
 static void report_error(struct dahdi_chan *ch, enum sg_adapter_error err)
@@ -211,11 +263,13 @@ static void handle_event(struct dahdi_chan *ch, int evt)
 		ctr_inc(span, DAHDI_CTR_EV_ALARM);
 		if (query_alarms(ch, &alarms) < 0 || !alarms)
 			alarms = SG_ALARM_LOS;
-		sg_span_set_alarms(span, alarms);
+		set_line_alarms(span->drv_priv, alarms);
+		span_update_alarms(span->drv_priv);
 		break;
 	case DAHDI_EVENT_NOALARM:
 		ctr_inc(span, DAHDI_CTR_EV_NOALARM);
-		sg_span_set_alarms(span, SG_ALARM_NONE);
+		set_line_alarms(span->drv_priv, SG_ALARM_NONE);
+		span_update_alarms(span->drv_priv);
 		break;
 	case DAHDI_EVENT_ABORT:
 		ctr_inc(span, DAHDI_CTR_EV_ABORT);
@@ -662,7 +716,8 @@ static int dahdi_chan_open(struct sg_chan *chan)
 	/* where the line stands: a change tells every channel's user, else tell the new one */
 	before = span->alarms;
 	if (query_alarms(ch, &alarms) == 0)
-		sg_span_set_alarms(span, alarms);
+		set_line_alarms(ds, alarms);
+	span_update_alarms(ds);
 	if (span->alarms == before && span->alarms && chan->ops && chan->ops->alarm)
 		chan->ops->alarm(chan->user, span->alarms);
 	return 0;
@@ -708,6 +763,7 @@ static int dahdi_span_open(struct sg_span *span)
 		return -ENOMEM;
 	}
 	span->drv_priv = ds;
+	sg_timer_setup(&ds->alarm_poll, alarm_poll_cb, ds);
 	LOGPSPAN(span, LOGL_INFO, "DAHDI span %u, timeslot 1 = channel %u, %s, device %s\n",
 		 cfg->dahdi_span, cfg->dahdi_base_channel,
 		 cfg->dahdi_hdlc ? "HDLC by DAHDI" : "clear channel", ds->device);
@@ -719,6 +775,7 @@ static void dahdi_span_close(struct sg_span *span)
 	struct dahdi_span *ds = span->drv_priv;
 
 	/* sg_span_close() closed the channels already */
+	sg_timer_stop(&ds->alarm_poll);
 	talloc_free(ds);
 	span->drv_priv = NULL;
 }

@@ -826,12 +826,15 @@ static const struct {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* dahdi_alarm_notify(): the channels hear of none <-> some transitions only (through
+ * dahdi_alarm_channel(), which also sets chan_alarms); a change from one alarm to
+ * another is seen in DAHDI_SPANSTAT alone. */
 static int set_span_alarm(int span, int alarms)
 {
 	int old = span_alarms[span];
 
 	span_alarms[span] = alarms;
-	if (old == alarms)
+	if (!old == !alarms)
 		return 0;
 	for (int ch = 1; ch < EMU_MAX_CHANS; ch++) {
 		struct emu_chan *c = by_chan[ch];

@@ -599,6 +599,8 @@ static void test_alarm(void)
 {
 	struct pair p;
 	struct alarm_want w;
+	struct want fw;
+	uint8_t su[8] = { 0x80, 0x81, 0x03, 1, 2, 3, 4, 5 };
 
 	pair_open(&p, true, 6);
 	CU_ASSERT_EQUAL(p.a->alarms, 0);
@@ -606,16 +608,23 @@ static void test_alarm(void)
 	w = (struct alarm_want){ p.ua, SG_ALARM_LOF, 1 };
 	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
 	CU_ASSERT_EQUAL(p.a->alarms, SG_ALARM_LOF);
+	/* red -> red + LOS: DAHDI sends no event (dahdi_alarm_notify(): none <-> some only);
+	 * the driver reads the span status while in alarm and follows */
 	emu("alarm 1 los");
 	w = (struct alarm_want){ p.ua, SG_ALARM_LOS | SG_ALARM_LOF, 2 };
-	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 3000));
+	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 1);
+	/* red has cleared, the card still counts it (RECOVER): loss of frame alignment */
+	emu("alarm 1 recover");
+	w = (struct alarm_want){ p.ua, SG_ALARM_LOF, 3 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 3000));
 	emu("alarm 1 none");
-	w = (struct alarm_want){ p.ua, SG_ALARM_NONE, 3 };
+	w = (struct alarm_want){ p.ua, SG_ALARM_NONE, 4 };
 	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
 	CU_ASSERT_EQUAL(p.a->alarms, 0);
 	/* the other span saw nothing */
 	CU_ASSERT_EQUAL(p.ub->alarm_calls, 0);
-	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 2);
+	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 1);
 	CU_ASSERT_EQUAL(ctr(p.a, "event:noalarm"), 1);
 
 	/* remote alarm on span 2 */
@@ -623,6 +632,17 @@ static void test_alarm(void)
 	w = (struct alarm_want){ p.ub, SG_ALARM_RAI, 1 };
 	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
 	CU_ASSERT_EQUAL(p.b->alarms, SG_ALARM_RAI);
+	/* yellow leaves the receiver alone, but while the span is in alarm DAHDI reports no
+	 * HDLC errors (__putbuf_chunk(): !ss->span->alarms): the aborted frame is lost
+	 * silently, the next one arrives */
+	emu("abort 37");
+	u_send(p.ua, su, sizeof(su));
+	u_send(p.ua, su, sizeof(su));
+	fw = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &fw, 2000));
+	CU_ASSERT_EQUAL(p.ub->rx_n, 1);
+	CU_ASSERT_EQUAL(p.ub->err[SG_ADAPTER_ERR_ABORT], 0);
+	CU_ASSERT_EQUAL(ctr(p.b, "event:abort"), 0);
 	pair_close(&p);
 
 	/* an alarm present when a channel opens is reported to its user at once */
@@ -973,6 +993,44 @@ static void test_rate_56k_not_sticky(void)
 	talloc_free(ub);
 }
 
+/* Item 13: every alarm DAHDI reports counts, also RECOVER, LOOPBACK and NOTOPEN, at open */
+static void test_alarm_at_open(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t want;
+	} cases[] = {
+		{ "recover", SG_ALARM_LOF }, { "loopback", SG_ALARM_LOS },
+		{ "notopen", SG_ALARM_LOS },
+	};
+	char cmd[64], err[160];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct sg_cfg_span c;
+		struct sg_span *s;
+		struct user *u = talloc_zero(ctx, struct user);
+		struct alarm_want w;
+
+		snprintf(cmd, sizeof(cmd), "alarm 1 %s", cases[i].name);
+		emu(cmd);
+		dahdi_emu_span_cfg(&c, "AO", 1, true);
+		s = sg_span_open(ctx, &c, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		u->chan = sg_chan_open(s, 13, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, u,
+				       err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(u->chan);
+		printf("\n  alarm %s at open: 0x%x", cases[i].name, u->alarms);
+		CU_ASSERT_EQUAL(u->alarm_calls, 1);
+		CU_ASSERT_EQUAL(u->alarms, cases[i].want);
+		CU_ASSERT_EQUAL(s->alarms, cases[i].want);
+		emu("alarm 1 none");
+		w = (struct alarm_want){ u, SG_ALARM_NONE, 2 };
+		CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+		sg_span_close(s);
+		talloc_free(u);
+	}
+}
+
 /* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
 static void test_control_socket(void)
 {
@@ -1157,6 +1215,7 @@ static const struct cu_test tests[] = {
 	{ "T1 56 kbit/s HDLC", test_t1_56k },
 	{ "dchan carries frames, mtp2 is refused by name", test_dchan_mtp2 },
 	{ "56 kbit/s does not stick to a channel; hardhdlc refuses it", test_rate_56k_not_sticky },
+	{ "RECOVER, LOOPBACK, NOTOPEN at open are alarms", test_alarm_at_open },
 	{ "control socket", test_control_socket },
 	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
 	  "clear channels", test_mtp2_bits },
