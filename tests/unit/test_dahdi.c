@@ -1031,6 +1031,92 @@ static void test_alarm_at_open(void)
 	}
 }
 
+struct nodev_want {
+	unsigned int span;
+	int fds;
+};
+
+static int emu_nodev(unsigned int span, unsigned long long *calls)
+{
+	char cmd[32], reply[128];
+	unsigned long long c = 0;
+	int fds = -1;
+
+	snprintf(cmd, sizeof(cmd), "nodev %u", span);
+	if (dahdi_emu(cmd, reply, sizeof(reply)) < 0 ||
+	    sscanf(reply, "calls=%llu fds=%d", &c, &fds) != 2)
+		return -1;
+	if (calls)
+		*calls = c;
+	return fds;
+}
+
+static bool nodev_fds_are(void *arg)
+{
+	struct nodev_want *w = arg;
+
+	return emu_nodev(w->span, NULL) == w->fds;
+}
+
+/* Item 11: a removed device (the kernel's nodev_fops: ENODEV after 5 ms, forever) is the
+ * channel's loss: loss of signal to its user, the fd closed, logged once, reopened on a timer
+ * once the device is back */
+static void test_removed_device(void)
+{
+	struct pair p;
+	struct alarm_want aw;
+	struct nodev_want nw = { 1, 0 };
+	struct want w;
+	unsigned long long calls0, calls1;
+	uint8_t su[16], frame[18];
+
+	pair_open(&p, true, 14);
+	log_capture_start();
+	emu("remove 1");
+	aw = (struct alarm_want){ p.ua, SG_ALARM_LOS, 1 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &aw, 2000));
+	CU_ASSERT_EQUAL(p.a->alarms, SG_ALARM_LOS);
+	/* the driver let go of its fd */
+	CU_ASSERT_TRUE(run_until(nodev_fds_are, &nw, 2000));
+	CU_ASSERT_EQUAL(ctr(p.a, "chan:lost"), 1);
+	CU_ASSERT_EQUAL(ctr(p.a, "error:read"), 0);
+	CU_ASSERT_EQUAL(ctr(p.a, "error:write"), 0);
+	CU_ASSERT_EQUAL(ctr(p.a, "error:ioctl"), 0);
+	/* nothing calls on the dead fd any more, and the loss was logged once */
+	emu_nodev(1, &calls0);
+	run_for(100);
+	emu_nodev(1, &calls1);
+	CU_ASSERT_EQUAL(calls1, calls0);
+	printf("\n  %llu calls on the removed channel's fd", calls1);
+	CU_ASSERT_EQUAL(log_count("(chan 14)", "gone"), 1);
+	CU_ASSERT_EQUAL(log_count("(chan 14)", "No such device"), 0);
+	/* frames sent meanwhile go nowhere, as on a broken line */
+	memset(frame, 0x42, sizeof(frame));
+	CU_ASSERT_EQUAL(sg_chan_tx_frame(p.ua->chan, frame, sizeof(frame)), 0);
+	CU_ASSERT_EQUAL(ctr(p.a, "tx:discarded"), 1);
+	/* span B, on the same thread, is still served */
+	CU_ASSERT_EQUAL(p.b->alarms, 0);
+
+	/* the device is back: the channel opens again and the loss of signal clears */
+	emu("restore 1");
+	aw = (struct alarm_want){ p.ua, SG_ALARM_NONE, 2 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &aw, 3000));
+	CU_ASSERT_EQUAL(ctr(p.a, "chan:reopened"), 1);
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(1, 14), 2000));
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, 14), 2000));
+	make_su(su, sizeof(su), 14);
+	u_send(p.ua, su, sizeof(su));
+	u_send(p.ub, su, sizeof(su));
+	w = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	w = (struct want){ p.ua, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	CU_ASSERT_EQUAL(memcmp(p.ua->rx[0], su, sizeof(su)), 0);
+	if (p.ub->rx_n)
+		CU_ASSERT_EQUAL(memcmp(p.ub->rx[p.ub->rx_n - 1], su, sizeof(su)), 0);
+	pair_close(&p);
+}
+
 /* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
 static void test_control_socket(void)
 {
@@ -1216,6 +1302,7 @@ static const struct cu_test tests[] = {
 	{ "dchan carries frames, mtp2 is refused by name", test_dchan_mtp2 },
 	{ "56 kbit/s does not stick to a channel; hardhdlc refuses it", test_rate_56k_not_sticky },
 	{ "RECOVER, LOOPBACK, NOTOPEN at open are alarms", test_alarm_at_open },
+	{ "removed device: LOS, fd closed, logged once, reopened", test_removed_device },
 	{ "control socket", test_control_socket },
 	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
 	  "clear channels", test_mtp2_bits },
