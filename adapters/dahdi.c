@@ -731,6 +731,14 @@ static int chan_setup(struct dahdi_chan *ch)
 		return -EINVAL;
 	}
 	ch->numbufs = bi.numbufs;
+	/* no DAHDI_EVENT_READ_OVERRUN / _WRITE_UNDERRUN: the flag (DAHDI_FLAGBIT_BUFEVENTS)
+	 * stays with the DAHDI channel across opens, and a previous user's setting would make
+	 * every underrun of a clear channel an event, which fails the next write() with
+	 * ELAST; MTP2 finds lost frames by itself, and the bitstream's underruns are counted
+	 * (tx:underrun) */
+	rc = chan_ioctl(ch, DAHDI_BUFFER_EVENTS, &zero, "DAHDI_BUFFER_EVENTS 0");
+	if (rc < 0)
+		return rc;
 	/* drop what a previous user left: data and events */
 	rc = chan_ioctl(ch, DAHDI_FLUSH, &flush, "DAHDI_FLUSH");
 	if (rc < 0)

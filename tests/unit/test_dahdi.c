@@ -56,8 +56,9 @@ struct user {
 	size_t txq_len[MAX_FRAMES];
 	unsigned int txq_head, txq_n;
 	unsigned int tx_ready_calls;
-	/* BITS: counting octets out, everything in */
+	/* BITS: counting octets out (or tx_fill, when set), everything in */
 	uint8_t tx_next;
+	int tx_fill;
 	uint64_t bits_rx, bits_tx;
 	uint8_t *bits_buf;
 	size_t bits_len, bits_cap;
@@ -124,6 +125,10 @@ static void u_tx_bits(void *p, uint8_t *o, size_t n)
 	u->bits_tx += n;
 	if (u->htx) {
 		sg_hdlc_tx_fill(u->htx, o, n);
+		return;
+	}
+	if (u->tx_fill) {
+		memset(o, u->tx_fill, n);
 		return;
 	}
 	/* a counter that never shows 0xff, the idle/underrun octet */
@@ -1117,6 +1122,141 @@ static void test_removed_device(void)
 	pair_close(&p);
 }
 
+static void wait_real(bool (*cond)(void *), void *arg, unsigned int timeout_ms)
+{
+	unsigned long long end = now_ms() + timeout_ms;
+	struct timespec ms = { 0, 1000000 };
+
+	/* without running the loop: the driver is late meanwhile */
+	while (!cond(arg) && now_ms() < end)
+		nanosleep(&ms, NULL);
+}
+
+static bool tx_underran(void *arg)
+{
+	return emu_stat((unsigned int)(unsigned long)arg, "tx_underruns") > 0;
+}
+
+struct bits_want {
+	struct user *u;
+	uint64_t n;
+};
+
+static bool got_bits_rx(void *arg)
+{
+	struct bits_want *w = arg;
+
+	return w->u->bits_rx >= w->n;
+}
+
+/* The system.conf shapes the driver meets on real cards (as the emulation, after the kernel,
+ * presents them): an unconfigured channel and a bundle slave are refused with a message
+ * saying why, a bundle master reads its timeslots interleaved; and DAHDI_BUFFER_EVENTS, which
+ * stays with a channel across opens, is turned off, so underruns do not become events */
+static void test_channel_shapes(void)
+{
+	struct sg_cfg_span ca, cb;
+	struct sg_span *a, *b;
+	struct user *um = talloc_zero(ctx, struct user), *ux = talloc_zero(ctx, struct user);
+	struct user *ub[3];
+	struct bits_want bw;
+	struct want w;
+	char err[160];
+	size_t first = 0, bad = 0, checked = 0;
+	int fd, evt = 0, chan21 = dahdi_emu_e1_channel(1, 21);
+	uint8_t o;
+
+	dahdi_emu_span_cfg(&ca, "A", 1, false);
+	dahdi_emu_span_cfg(&cb, "B", 2, false);
+	a = sg_span_open(ctx, &ca, err, sizeof(err));
+	b = sg_span_open(ctx, &cb, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	log_capture_start();
+
+	/* not in system.conf: DAHDI_SPECIFY fails with ENXIO (dahdi_specchan_open()) */
+	emu("sig 22 none");
+	CU_ASSERT_PTR_NULL(sg_chan_open(a, 22, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ux,
+					err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("(chan 22)", "not configured"), 1);
+	emu("sig 22 clear");
+
+	/* clear=18-20: 19 is a slave (EBUSY), 18 carries 18, 19 and 20 interleaved */
+	emu("bundle 18 20");
+	CU_ASSERT_PTR_NULL(sg_chan_open(a, 19, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ux,
+					err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("(chan 19)", "bundle"), 1);
+	um->name = "master";
+	um->bits_cap = 3000;
+	um->bits_buf = talloc_size(um, um->bits_cap);
+	um->chan = sg_chan_open(a, 18, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, um, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(um->chan);
+	for (int i = 0; i < 3; i++) {
+		ub[i] = talloc_zero(ctx, struct user);
+		ub[i]->tx_fill = 0x11 * (i + 1);
+		ub[i]->chan = sg_chan_open(b, 18 + i, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops,
+					   ub[i], err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ub[i]->chan);
+	}
+	w = (struct want){ um, um->bits_cap };
+	CU_ASSERT_TRUE(run_until(got_bits, &w, 3000));
+	while (first + 3 <= um->bits_len && !(um->bits_buf[first] == 0x11 &&
+	       um->bits_buf[first + 1] == 0x22 && um->bits_buf[first + 2] == 0x33))
+		first++;
+	CU_ASSERT_TRUE(first + 3 <= um->bits_len);
+	for (size_t i = first; i < um->bits_len; i++) {
+		o = um->bits_buf[i];
+		if (o == 0xff)
+			continue;	/* that timeslot idled (an underrun at B) */
+		checked++;
+		bad += o != 0x11 * ((i - first) % 3 + 1);
+	}
+	printf("\n  bundle master: %zu octets checked, %zu out of place", checked, bad);
+	CU_ASSERT_TRUE(checked > 1000);
+	CU_ASSERT_EQUAL(bad, 0);
+	sg_chan_close(um->chan);
+	for (int i = 0; i < 3; i++) {
+		sg_chan_close(ub[i]->chan);
+		talloc_free(ub[i]);
+	}
+	emu("sig 18 clear");
+
+	/* a previous user left DAHDI_BUFFER_EVENTS on: an idle clear channel then has
+	 * DAHDI_EVENT_WRITE_UNDERRUN at once */
+	fd = raw_open(chan21);
+	CU_ASSERT_EQUAL(ioctl(fd, DAHDI_BUFFER_EVENTS, &(int){ 1 }), 0);
+	for (unsigned long long end = now_ms() + 1000; now_ms() < end;) {
+		uint8_t buf[64];
+
+		if (read(fd, buf, sizeof(buf)) < 0 && errno == ELAST) {
+			CU_ASSERT_EQUAL(ioctl(fd, DAHDI_GETEVENT, &evt), 0);
+			break;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	CU_ASSERT_EQUAL(evt, DAHDI_EVENT_WRITE_UNDERRUN);
+	close(fd);
+	/* the driver turns them off: a stall (the line idles for want of data) is counted,
+	 * no event comes */
+	ux->name = "X";
+	ux->chan = sg_chan_open(a, 21, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ux, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ux->chan);
+	bw = (struct bits_want){ ux, 800 };
+	CU_ASSERT_TRUE(run_until(got_bits_rx, &bw, 2000));
+	wait_real(tx_underran, (void *)(unsigned long)chan21, 2000);
+	CU_ASSERT_TRUE(tx_underran((void *)(unsigned long)chan21));
+	bw = (struct bits_want){ ux, ux->bits_rx + 800 };
+	CU_ASSERT_TRUE(run_until(got_bits_rx, &bw, 2000));
+	CU_ASSERT_EQUAL(ctr(a, "event:underrun"), 0);
+	CU_ASSERT_EQUAL(ux->err[SG_ADAPTER_ERR_UNDERRUN], 0);
+	sg_span_close(a);
+	sg_span_close(b);
+	talloc_free(um);
+	talloc_free(ux);
+}
+
 /* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
 static void test_control_socket(void)
 {
@@ -1303,6 +1443,7 @@ static const struct cu_test tests[] = {
 	{ "56 kbit/s does not stick to a channel; hardhdlc refuses it", test_rate_56k_not_sticky },
 	{ "RECOVER, LOOPBACK, NOTOPEN at open are alarms", test_alarm_at_open },
 	{ "removed device: LOS, fd closed, logged once, reopened", test_removed_device },
+	{ "unconfigured, bundled channels; buffer events off", test_channel_shapes },
 	{ "control socket", test_control_socket },
 	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
 	  "clear channels", test_mtp2_bits },
