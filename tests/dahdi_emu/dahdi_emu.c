@@ -908,7 +908,8 @@ static int emu_command(const char *cmd, char *reply, size_t len)
 				snprintf(reply, len, "ok");
 				return 0;
 			}
-		snprintf(reply, len, "alarm <span> none|red|yellow|blue|los");
+		snprintf(reply, len, "alarm <span> none|red|yellow|blue|los|recover|loopback|"
+			 "notopen");
 		return -EINVAL;
 	}
 	if (!strcmp(verb, "sig")) {
