@@ -34,6 +34,7 @@
 #include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
+#include <sg/timer.h>
 
 #define LOGPSPAN(span, lvl, fmt, args...) \
 	LOGP(DADP, lvl, "dahdi span %s: " fmt, (span)->name, ## args)
@@ -54,6 +55,11 @@
 /* at most this many reads / events per poll wake-up, so one channel cannot starve others */
 #define MAX_READS_PER_WAKE	16
 #define MAX_EVENTS_PER_WAKE	16
+/* a lost channel (device removed: ENODEV) is reopened this often */
+#define DAHDI_REOPEN_MS		1000
+/* while the span is in alarm its status is read this often: DAHDI sends events only when
+ * the span goes into alarm and when it leaves it (dahdi_alarm_notify()) */
+#define DAHDI_ALARM_POLL_MS	500
 
 enum dahdi_ctr {
 	DAHDI_CTR_RX_FRAMES,
@@ -74,6 +80,9 @@ enum dahdi_ctr {
 	DAHDI_CTR_ERR_READ,
 	DAHDI_CTR_ERR_WRITE,
 	DAHDI_CTR_ERR_IOCTL,
+	DAHDI_CTR_CHAN_LOST,
+	DAHDI_CTR_CHAN_REOPENED,
+	DAHDI_CTR_TX_DISCARDED,
 	_DAHDI_CTR_MAX
 };
 
@@ -96,6 +105,9 @@ static const struct sg_ctr_desc dahdi_ctr_desc[] = {
 	[DAHDI_CTR_ERR_READ] = { "error:read", "read() failures other than EAGAIN/ELAST" },
 	[DAHDI_CTR_ERR_WRITE] = { "error:write", "write() failures other than EAGAIN/ELAST" },
 	[DAHDI_CTR_ERR_IOCTL] = { "error:ioctl", "ioctl() failures after the channel was set up" },
+	[DAHDI_CTR_CHAN_LOST] = { "chan:lost", "Channels lost: ENODEV or DAHDI_EVENT_REMOVED" },
+	[DAHDI_CTR_CHAN_REOPENED] = { "chan:reopened", "Lost channels opened again" },
+	[DAHDI_CTR_TX_DISCARDED] = { "tx:discarded", "Frames dropped while the channel was lost" },
 };
 
 static const struct sg_ctr_group_desc dahdi_ctr_group = {
@@ -121,17 +133,25 @@ struct dahdi_chan {
 	struct sg_chan *chan;
 	struct osmo_fd ofd;
 	int channo;
-	int sigtype;		/* DAHDI_SIG_CLEAR or DAHDI_SIG_HARDHDLC */
+	int sigtype;		/* DAHDI_SIG_CLEAR, _HDLCFCS (dchan) or _HARDHDLC */
 	int blocksize;
 	int numbufs;
 	size_t tx_depth;	/* BITS: octets we believe queued in DAHDI for transmission */
 	uint8_t *buf;		/* one block or one frame */
+	/* the DAHDI channel went away (ENODEV): fd closed, reopened by `retry` */
+	bool lost;
+	bool enodev;		/* ENODEV seen where the loss could not be handled yet */
+	bool in_tx;		/* inside chan_tx_frame(): the user is not to be called back */
+	struct sg_timer retry;
 };
 
 struct dahdi_span {
 	struct sg_span *span;
 	const char *device;
 	struct dahdi_chan *ch[SG_SPAN_MAX_TS + 1];
+	uint32_t line_alarms;	/* as DAHDI reports them, mapped */
+	unsigned int lost;	/* channels lost (each adds SG_ALARM_LOS) */
+	struct sg_timer alarm_poll;
 };
 
 static inline void ctr_inc(struct sg_span *span, enum dahdi_ctr c)
@@ -147,7 +167,7 @@ static const char *sig_name(int sigtype)
 	case DAHDI_SIG_HARDHDLC:
 		return "hardhdlc";
 	case DAHDI_SIG_HDLCFCS:
-		return "hdlcfcs";
+		return "dchan";
 	case DAHDI_SIG_HDLCRAW:
 		return "hdlcraw";
 	case DAHDI_SIG_MTP2:
@@ -161,19 +181,29 @@ static const char *sig_name(int sigtype)
 
 /* ---- alarms and events ---- */
 
-/* DAHDI span alarm bits -> ours; an alarm event with no detail is a loss of signal */
+/*
+ * DAHDI span alarm bits -> ours.  Any non-zero set is an alarm, as for DAHDI itself
+ * (dahdi_alarm_notify() compares !span->alarms, chan_dahdi reports each bit): RECOVER (red
+ * has cleared, the card waits before declaring the line good) counts as loss of frame
+ * alignment still; NOTOPEN (span not started, or its device removed: disable_span()),
+ * LOOPBACK (a maintenance loop) and bits unknown to us as loss of signal, unless a more
+ * precise alarm is set as well.
+ */
 static uint32_t map_alarms(int dalarms)
 {
 	uint32_t a = 0;
 
 	if (dalarms & DAHDI_ALARM_LOS)
 		a |= SG_ALARM_LOS;
-	if (dalarms & (DAHDI_ALARM_RED | DAHDI_ALARM_LFA | DAHDI_ALARM_LMFA))
+	if (dalarms & (DAHDI_ALARM_RED | DAHDI_ALARM_LFA | DAHDI_ALARM_LMFA |
+		       DAHDI_ALARM_RECOVER))
 		a |= SG_ALARM_LOF;
 	if (dalarms & DAHDI_ALARM_BLUE)
 		a |= SG_ALARM_AIS;
 	if (dalarms & DAHDI_ALARM_YELLOW)
 		a |= SG_ALARM_RAI;
+	if (dalarms && !a)
+		a = SG_ALARM_LOS;
 	return a;
 }
 
@@ -185,10 +215,56 @@ static int query_alarms(struct dahdi_chan *ch, uint32_t *alarms)
 
 	memset(&si, 0, sizeof(si));
 	si.spanno = 0;
-	if (ioctl(ch->ofd.fd, DAHDI_SPANSTAT, &si) < 0)
+	if (ioctl(ch->ofd.fd, DAHDI_SPANSTAT, &si) < 0) {
+		if (errno == ENODEV)
+			ch->enodev = true;
 		return -errno;
+	}
 	*alarms = map_alarms(si.alarms);
 	return 0;
+}
+
+/* The span's alarms for our users: DAHDI's, plus loss of signal while a channel is lost.
+ * Users' alarm callbacks run from here: the caller must not touch a channel afterwards. */
+static void span_update_alarms(struct dahdi_span *ds)
+{
+	sg_span_set_alarms(ds->span, ds->line_alarms | (ds->lost ? SG_ALARM_LOS : 0));
+}
+
+/* DAHDI's alarm as read now; keep reading it while there is one (see DAHDI_ALARM_POLL_MS) */
+static void set_line_alarms(struct dahdi_span *ds, uint32_t alarms)
+{
+	ds->line_alarms = alarms;
+	if (alarms && !sg_timer_pending(&ds->alarm_poll))
+		sg_timer_start_ms(&ds->alarm_poll, DAHDI_ALARM_POLL_MS);
+	else if (!alarms)
+		sg_timer_stop(&ds->alarm_poll);
+}
+
+static bool chan_lost(struct dahdi_chan *ch, const char *what);
+
+static void alarm_poll_cb(void *data)
+{
+	struct dahdi_span *ds = data;
+	struct dahdi_chan *ch = NULL;
+	uint32_t alarms;
+
+	for (unsigned int ts = 1; ts <= SG_SPAN_MAX_TS && !ch; ts++)
+		if (ds->ch[ts] && !ds->ch[ts]->lost)
+			ch = ds->ch[ts];
+	if (!ch)
+		return;		/* the next channel opened reads the status */
+	if (query_alarms(ch, &alarms) < 0) {
+		if (ch->enodev) {
+			chan_lost(ch, "DAHDI_SPANSTAT");
+			return;
+		}
+		sg_timer_start_ms(&ds->alarm_poll, DAHDI_ALARM_POLL_MS);
+		return;
+	}
+	/* a NOALARM event follows when the span is clear; until then it is in alarm */
+	set_line_alarms(ds, alarms ? alarms : ds->line_alarms);
+	span_update_alarms(ds);
 }
 
 static void report_error(struct dahdi_chan *ch, enum sg_adapter_error err)
@@ -211,11 +287,13 @@ static void handle_event(struct dahdi_chan *ch, int evt)
 		ctr_inc(span, DAHDI_CTR_EV_ALARM);
 		if (query_alarms(ch, &alarms) < 0 || !alarms)
 			alarms = SG_ALARM_LOS;
-		sg_span_set_alarms(span, alarms);
+		set_line_alarms(span->drv_priv, alarms);
+		span_update_alarms(span->drv_priv);
 		break;
 	case DAHDI_EVENT_NOALARM:
 		ctr_inc(span, DAHDI_CTR_EV_NOALARM);
-		sg_span_set_alarms(span, SG_ALARM_NONE);
+		set_line_alarms(span->drv_priv, SG_ALARM_NONE);
+		span_update_alarms(span->drv_priv);
 		break;
 	case DAHDI_EVENT_ABORT:
 		ctr_inc(span, DAHDI_CTR_EV_ABORT);
@@ -235,9 +313,10 @@ static void handle_event(struct dahdi_chan *ch, int evt)
 		report_error(ch, SG_ADAPTER_ERR_UNDERRUN);
 		break;
 	case DAHDI_EVENT_REMOVED:
+		/* disable_span(): the device is going; its channels are unregistered next
+		 * and every call on our fd fails with ENODEV (nodev_fops) */
 		ctr_inc(span, DAHDI_CTR_EV_OTHER);
-		LOGPCHAN(ch, LOGL_ERROR, "the device was removed\n");
-		sg_span_set_alarms(span, span->alarms | SG_ALARM_LOS);
+		ch->enodev = true;
 		break;
 	default:
 		ctr_inc(span, DAHDI_CTR_EV_OTHER);
@@ -256,6 +335,9 @@ static bool handle_events(struct dahdi_chan *ch)
 		int evt = DAHDI_EVENT_NONE;
 
 		if (ioctl(ch->ofd.fd, DAHDI_GETEVENT, &evt) < 0) {
+			/* nodev_unlocked_ioctl() stores DAHDI_EVENT_REMOVED and fails */
+			if (errno == ENODEV)
+				return chan_lost(ch, "DAHDI_GETEVENT");
 			ctr_inc(span, DAHDI_CTR_ERR_IOCTL);
 			LOGPCHAN(ch, LOGL_ERROR, "DAHDI_GETEVENT: %s\n", strerror(errno));
 			return true;
@@ -266,6 +348,9 @@ static bool handle_events(struct dahdi_chan *ch)
 		/* a user callback may have closed the channel */
 		if (!span->chan[ts] || span->chan[ts]->drv_priv != ch)
 			return false;
+		if (ch->enodev)
+			return chan_lost(ch, evt == DAHDI_EVENT_REMOVED ? "DAHDI_EVENT_REMOVED" :
+					 "DAHDI_SPANSTAT");
 	}
 	return true;
 }
@@ -290,6 +375,8 @@ static size_t bits_tx(struct dahdi_chan *ch, size_t n, bool idle)
 	if (rc < 0) {
 		if (errno == EAGAIN || errno == ELAST) {
 			sg_ctr_add(span->ctr, DAHDI_CTR_TX_SHORT, n);
+		} else if (errno == ENODEV) {
+			ch->enodev = true;	/* the caller loses the channel */
 		} else {
 			ctr_inc(span, DAHDI_CTR_ERR_WRITE);
 			LOGPCHAN(ch, LOGL_ERROR, "write: %s\n", strerror(errno));
@@ -354,6 +441,10 @@ static int chan_read(struct dahdi_chan *ch, ssize_t *n)
 				return -1;
 			continue;
 		}
+		if (errno == ENODEV) {
+			chan_lost(ch, "read");
+			return -1;
+		}
 		ctr_inc(span, DAHDI_CTR_ERR_READ);
 		LOGPCHAN(ch, LOGL_ERROR, "read: %s\n", strerror(errno));
 		return 0;
@@ -381,6 +472,10 @@ static bool bits_read(struct dahdi_chan *ch)
 			return false;
 		/* the line took n octets from us meanwhile */
 		bits_refill(ch, n, false);
+		if (ch->enodev) {
+			chan_lost(ch, "write");
+			return false;
+		}
 	}
 	return true;
 }
@@ -418,10 +513,17 @@ static int dahdi_chan_tx_frame(struct sg_chan *chan, const uint8_t *frame, size_
 {
 	struct dahdi_chan *ch = chan->drv_priv;
 	struct sg_span *span = chan->span;
+	bool alive;
 
 	/* DAHDI's receiver overruns on a frame as long as its block (dahdi-base.c) */
 	if (len < 3 || len >= (size_t)ch->blocksize)
 		return -EMSGSIZE;
+	if (ch->lost || ch->enodev) {
+		/* no line: the frame goes nowhere, as on a broken line (the user has, or is
+		 * about to get, loss of signal) */
+		ctr_inc(span, DAHDI_CTR_TX_DISCARDED);
+		return 0;
+	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		/* DAHDI overwrites the last 2 octets with the FCS it computes */
 		ssize_t rc = write(ch->ofd.fd, frame, len);
@@ -441,11 +543,25 @@ static int dahdi_chan_tx_frame(struct sg_chan *chan, const uint8_t *frame, size_
 			osmo_fd_write_enable(&ch->ofd);
 			return -EAGAIN;
 		}
+		if (errno == ENODEV) {
+			/* lost; handled from the loop (chan_lost() calls users back) */
+			ch->enodev = true;
+			sg_timer_start_ms(&ch->retry, 0);
+			ctr_inc(span, DAHDI_CTR_TX_DISCARDED);
+			return 0;
+		}
 		if (errno != ELAST || attempt)
 			break;
 		/* an event is pending: take it, then try once more */
-		if (!handle_events(ch))
+		ch->in_tx = true;
+		alive = handle_events(ch);
+		ch->in_tx = false;
+		if (!alive)
 			return -ENODEV;
+		if (ch->enodev) {
+			ctr_inc(span, DAHDI_CTR_TX_DISCARDED);
+			return 0;
+		}
 	}
 	ctr_inc(span, DAHDI_CTR_ERR_WRITE);
 	LOGPCHAN(ch, LOGL_ERROR, "write: %s\n", strerror(errno));
@@ -479,12 +595,28 @@ static int dahdi_fd_cb(struct osmo_fd *ofd, unsigned int what)
 
 /* ---- set-up ---- */
 
+/* set-up errors: logged as errors, but only at debug level while reopening a lost channel
+ * (its loss was logged once) */
+static int setup_loglevel(const struct dahdi_chan *ch)
+{
+	return ch->lost ? LOGL_DEBUG : LOGL_ERROR;
+}
+
 static int chan_ioctl(struct dahdi_chan *ch, unsigned long req, void *arg, const char *name)
 {
 	if (ioctl(ch->ofd.fd, req, arg) < 0) {
 		int err = errno;
 
-		LOGPCHAN(ch, LOGL_ERROR, "%s: %s\n", name, strerror(err));
+		if (req == DAHDI_SPECIFY && err == EBUSY)
+			LOGPCHAN(ch, setup_loglevel(ch), "DAHDI_SPECIFY: %s: the channel is open "
+				 "elsewhere, or a slave of a bundle (one 'clear=a-b' line in "
+				 "system.conf bundles a-b under channel a: give each timeslot its "
+				 "own line)\n", strerror(err));
+		else if (req == DAHDI_SPECIFY && err == ENXIO)
+			LOGPCHAN(ch, setup_loglevel(ch), "DAHDI_SPECIFY: %s: the channel is not "
+				 "configured in system.conf\n", strerror(err));
+		else
+			LOGPCHAN(ch, setup_loglevel(ch), "%s: %s\n", name, strerror(err));
 		return -err;
 	}
 	return 0;
@@ -498,6 +630,7 @@ static int chan_setup(struct dahdi_chan *ch)
 	struct dahdi_params par;
 	struct dahdi_bufferinfo bi;
 	int zero = 0, one = 1, flush = DAHDI_FLUSH_ALL;
+	int lvl = setup_loglevel(ch);
 	int rc;
 
 	memset(&par, 0, sizeof(par));
@@ -506,26 +639,52 @@ static int chan_setup(struct dahdi_chan *ch)
 		return rc;
 	ch->sigtype = par.sigtype;
 	if (cfg->dahdi_span && par.spanno != (int)cfg->dahdi_span) {
-		LOGPCHAN(ch, LOGL_ERROR, "DAHDI channel %d is on DAHDI span %d, not %u: check "
+		LOGPCHAN(ch, lvl, "DAHDI channel %d is on DAHDI span %d, not %u: check "
 			 "dahdi_base_channel\n", ch->channo, par.spanno, cfg->dahdi_span);
 		return -EXDEV;
 	}
 	if (chan->mode == SG_ADAPTER_MODE_FRAMES) {
-		if (par.sigtype != DAHDI_SIG_CLEAR && par.sigtype != DAHDI_SIG_HARDHDLC) {
-			LOGPCHAN(ch, LOGL_ERROR, "signalling is %s (0x%x): HDLC needs a 'clear' "
-				 "or 'hardhdlc' channel in system.conf\n", sig_name(par.sigtype),
-				 par.sigtype);
+		if (par.sigtype == DAHDI_SIG_MTP2) {
+			/* dahdi-base.c, __dahdi_getbuf_chunk() with DAHDI_FLAG_MTP2: the last
+			 * frame written is sent again and again until the next write, and
+			 * __putbuf_chunk() drops a frame equal to the previous one; MTP2 above
+			 * would see every MSU repeated (and lose real repetitions) */
+			LOGPCHAN(ch, lvl, "signalling is mtp2 (0x%x): DAHDI repeats the "
+				 "last frame written forever there; configure the channel as "
+				 "'dchan', 'clear' or 'hardhdlc' in system.conf\n", par.sigtype);
 			return -EMEDIUMTYPE;
 		}
-		if (chan->rate == SG_CHAN_56K) {
-			int rate = 56;
+		if (par.sigtype != DAHDI_SIG_CLEAR && par.sigtype != DAHDI_SIG_HDLCFCS &&
+		    par.sigtype != DAHDI_SIG_HARDHDLC) {
+			LOGPCHAN(ch, lvl, "signalling is %s (0x%x): HDLC needs a 'dchan', "
+				 "'clear' or 'hardhdlc' channel in system.conf\n",
+				 sig_name(par.sigtype), par.sigtype);
+			return -EMEDIUMTYPE;
+		}
+		if (par.sigtype == DAHDI_SIG_HARDHDLC) {
+			/* DAHDI_HDLC_RATE only switches DAHDI's fasthdlc (DAHDI_FLAG_HDLC56):
+			 * the card's HDLC never sees it (wct4xxp: 64 kbit/s only), so 56k
+			 * would be accepted and then silently run at 64k */
+			if (chan->rate == SG_CHAN_56K) {
+				LOGPCHAN(ch, lvl, "hardhdlc: the card's HDLC runs "
+					 "at 64 kbit/s only; a 56 kbit/s link needs a 'dchan' or "
+					 "'clear' channel in system.conf\n");
+				return -EOPNOTSUPP;
+			}
+		} else {
+			/* always: DAHDI keeps DAHDI_FLAG_HDLC56 across close and open
+			 * (initialize_channel() does not clear it), so a channel once used at
+			 * 56k would stay at 56k */
+			int rate = chan->rate == SG_CHAN_56K ? 56 : 64;
 
-			rc = chan_ioctl(ch, DAHDI_HDLC_RATE, &rate, "DAHDI_HDLC_RATE 56");
+			rc = chan_ioctl(ch, DAHDI_HDLC_RATE, &rate, "DAHDI_HDLC_RATE");
 			if (rc < 0)
 				return rc;
 		}
-		/* a hardhdlc channel does HDLC and FCS in the card; DAHDI refuses the
-		 * ioctl there */
+		/* DAHDI_HDLCFCSMODE is for a clear channel only (dahdi_chan_ioctl: EINVAL
+		 * unless chan->sig == DAHDI_SIG_CLEAR): a dchan (DAHDI_SIG_HDLCFCS) got
+		 * DAHDI_FLAG_HDLC | DAHDI_FLAG_FCS from dahdi_ioctl_chanconfig() already, a
+		 * hardhdlc channel does HDLC and FCS in the card */
 		if (par.sigtype == DAHDI_SIG_CLEAR) {
 			rc = chan_ioctl(ch, DAHDI_HDLCFCSMODE, &one, "DAHDI_HDLCFCSMODE");
 			if (rc < 0)
@@ -533,7 +692,7 @@ static int chan_setup(struct dahdi_chan *ch)
 		}
 	} else {
 		if (par.sigtype != DAHDI_SIG_CLEAR) {
-			LOGPCHAN(ch, LOGL_ERROR, "signalling is %s (0x%x): a bitstream needs a "
+			LOGPCHAN(ch, lvl, "signalling is %s (0x%x): a bitstream needs a "
 				 "'clear' channel in system.conf\n", sig_name(par.sigtype),
 				 par.sigtype);
 			return -EMEDIUMTYPE;
@@ -567,19 +726,132 @@ static int chan_setup(struct dahdi_chan *ch)
 	if (rc < 0)
 		return rc;
 	if (ch->blocksize != bi.bufsize) {
-		LOGPCHAN(ch, LOGL_ERROR, "block size is %d, wanted %d\n", ch->blocksize,
+		LOGPCHAN(ch, lvl, "block size is %d, wanted %d\n", ch->blocksize,
 			 bi.bufsize);
 		return -EINVAL;
 	}
 	ch->numbufs = bi.numbufs;
+	/* no DAHDI_EVENT_READ_OVERRUN / _WRITE_UNDERRUN: the flag (DAHDI_FLAGBIT_BUFEVENTS)
+	 * stays with the DAHDI channel across opens, and a previous user's setting would make
+	 * every underrun of a clear channel an event, which fails the next write() with
+	 * ELAST; MTP2 finds lost frames by itself, and the bitstream's underruns are counted
+	 * (tx:underrun) */
+	rc = chan_ioctl(ch, DAHDI_BUFFER_EVENTS, &zero, "DAHDI_BUFFER_EVENTS 0");
+	if (rc < 0)
+		return rc;
 	/* drop what a previous user left: data and events */
 	rc = chan_ioctl(ch, DAHDI_FLUSH, &flush, "DAHDI_FLUSH");
 	if (rc < 0)
 		return rc;
+	talloc_free(ch->buf);
 	ch->buf = talloc_size(ch, ch->blocksize);
 	if (!ch->buf)
 		return -ENOMEM;
 	return 0;
+}
+
+/* Open, specify and set up the DAHDI channel of ch, prime it, register its fd.  On
+ * failure nothing stays open. */
+static int chan_attach(struct dahdi_chan *ch)
+{
+	struct sg_chan *chan = ch->chan;
+	struct dahdi_span *ds = chan->span->drv_priv;
+	int fd, rc;
+
+	ch->enodev = false;
+	fd = open(ds->device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		LOGPCHAN(ch, setup_loglevel(ch), "open %s: %s\n", ds->device, strerror(errno));
+		return rc;
+	}
+	osmo_fd_setup(&ch->ofd, fd, OSMO_FD_READ | OSMO_FD_EXCEPT, dahdi_fd_cb, ch, chan->ts);
+	/* must come before any other ioctl on the generic channel device */
+	rc = chan_ioctl(ch, DAHDI_SPECIFY, &ch->channo, "DAHDI_SPECIFY");
+	if (rc < 0)
+		goto err;
+	rc = chan_setup(ch);
+	if (rc < 0)
+		goto err;
+	/* prime the transmit side with an idle line (all ones): the user's tx_bits is called
+	 * from the loop only, never from inside sg_chan_open(), when it may not be ready yet */
+	ch->tx_depth = 0;
+	if (chan->mode == SG_ADAPTER_MODE_BITS)
+		bits_refill(ch, 0, true);
+	if (ch->enodev) {
+		rc = -ENODEV;
+		goto err;
+	}
+	if (osmo_fd_register(&ch->ofd) < 0) {
+		rc = -EIO;
+		goto err;
+	}
+	return 0;
+err:
+	close(ch->ofd.fd);
+	ch->ofd.fd = -1;
+	return rc;
+}
+
+/*
+ * The DAHDI channel is gone: its device was removed (DAHDI_EVENT_REMOVED; then
+ * dahdi_chan_unreg() gives our open file nodev_fops, whose read, write, ioctl and poll
+ * sleep 5 ms and fail with ENODEV, forever).  Close the fd, tell the users loss of signal,
+ * reopen every DAHDI_REOPEN_MS; logged once.  Users are called back last: the caller must
+ * not touch ch after a false return.  Inside chan_tx_frame() the users are not to be called
+ * back: the loss is left to the loop then (returns true, ch stays).
+ */
+static bool chan_lost(struct dahdi_chan *ch, const char *what)
+{
+	struct sg_span *span = ch->chan->span;
+	struct dahdi_span *ds = span->drv_priv;
+
+	if (ch->lost)
+		return false;
+	if (ch->in_tx) {
+		ch->enodev = true;
+		sg_timer_start_ms(&ch->retry, 0);
+		return true;
+	}
+	LOGPCHAN(ch, LOGL_ERROR, "%s: the DAHDI channel is gone (device removed): loss of "
+		 "signal; trying to open it again every %u ms\n", what, DAHDI_REOPEN_MS);
+	ctr_inc(span, DAHDI_CTR_CHAN_LOST);
+	if (osmo_fd_is_registered(&ch->ofd))
+		osmo_fd_unregister(&ch->ofd);
+	close(ch->ofd.fd);
+	ch->ofd.fd = -1;
+	ch->lost = true;
+	ch->enodev = false;
+	ds->lost++;
+	sg_timer_start_ms(&ch->retry, DAHDI_REOPEN_MS);
+	span_update_alarms(ds);
+	return false;
+}
+
+static void chan_retry_cb(void *data)
+{
+	struct dahdi_chan *ch = data;
+	struct sg_span *span = ch->chan->span;
+	struct dahdi_span *ds = span->drv_priv;
+	uint32_t alarms;
+
+	if (!ch->lost) {
+		/* ENODEV met inside chan_tx_frame() */
+		chan_lost(ch, "write");
+		return;
+	}
+	if (chan_attach(ch) < 0) {
+		sg_timer_start_ms(&ch->retry, DAHDI_REOPEN_MS);
+		return;
+	}
+	ch->lost = false;
+	ds->lost--;
+	ctr_inc(span, DAHDI_CTR_CHAN_REOPENED);
+	LOGPCHAN(ch, LOGL_NOTICE, "open again: %s, %s mode\n", sig_name(ch->sigtype),
+		 ch->chan->mode == SG_ADAPTER_MODE_BITS ? "bitstream" : "frame");
+	if (query_alarms(ch, &alarms) == 0)
+		set_line_alarms(ds, alarms);
+	span_update_alarms(ds);
 }
 
 static int dahdi_chan_open(struct sg_chan *chan)
@@ -589,7 +861,7 @@ static int dahdi_chan_open(struct sg_chan *chan)
 	const struct sg_cfg_span *cfg = span->cfg;
 	struct dahdi_chan *ch;
 	uint32_t alarms, before;
-	int fd, rc;
+	int rc;
 
 	if (chan->ts == 0) {
 		LOGPSPAN(span, LOGL_ERROR, "a DAHDI channel is one timeslot: the whole span "
@@ -602,32 +874,15 @@ static int dahdi_chan_open(struct sg_chan *chan)
 	ch->chan = chan;
 	ch->channo = cfg->dahdi_base_channel + chan->ts - 1;
 	ch->ofd.fd = -1;
-
-	fd = open(ds->device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		LOGPCHAN(ch, LOGL_ERROR, "open %s: %s\n", ds->device, strerror(errno));
-		goto err;
-	}
-	osmo_fd_setup(&ch->ofd, fd, OSMO_FD_READ | OSMO_FD_EXCEPT, dahdi_fd_cb, ch, chan->ts);
-	/* must come before any other ioctl on the generic channel device */
-	rc = chan_ioctl(ch, DAHDI_SPECIFY, &ch->channo, "DAHDI_SPECIFY");
-	if (rc < 0)
-		goto err;
-	rc = chan_setup(ch);
-	if (rc < 0)
-		goto err;
-	chan->drv_priv = ch;
+	sg_timer_setup(&ch->retry, chan_retry_cb, ch);
 	/* DAHDI delivers the first bit of a timeslot in bit 7 (G.704 bit 1) */
 	chan->msb_first = true;
-	/* prime the transmit side with an idle line (all ones): the user's tx_bits is called
-	 * from the loop only, never from inside sg_chan_open(), when it may not be ready yet */
-	if (chan->mode == SG_ADAPTER_MODE_BITS)
-		bits_refill(ch, 0, true);
-	if (osmo_fd_register(&ch->ofd) < 0) {
-		rc = -EIO;
+	chan->drv_priv = ch;
+	rc = chan_attach(ch);
+	if (rc < 0) {
 		chan->drv_priv = NULL;
-		goto err;
+		talloc_free(ch);
+		return rc;
 	}
 	ds->ch[chan->ts] = ch;
 	LOGPCHAN(ch, LOGL_INFO, "open: %s, %s mode, %d x %d octet buffers\n",
@@ -636,15 +891,11 @@ static int dahdi_chan_open(struct sg_chan *chan)
 	/* where the line stands: a change tells every channel's user, else tell the new one */
 	before = span->alarms;
 	if (query_alarms(ch, &alarms) == 0)
-		sg_span_set_alarms(span, alarms);
+		set_line_alarms(ds, alarms);
+	span_update_alarms(ds);
 	if (span->alarms == before && span->alarms && chan->ops && chan->ops->alarm)
 		chan->ops->alarm(chan->user, span->alarms);
 	return 0;
-err:
-	if (ch->ofd.fd >= 0)
-		close(ch->ofd.fd);
-	talloc_free(ch);
-	return rc;
 }
 
 static void dahdi_chan_close(struct sg_chan *chan)
@@ -654,8 +905,14 @@ static void dahdi_chan_close(struct sg_chan *chan)
 
 	if (!ch)
 		return;
-	osmo_fd_unregister(&ch->ofd);
-	close(ch->ofd.fd);
+	sg_timer_stop(&ch->retry);
+	if (ch->lost) {
+		/* its loss of signal goes with it at the next alarm update */
+		ds->lost--;
+	} else {
+		osmo_fd_unregister(&ch->ofd);
+		close(ch->ofd.fd);
+	}
 	ds->ch[chan->ts] = NULL;
 	chan->drv_priv = NULL;
 	LOGPCHAN(ch, LOGL_INFO, "closed\n");
@@ -682,6 +939,7 @@ static int dahdi_span_open(struct sg_span *span)
 		return -ENOMEM;
 	}
 	span->drv_priv = ds;
+	sg_timer_setup(&ds->alarm_poll, alarm_poll_cb, ds);
 	LOGPSPAN(span, LOGL_INFO, "DAHDI span %u, timeslot 1 = channel %u, %s, device %s\n",
 		 cfg->dahdi_span, cfg->dahdi_base_channel,
 		 cfg->dahdi_hdlc ? "HDLC by DAHDI" : "clear channel", ds->device);
@@ -693,6 +951,7 @@ static void dahdi_span_close(struct sg_span *span)
 	struct dahdi_span *ds = span->drv_priv;
 
 	/* sg_span_close() closed the channels already */
+	sg_timer_stop(&ds->alarm_poll);
 	talloc_free(ds);
 	span->drv_priv = NULL;
 }
@@ -729,6 +988,7 @@ static struct json_object *dahdi_span_info(const struct sg_span *span)
 				       json_object_new_string(sig_name(ch->sigtype)));
 		json_object_object_add(c, "blocksize", json_object_new_int(ch->blocksize));
 		json_object_object_add(c, "numbufs", json_object_new_int(ch->numbufs));
+		json_object_object_add(c, "lost", json_object_new_boolean(ch->lost));
 		json_object_array_add(chans, c);
 	}
 	json_object_object_add(o, "channels", chans);

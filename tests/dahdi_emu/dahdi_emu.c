@@ -1,12 +1,12 @@
 /* DAHDI emulation for tests: an LD_PRELOAD library backing /dev/dahdi/channel with cabled lines. */
 
 /*
- * What it emulates (DAHDI 3.x dahdi-base.c, generic channel device):
+ * What it emulates (DAHDI 2.11 dahdi-base.c, generic channel device):
  *  - open("/dev/dahdi/channel") gives an fd (an eventfd underneath, so that
  *    poll() can wait on it); DAHDI_SPECIFY binds it to a channel number; any
  *    other ioctl before that fails with ENOSYS, as DAHDI's "prechan" does.
  *  - ioctls: SPECIFY, GET_PARAMS, GET/SET_BUFINFO, GET/SET_BLOCKSIZE, FLUSH,
- *    AUDIOMODE, HDLCRAWMODE, HDLCFCSMODE, HDLC_RATE, GETEVENT, SPANSTAT,
+ *    AUDIOMODE, HDLCRAWMODE, HDLCFCSMODE, HDLC_RATE, BUFFER_EVENTS, GETEVENT, SPANSTAT,
  *    CHANNO; anything else fails with EINVAL and is logged.
  *  - buffers: numbufs buffers of blocksize octets each way; read() returns
  *    one buffer (one frame in HDLC mode), write() fills one (EAGAIN when all
@@ -28,6 +28,12 @@
  *    over a clear channel on the other end of the cable.
  *  - an unopened or uncabled channel transmits all ones; a span in red or
  *    blue alarm receives all ones.
+ *  - per channel number, as the kernel keeps it across opens: the system.conf
+ *    signalling (clear, hardhdlc, dchan, mtp2, unconfigured, bundles), the 56k
+ *    HDLC setting (which a hardhdlc card ignores), DAHDI_BUFFER_EVENTS and the
+ *    underrun / overrun state behind them.
+ *  - surprise removal: the fds of a removed span's channels get DAHDI's
+ *    nodev_fops behaviour (5 ms, then ENODEV; POLLERR).
  *
  * Locking: one mutex over all state; the pacing thread takes it per tick and
  * the wrappers per call.  The app's fd is signalled (eventfd += 1) whenever
@@ -106,7 +112,13 @@ struct emu_chan {
 	struct hdlc_tx htx;
 	struct hdlc_rx hrx;
 	bool inj_corrupt, inj_abort;
+	bool nodev;		/* its channel was removed: DAHDI's nodev_fops from now on */
 	bool dirty;		/* signal the app's fd after this tick */
+	bool rx_dropped_now;	/* this chunk lost receive data (no free buffer) */
+	bool tx_idle_now;	/* this chunk sent idle for want of data (clear, not HDLC) */
+	/* DAHDI_SIG_MTP2: the frame last received, dropped when it comes again */
+	uint8_t *mtp2_last;
+	int mtp2_last_len;
 	uint64_t rx_octets, tx_octets, rx_frames, tx_frames, rx_dropped, tx_underruns, n_events;
 };
 
@@ -114,8 +126,17 @@ static pthread_mutex_t emu_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct emu_chan *by_fd[EMU_MAX_FDS];
 static struct emu_chan *by_chan[EMU_MAX_CHANS];
 static int link_peer[EMU_MAX_CHANS];
-static int chan_sig[EMU_MAX_CHANS];
+/* what the kernel keeps per channel number, across opens (struct dahdi_chan) */
+static int chan_sig[EMU_MAX_CHANS];		/* system.conf signalling, 0: unset */
+static int chan_master[EMU_MAX_CHANS];		/* bundle master (clear=a-b), 0 = itself */
+static bool chan_hdlc56[EMU_MAX_CHANS];	/* DAHDI_FLAG_HDLC56: DAHDI_HDLC_RATE 56 */
+static bool chan_bufevents[EMU_MAX_CHANS];	/* DAHDI_FLAGBIT_BUFEVENTS */
+static bool chan_txunderrun[EMU_MAX_CHANS];	/* DAHDI_FLAGBIT_TXUNDERRUN */
+static bool chan_rxoverrun[EMU_MAX_CHANS];	/* DAHDI_FLAGBIT_RXOVERRUN */
+static int chan_alarms[EMU_MAX_CHANS];		/* chan->chan_alarms, set on transitions */
 static int span_alarms[EMU_MAX_CHANS];
+static bool span_removed[EMU_MAX_CHANS];	/* the span's device was unplugged */
+static unsigned long long nodev_calls;		/* calls on fds of removed channels */
 static int chans_per_span = 31;
 static bool debug;
 static int ctl_fd = -1;
@@ -202,6 +223,16 @@ static void queue_event(struct emu_chan *c, int evt)
 	EMU_DBG("channel %d: event %d queued\n", c->channo, evt);
 }
 
+/* HDLC receive errors: __putbuf_chunk() queues them only while the span has no alarm */
+static void queue_rx_error(struct emu_chan *c, int evt)
+{
+	if (span_alarms[span_of(c->channo)]) {
+		EMU_DBG("channel %d: event %d not queued: span in alarm\n", c->channo, evt);
+		return;
+	}
+	queue_event(c, evt);
+}
+
 static void hdlc_reset(struct emu_chan *c)
 {
 	c->hrx.in_frame = false;
@@ -214,19 +245,24 @@ static int alloc_bufs(struct emu_chan *c, int blocksize, int numbufs)
 	uint8_t *rx = calloc(numbufs, blocksize);
 	uint8_t *tx = calloc(numbufs, blocksize);
 	uint8_t *fr = calloc(1, blocksize + 1);
+	uint8_t *last = calloc(1, blocksize + 1);
 
-	if (!rx || !tx || !fr) {
+	if (!rx || !tx || !fr || !last) {
 		free(rx);
 		free(tx);
 		free(fr);
+		free(last);
 		return -ENOMEM;
 	}
 	free(c->rxbuf);
 	free(c->txbuf);
 	free(c->hrx.frame);
+	free(c->mtp2_last);
 	c->rxbuf = rx;
 	c->txbuf = tx;
 	c->hrx.frame = fr;
+	c->mtp2_last = last;
+	c->mtp2_last_len = -1;
 	c->blocksize = blocksize;
 	c->numbufs = numbufs;
 	c->rx_head = c->rx_count = c->rx_fill = 0;
@@ -245,6 +281,7 @@ static void rx_deliver(struct emu_chan *c, const uint8_t *data, int len)
 
 	if (c->rx_count == c->numbufs) {
 		c->rx_dropped++;
+		c->rx_dropped_now = true;
 		return;
 	}
 	slot = (c->rx_head + c->rx_count) % c->numbufs;
@@ -263,6 +300,7 @@ static void rx_clear(struct emu_chan *c, const uint8_t *oct, int n)
 		if (c->rx_count == c->numbufs) {
 			/* no buffer to fill: DAHDI stops receiving until the app reads */
 			c->rx_dropped++;
+			c->rx_dropped_now = true;
 			continue;
 		}
 		if (c->inj_corrupt && o != 0x7e && o != 0xff) {
@@ -288,13 +326,23 @@ static void hrx_end_frame(struct emu_chan *c)
 	if (r->nbits <= 0)
 		return;
 	if (r->nbits % 8) {
-		queue_event(c, DAHDI_EVENT_ABORT);
+		queue_rx_error(c, DAHDI_EVENT_ABORT);
 		return;
 	}
 	len = r->nbits / 8;
 	if (c->fcs && fcs16(0xffff, r->frame, len) != 0xf0b8) {
-		queue_event(c, DAHDI_EVENT_BADFCS);
+		queue_rx_error(c, DAHDI_EVENT_BADFCS);
 		return;
+	}
+	if (c->sig == DAHDI_SIG_MTP2 && c->mtp2_last) {
+		/* __putbuf_chunk() with DAHDI_FLAG_MTP2: a frame equal to the one before is
+		 * dropped (the far end's kernel repeats its last frame) */
+		if (len == c->mtp2_last_len && !memcmp(c->mtp2_last, r->frame, len)) {
+			EMU_DBG("channel %d: mtp2: repeated frame dropped\n", c->channo);
+			return;
+		}
+		memcpy(c->mtp2_last, r->frame, len);
+		c->mtp2_last_len = len;
 	}
 	EMU_DBG("channel %d: frame of %d octets\n", c->channo, len);
 	c->rx_frames++;
@@ -309,7 +357,7 @@ static void hrx_add_bit(struct emu_chan *c, int b)
 	if (r->nbits >= (c->blocksize - 1) * 8 + 6) {
 		/* the frame does not fit a buffer (DAHDI: length >= blocksize); the 6 are
 		 * the closing flag's bits that go in before it is recognised */
-		queue_event(c, DAHDI_EVENT_OVERRUN);
+		queue_rx_error(c, DAHDI_EVENT_OVERRUN);
 		r->in_frame = false;
 		return;
 	}
@@ -334,7 +382,7 @@ static void hrx_bit(struct emu_chan *c, int b)
 			/* abort: only a frame with content is worth an event (idle ones after a
 			 * flag are not) */
 			if (r->nbits - 5 > 0)
-				queue_event(c, DAHDI_EVENT_ABORT);
+				queue_rx_error(c, DAHDI_EVENT_ABORT);
 			else
 				EMU_DBG("channel %d: idle ones, hunting\n", c->channo);
 			r->in_frame = false;
@@ -360,16 +408,25 @@ static void hrx_bit(struct emu_chan *c, int b)
 	r->ones = 0;
 	if (r->in_frame && c->inj_abort && r->nbits >= 8) {
 		c->inj_abort = false;
-		queue_event(c, DAHDI_EVENT_ABORT);
+		queue_rx_error(c, DAHDI_EVENT_ABORT);
 		r->in_frame = false;
 	}
 }
 
+/* DAHDI_FLAG_HDLC56 selects fasthdlc's 56k mode; a hardhdlc channel's HDLC is the card's,
+ * which the flag does not reach (wct4xxp: 64k only) */
+static bool hdlc56(const struct emu_chan *c)
+{
+	return c->rate56 && c->sig != DAHDI_SIG_HARDHDLC;
+}
+
 static void rx_hdlc(struct emu_chan *c, const uint8_t *oct, int n)
 {
+	bool r56 = hdlc56(c);
+
 	for (int i = 0; i < n; i++)
 		for (int bit = 7; bit >= 0; bit--) {
-			if (c->rate56 && bit == 0)
+			if (r56 && bit == 0)
 				continue;
 			hrx_bit(c, (oct[i] >> bit) & 1);
 		}
@@ -377,16 +434,30 @@ static void rx_hdlc(struct emu_chan *c, const uint8_t *oct, int n)
 
 static void line_rx(struct emu_chan *c, const uint8_t *oct, int n)
 {
+	c->rx_dropped_now = false;
 	if (c->hdlc)
 		rx_hdlc(c, oct, n);
 	else
 		rx_clear(c, oct, n);
+	if (!c->rx_dropped_now) {
+		chan_rxoverrun[c->channo] = false;
+	} else if (!chan_rxoverrun[c->channo]) {
+		chan_rxoverrun[c->channo] = true;
+		if (chan_bufevents[c->channo])
+			queue_event(c, DAHDI_EVENT_READ_OVERRUN);
+	}
 }
 
 /* ---- transmit side ---- */
 
 static void tx_release(struct emu_chan *c)
 {
+	if (c->sig == DAHDI_SIG_MTP2 && c->tx_count == 1) {
+		/* __dahdi_getbuf_chunk() with DAHDI_FLAG_MTP2: the last buffer written is
+		 * sent again until another one is written */
+		c->tx_pos = 0;
+		return;
+	}
 	c->tx_head = (c->tx_head + 1) % c->numbufs;
 	c->tx_count--;
 	c->tx_pos = 0;
@@ -401,6 +472,7 @@ static void tx_clear(struct emu_chan *c, uint8_t *out, int n)
 		if (!c->tx_count || c->txdisable) {
 			if (c->tx_octets)
 				c->tx_underruns++;
+			c->tx_idle_now = true;
 			out[i] = 0xff;
 			continue;
 		}
@@ -457,12 +529,13 @@ static void htx_refill(struct emu_chan *c)
 static void tx_hdlc(struct emu_chan *c, uint8_t *out, int n)
 {
 	struct hdlc_tx *t = &c->htx;
+	bool r56 = hdlc56(c);
 
 	for (int i = 0; i < n; i++) {
 		uint8_t o = 0;
 
 		for (int bit = 7; bit >= 0; bit--) {
-			if (c->rate56 && bit == 0) {
+			if (r56 && bit == 0) {
 				o |= 1;
 				continue;
 			}
@@ -476,44 +549,94 @@ static void tx_hdlc(struct emu_chan *c, uint8_t *out, int n)
 	}
 }
 
+/*
+ * DAHDI_BUFFER_EVENTS: __dahdi_getbuf_chunk() / __putbuf_chunk() queue WRITE_UNDERRUN /
+ * READ_OVERRUN on the transition into an underrun / overrun (DAHDI_FLAGBIT_TXUNDERRUN /
+ * _RXOVERRUN, kept in the channel across opens), and only when the app asked for buffer
+ * events; a chunk without the condition clears the flag.
+ */
 static void line_tx(struct emu_chan *c, uint8_t *out, int n)
 {
+	c->tx_idle_now = false;
 	if (c->hdlc)
 		tx_hdlc(c, out, n);
 	else
 		tx_clear(c, out, n);
+	if (!c->tx_idle_now) {
+		chan_txunderrun[c->channo] = false;
+	} else if (!chan_txunderrun[c->channo]) {
+		chan_txunderrun[c->channo] = true;
+		if (chan_bufevents[c->channo])
+			queue_event(c, DAHDI_EVENT_WRITE_UNDERRUN);
+	}
 }
 
 /* ---- the pacing thread ---- */
+
+/* Timeslots of the bundle channel ch masters (1 when it is alone): dahdi_cfg makes
+ * 'clear=a-b' one master (a) with slaves a+1..b, recalc_slaves() */
+static int bundle_size(int ch)
+{
+	int n = 1;
+
+	while (ch + n < EMU_MAX_CHANS && chan_master[ch + n] == ch)
+		n++;
+	return n;
+}
 
 static void run_tick(void)
 {
 	static uint8_t out[EMU_MAX_CHANS][EMU_CHUNK];
 	static bool has_out[EMU_MAX_CHANS];
 	static const uint8_t ones[EMU_CHUNK] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t multi[EMU_CHUNK * EMU_MAX_CHANS];
 
+	memset(has_out, 0, sizeof(has_out));
 	for (int ch = 1; ch < EMU_MAX_CHANS; ch++) {
 		struct emu_chan *c = by_chan[ch];
-
-		has_out[ch] = c != NULL;
-		if (c)
-			line_tx(c, out[ch], EMU_CHUNK);
-	}
-	for (int ch = 1; ch < EMU_MAX_CHANS; ch++) {
-		struct emu_chan *c = by_chan[ch];
-		int peer = link_peer[ch];
-		const uint8_t *in = ones;
+		int k;
 
 		if (!c)
 			continue;
-		if (peer && has_out[peer])
-			in = out[peer];
-		/* red (no frame alignment), loss of signal, blue (AIS): nothing but ones
-		 * arrives; yellow is the far end's complaint and leaves our receiver alone */
-		if (span_alarms[span_of(ch)] & (DAHDI_ALARM_RED | DAHDI_ALARM_LOS |
-						DAHDI_ALARM_BLUE))
-			in = ones;
-		line_rx(c, in, EMU_CHUNK);
+		k = bundle_size(ch);
+		if (k == 1) {
+			has_out[ch] = true;
+			line_tx(c, out[ch], EMU_CHUNK);
+			continue;
+		}
+		/* a bundle master sends its buffer across its timeslots, frame by frame
+		 * (__dahdi_transmit_chunk() of the master, then each slave's share) */
+		line_tx(c, multi, EMU_CHUNK * k);
+		for (int i = 0; i < k; i++) {
+			has_out[ch + i] = true;
+			for (int f = 0; f < EMU_CHUNK; f++)
+				out[ch + i][f] = multi[f * k + i];
+		}
+	}
+	for (int ch = 1; ch < EMU_MAX_CHANS; ch++) {
+		struct emu_chan *c = by_chan[ch];
+		int k;
+
+		if (!c)
+			continue;
+		k = bundle_size(ch);
+		for (int i = 0; i < k; i++) {
+			int peer = link_peer[ch + i];
+			const uint8_t *in = ones;
+
+			if (peer && has_out[peer])
+				in = out[peer];
+			/* red (no frame alignment), loss of signal, blue (AIS): nothing but
+			 * ones arrives; yellow is the far end's complaint and leaves our
+			 * receiver alone */
+			if (span_alarms[span_of(ch)] & (DAHDI_ALARM_RED | DAHDI_ALARM_LOS |
+							DAHDI_ALARM_BLUE))
+				in = ones;
+			/* the master reads its timeslots interleaved, frame by frame */
+			for (int f = 0; f < EMU_CHUNK; f++)
+				multi[f * k + i] = in[f];
+		}
+		line_rx(c, multi, EMU_CHUNK * k);
 	}
 }
 
@@ -693,24 +816,69 @@ static const struct {
 }, alarm_names[] = {
 	{ "none", 0 }, { "red", DAHDI_ALARM_RED }, { "yellow", DAHDI_ALARM_YELLOW },
 	{ "blue", DAHDI_ALARM_BLUE }, { "los", DAHDI_ALARM_RED | DAHDI_ALARM_LOS },
+	{ "recover", DAHDI_ALARM_RECOVER }, { "loopback", DAHDI_ALARM_LOOPBACK },
+	{ "notopen", DAHDI_ALARM_NOTOPEN },
+}, sig_names[] = {
+	{ "clear", DAHDI_SIG_CLEAR }, { "hardhdlc", DAHDI_SIG_HARDHDLC },
+	{ "dchan", DAHDI_SIG_HDLCFCS }, { "mtp2", DAHDI_SIG_MTP2 },
+	{ "none", DAHDI_SIG_NONE },
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* dahdi_alarm_notify(): the channels hear of none <-> some transitions only (through
+ * dahdi_alarm_channel(), which also sets chan_alarms); a change from one alarm to
+ * another is seen in DAHDI_SPANSTAT alone. */
 static int set_span_alarm(int span, int alarms)
 {
 	int old = span_alarms[span];
 
 	span_alarms[span] = alarms;
-	if (old == alarms)
+	if (!old == !alarms)
 		return 0;
 	for (int ch = 1; ch < EMU_MAX_CHANS; ch++) {
 		struct emu_chan *c = by_chan[ch];
 
-		if (c && span_of(ch) == span)
+		if (span_of(ch) != span)
+			continue;
+		chan_alarms[ch] = alarms;
+		if (c)
 			queue_event(c, alarms ? DAHDI_EVENT_ALARM : DAHDI_EVENT_NOALARM);
 	}
 	return 0;
+}
+
+/*
+ * Surprise removal of the span's device: disable_span() sets DAHDI_ALARM_NOTOPEN and queues
+ * DAHDI_EVENT_REMOVED, then dahdi_chan_unreg() turns every open file of its channels over to
+ * nodev_fops (read, write, ioctl and poll sleep 5 ms and fail with ENODEV; DAHDI_GETEVENT
+ * also stores DAHDI_EVENT_REMOVED), so the queued events are never read.  The channels are
+ * gone: DAHDI_SPECIFY on them fails (EINVAL) until the device comes back ("restore").
+ */
+static void remove_span(int span)
+{
+	set_span_alarm(span, DAHDI_ALARM_NOTOPEN);
+	span_removed[span] = true;
+	for (int ch = 1; ch < EMU_MAX_CHANS; ch++) {
+		struct emu_chan *c = by_chan[ch];
+
+		if (!c || span_of(ch) != span)
+			continue;
+		queue_event(c, DAHDI_EVENT_REMOVED);
+		c->nodev = true;
+		by_chan[ch] = NULL;
+		c->dirty = false;
+		fd_signal(c->fd);
+	}
+}
+
+static void restore_span(int span)
+{
+	span_removed[span] = false;
+	span_alarms[span] = 0;
+	for (int ch = 1; ch < EMU_MAX_CHANS; ch++)
+		if (span_of(ch) == span)
+			chan_alarms[ch] = 0;
 }
 
 static int emu_command(const char *cmd, char *reply, size_t len)
@@ -740,17 +908,67 @@ static int emu_command(const char *cmd, char *reply, size_t len)
 				snprintf(reply, len, "ok");
 				return 0;
 			}
-		snprintf(reply, len, "alarm <span> none|red|yellow|blue|los");
+		snprintf(reply, len, "alarm <span> none|red|yellow|blue|los|recover|loopback|"
+			 "notopen");
 		return -EINVAL;
 	}
 	if (!strcmp(verb, "sig")) {
-		if (n == 3 && (!strcmp(arg, "clear") || !strcmp(arg, "hardhdlc"))) {
-			chan_sig[num] = arg[0] == 'c' ? DAHDI_SIG_CLEAR : DAHDI_SIG_HARDHDLC;
-			snprintf(reply, len, "ok");
-			return 0;
-		}
-		snprintf(reply, len, "sig <chan> clear|hardhdlc");
+		for (size_t i = 0; i < ARRAY_LEN(sig_names); i++)
+			if (n == 3 && !strcmp(arg, sig_names[i].name)) {
+				chan_sig[num] = sig_names[i].val;
+				/* a new line in system.conf: out of any bundle */
+				if (chan_master[num]) {
+					chan_master[num] = 0;
+				} else {
+					for (int s2 = num + 1; s2 < EMU_MAX_CHANS &&
+					     chan_master[s2] == num; s2++)
+						chan_master[s2] = 0;
+				}
+				snprintf(reply, len, "ok");
+				return 0;
+			}
+		snprintf(reply, len, "sig <chan> clear|hardhdlc|dchan|mtp2|none");
 		return -EINVAL;
+	}
+	if (!strcmp(verb, "bundle")) {
+		/* "bundle <a> <b>": system.conf clear=a-b, a the master */
+		int last = atoi(arg);
+
+		if (n != 3 || last <= num || last >= EMU_MAX_CHANS) {
+			snprintf(reply, len, "bundle <first> <last>");
+			return -EINVAL;
+		}
+		for (int ch = num; ch <= last; ch++) {
+			chan_sig[ch] = DAHDI_SIG_CLEAR;
+			chan_master[ch] = ch == num ? 0 : num;
+		}
+		snprintf(reply, len, "ok");
+		return 0;
+	}
+	if (!strcmp(verb, "remove") || !strcmp(verb, "restore")) {
+		if (num > (EMU_MAX_CHANS - 1) / chans_per_span + 1) {
+			snprintf(reply, len, "%s <span>", verb);
+			return -EINVAL;
+		}
+		if (verb[2] == 'm')
+			remove_span(num);
+		else
+			restore_span(num);
+		snprintf(reply, len, "ok");
+		return 0;
+	}
+	if (!strcmp(verb, "nodev")) {
+		/* "nodev <span>": the calls made on removed channels' fds, the fds still open */
+		int fds = 0;
+
+		for (int fd = 0; fd < EMU_MAX_FDS; fd++) {
+			struct emu_chan *e = by_fd[fd];
+
+			if (e && e->nodev && span_of(e->channo) == num)
+				fds++;
+		}
+		snprintf(reply, len, "calls=%llu fds=%d", nodev_calls, fds);
+		return 0;
 	}
 	c = by_chan[num];
 	if (!strcmp(verb, "stats")) {
@@ -871,18 +1089,29 @@ static int emu_open(int flags)
 	return fd;
 }
 
+/* dahdi_prechan_ioctl() and dahdi_specchan_open() */
 static int ioctl_specify(struct emu_chan *c, int channo)
 {
 	if (c->channo)
 		return -EINVAL;
-	if (channo < 1 || channo >= EMU_MAX_CHANS)
+	/* chan_from_num(): no such channel (or its device is gone) */
+	if (channo < 1 || channo >= EMU_MAX_CHANS || span_removed[span_of(channo)])
 		return -EINVAL;
-	if (by_chan[channo])
+	/* not configured in system.conf (chan->sig == 0) */
+	if (chan_sig[channo] == DAHDI_SIG_NONE)
+		return -ENXIO;
+	/* a slave of a bundle (chan->master != chan), or open already */
+	if (chan_master[channo] || by_chan[channo])
 		return -EBUSY;
 	c->sig = chan_sig[channo];
-	c->hdlc = c->fcs = c->sig == DAHDI_SIG_HARDHDLC;
+	/* dahdi_ioctl_chanconfig() gave dchan and mtp2 DAHDI_FLAG_HDLC | DAHDI_FLAG_FCS, which
+	 * initialize_channel() clears for clear and hardhdlc only; the emulation does a
+	 * hardhdlc card's HDLC with the same code */
+	c->hdlc = c->fcs = c->sig == DAHDI_SIG_HARDHDLC || c->sig == DAHDI_SIG_HDLCFCS ||
+			   c->sig == DAHDI_SIG_MTP2;
 	c->audio = false;
-	c->rate56 = false;
+	/* DAHDI_FLAG_HDLC56 survives close and open: nothing resets it */
+	c->rate56 = chan_hdlc56[channo];
 	c->txpolicy = DAHDI_POLICY_IMMEDIATE;
 	if (alloc_bufs(c, DAHDI_DEFAULT_BLOCKSIZE, DAHDI_DEFAULT_NUM_BUFS) < 0)
 		return -ENOMEM;
@@ -913,7 +1142,7 @@ static int emu_ioctl_locked(struct emu_chan *c, unsigned long req, void *arg)
 		p->sigtype = c->sig;
 		p->sigcap = DAHDI_SIG_CLEAR | DAHDI_SIG_HDLCFCS | DAHDI_SIG_HARDHDLC;
 		p->curlaw = DAHDI_LAW_ALAW;
-		p->chan_alarms = span_alarms[p->spanno];
+		p->chan_alarms = chan_alarms[c->channo];
 		snprintf(p->name, sizeof(p->name), "EMU/%d/%d", p->spanno, p->chanpos);
 		return 0;
 	}
@@ -981,9 +1210,13 @@ static int emu_ioctl_locked(struct emu_chan *c, unsigned long req, void *arg)
 		hdlc_reset(c);
 		return 0;
 	case DAHDI_HDLC_RATE:
-		if (*ip != 56 && *ip != 64)
-			return -EINVAL;
-		c->rate56 = *ip == 56;
+		/* any channel; 56 sets DAHDI_FLAG_HDLC56, anything else clears it; both
+		 * fasthdlc_init() (a hardhdlc card's HDLC never looks at the flag) */
+		c->rate56 = chan_hdlc56[c->channo] = *ip == 56;
+		hdlc_reset(c);
+		return 0;
+	case DAHDI_BUFFER_EVENTS:
+		chan_bufevents[c->channo] = *ip != 0;
 		return 0;
 	case DAHDI_GETEVENT:
 		if (!c->ev_count) {
@@ -1099,10 +1332,25 @@ static ssize_t emu_write(struct emu_chan *c, const void *buf, size_t count)
 }
 
 /* The readiness DAHDI's poll would report for this channel. */
+static void nodev_sleep(void)
+{
+	struct timespec ts = { 0, 5000000 };
+	int err = errno;
+
+	__atomic_add_fetch(&nodev_calls, 1, __ATOMIC_RELAXED);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	errno = err;
+}
+
 static short emu_revents(struct emu_chan *c, short events)
 {
 	short rev = 0;
 
+	/* nodev_chan_poll() returns -ENODEV as the mask: POLLERR, POLLIN and POLLOUT (not
+	 * POLLPRI, not POLLHUP) as far as do_pollfd() lets them through */
+	if (c->nodev)
+		return (short)(unsigned int)-ENODEV & (events | POLLERR | POLLHUP);
 	if (!c->channo)
 		return 0;
 	if (c->rx_count)
@@ -1118,7 +1366,7 @@ static short emu_revents(struct emu_chan *c, short events)
  * returns how many are ready. */
 static int emu_poll_state(struct pollfd *fds, nfds_t nfds)
 {
-	int n = 0;
+	int n = 0, nodev = 0;
 
 	pthread_mutex_lock(&emu_lock);
 	for (nfds_t i = 0; i < nfds; i++) {
@@ -1129,8 +1377,11 @@ static int emu_poll_state(struct pollfd *fds, nfds_t nfds)
 		fd_drain(c->fd);
 		fds[i].revents = emu_revents(c, fds[i].events);
 		n += fds[i].revents != 0;
+		nodev += c->nodev;
 	}
 	pthread_mutex_unlock(&emu_lock);
+	while (nodev--)
+		nodev_sleep();
 	return n;
 }
 
@@ -1183,6 +1434,14 @@ static int emu_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	if (cp != stack)
 		free(cp);
 	return rc;
+}
+
+/* nodev_common(): every call on the file of a removed channel sleeps 5 ms, then ENODEV */
+static int nodev_common(void)
+{
+	nodev_sleep();
+	errno = ENODEV;
+	return -1;
 }
 
 /* ---- the interposed libc entry points ---- */
@@ -1270,6 +1529,12 @@ int ioctl(int fd, unsigned long req, ...)
 		errno = EFAULT;
 		return -1;
 	}
+	if (c->nodev) {
+		/* nodev_unlocked_ioctl(): "the channel is gone for good" */
+		if (req == DAHDI_GETEVENT)
+			*(int *)arg = DAHDI_EVENT_REMOVED;
+		return nodev_common();
+	}
 	pthread_mutex_lock(&emu_lock);
 	rc = emu_ioctl_locked(c, req, arg);
 	if (c->channo && c->dirty) {
@@ -1290,6 +1555,8 @@ ssize_t read(int fd, void *buf, size_t count)
 {
 	struct emu_chan *c = emu_get(fd);
 
+	if (c && c->nodev)
+		return nodev_common();
 	return c ? emu_read(c, buf, count) : REAL(read)(fd, buf, count);
 }
 
@@ -1306,6 +1573,8 @@ ssize_t write(int fd, const void *buf, size_t count)
 {
 	struct emu_chan *c = emu_get(fd);
 
+	if (c && c->nodev)
+		return nodev_common();
 	return c ? emu_write(c, buf, count) : REAL(write)(fd, buf, count);
 }
 
@@ -1341,6 +1610,7 @@ int close(int fd)
 		free(c->rxbuf);
 		free(c->txbuf);
 		free(c->hrx.frame);
+		free(c->mtp2_last);
 		free(c);
 	}
 	return REAL(close)(fd);

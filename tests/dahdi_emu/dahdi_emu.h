@@ -23,15 +23,27 @@
  *
  * Commands (one per call, reply in reply[], 0 or -errno):
  *   links <a>-<b>[,<c>-<d>...]   replace the cabling ("links -" cuts all)
- *   alarm <span> <none|red|yellow|blue|los>
+ *   alarm <span> <none|red|yellow|blue|los|recover|loopback|notopen>
  *                                span alarm: DAHDI_EVENT_ALARM / NOALARM to its open
- *                                channels, all ones on its receive side while alarmed
+ *                                channels, all ones on its receive side while red,
+ *                                LOS or blue
  *   event <chan> <alarm|noalarm|abort|badfcs|overrun|underrun|removed>
  *                                queue one raw DAHDI event on an open channel
  *   corrupt <chan>               a bit error in the next frame (octet) chan receives
  *   abort <chan>                 the next frame chan receives is aborted (7 ones)
- *   sig <chan> <clear|hardhdlc>  the channel's signalling as system.conf would set it
- *                                (takes effect at the next DAHDI_SPECIFY)
+ *   sig <chan> <clear|hardhdlc|dchan|mtp2|none>
+ *                                the channel's signalling as system.conf would set it
+ *                                (takes effect at the next DAHDI_SPECIFY; none: not
+ *                                configured, SPECIFY fails with ENXIO)
+ *   bundle <first> <last>        system.conf 'clear=first-last': one master (first), whose
+ *                                reads and writes interleave all the timeslots; SPECIFY
+ *                                on the others fails with EBUSY ("sig" on one undoes it)
+ *   remove <span>                the span's device is unplugged: open fds of its channels
+ *                                fail with ENODEV (after 5 ms) from now on, poll() gives
+ *                                POLLERR; its channels cannot be opened
+ *   restore <span>               the device is back (no alarm): its channels open again
+ *   nodev <span>                 "calls=.. fds=..": calls made on removed channels' fds
+ *                                (all spans), fds of the span's removed channels still open
  *   stats <chan>                 "rx_octets=.. tx_octets=.. rx_frames=.. tx_frames=..
  *                                rx_dropped=.. tx_underruns=.. events=.. open=0|1
  *                                rx_sync=0|1" (rx_sync: an HDLC receiver has found a

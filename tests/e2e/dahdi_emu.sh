@@ -43,4 +43,19 @@ if "$ctl" "$sock" alarm 1 purple; then
 	echo "FAIL: a bad command was accepted" >&2
 	exit 1
 fi
+# the kernel's shapes of channels and devices, as a test of sgd would set them up
+"$ctl" "$sock" sig 3 dchan
+"$ctl" "$sock" bundle 4 6
+"$ctl" "$sock" remove 2
+out=$("$ctl" "$sock" nodev 2)
+echo "nodev 2: $out"
+case $out in
+*fds=0*) ;;
+*) echo "FAIL: unexpected nodev reply" >&2; exit 1 ;;
+esac
+"$ctl" "$sock" restore 2
+if "$ctl" "$sock" sig 3 bchan; then
+	echo "FAIL: an unknown signalling was accepted" >&2
+	exit 1
+fi
 echo "PASS: control socket"

@@ -10,16 +10,22 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <dahdi/user.h>
 #include <json-c/json.h>
+#include <osmocom/core/logging.h>
+#include <osmocom/core/loggingrb.h>
+#include <osmocom/core/utils.h>
 #include <talloc.h>
 
 #include <sg/adapter.h>
@@ -35,6 +41,7 @@
 #include "cu_main.h"
 
 #define MAX_FRAMES	64
+#define BITS_NUMBUFS_MAX 32	/* the driver's receive buffers in bitstream mode, 40 octets */
 #define FRAME_ROOM	(SG_HDLC_MAX_SU + 2)
 
 /* ---- a simple channel user: records what the driver hands up ---- */
@@ -50,8 +57,9 @@ struct user {
 	size_t txq_len[MAX_FRAMES];
 	unsigned int txq_head, txq_n;
 	unsigned int tx_ready_calls;
-	/* BITS: counting octets out, everything in */
+	/* BITS: counting octets out (or tx_fill, when set), everything in */
 	uint8_t tx_next;
+	int tx_fill;
 	uint64_t bits_rx, bits_tx;
 	uint8_t *bits_buf;
 	size_t bits_len, bits_cap;
@@ -118,6 +126,10 @@ static void u_tx_bits(void *p, uint8_t *o, size_t n)
 	u->bits_tx += n;
 	if (u->htx) {
 		sg_hdlc_tx_fill(u->htx, o, n);
+		return;
+	}
+	if (u->tx_fill) {
+		memset(o, u->tx_fill, n);
 		return;
 	}
 	/* a counter that never shows 0xff, the idle/underrun octet */
@@ -398,12 +410,12 @@ static void test_hardhdlc(void)
 	emu("sig 33 clear");
 }
 
-/* Clear channel: octets flow at 8000/s, in order, without loss */
+/* Clear channel: octets flow at the line's rate (8000/s), in order, without loss */
 static void test_bits_rate(void)
 {
 	struct pair p;
 	struct want w;
-	uint64_t t0, t1, n0, n1;
+	uint64_t t0, t1, n0, n1, e0, e1, in_flight;
 	double rate;
 	size_t first = 0, gaps = 0, bad = 0;
 	uint8_t expect;
@@ -417,12 +429,19 @@ static void test_bits_rate(void)
 	run_for(200);
 	t0 = now_ms();
 	n0 = p.ub->bits_rx;
+	e0 = emu_stat(dahdi_emu_e1_channel(2, 4), "rx_octets");
 	run_for(1000);
 	t1 = now_ms();
 	n1 = p.ub->bits_rx;
+	e1 = emu_stat(dahdi_emu_e1_channel(2, 4), "rx_octets");
 	rate = (double)(n1 - n0) * 1000.0 / (double)(t1 - t0);
-	printf("\n  clear channel: %.0f octets/s received\n", rate);
-	CU_ASSERT_TRUE(rate > 7200 && rate < 8800);
+	printf("\n  clear channel: %.0f octets/s received, line %llu octets, user %llu\n", rate,
+	       (unsigned long long)(e1 - e0), (unsigned long long)(n1 - n0));
+	/* no wall clock: every octet the (emulated) line put into DAHDI's buffers reaches the
+	 * user, give or take what sat in the buffers at either end of the window */
+	in_flight = BITS_NUMBUFS_MAX * 40;
+	CU_ASSERT_TRUE(e1 - e0 >= 4000);
+	CU_ASSERT_TRUE(n1 - n0 + in_flight >= e1 - e0 && e1 - e0 + in_flight >= n1 - n0);
 	/* what A sent arrives in order: a counter, possibly after idle 0xff octets */
 	w = (struct want){ p.ub, 8000 };
 	CU_ASSERT_TRUE(run_until(got_bits, &w, 3000));
@@ -593,6 +612,8 @@ static void test_alarm(void)
 {
 	struct pair p;
 	struct alarm_want w;
+	struct want fw;
+	uint8_t su[8] = { 0x80, 0x81, 0x03, 1, 2, 3, 4, 5 };
 
 	pair_open(&p, true, 6);
 	CU_ASSERT_EQUAL(p.a->alarms, 0);
@@ -600,16 +621,23 @@ static void test_alarm(void)
 	w = (struct alarm_want){ p.ua, SG_ALARM_LOF, 1 };
 	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
 	CU_ASSERT_EQUAL(p.a->alarms, SG_ALARM_LOF);
+	/* red -> red + LOS: DAHDI sends no event (dahdi_alarm_notify(): none <-> some only);
+	 * the driver reads the span status while in alarm and follows */
 	emu("alarm 1 los");
 	w = (struct alarm_want){ p.ua, SG_ALARM_LOS | SG_ALARM_LOF, 2 };
-	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 3000));
+	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 1);
+	/* red has cleared, the card still counts it (RECOVER): loss of frame alignment */
+	emu("alarm 1 recover");
+	w = (struct alarm_want){ p.ua, SG_ALARM_LOF, 3 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &w, 3000));
 	emu("alarm 1 none");
-	w = (struct alarm_want){ p.ua, SG_ALARM_NONE, 3 };
+	w = (struct alarm_want){ p.ua, SG_ALARM_NONE, 4 };
 	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
 	CU_ASSERT_EQUAL(p.a->alarms, 0);
 	/* the other span saw nothing */
 	CU_ASSERT_EQUAL(p.ub->alarm_calls, 0);
-	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 2);
+	CU_ASSERT_EQUAL(ctr(p.a, "event:alarm"), 1);
 	CU_ASSERT_EQUAL(ctr(p.a, "event:noalarm"), 1);
 
 	/* remote alarm on span 2 */
@@ -617,6 +645,17 @@ static void test_alarm(void)
 	w = (struct alarm_want){ p.ub, SG_ALARM_RAI, 1 };
 	CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
 	CU_ASSERT_EQUAL(p.b->alarms, SG_ALARM_RAI);
+	/* yellow leaves the receiver alone, but while the span is in alarm DAHDI reports no
+	 * HDLC errors (__putbuf_chunk(): !ss->span->alarms): the aborted frame is lost
+	 * silently, the next one arrives */
+	emu("abort 37");
+	u_send(p.ua, su, sizeof(su));
+	u_send(p.ua, su, sizeof(su));
+	fw = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &fw, 2000));
+	CU_ASSERT_EQUAL(p.ub->rx_n, 1);
+	CU_ASSERT_EQUAL(p.ub->err[SG_ADAPTER_ERR_ABORT], 0);
+	CU_ASSERT_EQUAL(ctr(p.b, "event:abort"), 0);
 	pair_close(&p);
 
 	/* an alarm present when a channel opens is reported to its user at once */
@@ -776,6 +815,454 @@ static void test_t1_56k(void)
 	sg_span_close(b);
 	talloc_free(ua);
 	talloc_free(ub);
+}
+
+/* ---- DAHDI as the kernel behaves: dchan/mtp2, 56k, alarms, removal, bundles ---- */
+
+/* the driver's log, kept in a ring buffer to check what it says */
+static struct log_target *log_rb;
+
+static void log_capture_start(void)
+{
+	if (log_rb)
+		log_target_destroy(log_rb);
+	log_rb = log_target_create_rb(256);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log_rb);
+	log_set_all_filter(log_rb, 1);
+	log_set_category_filter(log_rb, DADP, 1, LOGL_DEBUG);
+	log_add_target(log_rb);
+}
+
+/* log lines since log_capture_start() containing both strings (b may be NULL) */
+static unsigned int log_count(const char *a, const char *b)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; log_rb && i < log_target_rb_used_size(log_rb); i++) {
+		const char *l = log_target_rb_get(log_rb, i);
+
+		if (l && strstr(l, a) && (!b || strstr(l, b)))
+			n++;
+	}
+	return n;
+}
+
+static int raw_open(int channo)
+{
+	int fd = open("/dev/dahdi/channel", O_RDWR | O_NONBLOCK);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(ioctl(fd, DAHDI_SPECIFY, &channo), 0);
+	return fd;
+}
+
+/* Item 10: a 'dchan' channel (DAHDI_SIG_HDLCFCS, the usual signalling channel: the kernel's
+ * HDLC is on from system.conf and DAHDI_HDLCFCSMODE is refused there) carries frames; an
+ * 'mtp2' channel is refused, with a message that names it */
+static void test_dchan_mtp2(void)
+{
+	struct pair p;
+	struct want w;
+	struct sg_cfg_span c;
+	struct sg_span *s;
+	struct user *u;
+	struct json_object *info, *ch0;
+	uint8_t su[20], room[22];
+	char err[160];
+	const char *sig;
+	int fd;
+
+	emu("sig 9 dchan");
+	emu("sig 40 dchan");
+	pair_open(&p, true, 9);
+	make_su(su, sizeof(su), 9);
+	u_send(p.ua, su, sizeof(su));
+	make_su(su, sizeof(su), 10);
+	u_send(p.ub, su, sizeof(su));
+	w = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	w = (struct want){ p.ua, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	CU_ASSERT_EQUAL(p.ub->rx_n, 1);
+	CU_ASSERT_EQUAL(p.ua->rx_n, 1);
+	make_su(su, sizeof(su), 9);
+	CU_ASSERT_EQUAL(p.ub->rx_len[0], sizeof(su) + 2);
+	CU_ASSERT_EQUAL(memcmp(p.ub->rx[0], su, sizeof(su)), 0);
+	CU_ASSERT_TRUE(fcs_ok(p.ub->rx[0], p.ub->rx_len[0]));
+	make_su(su, sizeof(su), 10);
+	CU_ASSERT_EQUAL(memcmp(p.ua->rx[0], su, sizeof(su)), 0);
+	CU_ASSERT_TRUE(fcs_ok(p.ua->rx[0], p.ua->rx_len[0]));
+	info = p.a->drv->span_info(p.a);
+	ch0 = json_object_array_get_idx(json_object_object_get(info, "channels"), 0);
+	sig = json_object_get_string(json_object_object_get(ch0, "signalling"));
+	CU_ASSERT_STRING_EQUAL(sig ? sig : "", "dchan");
+	json_object_put(info);
+	pair_close(&p);
+	emu("sig 9 clear");
+	emu("sig 40 clear");
+
+	/* mtp2: refused, and the log says why */
+	emu("sig 10 mtp2");
+	log_capture_start();
+	dahdi_emu_span_cfg(&c, "M", 1, true);
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	u = talloc_zero(ctx, struct user);
+	CU_ASSERT_PTR_NULL(sg_chan_open(s, 10, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops,
+					u, err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("signalling is mtp2", "repeats"), 1);
+	sg_span_close(s);
+
+	/* why (the emulation as the kernel): one frame written on an mtp2 channel arrives at
+	 * the far end again and again */
+	dahdi_emu_span_cfg(&c, "M", 2, true);
+	s = sg_span_open(ctx, &c, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	u->name = "M2";
+	u->chan = sg_chan_open(s, 10, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, u, err,
+			       sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(u->chan);
+	fd = raw_open(10);
+	make_su(room, sizeof(su), 11);
+	CU_ASSERT_EQUAL(write(fd, room, sizeof(room)), (ssize_t)sizeof(room));
+	w = (struct want){ u, 3 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	for (unsigned int i = 0; i < u->rx_n && i < MAX_FRAMES; i++)
+		CU_ASSERT_EQUAL(memcmp(u->rx[i], room, sizeof(su)), 0);
+	close(fd);
+	sg_span_close(s);
+	talloc_free(u);
+	emu("sig 10 clear");
+}
+
+/* Item 12: the 56 kbit/s setting stays with a DAHDI channel across close and open, so the
+ * driver sets the rate every time; a hardhdlc channel cannot do 56k and is refused */
+static void test_rate_56k_not_sticky(void)
+{
+	struct sg_cfg_span ca, cb;
+	struct sg_span *a, *b;
+	struct user *ua = talloc_zero(ctx, struct user), *ub = talloc_zero(ctx, struct user);
+	struct sg_chan *chan;
+	struct want w;
+	uint8_t su[30];
+	char err[160];
+
+	ua->name = "TA";
+	ub->name = "TB";
+	dahdi_emu_span_cfg(&ca, "TA", 1, true);
+	dahdi_emu_span_cfg(&cb, "TB", 2, true);
+	ca.type = cb.type = SG_SPAN_T1;
+	a = sg_span_open(ctx, &ca, err, sizeof(err));
+	b = sg_span_open(ctx, &cb, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	/* channel 11 is used at 56k once */
+	chan = sg_chan_open(a, 11, SG_ADAPTER_MODE_FRAMES, SG_CHAN_56K, &user_ops, ua, err,
+			    sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(chan);
+	sg_chan_close(chan);
+	/* then at 64k, against a 64k far end: frames pass both ways */
+	ua->chan = sg_chan_open(a, 11, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ua, err,
+				sizeof(err));
+	ub->chan = sg_chan_open(b, 11, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ub, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ua->chan);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ub->chan);
+	dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, 11), 1000);
+	dahdi_emu_wait_synced(dahdi_emu_e1_channel(1, 11), 1000);
+	for (unsigned int i = 0; i < 5; i++) {
+		make_su(su, sizeof(su), i);
+		u_send(ua, su, sizeof(su));
+		u_send(ub, su, sizeof(su));
+	}
+	w = (struct want){ ub, 5 };
+	if (!run_until(got_frames, &w, 2000))
+		report(ub, 42);
+	w = (struct want){ ua, 5 };
+	if (!run_until(got_frames, &w, 2000))
+		report(ua, 11);
+	CU_ASSERT_EQUAL(ua->rx_n, 5);
+	CU_ASSERT_EQUAL(ub->rx_n, 5);
+	for (unsigned int i = 0; i < 5 && i < ua->rx_n && i < ub->rx_n; i++) {
+		make_su(su, sizeof(su), i);
+		CU_ASSERT_EQUAL(memcmp(ub->rx[i], su, sizeof(su)), 0);
+		CU_ASSERT_EQUAL(memcmp(ua->rx[i], su, sizeof(su)), 0);
+	}
+
+	/* hardhdlc: the card's HDLC ignores DAHDI_HDLC_RATE: 56k is refused, 64k opens */
+	emu("sig 12 hardhdlc");
+	log_capture_start();
+	CU_ASSERT_PTR_NULL(sg_chan_open(a, 12, SG_ADAPTER_MODE_FRAMES, SG_CHAN_56K, &user_ops,
+					ua, err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("hardhdlc", "64 kbit/s only"), 1);
+	chan = sg_chan_open(a, 12, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, ua, err,
+			    sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(chan);
+	sg_chan_close(chan);
+	emu("sig 12 clear");
+	sg_span_close(a);
+	sg_span_close(b);
+	talloc_free(ua);
+	talloc_free(ub);
+}
+
+/* Item 13: every alarm DAHDI reports counts, also RECOVER, LOOPBACK and NOTOPEN, at open */
+static void test_alarm_at_open(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t want;
+	} cases[] = {
+		{ "recover", SG_ALARM_LOF }, { "loopback", SG_ALARM_LOS },
+		{ "notopen", SG_ALARM_LOS },
+	};
+	char cmd[64], err[160];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct sg_cfg_span c;
+		struct sg_span *s;
+		struct user *u = talloc_zero(ctx, struct user);
+		struct alarm_want w;
+
+		snprintf(cmd, sizeof(cmd), "alarm 1 %s", cases[i].name);
+		emu(cmd);
+		dahdi_emu_span_cfg(&c, "AO", 1, true);
+		s = sg_span_open(ctx, &c, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		u->chan = sg_chan_open(s, 13, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, u,
+				       err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(u->chan);
+		printf("\n  alarm %s at open: 0x%x", cases[i].name, u->alarms);
+		CU_ASSERT_EQUAL(u->alarm_calls, 1);
+		CU_ASSERT_EQUAL(u->alarms, cases[i].want);
+		CU_ASSERT_EQUAL(s->alarms, cases[i].want);
+		emu("alarm 1 none");
+		w = (struct alarm_want){ u, SG_ALARM_NONE, 2 };
+		CU_ASSERT_TRUE(run_until(got_alarm, &w, 2000));
+		sg_span_close(s);
+		talloc_free(u);
+	}
+}
+
+struct nodev_want {
+	unsigned int span;
+	int fds;
+};
+
+static int emu_nodev(unsigned int span, unsigned long long *calls)
+{
+	char cmd[32], reply[128];
+	unsigned long long c = 0;
+	int fds = -1;
+
+	snprintf(cmd, sizeof(cmd), "nodev %u", span);
+	if (dahdi_emu(cmd, reply, sizeof(reply)) < 0 ||
+	    sscanf(reply, "calls=%llu fds=%d", &c, &fds) != 2)
+		return -1;
+	if (calls)
+		*calls = c;
+	return fds;
+}
+
+static bool nodev_fds_are(void *arg)
+{
+	struct nodev_want *w = arg;
+
+	return emu_nodev(w->span, NULL) == w->fds;
+}
+
+/* Item 11: a removed device (the kernel's nodev_fops: ENODEV after 5 ms, forever) is the
+ * channel's loss: loss of signal to its user, the fd closed, logged once, reopened on a timer
+ * once the device is back */
+static void test_removed_device(void)
+{
+	struct pair p;
+	struct alarm_want aw;
+	struct nodev_want nw = { 1, 0 };
+	struct want w;
+	unsigned long long calls0, calls1;
+	uint8_t su[16], frame[18];
+
+	pair_open(&p, true, 14);
+	log_capture_start();
+	emu("remove 1");
+	aw = (struct alarm_want){ p.ua, SG_ALARM_LOS, 1 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &aw, 2000));
+	CU_ASSERT_EQUAL(p.a->alarms, SG_ALARM_LOS);
+	/* the driver let go of its fd */
+	CU_ASSERT_TRUE(run_until(nodev_fds_are, &nw, 2000));
+	CU_ASSERT_EQUAL(ctr(p.a, "chan:lost"), 1);
+	CU_ASSERT_EQUAL(ctr(p.a, "error:read"), 0);
+	CU_ASSERT_EQUAL(ctr(p.a, "error:write"), 0);
+	CU_ASSERT_EQUAL(ctr(p.a, "error:ioctl"), 0);
+	/* nothing calls on the dead fd any more, and the loss was logged once */
+	emu_nodev(1, &calls0);
+	run_for(100);
+	emu_nodev(1, &calls1);
+	CU_ASSERT_EQUAL(calls1, calls0);
+	printf("\n  %llu calls on the removed channel's fd", calls1);
+	CU_ASSERT_EQUAL(log_count("(chan 14)", "gone"), 1);
+	CU_ASSERT_EQUAL(log_count("(chan 14)", "No such device"), 0);
+	/* frames sent meanwhile go nowhere, as on a broken line */
+	memset(frame, 0x42, sizeof(frame));
+	CU_ASSERT_EQUAL(sg_chan_tx_frame(p.ua->chan, frame, sizeof(frame)), 0);
+	CU_ASSERT_EQUAL(ctr(p.a, "tx:discarded"), 1);
+	/* span B, on the same thread, is still served */
+	CU_ASSERT_EQUAL(p.b->alarms, 0);
+
+	/* the device is back: the channel opens again and the loss of signal clears */
+	emu("restore 1");
+	aw = (struct alarm_want){ p.ua, SG_ALARM_NONE, 2 };
+	CU_ASSERT_TRUE(run_until(got_alarm, &aw, 3000));
+	CU_ASSERT_EQUAL(ctr(p.a, "chan:reopened"), 1);
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(1, 14), 2000));
+	CU_ASSERT_TRUE(dahdi_emu_wait_synced(dahdi_emu_e1_channel(2, 14), 2000));
+	make_su(su, sizeof(su), 14);
+	u_send(p.ua, su, sizeof(su));
+	u_send(p.ub, su, sizeof(su));
+	w = (struct want){ p.ub, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	w = (struct want){ p.ua, 1 };
+	CU_ASSERT_TRUE(run_until(got_frames, &w, 2000));
+	CU_ASSERT_EQUAL(memcmp(p.ua->rx[0], su, sizeof(su)), 0);
+	if (p.ub->rx_n)
+		CU_ASSERT_EQUAL(memcmp(p.ub->rx[p.ub->rx_n - 1], su, sizeof(su)), 0);
+	pair_close(&p);
+}
+
+static void wait_real(bool (*cond)(void *), void *arg, unsigned int timeout_ms)
+{
+	unsigned long long end = now_ms() + timeout_ms;
+	struct timespec ms = { 0, 1000000 };
+
+	/* without running the loop: the driver is late meanwhile */
+	while (!cond(arg) && now_ms() < end)
+		nanosleep(&ms, NULL);
+}
+
+static bool tx_underran(void *arg)
+{
+	return emu_stat((unsigned int)(unsigned long)arg, "tx_underruns") > 0;
+}
+
+struct bits_want {
+	struct user *u;
+	uint64_t n;
+};
+
+static bool got_bits_rx(void *arg)
+{
+	struct bits_want *w = arg;
+
+	return w->u->bits_rx >= w->n;
+}
+
+/* The system.conf shapes the driver meets on real cards (as the emulation, after the kernel,
+ * presents them): an unconfigured channel and a bundle slave are refused with a message
+ * saying why, a bundle master reads its timeslots interleaved; and DAHDI_BUFFER_EVENTS, which
+ * stays with a channel across opens, is turned off, so underruns do not become events */
+static void test_channel_shapes(void)
+{
+	struct sg_cfg_span ca, cb;
+	struct sg_span *a, *b;
+	struct user *um = talloc_zero(ctx, struct user), *ux = talloc_zero(ctx, struct user);
+	struct user *ub[3];
+	struct bits_want bw;
+	struct want w;
+	char err[160];
+	size_t first = 0, bad = 0, checked = 0;
+	int fd, evt = 0, chan21 = dahdi_emu_e1_channel(1, 21);
+	uint8_t o;
+
+	dahdi_emu_span_cfg(&ca, "A", 1, false);
+	dahdi_emu_span_cfg(&cb, "B", 2, false);
+	a = sg_span_open(ctx, &ca, err, sizeof(err));
+	b = sg_span_open(ctx, &cb, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	log_capture_start();
+
+	/* not in system.conf: DAHDI_SPECIFY fails with ENXIO (dahdi_specchan_open()) */
+	emu("sig 22 none");
+	CU_ASSERT_PTR_NULL(sg_chan_open(a, 22, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ux,
+					err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("(chan 22)", "not configured"), 1);
+	emu("sig 22 clear");
+
+	/* clear=18-20: 19 is a slave (EBUSY), 18 carries 18, 19 and 20 interleaved */
+	emu("bundle 18 20");
+	CU_ASSERT_PTR_NULL(sg_chan_open(a, 19, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ux,
+					err, sizeof(err)));
+	CU_ASSERT_EQUAL(log_count("(chan 19)", "bundle"), 1);
+	um->name = "master";
+	um->bits_cap = 3000;
+	um->bits_buf = talloc_size(um, um->bits_cap);
+	um->chan = sg_chan_open(a, 18, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, um, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(um->chan);
+	for (int i = 0; i < 3; i++) {
+		ub[i] = talloc_zero(ctx, struct user);
+		ub[i]->tx_fill = 0x11 * (i + 1);
+		ub[i]->chan = sg_chan_open(b, 18 + i, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops,
+					   ub[i], err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ub[i]->chan);
+	}
+	w = (struct want){ um, um->bits_cap };
+	CU_ASSERT_TRUE(run_until(got_bits, &w, 3000));
+	while (first + 3 <= um->bits_len && !(um->bits_buf[first] == 0x11 &&
+	       um->bits_buf[first + 1] == 0x22 && um->bits_buf[first + 2] == 0x33))
+		first++;
+	CU_ASSERT_TRUE(first + 3 <= um->bits_len);
+	for (size_t i = first; i < um->bits_len; i++) {
+		o = um->bits_buf[i];
+		if (o == 0xff)
+			continue;	/* that timeslot idled (an underrun at B) */
+		checked++;
+		bad += o != 0x11 * ((i - first) % 3 + 1);
+	}
+	printf("\n  bundle master: %zu octets checked, %zu out of place", checked, bad);
+	CU_ASSERT_TRUE(checked > 1000);
+	CU_ASSERT_EQUAL(bad, 0);
+	sg_chan_close(um->chan);
+	for (int i = 0; i < 3; i++) {
+		sg_chan_close(ub[i]->chan);
+		talloc_free(ub[i]);
+	}
+	emu("sig 18 clear");
+
+	/* a previous user left DAHDI_BUFFER_EVENTS on: an idle clear channel then has
+	 * DAHDI_EVENT_WRITE_UNDERRUN at once */
+	fd = raw_open(chan21);
+	CU_ASSERT_EQUAL(ioctl(fd, DAHDI_BUFFER_EVENTS, &(int){ 1 }), 0);
+	for (unsigned long long end = now_ms() + 1000; now_ms() < end;) {
+		uint8_t buf[64];
+
+		if (read(fd, buf, sizeof(buf)) < 0 && errno == ELAST) {
+			CU_ASSERT_EQUAL(ioctl(fd, DAHDI_GETEVENT, &evt), 0);
+			break;
+		}
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	CU_ASSERT_EQUAL(evt, DAHDI_EVENT_WRITE_UNDERRUN);
+	close(fd);
+	/* the driver turns them off: a stall (the line idles for want of data) is counted,
+	 * no event comes */
+	ux->name = "X";
+	ux->chan = sg_chan_open(a, 21, SG_ADAPTER_MODE_BITS, SG_CHAN_64K, &user_ops, ux, err,
+				sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ux->chan);
+	bw = (struct bits_want){ ux, 800 };
+	CU_ASSERT_TRUE(run_until(got_bits_rx, &bw, 2000));
+	wait_real(tx_underran, (void *)(unsigned long)chan21, 2000);
+	CU_ASSERT_TRUE(tx_underran((void *)(unsigned long)chan21));
+	bw = (struct bits_want){ ux, ux->bits_rx + 800 };
+	CU_ASSERT_TRUE(run_until(got_bits_rx, &bw, 2000));
+	CU_ASSERT_EQUAL(ctr(a, "event:underrun"), 0);
+	CU_ASSERT_EQUAL(ux->err[SG_ADAPTER_ERR_UNDERRUN], 0);
+	sg_span_close(a);
+	sg_span_close(b);
+	talloc_free(um);
+	talloc_free(ux);
 }
 
 /* The control socket (DAHDI_EMU_CTL) answers as the in-process API does */
@@ -960,6 +1447,11 @@ static const struct cu_test tests[] = {
 	{ "abort, bad FCS, overrun", test_errors },
 	{ "refusals", test_refusals },
 	{ "T1 56 kbit/s HDLC", test_t1_56k },
+	{ "dchan carries frames, mtp2 is refused by name", test_dchan_mtp2 },
+	{ "56 kbit/s does not stick to a channel; hardhdlc refuses it", test_rate_56k_not_sticky },
+	{ "RECOVER, LOOPBACK, NOTOPEN at open are alarms", test_alarm_at_open },
+	{ "removed device: LOS, fd closed, logged once, reopened", test_removed_device },
+	{ "unconfigured, bundled channels; buffer events off", test_channel_shapes },
 	{ "control socket", test_control_socket },
 	{ "MTP2 aligns, 50 MSUs each way, alarm = link failure, realigns: software HDLC over "
 	  "clear channels", test_mtp2_bits },
