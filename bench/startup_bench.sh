@@ -52,8 +52,9 @@ now_ns() { date +%s%N; }
 
 ready_ms() { # one start: ms from exec to the first 200
 	local t0 port="" code=000
+	: > "$tmp/sgd.log"
 	t0=$(now_ns)
-	"$SGD" -c "$tmp/sgd.json" 2>"$tmp/sgd.log" &
+	"$SGD" -c "$tmp/sgd.json" 2>>"$tmp/sgd.log" &
 	pid=$!
 	while [ -z "$port" ]; do
 		port=$(sed -n 's/.*management API on [^ ]*:\([0-9]*\)$/\1/p' "$tmp/sgd.log" | head -1)
