@@ -436,6 +436,8 @@ int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,
 	if (m->len != len && !pad_tolerated(buf, m->len, len))
 		return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0,
 			    "message length differs from the octets received");
+	/* tolerated padding: the message is what was received, padding included */
+	m->len = len;
 	if (len > SG_M3UA_MAX_LEN)
 		return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0, "message too long");
 

@@ -12,6 +12,7 @@
 
 #include <sg/config.h>
 #include <sg/thread.h>
+#include "../unit/bound.h"
 
 /*
  * A program run with libdahdiemu.so preloaded sees /dev/dahdi/channel (and
@@ -112,11 +113,12 @@ static inline unsigned long long dahdi_emu_now_ms(void)
 }
 
 /* Run the calling thread's loop (sg_loop_init() first) until cond(arg) is true or
- * timeout_ms of real time passed (the emulated line runs on real time); cond may be NULL
- * to just run for timeout_ms.  Returns cond's last value (true for NULL). */
+ * timeout_ms (scaled by SG_TEST_TIMEOUT_SCALE) of real time passed (the emulated line runs on
+ * real time); cond may be NULL to just run for timeout_ms (not scaled).  Returns cond's last value (true for NULL). */
 static inline bool dahdi_emu_run_until(bool (*cond)(void *), void *arg, unsigned int timeout_ms)
 {
-	unsigned long long end = dahdi_emu_now_ms() + timeout_ms;
+	/* a bound on a wait for cond is scaled for loaded machines (tests/unit/bound.h) */
+	unsigned long long end = dahdi_emu_now_ms() + (cond ? test_bound_ms(timeout_ms) : timeout_ms);
 
 	while (!(cond && cond(arg))) {
 		if (dahdi_emu_now_ms() >= end)
