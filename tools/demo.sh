@@ -62,7 +62,13 @@ end=$(( $(date +%s) + ${DEMO_SECONDS:-1000000000} ))
 prev_t=$(date +%s%N) prev_up=0 prev_down=0
 while [ "$(date +%s)" -lt "$end" ]; do
 	sleep 2
-	links=$(curl -s "$API/links" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
+	# a link out of service says why MTP2 took it out (doc/api.md: SUERM, alarm, T2, ...)
+	links=$(curl -s "$API/links" | jq -r '[.[] | "\(.name) \(.state)" +
+		(if .state != "IN_SERVICE" and .out_of_service != null then
+			" (\(.out_of_service.text)" +
+			(if (.out_of_service.alarms | length) > 0 then
+				": \(.out_of_service.alarms | join("+"))" else "" end) + ")"
+		 else "" end)] | join(", ")')
 	asps=$(curl -s "$API/asps" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
 	as=$(curl -s "$API/as" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
 	read -r up down < <(curl -s "$API/interworking" |

@@ -123,11 +123,29 @@ SGD_PORT=$PORT_A api POST /api/v1/links/l0/lpr
 check "lpr: A l0 back in service" wait_state $PORT_A l0 IN_SERVICE 3000
 
 # stop: out of service and stays there; start: back in service
+oos() { # port link: the link's "out_of_service" as "reason|text|from|count"
+	SGD_PORT=$1 api GET "/api/v1/links/$2"
+	jq -r '.out_of_service | if . == null then "null" else
+		"\(.reason)|\(.text)|\(.from)|\(.count)" end' "$BODY_FILE"
+}
+b_count=$(oos $PORT_B l0 | cut -d'|' -f4)
+[ "$b_count" = null ] && b_count=0
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/stop
 check "stop -> 200" [ "$HTTP_CODE" = 200 ]
 check "A l0 out of service" wait_state $PORT_A l0 OUT_OF_SERVICE 2000
 sleep 1.6	# longer than T17: a stopped link is not restarted
 check "A l0 stays out of service (not restarted)" [ "$(link_state $PORT_A l0)" = OUT_OF_SERVICE ]
+# why each end's MTP2 took l0 out of service: A was stopped, B received A's SIOS (within T2,
+# which is at least 5 s, B's new alignment attempt cannot have failed yet)
+r=$(oos $PORT_A l0)
+check "A l0 out_of_service: stopped by MTP3, from IN_SERVICE ($r)" \
+	[ "${r%|*}" = "stop|stopped by MTP3|IN_SERVICE" ]
+r=$(oos $PORT_B l0)
+check "B l0 out_of_service: the far end's SIOS, from IN_SERVICE, counted ($r, was $b_count)" \
+	[ "${r%|*}" = "remote-sios|SIOS received|IN_SERVICE" -a "${r##*|}" -gt "$b_count" ]
+SGD_PORT=$PORT_A api GET /api/v1/links
+check "the links list carries out_of_service too" \
+	[ "$(jq -r '.[] | select(.name == "l0") | .out_of_service.reason' "$BODY_FILE")" = stop ]
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/start
 check "start: A l0 in service again" wait_state $PORT_A l0 IN_SERVICE 15000
 
