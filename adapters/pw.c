@@ -382,11 +382,12 @@ malformed:
 	LOGPW(pw, LOGL_DEBUG, "malformed packet of %zu octets dropped\n", len);
 }
 
-static int pw_read_cb(struct osmo_fd *ofd, unsigned int what)
+/* Read up to max datagrams waiting in the socket into the jitter buffer. */
+static void pw_drain(struct pw_span *pw, unsigned int max)
 {
-	struct pw_span *pw = ofd->data;
+	struct osmo_fd *ofd = &pw->ofd;
 
-	for (unsigned int i = 0; i < PW_RX_BURST; i++) {
+	for (unsigned int i = 0; i < max; i++) {
 		struct sockaddr_storage from = { .ss_family = AF_UNSPEC };
 		socklen_t fromlen = sizeof(from);
 		ssize_t n;
@@ -409,6 +410,11 @@ static int pw_read_cb(struct osmo_fd *ofd, unsigned int what)
 		}
 		pw_rx_packet(pw, pw->rxbuf, n);
 	}
+}
+
+static int pw_read_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	pw_drain(ofd->data, PW_RX_BURST);
 	return 0;
 }
 
@@ -547,22 +553,34 @@ static void pw_transmit(struct pw_span *pw)
 	sg_ctr_add(span->ctr, PW_CTR_TX_OCTETS, pw->payload_len);
 }
 
-/* One packet period: send a packet, play one out, judge the alarms. */
-static void pw_period(struct pw_span *pw)
+/* One packet period's receive side: play one packet out, judge the alarms. */
+static void pw_rx_period(struct pw_span *pw)
 {
-	pw_transmit(pw);
 	pw_playout(pw);
 	pw->rx_since_tick = false;
 	pw_loss_check(pw);
 	pw_update_alarms(pw);
 }
 
+/* One packet period: send a packet, play one out, judge the alarms. */
+static void pw_period(struct pw_span *pw)
+{
+	pw_transmit(pw);
+	pw_rx_period(pw);
+}
+
 static void pw_tick_cb(void *data)
 {
 	struct pw_span *pw = data;
-	uint64_t now = sg_now(), skip;
+	uint64_t now = sg_now(), skip, play;
 	unsigned int n = 0;
 
+	/* Late by a period or more: the packets of the periods to catch up
+	 * wait in the socket (the loop may run this timer first); they go
+	 * into the jitter buffer before those periods are played out.  (On
+	 * time, the socket is read as usual, in its own callback.) */
+	if (now >= pw->deadline + pw->period_ns)
+		pw_drain(pw, PW_RX_BURST + 4 * pw->nslots);
 	/* Deadlines follow each other from the first, never from "now": no
 	 * drift.  Periods that fell due meanwhile (the thread was late) are
 	 * caught up here, up to PW_MAX_LAG of them; beyond that they are
@@ -574,6 +592,21 @@ static void pw_tick_cb(void *data)
 	if (pw->deadline <= now) {
 		skip = (now - pw->deadline) / pw->period_ns + 1;
 		pw->deadline += skip * pw->period_ns;
+		/* Skipped periods keep their sequence numbers: the far end sees
+		 * them as lost packets in their place (RFC 5086 §5.2: the sequence
+		 * number detects lost packets) and keeps its playout point.  Sent
+		 * without the gap, every later packet would reach it that much
+		 * later, eating its jitter margin stall after stall until packets
+		 * come too late and it declares loss of packets. */
+		pw->tx_seq += skip;
+		/* Our own playout keeps its distance to the far end's sending
+		 * likewise: the skipped periods are played out now, from what is
+		 * buffered (the rest lost), rather than left to lengthen the
+		 * delay.  After nslots + PW_LOSS_TICKS periods nothing buffered
+		 * remains and loss of packets has been declared: enough. */
+		play = skip < pw->nslots + PW_LOSS_TICKS ? skip : pw->nslots + PW_LOSS_TICKS;
+		for (uint64_t i = 0; i < play; i++)
+			pw_rx_period(pw);
 		sg_ctr_add(pw->span->ctr, PW_CTR_TX_SKIPPED, skip);
 		LOGPW(pw, LOGL_NOTICE, "thread late, %" PRIu64 " packet periods skipped\n", skip);
 	}
