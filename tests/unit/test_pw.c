@@ -952,11 +952,13 @@ static void test_deep_buffer(void)
 	peer_close(&p);
 }
 
-/* The thread is late (the clock jumps 50 ms without running the loop): 16
- * periods are caught up at once, the rest skipped, and the deadlines stay on
- * the grid of the first one.  The skipped periods keep their sequence
- * numbers (a gap the far end sees as lost packets), so that the far end's
- * playout stays on the grid too. */
+/* The thread is late (the clock jumps 50 ms without running the loop): the
+ * last 16 periods are caught up at once (the far end plays packets only up to
+ * its playout delay late; 16 > the 2 periods of a 4 ms buffer), the older ones
+ * skipped, and the deadlines stay on the grid of the first one.  The skipped
+ * periods keep their sequence numbers (a gap the far end sees as the lost
+ * packets it has already played out), so that the far end's playout stays on
+ * the grid too. */
 static void test_thread_late(void)
 {
 	struct peer p;
@@ -984,10 +986,11 @@ static void test_thread_late(void)
 	sg_clock_advance(100000);
 	pump();
 	CU_ASSERT_EQUAL(ctr(p.span, "tx:packets"), 22);
-	/* the 21 packets sent in order, then a gap of the 34 skipped periods */
+	/* the 5 packets sent on time, a gap of the 34 skipped periods, the 16
+	 * caught up and the next one on time */
 	while (peer_recv(&p, pkt, sizeof(pkt)) > 0) {
 		seq = pkt[2] << 8 | pkt[3];
-		CU_ASSERT_EQUAL(seq, n < 21 ? 7 + n : 7 + n + 34);
+		CU_ASSERT_EQUAL(seq, n < 5 ? 7 + n : 7 + n + 34);
 		n++;
 	}
 	CU_ASSERT_EQUAL(n, 22);
@@ -997,10 +1000,10 @@ static void test_thread_late(void)
 
 /* Our thread is late 30 ms while the far end keeps sending: its packets wait in
  * the socket.  With a 40 ms jitter buffer (playout from 20 packets) they are taken
- * in before the late periods are played out, 16 caught up and the other 14 played
- * at once: nothing is lost, the stream stays in order, no alarm, and playout keeps
- * its distance to the far end (the next packet sent on time is played 20 periods
- * later, as before the stall). */
+ * in before the late periods are played out: the oldest 10 skipped (not sent, but
+ * played out), the last 20 caught up (sent and played): nothing is lost, the
+ * stream stays in order, no alarm, and playout keeps its distance to the far end
+ * (the next packet sent on time is played 20 periods later, as before the stall). */
 static void test_thread_late_rx(void)
 {
 	struct peer p;
@@ -1023,7 +1026,8 @@ static void test_thread_late_rx(void)
 		peer_send_ts16(&p, 0, 900 + sent++);
 	sg_clock_virtual(sg_now() + 30 * SG_NS_PER_MS);
 	pump();
-	CU_ASSERT_EQUAL(ctr(p.span, "tx:skipped"), 30 - 16);
+	CU_ASSERT_EQUAL(ctr(p.span, "tx:skipped"), 30 - 20);
+	CU_ASSERT_EQUAL(ctr(p.span, "tx:packets"), 30 + 20);
 	CU_ASSERT_EQUAL(u->rx_len, (30 + 30) * FPP);	/* every period played out */
 	/* on time again, back on the grid */
 	sg_clock_advance(500000);
