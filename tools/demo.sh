@@ -57,6 +57,19 @@ echo "== starting the simulated ASP (log: $LOGDIR/asp.log)"
 	--remote-udp-port 9899 >"$LOGDIR/asp.out" 2>"$LOGDIR/asp.log" &
 pids+=($!)
 
+# The pseudowire's 1 ms clock runs on each process's TDM thread at SCHED_FIFO priority
+# (threads.tdm_rt_priority in etc/demo*.json); without it a loaded machine delays the clock and
+# the links fail (doc/adapters.md, "Timing under load").  Linux refuses it to a user without
+# CAP_SYS_NICE or an rtprio limit: say so, the log alone is easy to miss.
+sleep 0.5
+for f in sgd switch; do
+	if grep -q 'real-time priority .* refused' "$LOGDIR/$f.log"; then
+		echo "!! $f: real-time priority refused ($(grep -o 'refused ([^)]*)' "$LOGDIR/$f.log" | head -1)):"
+		echo "!! its pseudowire clock runs with normal scheduling and the links will fail under load;"
+		echo "!! run the demo as root, or allow it: sudo setcap cap_sys_nice+ep $SGD $SW"
+		echo "!! (until the next build), or an rtprio limit >= 50 (/etc/security/limits.conf)"
+	fi
+done
 echo "== live status (Ctrl-C to stop; try: curl -s $API/asps | jq . , $API/as, $API/associations)"
 end=$(( $(date +%s) + ${DEMO_SECONDS:-1000000000} ))
 prev_t=$(date +%s%N) prev_up=0 prev_down=0
@@ -78,9 +91,14 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	[ "$dt" -gt 0 ] || dt=1
 	calls=$(grep '^stats' "$LOGDIR/switch.out" 2>/dev/null | tail -1 |
 		sed -n 's/.*attempts=\([0-9]*\) answered=\([0-9]*\).*failed=\([0-9]*\).*setup_p50_ms=\([0-9.]*\).*/calls \1, answered \2, failed \3, setup p50 \4 ms/p')
-	printf '%s  links: %s | ASP: %s | AS: %s | MSU/s TDM->IP %d, IP->TDM %d | %s\n' \
+	# packet periods the pseudowire clocks missed ("thread late"), sgd and switch together
+	late=$(cat "$LOGDIR/sgd.log" "$LOGDIR/switch.log" 2>/dev/null |
+		sed -n 's/.*thread late, \([0-9]*\) packet periods skipped.*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	printf '%s  links: %s | ASP: %s | AS: %s | MSU/s TDM->IP %d, IP->TDM %d | %s%s\n' \
 		"$(date +%T)" "$links" "$asps" "$as" \
-		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) "${calls:-calls: -}"
+		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) "${calls:-calls: -}" \
+		"$([ "$late" -gt 0 ] && echo " | pw periods skipped: $late")"
 	prev_t=$now prev_up=$up prev_down=$down
 done
 stop
