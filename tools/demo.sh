@@ -64,8 +64,9 @@ pids+=($!)
 sleep 0.5
 for f in sgd switch; do
 	if grep -q 'real-time priority .* refused' "$LOGDIR/$f.log"; then
-		echo "!! $f: real-time priority refused ($(grep -o 'refused ([^)]*)' "$LOGDIR/$f.log" | head -1)):"
-		echo "!! its pseudowire clock runs with normal scheduling and the links will fail under load;"
+		why=$(grep -o 'refused ([^)]*)' "$LOGDIR/$f.log" | head -1)
+		echo "!! $f: real-time priority $why: its pseudowire clock runs with"
+		echo "!! normal scheduling, and under load the links will fail;"
 		echo "!! run the demo as root, or allow it: sudo setcap cap_sys_nice+ep $SGD $SW"
 		echo "!! (until the next build), or an rtprio limit >= 50 (/etc/security/limits.conf)"
 	fi
@@ -95,10 +96,12 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	late=$(cat "$LOGDIR/sgd.log" "$LOGDIR/switch.log" 2>/dev/null |
 		sed -n 's/.*thread late, \([0-9]*\) packet periods skipped.*/\1/p' |
 		awk '{ n += $1 } END { print n + 0 }')
+	skipped=""
+	[ "$late" -gt 0 ] && skipped=" | pw periods skipped: $late"
 	printf '%s  links: %s | ASP: %s | AS: %s | MSU/s TDM->IP %d, IP->TDM %d | %s%s\n' \
 		"$(date +%T)" "$links" "$asps" "$as" \
-		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) "${calls:-calls: -}" \
-		"$([ "$late" -gt 0 ] && echo " | pw periods skipped: $late")"
+		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) \
+		"${calls:-calls: -}" "$skipped"
 	prev_t=$now prev_up=$up prev_down=$down
 done
 stop

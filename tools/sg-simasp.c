@@ -108,7 +108,7 @@ struct asp {
 	unsigned int tries;
 	uint32_t beat_seq, beat_acked;
 	bool stopping, quit, failed;
-	bool blocked;			/* the last request got ERR Refused - Management Blocking */
+	bool blocked;			/* last request: ERR Refused - Management Blocking */
 	struct sim *sim;
 	struct sg_ctr_group *ctr;
 	struct osmo_fd sig_ofd;
@@ -335,7 +335,6 @@ static void rx_mgmt(struct asp *a, const struct sg_m3ua_msg *m)
 		sg_m3ua_get_u32(m, SG_M3UA_IEI_ERR_CODE, &v);
 		LOGP(DM3UA, LOGL_ERROR, "simasp: ERR from the SGP: %s (0x%02x) in %s\n",
 		     sg_m3ua_err_name(v), v, get_value_string(asp_state_names, a->state));
-		/* refusals of our configuration: retrying would not help (§4.3.4.1, §4.3.4.3) */
 		switch (v) {
 		case SG_M3UA_ERR_REFUSED_MGMT_BLOCKING:
 			/* the SGP's management blocks us for now (§3.8.1): not a refusal of our
@@ -343,14 +342,16 @@ static void rx_mgmt(struct asp *a, const struct sg_m3ua_msg *m)
 			 * whose request went unanswered would, until the block is lifted (the
 			 * SGP does not tell us when). */
 			if ((a->state == ASP_UP_SENT || a->state == ASP_AC_SENT) && !a->stopping) {
+				const char *req = a->state == ASP_UP_SENT ? "ASPUP" : "ASPAC";
+
 				if (!a->blocked)
 					LOGP(DM3UA, LOGL_NOTICE, "simasp: blocked by the SGP's "
-					     "management; repeating %s every %u ms\n",
-					     a->state == ASP_UP_SENT ? "ASPUP" : "ASPAC", a->ack_ms);
+					     "management; repeating %s every %u ms\n", req, a->ack_ms);
 				a->blocked = true;
 				a->tries = 0;	/* answered: not a silent SGP */
 			}
 			break;
+		/* refusals of our configuration: retrying would not help (§4.3.4.1, §4.3.4.3) */
 		case SG_M3UA_ERR_ASP_ID_REQUIRED:
 		case SG_M3UA_ERR_INVALID_ASP_ID:
 			if (a->state == ASP_UP_SENT) {
