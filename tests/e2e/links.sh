@@ -132,22 +132,28 @@ b_count=$(oos $PORT_B l0 | cut -d'|' -f4)
 [ "$b_count" = null ] && b_count=0
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/stop
 check "stop -> 200" [ "$HTTP_CODE" = 200 ]
+# why B's MTP2 took l0 out of service: A's SIOS.  Read at once: B then realigns, and on a
+# loaded machine a pw-loss alarm or an alignment failure may soon be the latest reason.
+t0=$(now_ms)
+while r=$(oos $PORT_B l0); [ "${r%%|*}" != remote-sios ] || [ "${r##*|}" -le "$b_count" ]; do
+	[ $(( $(now_ms) - t0 )) -gt 3000 ] && break
+	sleep 0.02
+done
+check "B l0 out_of_service: the far end's SIOS, counted ($r, was $b_count)" \
+	[ "$(echo "$r" | cut -d'|' -f1,2)" = "remote-sios|SIOS received" -a "${r##*|}" -gt "$b_count" ]
 check "A l0 out of service" wait_state $PORT_A l0 OUT_OF_SERVICE 2000
 sleep 1.6	# longer than T17: a stopped link is not restarted
 check "A l0 stays out of service (not restarted)" [ "$(link_state $PORT_A l0)" = OUT_OF_SERVICE ]
-# why each end's MTP2 took l0 out of service: A was stopped, B received A's SIOS (within T2,
-# which is at least 5 s, B's new alignment attempt cannot have failed yet)
+# and A's: stopped by MTP3 (on the operator's request); a stopped link does not leave it
 r=$(oos $PORT_A l0)
-check "A l0 out_of_service: stopped by MTP3, from IN_SERVICE ($r)" \
-	[ "${r%|*}" = "stop|stopped by MTP3|IN_SERVICE" ]
-r=$(oos $PORT_B l0)
-check "B l0 out_of_service: the far end's SIOS, from IN_SERVICE, counted ($r, was $b_count)" \
-	[ "${r%|*}" = "remote-sios|SIOS received|IN_SERVICE" -a "${r##*|}" -gt "$b_count" ]
+check "A l0 out_of_service: stopped by MTP3 ($r)" \
+	[ "$(echo "$r" | cut -d'|' -f1,2)" = "stop|stopped by MTP3" ]
 SGD_PORT=$PORT_A api GET /api/v1/links
 check "the links list carries out_of_service too" \
 	[ "$(jq -r '.[] | select(.name == "l0") | .out_of_service.reason' "$BODY_FILE")" = stop ]
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/start
-check "start: A l0 in service again" wait_state $PORT_A l0 IN_SERVICE 15000
+# normal proving (Pn 8.2 s) after B's T17; a loaded machine can abort a proving period
+check "start: A l0 in service again" wait_state $PORT_A l0 IN_SERVICE 30000
 
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-stop
 check "trace-stop -> 200" [ "$HTTP_CODE" = 200 ]
