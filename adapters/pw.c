@@ -50,7 +50,7 @@
 #define PW_MIN_DEPTH		2		/* packets */
 #define PW_LOSS_TICKS		10		/* consecutive ticks without a packet: loss */
 #define PW_CLEAR_TICKS		10		/* consecutive ticks played from packets: clear */
-#define PW_MAX_LAG		16		/* periods caught up at most, then skipped */
+#define PW_MAX_LAG		16		/* periods caught up at least (then skipped) */
 #define PW_IDLE			0xff		/* idle timeslot and replacement data */
 
 /*
@@ -382,11 +382,12 @@ malformed:
 	LOGPW(pw, LOGL_DEBUG, "malformed packet of %zu octets dropped\n", len);
 }
 
-static int pw_read_cb(struct osmo_fd *ofd, unsigned int what)
+/* Read up to max datagrams waiting in the socket into the jitter buffer. */
+static void pw_drain(struct pw_span *pw, unsigned int max)
 {
-	struct pw_span *pw = ofd->data;
+	struct osmo_fd *ofd = &pw->ofd;
 
-	for (unsigned int i = 0; i < PW_RX_BURST; i++) {
+	for (unsigned int i = 0; i < max; i++) {
 		struct sockaddr_storage from = { .ss_family = AF_UNSPEC };
 		socklen_t fromlen = sizeof(from);
 		ssize_t n;
@@ -409,6 +410,11 @@ static int pw_read_cb(struct osmo_fd *ofd, unsigned int what)
 		}
 		pw_rx_packet(pw, pw->rxbuf, n);
 	}
+}
+
+static int pw_read_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	pw_drain(ofd->data, PW_RX_BURST);
 	return 0;
 }
 
@@ -547,35 +553,67 @@ static void pw_transmit(struct pw_span *pw)
 	sg_ctr_add(span->ctr, PW_CTR_TX_OCTETS, pw->payload_len);
 }
 
-/* One packet period: send a packet, play one out, judge the alarms. */
-static void pw_period(struct pw_span *pw)
+/* One packet period's receive side: play one packet out, judge the alarms. */
+static void pw_rx_period(struct pw_span *pw)
 {
-	pw_transmit(pw);
 	pw_playout(pw);
 	pw->rx_since_tick = false;
 	pw_loss_check(pw);
 	pw_update_alarms(pw);
 }
 
+/* One packet period: send a packet, play one out, judge the alarms. */
+static void pw_period(struct pw_span *pw)
+{
+	pw_transmit(pw);
+	pw_rx_period(pw);
+}
+
 static void pw_tick_cb(void *data)
 {
 	struct pw_span *pw = data;
-	uint64_t now = sg_now(), skip;
-	unsigned int n = 0;
+	uint64_t now = sg_now(), due, skip, play;
+	unsigned int lag;
 
 	/* Deadlines follow each other from the first, never from "now": no
-	 * drift.  Periods that fell due meanwhile (the thread was late) are
-	 * caught up here, up to PW_MAX_LAG of them; beyond that they are
-	 * skipped rather than sent in a burst. */
-	do {
-		pw_period(pw);
-		pw->deadline += pw->period_ns;
-	} while (pw->deadline <= now && ++n < PW_MAX_LAG);
-	if (pw->deadline <= now) {
-		skip = (now - pw->deadline) / pw->period_ns + 1;
+	 * drift.  due: the periods that fell due, more than one if the thread
+	 * was late. */
+	due = now >= pw->deadline ? (now - pw->deadline) / pw->period_ns + 1 : 1;
+	if (due > 1) {
+		/* the packets of the periods to catch up wait in the socket (the
+		 * loop may run this timer first): into the jitter buffer with them
+		 * before those periods are played out */
+		pw_drain(pw, PW_RX_BURST + 4 * pw->nslots);
+	}
+	/* At most lag periods are caught up, sent in a burst: the far end can
+	 * still play a packet up to its playout delay late (ceil(D / 2)
+	 * periods, D our own depth: both ends are normally configured alike),
+	 * older ones it has already given up as lost.  The oldest periods
+	 * beyond that are skipped, not sent, but their sequence numbers are
+	 * used up (RFC 5086 §5.2: the sequence number is how the far end
+	 * detects lost packets): the far end has played them out as lost
+	 * already, and the packets that follow arrive on its playout grid.
+	 * Sent without the gap, every later packet would reach it that much
+	 * later, eating its jitter margin stall after stall.  Our receive side
+	 * plays the skipped periods out at once, from the jitter buffer, so
+	 * that our playout delay does not grow either (after nslots +
+	 * PW_LOSS_TICKS periods nothing buffered remains and loss of packets
+	 * has been declared: no need to go on). */
+	lag = pw->start_fill > PW_MAX_LAG ? pw->start_fill : PW_MAX_LAG;
+	if (due > lag) {
+		skip = due - lag;
+		pw->tx_seq += skip;
+		play = skip < pw->nslots + PW_LOSS_TICKS ? skip : pw->nslots + PW_LOSS_TICKS;
+		for (uint64_t i = 0; i < play; i++)
+			pw_rx_period(pw);
 		pw->deadline += skip * pw->period_ns;
+		due = lag;
 		sg_ctr_add(pw->span->ctr, PW_CTR_TX_SKIPPED, skip);
 		LOGPW(pw, LOGL_NOTICE, "thread late, %" PRIu64 " packet periods skipped\n", skip);
+	}
+	while (due--) {
+		pw_period(pw);
+		pw->deadline += pw->period_ns;
 	}
 	sg_timer_start_ns(&pw->tick, pw->deadline - now);
 }

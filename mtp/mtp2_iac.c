@@ -43,6 +43,7 @@ static void not_possible(struct sg_mtp2_link *l, const char *why)
 	aerm_stop(l);
 	iac_set_state(l, SG_MTP2_IAC_IDLE, why);
 	l->iac.emergency = false;
+	l->iac.fail_why = why;
 	lsc_event(l, LSC_EV_ALIGNMENT_NOT_POSSIBLE, 0);
 }
 
@@ -229,7 +230,7 @@ void iac_abort_proving(struct sg_mtp2_link *l)
 	l->iac.cp++;
 	LOGPLINK(l, LOGL_INFO, "IAC proving aborted (%u of %u)\n", l->iac.cp, l->cfg.m_proving);
 	if (l->iac.cp >= l->cfg.m_proving) {
-		not_possible(l, "M proving periods aborted");
+		not_possible(l, "M proving periods aborted (AERM)");
 		return;
 	}
 	/* T4 keeps running; a fresh proving period starts at its expiry */

@@ -86,6 +86,7 @@ struct mtp2_iac {
 	bool remote_emergency;	/* SIE received in NOT ALIGNED */
 	bool further_proving;
 	uint8_t cp;		/* proving attempts aborted */
+	const char *fail_why;	/* why alignment was last not possible (static) */
 	struct sg_timer t2, t3, t4;
 };
 
@@ -129,6 +130,7 @@ struct sg_mtp2_link {
 	bool alarm;
 	bool was_in_service;	/* since the last start */
 	uint64_t is_since;	/* sg_now() when in service began */
+	struct sg_mtp2_oos_info last_oos;	/* why it last went out of service */
 	struct sg_timer t1;
 
 	struct mtp2_txc txc;

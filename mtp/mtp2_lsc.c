@@ -268,6 +268,14 @@ static void to_oos(struct sg_mtp2_link *l, enum lsc_event ev, int reason, bool i
 	struct sg_mtp2_param p = { .reason = reason };
 	bool was_aligned = l->state != SG_MTP2_LSC_INITIAL_ALIGNMENT;
 
+	if (l->state != SG_MTP2_LSC_OUT_OF_SERVICE) {
+		l->last_oos.count++;
+		l->last_oos.reason = reason;
+		l->last_oos.detail = reason == SG_MTP2_OOS_ALIGN_FAIL ? l->iac.fail_why : NULL;
+		l->last_oos.from = l->state;
+		l->last_oos.at = sg_now();
+	}
+
 	sg_timer_stop(&l->t1);
 	iac_stop(l);
 	rc_stop(l);
@@ -762,6 +770,11 @@ const char *sg_mtp2_name(const struct sg_mtp2_link *l)
 enum sg_mtp2_lsc_state sg_mtp2_lsc_state(const struct sg_mtp2_link *l)
 {
 	return l->state;
+}
+
+const struct sg_mtp2_oos_info *sg_mtp2_last_oos(const struct sg_mtp2_link *l)
+{
+	return &l->last_oos;
 }
 
 struct sg_ctr_group *sg_mtp2_counters(struct sg_mtp2_link *l)

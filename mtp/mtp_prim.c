@@ -46,6 +46,22 @@ const struct value_string sg_mtp2_oos_reason_names[] = {
 	{ 0, NULL }
 };
 
+const struct value_string sg_mtp2_oos_reason_codes[] = {
+	{ SG_MTP2_OOS_STOP, "stop" },
+	{ SG_MTP2_OOS_ALIGN_FAIL, "alignment" },
+	{ SG_MTP2_OOS_T1, "t1" },
+	{ SG_MTP2_OOS_SUERM, "suerm" },
+	{ SG_MTP2_OOS_EIM, "eim" },
+	{ SG_MTP2_OOS_T6, "t6" },
+	{ SG_MTP2_OOS_T7, "t7" },
+	{ SG_MTP2_OOS_ABNORMAL_BSN, "abnormal-bsn" },
+	{ SG_MTP2_OOS_ABNORMAL_FIB, "abnormal-fib" },
+	{ SG_MTP2_OOS_SIOS, "remote-sios" },
+	{ SG_MTP2_OOS_SIO_SIN_SIE, "remote-sio" },
+	{ SG_MTP2_OOS_LINK_FAIL, "alarm" },
+	{ 0, NULL }
+};
+
 const struct value_string sg_mtp_prim_names[] = {
 	{ SG_MTP_TRANSFER, "MTP-TRANSFER" },
 	{ SG_MTP_PAUSE, "MTP-PAUSE" },

@@ -70,6 +70,7 @@ struct sg_slt {
 	struct sg_mtp2_link *mtp2;
 	struct sg_ctr_group *ctr;
 	uint32_t alarms;
+	uint32_t fail_alarms;	/* the alarms raised when the line last went into alarm */
 
 	/* BITS mode */
 	struct sg_hdlc_rx rx;
@@ -340,8 +341,10 @@ static void chan_alarm(void *user, uint32_t alarms)
 {
 	struct sg_slt *slt = user;
 
-	if (alarms && !slt->alarms)
+	if (alarms && !slt->alarms) {
 		sg_ctr_inc(slt->ctr, SLT_CTR_ALARMS);
+		slt->fail_alarms = alarms;	/* what a link failure now is due to */
+	}
 	slt->alarms = alarms;
 	/* Q.703 §1.7: a line fault is a link failure for LSC */
 	sg_mtp2_link_alarm(slt->mtp2, alarms != 0);
@@ -467,11 +470,51 @@ enum sg_adapter_mode sg_slt_mode(const struct sg_slt *slt)
 	return slt->chan->mode;
 }
 
+static const char *const alarm_names[] = { "los", "lof", "ais", "rai", "pw-l", "pw-loss" };
+
+static struct json_object *alarms_to_json(uint32_t bits)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(alarm_names); i++)
+		if (bits & (1U << i))
+			json_object_array_add(a, json_object_new_string(alarm_names[i]));
+	return a;
+}
+
+/* "out_of_service": why MTP2 last took the link out of service, null if it never did */
+static struct json_object *oos_to_json(struct sg_slt *slt)
+{
+	const struct sg_mtp2_oos_info *oi = sg_mtp2_last_oos(slt->mtp2);
+	struct json_object *o;
+	const char *text;
+	char buf[128];
+
+	if (!oi->count)
+		return NULL;
+	o = json_object_new_object();
+	text = get_value_string(sg_mtp2_oos_reason_names, oi->reason);
+	if (oi->detail) {
+		snprintf(buf, sizeof(buf), "%s: %s", text, oi->detail);
+		text = buf;
+	}
+	json_object_object_add(o, "reason", json_object_new_string(
+		get_value_string(sg_mtp2_oos_reason_codes, oi->reason)));
+	json_object_object_add(o, "text", json_object_new_string(text));
+	json_object_object_add(o, "alarms", oi->reason == SG_MTP2_OOS_LINK_FAIL ?
+				alarms_to_json(slt->fail_alarms) : json_object_new_array());
+	json_object_object_add(o, "from", json_object_new_string(
+		get_value_string(sg_mtp2_lsc_state_names, oi->from)));
+	json_object_object_add(o, "ago_ms", json_object_new_int64(
+		(int64_t)((sg_now() - oi->at) / SG_NS_PER_MS)));
+	json_object_object_add(o, "count", json_object_new_int64(oi->count));
+	return o;
+}
+
 struct json_object *sg_slt_to_json(struct sg_slt *slt, bool counters)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *alarms = json_object_new_array();
-	static const char *const alarm_names[] = { "los", "lof", "ais", "rai", "pw-l", "pw-loss" };
+	struct json_object *alarms;
 
 	json_object_object_add(o, "name", json_object_new_string(slt->name));
 	json_object_object_add(o, "span", json_object_new_string(slt->span->name));
@@ -485,10 +528,9 @@ struct json_object *sg_slt_to_json(struct sg_slt *slt, bool counters)
 		get_value_string(sg_mtp2_iac_state_names, sg_mtp2_iac_state(slt->mtp2))));
 	json_object_object_add(o, "processor_outage", json_object_new_string(
 		get_value_string(sg_mtp2_poc_state_names, sg_mtp2_poc_state(slt->mtp2))));
-	for (unsigned int i = 0; i < ARRAY_SIZE(alarm_names); i++)
-		if (slt->alarms & (1U << i))
-			json_object_array_add(alarms, json_object_new_string(alarm_names[i]));
+	alarms = alarms_to_json(slt->alarms);
 	json_object_object_add(o, "alarms", alarms);
+	json_object_object_add(o, "out_of_service", oos_to_json(slt));
 	json_object_object_add(o, "trace", slt->pcap ? json_object_new_string(sg_pcap_path(slt->pcap))
 						     : NULL);
 	if (counters) {

@@ -57,12 +57,32 @@ echo "== starting the simulated ASP (log: $LOGDIR/asp.log)"
 	--remote-udp-port 9899 >"$LOGDIR/asp.out" 2>"$LOGDIR/asp.log" &
 pids+=($!)
 
+# The pseudowire's 1 ms clock runs on each process's TDM thread at SCHED_FIFO priority
+# (threads.tdm_rt_priority in etc/demo*.json); without it a loaded machine delays the clock and
+# the links fail (doc/adapters.md, "Timing under load").  Linux refuses it to a user without
+# CAP_SYS_NICE or an rtprio limit: say so, the log alone is easy to miss.
+sleep 0.5
+for f in sgd switch; do
+	if grep -q 'real-time priority .* refused' "$LOGDIR/$f.log"; then
+		why=$(grep -o 'refused ([^)]*)' "$LOGDIR/$f.log" | head -1)
+		echo "!! $f: real-time priority $why: its pseudowire clock runs with"
+		echo "!! normal scheduling, and under load the links will fail;"
+		echo "!! run the demo as root, or allow it: sudo setcap cap_sys_nice+ep $SGD $SW"
+		echo "!! (until the next build), or an rtprio limit >= 50 (/etc/security/limits.conf)"
+	fi
+done
 echo "== live status (Ctrl-C to stop; try: curl -s $API/asps | jq . , $API/as, $API/associations)"
 end=$(( $(date +%s) + ${DEMO_SECONDS:-1000000000} ))
 prev_t=$(date +%s%N) prev_up=0 prev_down=0
 while [ "$(date +%s)" -lt "$end" ]; do
 	sleep 2
-	links=$(curl -s "$API/links" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
+	# a link out of service says why MTP2 took it out (doc/api.md: SUERM, alarm, T2, ...)
+	links=$(curl -s "$API/links" | jq -r '[.[] | "\(.name) \(.state)" +
+		(if .state != "IN_SERVICE" and .out_of_service != null then
+			" (\(.out_of_service.text)" +
+			(if (.out_of_service.alarms | length) > 0 then
+				": \(.out_of_service.alarms | join("+"))" else "" end) + ")"
+		 else "" end)] | join(", ")')
 	asps=$(curl -s "$API/asps" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
 	as=$(curl -s "$API/as" | jq -r '[.[] | "\(.name) \(.state)"] | join(", ")')
 	read -r up down < <(curl -s "$API/interworking" |
@@ -72,9 +92,16 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	[ "$dt" -gt 0 ] || dt=1
 	calls=$(grep '^stats' "$LOGDIR/switch.out" 2>/dev/null | tail -1 |
 		sed -n 's/.*attempts=\([0-9]*\) answered=\([0-9]*\).*failed=\([0-9]*\).*setup_p50_ms=\([0-9.]*\).*/calls \1, answered \2, failed \3, setup p50 \4 ms/p')
-	printf '%s  links: %s | ASP: %s | AS: %s | MSU/s TDM->IP %d, IP->TDM %d | %s\n' \
+	# packet periods the pseudowire clocks missed ("thread late"), sgd and switch together
+	late=$(cat "$LOGDIR/sgd.log" "$LOGDIR/switch.log" 2>/dev/null |
+		sed -n 's/.*thread late, \([0-9]*\) packet periods skipped.*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	skipped=""
+	[ "$late" -gt 0 ] && skipped=" | pw periods skipped: $late"
+	printf '%s  links: %s | ASP: %s | AS: %s | MSU/s TDM->IP %d, IP->TDM %d | %s%s\n' \
 		"$(date +%T)" "$links" "$asps" "$as" \
-		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) "${calls:-calls: -}"
+		$(( (up - prev_up) * 1000 / dt )) $(( (down - prev_down) * 1000 / dt )) \
+		"${calls:-calls: -}" "$skipped"
 	prev_t=$now prev_up=$up prev_down=$down
 done
 stop

@@ -2,7 +2,8 @@
 # Install what sigtran-sg needs on Debian 12 (only what is missing), then build it.
 #   tools/setup.sh deps            install packages only
 #   tools/setup.sh extra-deps      install also what only the benchmarks and tools/minbase.sh use
-#   tools/setup.sh build [ARGS]    install, then configure (with ARGS) and build in ./build
+#   tools/setup.sh build [ARGS]    install, then configure (with ARGS, unless ./build already is)
+#                                  and build in ./build (RECONFIGURE=1: configure anyway)
 #   tools/setup.sh packages        the packages `deps` installs, one a line
 #   tools/setup.sh package-of CMD  the package that brings program CMD (COMMANDS below)
 #
@@ -60,18 +61,29 @@ install_deps() {
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# Configure ./build only when it is not configured with exactly these arguments (config.status
+# records them: `config.status --config`), so that a second run (the demo's) goes straight to
+# make, which rebuilds what changed and reruns configure or automake itself when configure.ac
+# or a Makefile.am changed.  RECONFIGURE=1 forces configure.  A tree configured with other
+# arguments (the sanitizers of tools/test.sh, or none for the demo) is cleaned after
+# configure: its objects must not be linked with these.
 build() {
 	[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi
 	mkdir -p build
 	cd build
-	if [ ! -f Makefile ] || [ "${RECONFIGURE:-1}" = 1 ]; then
+	local configured=0 have=""
+	if [ -f Makefile ] && [ -x config.status ]; then
+		configured=1
+		have=$(./config.status --config 2>/dev/null) || have="?"
+	fi
+	if [ $configured = 0 ] || [ "$have" != "$*" ] || [ "${RECONFIGURE:-0}" = 1 ]; then
 		../configure "$@"
-		# objects built with other flags (e.g. the sanitizers of the test build) must
-		# not be linked with these
-		if [ -f .configure-args ] && [ "$(cat .configure-args)" != "$*" ]; then
+		if [ $configured = 1 ] && [ "$have" != "$*" ]; then
+			echo "== ./build was configured with other arguments ($have): make clean"
 			make clean >/dev/null
 		fi
-		echo "$*" > .configure-args
+	else
+		echo "== ./build is configured with these arguments (${*:-none}): reusing it"
 	fi
 	make -j"$(nproc)"
 }

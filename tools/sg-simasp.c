@@ -108,6 +108,7 @@ struct asp {
 	unsigned int tries;
 	uint32_t beat_seq, beat_acked;
 	bool stopping, quit, failed;
+	bool blocked;			/* last request: ERR Refused - Management Blocking */
 	struct sim *sim;
 	struct sg_ctr_group *ctr;
 	struct osmo_fd sig_ofd;
@@ -334,11 +335,25 @@ static void rx_mgmt(struct asp *a, const struct sg_m3ua_msg *m)
 		sg_m3ua_get_u32(m, SG_M3UA_IEI_ERR_CODE, &v);
 		LOGP(DM3UA, LOGL_ERROR, "simasp: ERR from the SGP: %s (0x%02x) in %s\n",
 		     sg_m3ua_err_name(v), v, get_value_string(asp_state_names, a->state));
-		/* refusals of our configuration: retrying would not help (§4.3.4.1, §4.3.4.3) */
 		switch (v) {
+		case SG_M3UA_ERR_REFUSED_MGMT_BLOCKING:
+			/* the SGP's management blocks us for now (§3.8.1): not a refusal of our
+			 * configuration.  Keep repeating the request every T(ack), as an ASP
+			 * whose request went unanswered would, until the block is lifted (the
+			 * SGP does not tell us when). */
+			if ((a->state == ASP_UP_SENT || a->state == ASP_AC_SENT) && !a->stopping) {
+				const char *req = a->state == ASP_UP_SENT ? "ASPUP" : "ASPAC";
+
+				if (!a->blocked)
+					LOGP(DM3UA, LOGL_NOTICE, "simasp: blocked by the SGP's "
+					     "management; repeating %s every %u ms\n", req, a->ack_ms);
+				a->blocked = true;
+				a->tries = 0;	/* answered: not a silent SGP */
+			}
+			break;
+		/* refusals of our configuration: retrying would not help (§4.3.4.1, §4.3.4.3) */
 		case SG_M3UA_ERR_ASP_ID_REQUIRED:
 		case SG_M3UA_ERR_INVALID_ASP_ID:
-		case SG_M3UA_ERR_REFUSED_MGMT_BLOCKING:
 			if (a->state == ASP_UP_SENT) {
 				a->failed = true;
 				a->quit = true;
@@ -381,6 +396,7 @@ static void rx_aspsm(struct asp *a, const struct sg_m3ua_msg *m)
 		if (a->state != ASP_UP_SENT)
 			break;
 		sg_timer_stop(&a->t_ack);
+		a->blocked = false;
 		asp_set_state(a, ASP_INACTIVE);
 		if (a->stopping)
 			request(a, ASP_DN_SENT);
@@ -442,6 +458,9 @@ static void rx_asptm(struct asp *a, const struct sg_m3ua_msg *m)
 			a->has_rc = true;	/* the SGP told us the RC of our AS */
 			a->rc = rc;
 		}
+		if (a->blocked)
+			LOGP(DM3UA, LOGL_NOTICE, "simasp: the SGP lifted the block\n");
+		a->blocked = false;
 		asp_set_state(a, ASP_ACTIVE);
 		if (a->stopping)
 			request(a, ASP_IA_SENT);
@@ -455,10 +474,18 @@ static void rx_asptm(struct asp *a, const struct sg_m3ua_msg *m)
 			request(a, ASP_DN_SENT);
 			return;
 		}
-		/* unsolicited (§4.3.4.4): the SGP deactivated us */
+		/* unsolicited (§4.3.4.4): the SGP deactivated us (e.g. its management blocked
+		 * us).  "If the ASP was previously in the ASP-ACTIVE state, the ASP should then
+		 * initiate procedures to return itself to its previous state": ASPAC again;
+		 * while the block lasts it is refused (ERR Refused - Management Blocking) and
+		 * repeated every T(ack). */
 		LOGP(DM3UA, LOGL_NOTICE, "simasp: the SGP deactivated the ASP\n");
-		if (a->state == ASP_ACTIVE || a->state == ASP_AC_SENT)
+		if (a->state == ASP_ACTIVE || a->state == ASP_AC_SENT) {
+			sg_timer_stop(&a->t_beat);
 			asp_set_state(a, ASP_INACTIVE);
+			if (!a->stopping)
+				request(a, ASP_AC_SENT);
+		}
 		return;
 	default:
 		break;
@@ -590,6 +617,7 @@ static void sctp_down(void *priv, uint32_t assoc_id, enum sg_sctp_down_reason wh
 	struct asp *a = priv;
 
 	a->assoc_up = false;
+	a->blocked = false;
 	sg_ctr_inc(a->ctr, ASP_CTR_ASSOC_DOWN);
 	LOGP(DM3UA, LOGL_NOTICE, "simasp: association down: %s\n",
 	     get_value_string(sg_sctp_down_reason_names, why));

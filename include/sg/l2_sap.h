@@ -88,6 +88,10 @@ enum sg_mtp2_oos_reason {
 	SG_MTP2_OOS_LINK_FAIL,		/* adapter alarm */
 };
 extern const struct value_string sg_mtp2_oos_reason_names[];
+/* Short names of the same reasons, for management (the links API): "stop", "alignment", "t1",
+ * "suerm", "eim", "t6", "t7", "abnormal-bsn", "abnormal-fib", "remote-sios", "remote-sio",
+ * "alarm". */
+extern const struct value_string sg_mtp2_oos_reason_codes[];
 
 /* Parameter block of SG_MTP2_* primitives (all use it; unused fields 0). */
 struct sg_mtp2_param {

@@ -235,6 +235,20 @@ void sg_mtp2_set_tx_push(struct sg_mtp2_link *link, sg_mtp2_tx_push_cb_t cb, voi
 enum sg_mtp2_lsc_state sg_mtp2_lsc_state(const struct sg_mtp2_link *link);
 enum sg_mtp2_iac_state sg_mtp2_iac_state(const struct sg_mtp2_link *link);
 enum sg_mtp2_poc_state sg_mtp2_poc_state(const struct sg_mtp2_link *link);
+/* Why the link last went out of service, for management: every exit from
+ * another state to OUT OF SERVICE (the OUT OF SERVICE indication's reason,
+ * or SG_MTP2_OOS_STOP for a stop by MTP3) is recorded here. */
+struct sg_mtp2_oos_info {
+	unsigned int count;		/* exits to OUT OF SERVICE since creation (0: none yet,
+					 * the rest is then not valid) */
+	enum sg_mtp2_oos_reason reason;
+	const char *detail;		/* static; for SG_MTP2_OOS_ALIGN_FAIL which failure
+					 * ("T2 expiry", "T3 expiry", "SIOS received",
+					 * "M proving periods aborted (AERM)"), else NULL */
+	enum sg_mtp2_lsc_state from;	/* the state the link left */
+	uint64_t at;			/* sg_now() then */
+};
+const struct sg_mtp2_oos_info *sg_mtp2_last_oos(const struct sg_mtp2_link *link);
 /* Counter group (enum sg_mtp2_ctr); "time in service" is brought up to
  * date by this call. */
 struct sg_ctr_group *sg_mtp2_counters(struct sg_mtp2_link *link);

@@ -5,7 +5,7 @@
 # connects here: the M3UA state machines are tested by tests/conformance/m3ua_test, the
 # association handling by tests/unit/test_sctp and the end-to-end tests.)  Then sg-simasp
 # connects as asp1 (accepted, ASP-ACTIVE), a second association from the same address is
-# refused and counted, and asp1 is blocked while active.
+# refused and counted, and asp1 is blocked while active and re-activates once unblocked.
 . "$(dirname "$0")/lib.sh"
 
 need curl jq
@@ -84,7 +84,8 @@ check "POST translations/sw/delete" test "$HTTP_CODE:$(jq length "$BODY_FILE")" 
 SIMASP="$top_builddir/tools/sg-simasp"
 asp_args=(--opc 2-0-5 --dpc 1-1-2 --asp-id 7 --rc 10 --traffic-mode loadshare --answer
 	  --port $((base + 3)) --remote-udp-port $((base + 2)) --stats-interval 0)
-"$SIMASP" "${asp_args[@]}" --udp-port $((base + 4)) >"$TMP/asp1.out" 2>"$TMP/asp1.log" &
+"$SIMASP" "${asp_args[@]}" --udp-port $((base + 4)) --ack-ms 300 \
+	>"$TMP/asp1.out" 2>"$TMP/asp1.log" &
 ASP1=$!
 PIDS="$PIDS $ASP1"
 for _ in $(seq 250); do
@@ -110,14 +111,37 @@ check "  the refused ASP never got further (no ASPUP-ACK)" \
 api GET /api/v1/asps/asp1
 check "  asp1 still ASP-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
 
-# blocking an active ASP makes it inactive (unsolicited ASPIA-ACK); its ASPAC is refused
+# blocking an active ASP makes it inactive (unsolicited ASPIA-ACK); sg-simasp, as RFC 4666
+# §4.3.4.4 asks of an ASP that was active, sends ASPAC again, which is refused (ERR Refused -
+# Management Blocking) and repeated every T(ack) (--ack-ms 300) until the block is lifted;
+# then asp1 is ASP-ACTIVE again
 api POST /api/v1/asps/asp1/block
 check "POST asps/asp1/block" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:true"
-sleep 0.2
-api GET /api/v1/asps/asp1
+for _ in $(seq 100); do
+	api GET /api/v1/asps/asp1
+	[ "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE ] && break
+	sleep 0.05
+done
 check "  blocked asp1 is not ASP-ACTIVE any more" test "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE
+for _ in $(seq 100); do
+	grep -q "blocked by the SGP's management; repeating ASPAC" "$TMP/asp1.log" && break
+	sleep 0.05
+done
+check "  sg-simasp tried ASPAC again and was refused (Management Blocking)" \
+	grep -q "ERR from the SGP: Refused - Management Blocking" "$TMP/asp1.log"
+api GET /api/v1/asps/asp1
+check "  asp1 stays ASP-INACTIVE while blocked" test "$(jq -r .state "$BODY_FILE")" = ASP-INACTIVE
 api POST /api/v1/asps/asp1/unblock
 check "POST asps/asp1/unblock" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:false"
+for _ in $(seq 200); do
+	api GET /api/v1/asps/asp1
+	[ "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE ] && break
+	sleep 0.05
+done
+check "  unblocked asp1 re-activates by itself: ASP-ACTIVE" \
+	test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
+api GET /api/v1/as/as1
+check "  as1 is AS-ACTIVE again" test "$(jq -r .state "$BODY_FILE")" = AS-ACTIVE
 expect_error 404 "block an unknown ASP" POST /api/v1/asps/nobody/block
 expect_error 404 "unknown command" POST /api/v1/asps/asp1/explode
 kill -TERM "$ASP1"

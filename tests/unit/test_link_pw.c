@@ -245,6 +245,35 @@ static void send_msus(struct end *e, unsigned int n)
 	}
 }
 
+/* The link API's "out_of_service" object of end i: "reason text [alarm...] from count", or
+ * "null" when MTP2 never took the link out of service. */
+static const char *oos_api(int i)
+{
+	static char buf[256];
+	struct json_object *o = sg_slt_to_json(E[i].slt, false), *oos, *v;
+	size_t n;
+
+	if (!json_object_object_get_ex(o, "out_of_service", &oos) || !oos) {
+		json_object_put(o);
+		return "null";
+	}
+	n = snprintf(buf, sizeof(buf), "%s|%s|",
+		     json_object_object_get_ex(oos, "reason", &v) ? json_object_get_string(v) : "?",
+		     json_object_object_get_ex(oos, "text", &v) ? json_object_get_string(v) : "?");
+	if (json_object_object_get_ex(oos, "alarms", &v))
+		for (size_t k = 0; k < json_object_array_length(v) && n < sizeof(buf); k++)
+			n += snprintf(buf + n, sizeof(buf) - n, "%s ",
+				      json_object_get_string(json_object_array_get_idx(v, k)));
+	if (n < sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - n, "|%s",
+			 json_object_object_get_ex(oos, "from", &v) ? json_object_get_string(v)
+								    : "?");
+	json_object_put(o);
+	if (getenv("LINK_DEBUG"))
+		fprintf(stderr, "end %c out_of_service: %s\n", 'a' + i, buf);
+	return buf;
+}
+
 /* Q.703 §7: normal alignment over the pseudowire: in service after Pn
  * (8.2 s) plus the pseudowire's delay, then MSUs cross both ways. */
 static void test_pw_align_and_msus(void)
@@ -277,6 +306,8 @@ static void test_pw_bit_errors_suerm(void)
 		step_ms(1);
 	CU_ASSERT_FALSE(E[0].in_service);
 	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_SUERM);
+	/* the links API says why: SUERM, from IN SERVICE, no alarm */
+	CU_ASSERT_STRING_EQUAL(oos_api(0), "suerm|SUERM threshold||IN_SERVICE");
 	teardown();
 }
 
@@ -322,6 +353,38 @@ static void test_pw_silence_alarm(void)
 	step_ms(100);
 	CU_ASSERT_FALSE(E[0].in_service);
 	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_LINK_FAIL);
+	/* the links API names the alarm */
+	CU_ASSERT_STRING_EQUAL(oos_api(0), "alarm|link failure|pw-loss |IN_SERVICE");
+	teardown();
+}
+
+/* The far end is stopped (by its MTP3, e.g. an operator's stop): it sends SIOS (Q.703 §6.2.3)
+ * and A goes out of service.  The links API names the reason at both ends: A "remote-sios",
+ * B "stop"; before that, neither was ever taken out of service (null). */
+static void test_pw_far_end_stop_reason(void)
+{
+	unsigned int n;
+
+	setup();
+	CU_ASSERT_TRUE_FATAL(align(true, 5000));
+	CU_ASSERT_STRING_EQUAL(oos_api(0), "null");
+	CU_ASSERT_STRING_EQUAL(oos_api(1), "null");
+	sg_mtp2_l3_req(sg_slt_mtp2(E[1].slt), SG_MTP2_STOP, NULL, NULL);
+	for (unsigned int t = 0; t < 1000 && E[0].in_service; t++)
+		step_ms(1);
+	CU_ASSERT_FALSE(E[0].in_service);
+	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_SIOS);
+	CU_ASSERT_STRING_EQUAL(oos_api(0), "remote-sios|SIOS received||IN_SERVICE");
+	CU_ASSERT_STRING_EQUAL(oos_api(1), "stop|stopped by MTP3||IN_SERVICE");
+	/* A restarts alignment; B, stopped, never answers: Q.703 §7.3, T2 expires in
+	 * NOT ALIGNED and the reason becomes an alignment failure naming T2 */
+	n = E[0].oos;
+	sg_mtp2_l3_req(sg_slt_mtp2(E[0].slt), SG_MTP2_START, NULL, NULL);
+	for (unsigned int t = 0; t < 200000 && E[0].oos == n; t++)
+		step_ms(1);
+	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_ALIGN_FAIL);
+	CU_ASSERT_STRING_EQUAL(oos_api(0),
+			       "alignment|alignment failure: T2 expiry||INITIAL_ALIGNMENT");
 	teardown();
 }
 
@@ -381,6 +444,8 @@ int main(void)
 		  test_pw_packet_loss_suerm },
 		{ "pw: 0.1% packet loss is absorbed, no MSU lost", test_pw_low_loss_survives },
 		{ "pw: silent peer raises PW_LOSS: link failure", test_pw_silence_alarm },
+		{ "pw: far end stopped: SIOS, the out-of-service reason at both ends, then T2",
+		  test_pw_far_end_stop_reason },
 		{ "pw: Annex A link on a framed E1 (1.984 Mbit/s): in service, 1000 MSUs each "
 		  "way, EIM on errors", test_pw_annex_a_framed },
 		{ "pw: Annex A link on an unframed E1 (2.048 Mbit/s): in service, 1000 MSUs each "

@@ -952,9 +952,13 @@ static void test_deep_buffer(void)
 	peer_close(&p);
 }
 
-/* The thread is late (the clock jumps 50 ms without running the loop): 16
- * periods are caught up at once, the rest skipped, and the deadlines stay on
- * the grid of the first one. */
+/* The thread is late (the clock jumps 50 ms without running the loop): the
+ * last 16 periods are caught up at once (the far end plays packets only up to
+ * its playout delay late; 16 > the 2 periods of a 4 ms buffer), the older ones
+ * skipped, and the deadlines stay on the grid of the first one.  The skipped
+ * periods keep their sequence numbers (a gap the far end sees as the lost
+ * packets it has already played out), so that the far end's playout stays on
+ * the grid too. */
 static void test_thread_late(void)
 {
 	struct peer p;
@@ -982,14 +986,66 @@ static void test_thread_late(void)
 	sg_clock_advance(100000);
 	pump();
 	CU_ASSERT_EQUAL(ctr(p.span, "tx:packets"), 22);
-	/* no gaps in the sequence numbers: skipped periods are not sent */
+	/* the 5 packets sent on time, a gap of the 34 skipped periods, the 16
+	 * caught up and the next one on time */
 	while (peer_recv(&p, pkt, sizeof(pkt)) > 0) {
-		CU_ASSERT_EQUAL(pkt[2] << 8 | pkt[3], 7 + n);
 		seq = pkt[2] << 8 | pkt[3];
+		CU_ASSERT_EQUAL(seq, n < 5 ? 7 + n : 7 + n + 34);
 		n++;
 	}
 	CU_ASSERT_EQUAL(n, 22);
-	CU_ASSERT_EQUAL(seq, 7 + 21);
+	CU_ASSERT_EQUAL(seq, 7 + 21 + 34);
+	peer_close(&p);
+}
+
+/* Our thread is late 30 ms while the far end keeps sending: its packets wait in
+ * the socket.  With a 40 ms jitter buffer (playout from 20 packets) they are taken
+ * in before the late periods are played out: the oldest 10 skipped (not sent, but
+ * played out), the last 20 caught up (sent and played): nothing is lost, the
+ * stream stays in order, no alarm, and playout keeps its distance to the far end
+ * (the next packet sent on time is played 20 periods later, as before the stall). */
+static void test_thread_late_rx(void)
+{
+	struct peer p;
+	struct user *u = user_new(0);
+	int seqs[60];
+	unsigned int sent = 0, t;
+
+	peer_open(&p, AF_INET, SG_SPAN_E1, 8, 40, false);
+	chan_open(p.span, 16, SG_CHAN_64K, u);
+	/* on time: one packet per period, playout from 20 */
+	for (t = 0; t < 30; t++) {
+		peer_send_ts16(&p, 0, 900 + sent++);
+		step(8);
+	}
+	CU_ASSERT_EQUAL(u->rx_len, 30 * FPP);
+	/* 0.5 ms into the next period, the thread stalls for 30 ms; the far end
+	 * sends its 30 packets meanwhile */
+	sg_clock_advance(500000);
+	for (t = 0; t < 30; t++)
+		peer_send_ts16(&p, 0, 900 + sent++);
+	sg_clock_virtual(sg_now() + 30 * SG_NS_PER_MS);
+	pump();
+	CU_ASSERT_EQUAL(ctr(p.span, "tx:skipped"), 30 - 20);
+	CU_ASSERT_EQUAL(ctr(p.span, "tx:packets"), 30 + 20);
+	CU_ASSERT_EQUAL(u->rx_len, (30 + 30) * FPP);	/* every period played out */
+	/* on time again, back on the grid */
+	sg_clock_advance(500000);
+	pump();
+	for (t = 0; t < 19; t++) {
+		peer_send_ts16(&p, 0, 900 + sent++);
+		step(8);
+	}
+	/* 80 periods: 20 of all ones (filling), then 900, 901, ... without a gap */
+	for (unsigned int i = 0; i < ARRAY_SIZE(seqs); i++)
+		seqs[i] = 900 + i;
+	CU_ASSERT(all_ff(u->rx, 20 * FPP));
+	CU_ASSERT_FATAL(u->rx_len == (20 + ARRAY_SIZE(seqs)) * FPP);
+	check_ts16_stream(u, 20 * FPP, seqs, ARRAY_SIZE(seqs));
+	CU_ASSERT_EQUAL(ctr(p.span, "rx:lost"), 0);
+	CU_ASSERT_EQUAL(ctr(p.span, "rx:late"), 0);
+	CU_ASSERT_EQUAL(ctr(p.span, "rx:early"), 0);
+	CU_ASSERT_EQUAL(u->alarm_calls, 0);
 	peer_close(&p);
 }
 
@@ -1152,6 +1208,8 @@ static const struct cu_test tests[] = {
 	{ "jitter absorbed", test_jitter_absorbed },
 	{ "deep buffer: no false loss while filling", test_deep_buffer },
 	{ "thread late: catch up, skip", test_thread_late },
+		{ "thread late: packets waiting in the socket are played, none lost",
+		  test_thread_late_rx },
 	{ "LEN and padding", test_len_padding },
 	{ "bad configuration", test_open_errors },
 	{ "real time, no drift", test_real_time },
