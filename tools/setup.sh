@@ -91,7 +91,12 @@ build() {
 case "${1:-build}" in
 deps) install_deps "${PACKAGES[@]}" ;;
 extra-deps) install_deps "${PACKAGES[@]}" "${EXTRA_PACKAGES[@]}" ;;
-build) shift || true; install_deps "${PACKAGES[@]}"; build "$@" ;;
+build)
+	shift || true
+	# SETUP_NO_DEPS=1: build only (tests/tree/setup_build.sh)
+	[ "${SETUP_NO_DEPS:-0}" = 1 ] || install_deps "${PACKAGES[@]}"
+	build "$@"
+	;;
 packages) printf '%s\n' "${PACKAGES[@]}" "${EXTRA_PACKAGES[@]}" ;;
 package-of) package_of "${2-}" ;;
 *) sed -n '3,8p' "$0" >&2; exit 2 ;;
