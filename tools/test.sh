@@ -32,6 +32,15 @@ if [ -n "$skipped" ] && [ "${SG_ALLOW_SKIP:-0}" != 1 ]; then
 fi
 
 if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
-	make -j"$(nproc)" distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror"
+	if ! make -j"$(nproc)" distcheck DISTCHECK_CONFIGURE_FLAGS="--enable-werror"; then
+		# show the logs of the tests that failed in distcheck's own build
+		for t in $(grep -l '^:test-result: FAIL' $(find . -path '*/_build/*' -name '*.trs') \
+			2>/dev/null); do
+			echo "===== distcheck: ${t%.trs}.log"
+			cat "${t%.trs}.log"
+		done
+		echo "make distcheck failed"
+		exit 1
+	fi
 fi
 echo "== all tests passed"

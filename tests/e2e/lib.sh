@@ -48,6 +48,17 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 : "${SG_TEST_TIMEOUT_SCALE:=5}"
 # timed_out T0_MS BOUND_MS: true once BOUND_MS (scaled) have passed since T0_MS
 timed_out() { [ $(( $(now_ms) - $1 )) -gt $(( $2 * SG_TEST_TIMEOUT_SCALE )) ]; }
+# poll BOUND_MS COMMAND...: runs COMMAND every 20 ms until it succeeds (0) or BOUND_MS (scaled)
+# have passed (1)
+poll() {
+	local t0 bound=$1
+	shift
+	t0=$(now_ms)
+	until "$@"; do
+		timed_out "$t0" "$bound" && return 1
+		sleep 0.02
+	done
+}
 
 # start_sgd CONFIG LOG: starts sgd, sets SGD_PID and SGD_PORT (from its log)
 start_sgd() {

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need curl jq
-base=$(( 30000 + ($$ % 1000) * 4 ))
+base=$(( 28000 + ($$ % 1000) * 4 ))	# below the ephemeral ports (32768-); links.sh: 20000+
 
 cat > "$TMP/sg.json" <<JSON
 { "node": { "name": "sg" }, "log": { "level": "notice" },
@@ -33,11 +33,11 @@ JSON
 start_sgd "$TMP/sg.json" "$TMP/sg.log" || exit 1
 
 # the SIGTRAN side starts on the core thread once MTP3 runs: wait for it
-for _ in $(seq 200); do
-	api GET /api/v1/asps
-	[ "$HTTP_CODE" = 200 ] && break
-	sleep 0.02
-done
+asps_served() { api GET /api/v1/asps; [ "$HTTP_CODE" = 200 ]; }
+# asp_state_is NAME STATE: GET asps/NAME (left in BODY_FILE) shows STATE
+asp_state_is() { api GET "/api/v1/asps/$1"; [ "$(jq -r .state "$BODY_FILE")" = "$2" ]; }
+asp_state_not() { ! asp_state_is "$@"; }
+poll 4000 asps_served
 check "GET asps lists both peers, ASP-DOWN" \
 	test "$(jq -r '[.[] | "\(.name):\(.state)"] | join(",")' "$BODY_FILE")" = "asp1:ASP-DOWN,asp2:ASP-DOWN"
 api GET /api/v1/asps/asp1
@@ -88,11 +88,7 @@ asp_args=(--opc 2-0-5 --dpc 1-1-2 --asp-id 7 --rc 10 --traffic-mode loadshare --
 	>"$TMP/asp1.out" 2>"$TMP/asp1.log" &
 ASP1=$!
 PIDS="$PIDS $ASP1"
-for _ in $(seq 250); do
-	api GET /api/v1/asps/asp1
-	[ "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE ] && break
-	sleep 0.02
-done
+poll 5000 asp_state_is asp1 ASP-ACTIVE
 check "asp1 connects from its configured address and is ASP-ACTIVE" \
 	test "$(jq -r '"\(.state) \(.association != null)"' "$BODY_FILE")" = "ASP-ACTIVE true"
 api GET /api/v1/as/as1
@@ -101,9 +97,19 @@ api GET /api/v1/associations
 check "one association, established" test "$(jq length "$BODY_FILE")" = 1
 
 # a second association from the same address: no configured peer is free for it: refused
-"$SIMASP" "${asp_args[@]}" --udp-port $((base + 5)) --duration 2 >"$TMP/asp2.out" 2>"$TMP/asp2.log"
-api GET /api/v1/sctp
-refused=$(jq -r '.[0].endpoints[0].counters[] | select(.name == "assoc_refused") | .value' "$BODY_FILE")
+assoc_refused() {
+	api GET /api/v1/sctp
+	refused=$(jq -r '.[0].endpoints[0].counters[] | select(.name == "assoc_refused") | .value' \
+		"$BODY_FILE" 2>/dev/null)
+	[ "${refused:-0}" -ge 1 ]
+}
+"$SIMASP" "${asp_args[@]}" --udp-port $((base + 5)) >"$TMP/asp2.out" 2>"$TMP/asp2.log" &
+ASP2=$!
+PIDS="$PIDS $ASP2"
+poll 5000 assoc_refused
+kill -TERM "$ASP2"
+wait "$ASP2"
+PIDS=$(echo "$PIDS" | sed "s/ $ASP2//")
 check "an association no configured peer can take is refused and counted ($refused)" \
 	test "${refused:-0}" -ge 1
 check "  the refused ASP never got further (no ASPUP-ACK)" \
@@ -117,27 +123,16 @@ check "  asp1 still ASP-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
 # then asp1 is ASP-ACTIVE again
 api POST /api/v1/asps/asp1/block
 check "POST asps/asp1/block" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:true"
-for _ in $(seq 100); do
-	api GET /api/v1/asps/asp1
-	[ "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE ] && break
-	sleep 0.05
-done
+poll 5000 asp_state_not asp1 ASP-ACTIVE
 check "  blocked asp1 is not ASP-ACTIVE any more" test "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE
-for _ in $(seq 100); do
-	grep -q "blocked by the SGP's management; repeating ASPAC" "$TMP/asp1.log" && break
-	sleep 0.05
-done
+poll 5000 grep -q "blocked by the SGP's management; repeating ASPAC" "$TMP/asp1.log"
 check "  sg-simasp tried ASPAC again and was refused (Management Blocking)" \
 	grep -q "ERR from the SGP: Refused - Management Blocking" "$TMP/asp1.log"
 api GET /api/v1/asps/asp1
 check "  asp1 stays ASP-INACTIVE while blocked" test "$(jq -r .state "$BODY_FILE")" = ASP-INACTIVE
 api POST /api/v1/asps/asp1/unblock
 check "POST asps/asp1/unblock" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:false"
-for _ in $(seq 200); do
-	api GET /api/v1/asps/asp1
-	[ "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE ] && break
-	sleep 0.05
-done
+poll 10000 asp_state_is asp1 ASP-ACTIVE
 check "  unblocked asp1 re-activates by itself: ASP-ACTIVE" \
 	test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
 api GET /api/v1/as/as1
@@ -147,11 +142,7 @@ expect_error 404 "unknown command" POST /api/v1/asps/asp1/explode
 kill -TERM "$ASP1"
 wait "$ASP1"
 PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
-for _ in $(seq 100); do
-	api GET /api/v1/asps/asp1
-	[ "$(jq -r .state "$BODY_FILE")" = ASP-DOWN ] && break
-	sleep 0.02
-done
+poll 2000 asp_state_is asp1 ASP-DOWN
 check "asp1 gone: ASP-DOWN" test "$(jq -r .state "$BODY_FILE")" = ASP-DOWN
 
 stop_sgd
