@@ -136,7 +136,7 @@ check "stop -> 200" [ "$HTTP_CODE" = 200 ]
 # loaded machine a pw-loss alarm or an alignment failure may soon be the latest reason.
 t0=$(now_ms)
 while r=$(oos $PORT_B l0); [ "${r%%|*}" != remote-sios ] || [ "${r##*|}" -le "$b_count" ]; do
-	[ $(( $(now_ms) - t0 )) -gt 3000 ] && break
+	timed_out $t0 3000 && break
 	sleep 0.02
 done
 check "B l0 out_of_service: the far end's SIOS, counted ($r, was $b_count)" \
