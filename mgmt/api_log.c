@@ -17,6 +17,8 @@ static struct json_object *cat_json(enum sg_log_cat cat)
 		return NULL;
 	json_object_object_add(o, "name", json_object_new_string(sg_log_cat_name(cat)));
 	json_object_object_add(o, "level", json_object_new_string(lvl ? lvl : "unknown"));
+	/* lines of a repeated cause held back by the rate limit (include/sg/log.h) */
+	json_object_object_add(o, "held_back", json_object_new_int64((int64_t)sg_log_held_back(cat)));
 	return o;
 }
 

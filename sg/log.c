@@ -9,6 +9,7 @@
 #include <osmocom/core/utils.h>
 
 #include <sg/log.h>
+#include <sg/timer.h>
 
 static const struct log_info_cat sg_log_cats[] = {
 	[DSG] = { "DSG", "\033[1;37m", "daemon, start-up and shutdown", LOGL_NOTICE, 1 },
@@ -139,4 +140,36 @@ int sg_log_get_level(enum sg_log_cat cat)
 		level = sg_target->categories[cat].loglevel;
 	log_tgt_mutex_unlock();
 	return level;
+}
+
+/* ---- rate limit for repeatable causes ---- */
+
+static uint64_t held_back[_SG_LOG_CAT_MAX];
+
+bool sg_log_limit_pass(struct sg_log_limit *l, enum sg_log_cat cat, unsigned int *held)
+{
+	uint64_t now = sg_now();
+
+	if (!l->started || now - l->window_start >= (uint64_t)SG_LOG_LIMIT_WINDOW_MS * SG_NS_PER_MS) {
+		l->started = true;
+		l->window_start = now;
+		l->passed = 0;
+	}
+	if (l->passed >= SG_LOG_LIMIT_BURST) {
+		l->held++;
+		if ((unsigned int)cat < _SG_LOG_CAT_MAX)
+			__atomic_add_fetch(&held_back[cat], 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	l->passed++;
+	if (held)
+		*held = l->held;
+	l->held = 0;
+	return true;
+}
+
+uint64_t sg_log_held_back(enum sg_log_cat cat)
+{
+	return (unsigned int)cat < _SG_LOG_CAT_MAX ?
+		       __atomic_load_n(&held_back[cat], __ATOMIC_RELAXED) : 0;
 }

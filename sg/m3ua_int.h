@@ -74,6 +74,8 @@ struct sg_m3ua_asp {
 	bool srv;			/* we answer ASPUP/ASPAC (SGP, IPSP server, IPSP double) */
 	bool cli;			/* we send ASPUP/ASPAC (ASP, IPSP client, IPSP double) */
 	bool conn;
+	/* log lines a peer can repeat at will: rate-limited (include/sg/log.h) */
+	struct sg_log_limit log_rx_bad, log_tx_err;
 	uint16_t in_streams, out_streams;
 	/* server side: the peer's state at us */
 	enum sg_m3ua_asp_state state;

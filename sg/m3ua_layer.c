@@ -225,7 +225,8 @@ static void count_err(struct sg_m3ua *m, enum sg_m3ua_err code)
 void m3ua_tx_err(struct sg_m3ua_asp *asp, enum sg_m3ua_err code, const uint32_t *rc,
 		 const uint32_t *na, const uint8_t *diag, size_t diag_len)
 {
-	LOGA(asp, LOGL_NOTICE, "tx ERR %s\n", sg_m3ua_err_name(code));
+	LOGP_LIMIT(&asp->log_tx_err, DM3UA, LOGL_NOTICE, "%s/%s: tx ERR %s\n", asp->m->name,
+		   asp->name, sg_m3ua_err_name(code));
 	count_err(asp->m, code);
 	m3ua_tx(asp, 0, sg_m3ua_err_new(code, rc, na, diag, diag_len > DIAG_MAX ? DIAG_MAX : diag_len));
 }
@@ -238,7 +239,8 @@ void m3ua_tx_err_rcs(struct sg_m3ua_asp *asp, enum sg_m3ua_err code, const uint3
 
 	if (!msg)
 		return;
-	LOGA(asp, LOGL_NOTICE, "tx ERR %s\n", sg_m3ua_err_name(code));
+	LOGP_LIMIT(&asp->log_tx_err, DM3UA, LOGL_NOTICE, "%s/%s: tx ERR %s\n", asp->m->name,
+		   asp->name, sg_m3ua_err_name(code));
 	count_err(asp->m, code);
 	sg_m3ua_put_u32(msg, SG_M3UA_IEI_ERR_CODE, code);
 	if (nrc)
@@ -452,8 +454,8 @@ void sg_m3ua_asp_rx(struct sg_m3ua_asp *asp, uint16_t stream, const uint8_t *buf
 		return;
 	if (sg_m3ua_decode(&msg, buf, len, &derr) < 0) {
 		sg_ctr_inc(asp->ctr, ASP_CTR_RX_MALFORMED);
-		LOGA(asp, LOGL_NOTICE, "rx malformed message: %s\n",
-		     derr.reason ? derr.reason : "?");
+		LOGP_LIMIT(&asp->log_rx_bad, DM3UA, LOGL_NOTICE, "%s/%s: rx malformed message: %s\n",
+			   asp->m->name, asp->name, derr.reason ? derr.reason : "?");
 		/* never answer an ERR with an ERR (§3.8.1) */
 		if (len >= 4 && buf[2] == SG_M3UA_CLS_MGMT && buf[3] == SG_M3UA_MGMT_ERR)
 			return;

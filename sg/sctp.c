@@ -1282,8 +1282,9 @@ static void own_handle(struct sg_sctp *s, struct sctp_item *it)
 
 				if (it->info->npeer)
 					sg_sctp_addr_str(&it->info->peer[0], buf, sizeof(buf));
-				LOGP(DSCTP, LOGL_NOTICE, "endpoint %s: association %u from %s refused\n",
-				     ep->name, it->id, buf);
+				LOGP_LIMIT(&ep->log_refused, DSCTP, LOGL_NOTICE,
+					   "endpoint %s: association %u from %s refused\n",
+					   ep->name, it->id, buf);
 				it->type = I_REFUSE;
 				free(it->info);
 				it->info = NULL;

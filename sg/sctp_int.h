@@ -9,6 +9,7 @@
 #include <osmocom/core/select.h>
 
 #include <sg/counter.h>
+#include <sg/log.h>
 #include <sg/sctp.h>
 #include <sg/timer.h>
 
@@ -142,6 +143,7 @@ struct sctp_ep {
 	struct sg_sctp_ep_cfg lcfg;	/* [const] listen */
 	struct sg_sctp_conn_cfg ccfg;	/* [const] connect */
 	const struct sg_sctp_ops *ops;	/* [const] */
+	struct sg_log_limit log_refused;	/* [owner] "association refused" lines */
 	void *priv;			/* [const] */
 
 	struct sg_ctr_group *ctr;	/* [lock] */

@@ -57,6 +57,7 @@ struct sg_sigtran {
 	struct sg_thread *core_thread, *sctp_thread;
 	/* core thread from start on */
 	bool started;
+	struct sg_log_limit log_refused;	/* "refused: no configured peer" lines */
 	struct sg_mtp3 *mtp3;
 	struct sg_sctp *sctp;
 	struct sg_m3ua *m3ua;
@@ -140,9 +141,10 @@ static bool srv_accept(void *priv, uint32_t assoc_id, const struct sockaddr_stor
 		     sg_sctp_addr_str(&peers[0], buf, sizeof(buf)), p->cfg->name);
 		return true;
 	}
-	LOGP(DSCTP, LOGL_NOTICE, "association %u from %s refused: no configured peer without an "
-	     "association has this address\n", assoc_id,
-	     npeers ? sg_sctp_addr_str(&peers[0], buf, sizeof(buf)) : "?");
+	LOGP_LIMIT(&st->log_refused, DSCTP, LOGL_NOTICE,
+		   "association %u from %s refused: no configured peer without an association "
+		   "has this address\n", assoc_id,
+		   npeers ? sg_sctp_addr_str(&peers[0], buf, sizeof(buf)) : "?");
 	return false;
 }
 

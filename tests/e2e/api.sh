@@ -51,6 +51,8 @@ check "PUT /api/v1/log/mtp3 level debug -> 200" [ "$HTTP_CODE" = 200 ]
 api GET /api/v1/log
 check "GET /api/v1/log shows mtp3 at debug" \
 	[ "$(jq -r '.. | objects | select(.name? == "mtp3") | .level' "$BODY_FILE")" = debug ]
+check "GET /api/v1/log counts the lines the rate limit held back, per category" \
+	[ "$(jq -r '[.[] | .held_back | type] | unique | join(",")' "$BODY_FILE")" = number ]
 
 # bad requests: each a 4xx with a JSON reason, and nothing changes
 expect_error 404 "unknown collection" GET /api/v1/nonesuch
