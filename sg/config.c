@@ -332,6 +332,10 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 		mc->ack_ms = int_or(o, "ack_ms", 2000);
 		mc->beat_ms = int_or(o, "beat_ms", 0);
 		mc->beat_max_lost = int_or(o, "beat_max_lost", 3);
+		mc->aspup_ms = int_or(o, "aspup_ms", 10000);
+		if (mc->aspup_ms && mc->aspup_ms < 100)
+			return cfail(err, errlen, "m3ua.timers.aspup_ms: %u is out of range (0 for no "
+				     "limit, or 100..600000)", mc->aspup_ms);
 		if (mc->beat_ms && mc->beat_ms < 100)
 			return cfail(err, errlen, "m3ua.timers.beat_ms: %u is out of range (0 for no "
 				     "BEAT, or 100..300000)", mc->beat_ms);

@@ -170,6 +170,7 @@ static const struct sg_field m3ua_timer_fields[] = {
 	{ "ack_ms", SG_FT_INT, false, 100, 60000 },
 	{ "beat_ms", SG_FT_INT, false, 0, 300000 },
 	{ "beat_max_lost", SG_FT_INT, false, 1, 100 },
+	{ "aspup_ms", SG_FT_INT, false, 0, 600000 },
 	{ NULL }
 };
 

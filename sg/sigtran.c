@@ -33,6 +33,7 @@
 #include <sg/mtp3_core.h>
 #include <sg/nif.h>
 #include <sg/sctp.h>
+#include <sg/timer.h>
 #include <sg/thread.h>
 
 #include "config_schema.h"
@@ -50,6 +51,8 @@ struct st_peer {
 	unsigned int nallowed;
 	bool accepted;			/* server: accepted, up() not yet seen */
 	uint64_t rx_bad_ppid;
+	struct sg_timer t_aspup;	/* server: ASPUP due within m3ua.timers.aspup_ms */
+	uint64_t silent_closed;		/* associations closed for want of an ASPUP */
 };
 
 struct sg_sigtran {
@@ -114,31 +117,73 @@ static struct st_peer *peer_by_assoc(struct sg_sigtran *st, uint32_t id)
 	return NULL;
 }
 
+/* A server peer's association that has not sent ASPUP yet (its ASP is ASP-DOWN): a client
+ * that connected and never spoke, or a stale association of a peer that restarted. */
+static bool peer_silent(const struct st_peer *p)
+{
+	return !p->client && p->assoc_id && !p->accepted &&
+	       sg_m3ua_asp_state(p->asp) == SG_M3UA_ASP_DOWN;
+}
+
+static void drop_silent(struct st_peer *p, const char *why)
+{
+	LOGP(DSCTP, LOGL_NOTICE, "peer %s: association %u closed: %s\n", p->cfg->name,
+	     p->assoc_id, why);
+	p->silent_closed++;
+	sg_timer_stop(&p->t_aspup);
+	sg_sctp_abort(p->st->sctp, p->assoc_id);
+	p->assoc_id = 0;
+	sg_m3ua_asp_conn_down(p->asp);
+}
+
+static void aspup_timeout(void *data)
+{
+	struct st_peer *p = data;
+
+	if (peer_silent(p))
+		drop_silent(p, "no ASPUP in time (m3ua.timers.aspup_ms)");
+}
+
+/* Are the association's addresses (and port, if configured) those of server peer p? */
+static bool peer_matches(const struct st_peer *p, const struct sockaddr_storage *peers,
+			 unsigned int npeers)
+{
+	if (p->client || !sg_sctp_peer_allowed(peers, npeers, p->allowed, p->nallowed))
+		return false;
+	if (p->cfg->remote_port) {
+		uint16_t port = peers[0].ss_family == AF_INET6 ?
+			ntohs(((const struct sockaddr_in6 *)&peers[0])->sin6_port) :
+			ntohs(((const struct sockaddr_in *)&peers[0])->sin_port);
+
+		if (port != p->cfg->remote_port)
+			return false;
+	}
+	return true;
+}
+
+/* A new association takes the first configured peer it matches that has none; failing
+ * that, one whose association is silent (no ASPUP yet), which it replaces: a stale or
+ * hostile association must not hold a real peer's slot (doc/m3ua.md). */
 static bool srv_accept(void *priv, uint32_t assoc_id, const struct sockaddr_storage *peers,
 		       unsigned int npeers)
 {
 	struct sg_sigtran *st = priv;
+	struct st_peer *take = NULL;
 	char buf[64];
 
-	for (unsigned int i = 0; i < st->npeers; i++) {
-		struct st_peer *p = &st->peers[i];
-
-		if (p->client || p->assoc_id)
-			continue;
-		if (!sg_sctp_peer_allowed(peers, npeers, p->allowed, p->nallowed))
-			continue;
-		if (p->cfg->remote_port) {
-			uint16_t port = peers[0].ss_family == AF_INET6 ?
-				ntohs(((const struct sockaddr_in6 *)&peers[0])->sin6_port) :
-				ntohs(((const struct sockaddr_in *)&peers[0])->sin_port);
-
-			if (port != p->cfg->remote_port)
-				continue;
+	for (unsigned int i = 0; i < st->npeers && !take; i++)
+		if (!st->peers[i].assoc_id && peer_matches(&st->peers[i], peers, npeers))
+			take = &st->peers[i];
+	for (unsigned int i = 0; i < st->npeers && !take; i++)
+		if (peer_silent(&st->peers[i]) && peer_matches(&st->peers[i], peers, npeers)) {
+			take = &st->peers[i];
+			drop_silent(take, "replaced by a new association from the peer's address");
 		}
-		p->assoc_id = assoc_id;
-		p->accepted = true;
+	if (take) {
+		take->assoc_id = assoc_id;
+		take->accepted = true;
 		LOGP(DSCTP, LOGL_NOTICE, "association %u from %s: peer %s\n", assoc_id,
-		     sg_sctp_addr_str(&peers[0], buf, sizeof(buf)), p->cfg->name);
+		     sg_sctp_addr_str(&peers[0], buf, sizeof(buf)), take->cfg->name);
 		return true;
 	}
 	LOGP_LIMIT(&st->log_refused, DSCTP, LOGL_NOTICE,
@@ -153,6 +198,8 @@ static void assoc_up(struct st_peer *p, uint32_t assoc_id, const struct sg_sctp_
 	p->assoc_id = assoc_id;
 	p->accepted = false;
 	sg_m3ua_asp_conn_up(p->asp, info->in_streams, info->out_streams);
+	if (!p->client && p->st->cfg->m3ua.aspup_ms)
+		sg_timer_start_ms(&p->t_aspup, p->st->cfg->m3ua.aspup_ms);
 }
 
 static void srv_up(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
@@ -185,6 +232,7 @@ static void any_down(void *priv, uint32_t assoc_id, enum sg_sctp_down_reason why
 	     get_value_string(sg_sctp_down_reason_names, why));
 	p->assoc_id = 0;
 	p->accepted = false;
+	sg_timer_stop(&p->t_aspup);
 	sg_m3ua_asp_conn_down(p->asp);
 }
 
@@ -383,6 +431,7 @@ static int build_m3ua(struct sg_sigtran *st)
 
 		p->st = st;
 		p->cfg = a;
+		sg_timer_setup(&p->t_aspup, aspup_timeout, p);
 		for (unsigned int k = 0; k < a->remote.n; k++)
 			if (sg_sctp_addr_parse(&p->allowed[p->nallowed], a->remote.addr[k], 0) == 0)
 				p->nallowed++;
@@ -564,8 +613,10 @@ static void stop_on_core(void *arg)
 	if (st->sctp)
 		sg_sctp_free(st->sctp);
 	st->sctp = NULL;
-	for (unsigned int i = 0; i < st->npeers; i++)
+	for (unsigned int i = 0; i < st->npeers; i++) {
 		st->peers[i].assoc_id = 0;
+		sg_timer_stop(&st->peers[i].t_aspup);
+	}
 	if (st->m3ua)
 		sg_m3ua_free(st->m3ua);
 	st->m3ua = NULL;
@@ -626,6 +677,7 @@ static struct json_object *peer_json(struct st_peer *p)
 		json_object_object_add(o, "remote_address", json_object_new_string(buf));
 	}
 	json_object_object_add(o, "rx_bad_ppid", json_object_new_int64(p->rx_bad_ppid));
+	json_object_object_add(o, "silent_closed", json_object_new_int64(p->silent_closed));
 	return o;
 }
 

@@ -93,7 +93,7 @@ struct asp {
 	struct sim_cfg scfg;
 	struct sg_sctp_cfg sctp_cfg;
 	struct sg_sctp_conn_cfg conn;
-	bool has_asp_id, has_rc, has_na, reg;
+	bool has_asp_id, has_rc, has_na, reg, silent;
 	uint32_t asp_id, rc, na, tmt;
 	unsigned int beat_ms, ack_ms;
 
@@ -568,6 +568,8 @@ static void sctp_up(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_in
 	     sg_sctp_addr_str(&info->primary, buf, sizeof(buf)),
 	     get_value_string(sg_sctp_transport_names, info->transport), info->out_streams,
 	     info->in_streams);
+	if (a->silent)	/* a client that connects and never speaks (tests) */
+		return;
 	request(a, ASP_UP_SENT);
 }
 
@@ -701,6 +703,8 @@ static void usage(FILE *f)
 		"      --na N                 network appearance\n"
 		"      --beat S               send BEAT every S seconds (default 0: none)\n"
 		"      --ack-ms N             wait N ms for an acknowledgement (default 2000)\n"
+		"      --silent               bring the association up and send nothing (a stale or\n"
+		"                             hostile client, for tests)\n"
 		"Traffic (same as sg-simswitch):\n"
 		"      --variant V            itu | ansi | china | ttc: point codes, CIC, SCCP\n"
 		"                             addresses (default itu)\n"
@@ -719,7 +723,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_LPORT = 256, OPT_TRANSPORT, OPT_UDP, OPT_RUDP, OPT_ASPID, OPT_RC, OPT_REG, OPT_TMT,
-	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI,
+	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI, OPT_SILENT,
 };
 
 /* Parse the options into a; returns 0, or EXIT_CONFIG after a message, or -1 for "exit 0". */
@@ -736,6 +740,7 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		{ "asp-id", required_argument, NULL, OPT_ASPID },
 		{ "rc", required_argument, NULL, OPT_RC },
 		{ "reg", no_argument, NULL, OPT_REG },
+		{ "silent", no_argument, NULL, OPT_SILENT },
 		{ "traffic-mode", required_argument, NULL, OPT_TMT },
 		{ "na", required_argument, NULL, OPT_NA },
 		{ "beat", required_argument, NULL, OPT_BEAT },
@@ -821,6 +826,9 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			break;
 		case OPT_REG:
 			a->reg = true;
+			break;
+		case OPT_SILENT:
+			a->silent = true;
 			break;
 		case OPT_TMT:
 			if (!strcmp(optarg, "override"))

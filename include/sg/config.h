@@ -153,6 +153,7 @@ struct sg_cfg_m3ua {
 	uint16_t listen_port;
 	uint32_t recovery_ms, ack_ms, beat_ms;
 	unsigned int beat_max_lost;
+	uint32_t aspup_ms;		/* an accepted association must send ASPUP within (0: no limit) */
 	enum sg_cfg_rkm_mode { SG_CFG_RKM_OFF, SG_CFG_RKM_STATIC, SG_CFG_RKM_DYNAMIC } rkm_mode;
 	unsigned int nprov; uint32_t provisioned[64];
 	unsigned int max_dynamic;

@@ -84,6 +84,16 @@ check "POST translations/sw/delete" test "$HTTP_CODE:$(jq length "$BODY_FILE")" 
 SIMASP="$top_builddir/tools/sg-simasp"
 asp_args=(--opc 2-0-5 --dpc 1-1-2 --asp-id 7 --rc 10 --traffic-mode loadshare --answer
 	  --port $((base + 3)) --remote-udp-port $((base + 2)) --stats-interval 0)
+# first a client from asp1's address that brings an association up and never sends ASPUP: it
+# takes asp1's slot, but only until a new association comes from that address (issue 10)
+asp1_held() { api GET /api/v1/asps/asp1; [ "$(jq -r .association "$BODY_FILE")" != null ]; }
+"$SIMASP" "${asp_args[@]}" --udp-port $((base + 6)) --silent \
+	>"$TMP/silent.out" 2>"$TMP/silent.log" &
+SILENT=$!
+PIDS="$PIDS $SILENT"
+poll 5000 asp1_held
+check "a silent client holds asp1's slot, ASP-DOWN" \
+	test "$(jq -r '"\(.state) \(.association != null)"' "$BODY_FILE")" = "ASP-DOWN true"
 "$SIMASP" "${asp_args[@]}" --udp-port $((base + 4)) --ack-ms 300 \
 	>"$TMP/asp1.out" 2>"$TMP/asp1.log" &
 ASP1=$!
@@ -91,6 +101,12 @@ PIDS="$PIDS $ASP1"
 poll 5000 asp_state_is asp1 ASP-ACTIVE
 check "asp1 connects from its configured address and is ASP-ACTIVE" \
 	test "$(jq -r '"\(.state) \(.association != null)"' "$BODY_FILE")" = "ASP-ACTIVE true"
+check "  the silent association was replaced and counted (silent_closed 1)" \
+	test "$(jq -r .silent_closed "$BODY_FILE")" = 1
+check "  and logged" grep -q "closed: replaced by a new association" "$TMP/sg.log"
+kill -TERM "$SILENT"
+wait "$SILENT"
+PIDS=$(echo "$PIDS" | sed "s/ $SILENT//")
 api GET /api/v1/as/as1
 check "as1 is AS-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = AS-ACTIVE
 api GET /api/v1/associations
@@ -149,4 +165,24 @@ stop_sgd
 rc=$?
 check "sgd exits 0 on SIGTERM" test "$rc" = 0
 check "no sanitizer report" bash -c "! grep -q 'Sanitizer' '$TMP/sg.log'"
+
+# an association that never sends ASPUP is closed after m3ua.timers.aspup_ms
+jq '.m3ua.timers = { "aspup_ms": 500 }' "$TMP/sg.json" > "$TMP/sg2.json"
+start_sgd "$TMP/sg2.json" "$TMP/sg2.log" || exit 1
+poll 4000 asps_served
+"$SIMASP" "${asp_args[@]}" --udp-port $((base + 6)) --silent \
+	>"$TMP/silent2.out" 2>"$TMP/silent2.log" &
+SILENT=$!
+PIDS="$PIDS $SILENT"
+silent_closed() { api GET /api/v1/asps/asp1; [ "$(jq -r .silent_closed "$BODY_FILE")" -ge 1 ]; }
+poll 10000 silent_closed
+check "a client without ASPUP is closed after aspup_ms (silent_closed $(jq -r .silent_closed "$BODY_FILE"))" \
+	test "$(jq -r .silent_closed "$BODY_FILE")" -ge 1
+check "  and logged" grep -q "closed: no ASPUP in time" "$TMP/sg2.log"
+kill -TERM "$SILENT"
+wait "$SILENT"
+PIDS=$(echo "$PIDS" | sed "s/ $SILENT//")
+stop_sgd
+check "sgd exits 0 (aspup_ms run)" test "$?" = 0
+check "no sanitizer report (aspup_ms run)" bash -c "! grep -q 'Sanitizer' '$TMP/sg2.log'"
 finish
