@@ -1,10 +1,13 @@
 /* Loading the JSON configuration: syntax, schema, then cross-references. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <osmocom/core/utils.h>
@@ -858,36 +861,81 @@ struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 	return cfg;
 }
 
+/* What a path that is not a regular file is, for the error message */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return "not a file";
+}
+
+/* Only a regular file is read: the file is opened without blocking (a FIFO without a
+ * writer would hang the loader in open() or read()), then fstat()ed, so that what is
+ * checked is what is read. */
 struct sg_config *sg_config_load(void *ctx, const char *path, char *err, size_t errlen)
 {
 	struct sg_config *cfg;
-	FILE *f = fopen(path, "r");
+	struct stat st;
 	char *buf;
-	long size;
-	size_t n;
+	size_t n = 0;
+	int fd;
 
-	if (!f) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		cfail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+	if (fstat(fd, &st) < 0) {
 		cfail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
-	if (size > MAX_CONFIG_SIZE) {
+	if (!S_ISREG(st.st_mode)) {
+		cfail(err, errlen, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > MAX_CONFIG_SIZE) {
 		cfail(err, errlen, "%s: file is larger than %d bytes", path, MAX_CONFIG_SIZE);
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
-	buf = malloc(size + 1);
+	/* one octet more than allowed: a file that grew since fstat() is caught too */
+	buf = malloc(MAX_CONFIG_SIZE + 2);
 	if (!buf) {
 		cfail(err, errlen, "%s: out of memory", path);
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
+	while (n <= MAX_CONFIG_SIZE) {
+		ssize_t r = read(fd, buf + n, MAX_CONFIG_SIZE + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cfail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (n > MAX_CONFIG_SIZE) {
+		cfail(err, errlen, "%s: file is larger than %d bytes", path, MAX_CONFIG_SIZE);
+		free(buf);
+		return NULL;
+	}
 	buf[n] = '\0';
 	if (strlen(buf) != n) {
 		cfail(err, errlen, "%s: file contains a NUL byte", path);

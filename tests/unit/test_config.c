@@ -185,6 +185,15 @@ static void test_load_missing_file(void)
 	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/sgd.json: cannot open: No such file or directory");
 }
 
+/* only regular files: a directory was read as a file "larger than 4194304 bytes" */
+static void test_load_directory(void)
+{
+	char err[256];
+
+	CU_ASSERT_PTR_NULL(sg_config_load(NULL, "/", err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "/: not a regular file (a directory)");
+}
+
 /* ---- doc/config.md against the schema ---- */
 
 static char *read_doc(const char *rel)
@@ -280,6 +289,7 @@ int main(void)
 		{ "defaults of an empty config", test_defaults },
 		{ "errors name the JSON path of the fault", test_errors_name_the_path },
 		{ "a missing file is reported with its name", test_load_missing_file },
+		{ "a directory is refused as not a regular file", test_load_directory },
 		{ "doc/config.md names every key of the schema", test_doc_matches_schema },
 		{ NULL, NULL }
 	};
