@@ -161,6 +161,18 @@ static void test_errors_name_the_path(void)
 		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1, \"stp\": true },"
 		  "  { \"name\": \"y\", \"pc\": 2, \"unknown_dpc_tfp\": true } ] }",
 		  "signalling_points[1].unknown_dpc_tfp: needs \"stp\": true" },
+		/* control characters, escaped (JSON lets them in that way), in any string */
+		{ "{ \"management\": { \"token\": \"0123456789abcdef\\u0000x\" } }",
+		  "management.token: contains a control character (0x00 at offset 16)" },
+		{ "{ \"spans\": [ { \"name\": \"d\", \"driver\": \"dahdi\","
+		  "  \"dahdi\": { \"span\": 1, \"device\": \"/dev/x\\t\" } } ] }",
+		  "spans[0].dahdi.device: contains a control character (0x09 at offset 6)" },
+		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": \"1-2-3\\r\" } ] }",
+		  "signalling_points[0].pc: contains a control character (0x0d at offset 5)" },
+		{ "{ \"node\": { \"name\": \"a\\u007fb\" } }",
+		  "node.name: contains a control character (0x7f at offset 1)" },
+		{ "{ \"node\": { \"na\\nme\": \"a\" } }",
+		  "node: a key contains a control character (0x0a at offset 2)" },
 	};
 	char err[512];
 
@@ -175,6 +187,21 @@ static void test_errors_name_the_path(void)
 		}
 		sg_config_free(cfg);
 	}
+}
+
+/* The API's PUT bodies are checked by the same schema code: no control characters there
+ * either (PUT /api/v1/translations/<name>, body as a translations[] entry) */
+static void test_api_body_control_characters(void)
+{
+	struct json_object *body = json_tokener_parse(
+		"{ \"name\": \"t\", \"tdm\": { \"pc\": \"1-1-1\\n\" }, \"ip\": { \"pc\": 5 } }");
+	char err[256] = "";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+	CU_ASSERT_EQUAL(sg_schema_validate(&sg_config_xlate_schema, body, "", err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "tdm.pc: contains a control character (0x0a at offset 5)");
+	json_object_put(body);
 }
 
 static void test_load_missing_file(void)
@@ -288,6 +315,7 @@ int main(void)
 		{ "a valid config yields the values it says", test_good_config_values },
 		{ "defaults of an empty config", test_defaults },
 		{ "errors name the JSON path of the fault", test_errors_name_the_path },
+		{ "API bodies: control characters are refused", test_api_body_control_characters },
 		{ "a missing file is reported with its name", test_load_missing_file },
 		{ "a directory is refused as not a regular file", test_load_directory },
 		{ "doc/config.md names every key of the schema", test_doc_matches_schema },
