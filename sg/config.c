@@ -1,5 +1,6 @@
 /* Loading the JSON configuration: syntax, schema, then cross-references. */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -147,6 +148,24 @@ static int pc_list_unique(struct json_object *o, const char *key, const char *pa
 											i)),
 					     key, k);
 	return 0;
+}
+
+/* Whether two numeric address:port strings (already checked by the schema) are the same
+ * endpoint: the addresses compared as binary ("::1" and "0::1" are one), the ports as numbers */
+static bool same_endpoint(const char *a, const char *b)
+{
+	uint8_t ba[16], bb[16];
+	char ha[64], hb[64];
+	uint16_t pa, pb;
+
+	if (sg_parse_hostport(a, ha, sizeof(ha), &pa) < 0 ||
+	    sg_parse_hostport(b, hb, sizeof(hb), &pb) < 0 || pa != pb)
+		return false;
+	if (inet_pton(AF_INET, ha, ba) == 1 && inet_pton(AF_INET, hb, bb) == 1)
+		return !memcmp(ba, bb, 4);
+	if (inet_pton(AF_INET6, ha, ba) == 1 && inet_pton(AF_INET6, hb, bb) == 1)
+		return !memcmp(ba, bb, 16);
+	return !strcmp(ha, hb);
 }
 
 /* "path.key" (or "key" at the top of an API request body) */
@@ -627,6 +646,11 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			sp->pw_frames_per_packet = int_or(d, "frames_per_packet", 8);
 			sp->pw_jitter_ms = int_or(d, "jitter_ms", 4);
 			sp->pw_unframed = bool_or(d, "unframed", false);
+			/* a pseudowire to itself would receive its own packets: a loop */
+			if (same_endpoint(sp->pw_local, sp->pw_remote))
+				return cfail(err, errlen, "spans[%u].pw.remote: equals pw.local "
+					     "(%s): the pseudowire would loop to itself", i,
+					     sp->pw_local);
 			if (sp->pw_unframed && sp->type != SG_SPAN_E1)
 				return cfail(err, errlen, "spans[%u].pw.unframed: only an E1 can be "
 					     "carried unframed", i);

@@ -161,6 +161,13 @@ static void test_errors_name_the_path(void)
 		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1, \"stp\": true },"
 		  "  { \"name\": \"y\", \"pc\": 2, \"unknown_dpc_tfp\": true } ] }",
 		  "signalling_points[1].unknown_dpc_tfp: needs \"stp\": true" },
+		/* a pseudowire to itself: the same address (as binary) and port */
+		{ "{ \"spans\": [ { \"name\": \"s\", \"driver\": \"pw\", \"pw\": {"
+		  "  \"local\": \"127.0.0.1:5000\", \"remote\": \"127.0.0.1:5000\" } } ] }",
+		  "spans[0].pw.remote: equals pw.local (127.0.0.1:5000)" },
+		{ "{ \"spans\": [ { \"name\": \"s\", \"driver\": \"pw\", \"pw\": {"
+		  "  \"local\": \"[::ffff:1]:7\", \"remote\": \"[0:0::ffff:0001]:07\" } } ] }",
+		  "spans[0].pw.remote: equals pw.local ([::ffff:1]:7)" },
 		/* control characters, escaped (JSON lets them in that way), in any string */
 		{ "{ \"management\": { \"token\": \"0123456789abcdef\\u0000x\" } }",
 		  "management.token: contains a control character (0x00 at offset 16)" },
@@ -202,6 +209,30 @@ static void test_api_body_control_characters(void)
 			-EINVAL);
 	CU_ASSERT_STRING_EQUAL(err, "tdm.pc: contains a control character (0x0a at offset 5)");
 	json_object_put(body);
+}
+
+/* the same address with another port, or another address with the same port, is no loop */
+static void test_pw_not_a_loop(void)
+{
+	static const char *const pairs[][2] = {
+		{ "127.0.0.1:5000", "127.0.0.1:5001" },
+		{ "127.0.0.1:5000", "127.0.0.2:5000" },
+		{ "[::1]:5000", "127.0.0.1:5000" },
+	};
+	char json[512], err[256];
+
+	for (unsigned int i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		struct sg_config *cfg;
+
+		snprintf(json, sizeof(json), "{ \"spans\": [ { \"name\": \"s\", \"driver\": "
+			 "\"pw\", \"pw\": { \"local\": \"%s\", \"remote\": \"%s\" } } ] }",
+			 pairs[i][0], pairs[i][1]);
+		cfg = parse(json, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL(cfg);
+		if (!cfg)
+			fprintf(stderr, "%s -> %s: %s\n", pairs[i][0], pairs[i][1], err);
+		sg_config_free(cfg);
+	}
 }
 
 static void test_load_missing_file(void)
@@ -316,6 +347,7 @@ int main(void)
 		{ "defaults of an empty config", test_defaults },
 		{ "errors name the JSON path of the fault", test_errors_name_the_path },
 		{ "API bodies: control characters are refused", test_api_body_control_characters },
+		{ "a pseudowire between two endpoints is no loop", test_pw_not_a_loop },
 		{ "a missing file is reported with its name", test_load_missing_file },
 		{ "a directory is refused as not a regular file", test_load_directory },
 		{ "doc/config.md names every key of the schema", test_doc_matches_schema },
