@@ -824,6 +824,153 @@ static void line_col(const char *text, size_t off, unsigned int *line, unsigned 
 	}
 }
 
+/*
+ * Duplicate keys. json-c keeps the last of two equal keys in an object without a word, so
+ * "name" given twice silently loses the first one. The text, already parsed in strict mode
+ * (so well-formed), is walked once more: each key is decoded by json-c itself (so "n\u0061me"
+ * equals "name") and looked up in a per-object set. Keys with a control character are
+ * refused here too, before they could appear in a path.
+ */
+struct key_scan {
+	const char *t;
+	size_t len, pos;
+	struct json_tokener *tok;
+	const char *name;
+	char *err;
+	size_t errlen;
+};
+
+static void ks_ws(struct key_scan *k)
+{
+	while (k->pos < k->len && strchr(" \t\n\r", k->t[k->pos]) && k->t[k->pos])
+		k->pos++;
+}
+
+/* k->pos at the opening quote: past the closing one */
+static void ks_skip_string(struct key_scan *k)
+{
+	for (k->pos++; k->pos < k->len && k->t[k->pos] != '"'; k->pos++)
+		if (k->t[k->pos] == '\\')
+			k->pos++;
+	k->pos++;
+}
+
+static int ks_value(struct key_scan *k, const char *path, unsigned int depth);
+
+static int ks_object(struct key_scan *k, const char *path, unsigned int depth)
+{
+	struct json_object *seen = json_object_new_object();
+	char sub[256];
+	int rc = 0;
+
+	if (!seen)
+		return cfail(k->err, k->errlen, "%s: out of memory", k->name);
+	k->pos++;
+	for (;;) {
+		struct json_object *ko;
+		const char *key;
+		size_t start, klen;
+		unsigned int line, col;
+
+		ks_ws(k);
+		if (k->pos >= k->len || k->t[k->pos] != '"')
+			break;	/* '}' of an empty object */
+		start = k->pos;
+		ks_skip_string(k);
+		json_tokener_reset(k->tok);
+		ko = json_tokener_parse_ex(k->tok, k->t + start, k->pos - start);
+		if (!ko)
+			break;	/* cannot happen after the strict parse */
+		key = json_object_get_string(ko);
+		klen = json_object_get_string_len(ko);
+		for (size_t i = 0; i < klen; i++) {
+			if ((unsigned char)key[i] < 0x20 || key[i] == 0x7f) {
+				rc = cfail(k->err, k->errlen, "%s: a key contains a control "
+					   "character (0x%02x at offset %zu)",
+					   path[0] ? path : "(top level)", (unsigned char)key[i],
+					   i);
+				json_object_put(ko);
+				goto out;
+			}
+		}
+		if (json_object_object_get_ex(seen, key, NULL)) {
+			line_col(k->t, start, &line, &col);
+			rc = cfail(k->err, k->errlen, "%s: duplicate key '%s' (again at %s:%u:%u)",
+				   path[0] ? path : "(top level)", key, k->name, line, col);
+			json_object_put(ko);
+			goto out;
+		}
+		json_object_object_add(seen, key, NULL);
+		sub_path(sub, sizeof(sub), path, key);
+		json_object_put(ko);
+		ks_ws(k);
+		if (k->pos < k->len && k->t[k->pos] == ':')
+			k->pos++;
+		rc = ks_value(k, sub, depth + 1);
+		if (rc < 0)
+			goto out;
+		ks_ws(k);
+		if (k->pos >= k->len || k->t[k->pos] != ',')
+			break;
+		k->pos++;
+	}
+	k->pos++;	/* '}' */
+out:
+	json_object_put(seen);
+	return rc;
+}
+
+static int ks_value(struct key_scan *k, const char *path, unsigned int depth)
+{
+	char sub[256];
+	int rc;
+
+	ks_ws(k);
+	if (k->pos >= k->len || depth > 64)
+		return 0;
+	switch (k->t[k->pos]) {
+	case '{':
+		return ks_object(k, path, depth);
+	case '[':
+		k->pos++;
+		for (unsigned int i = 0;; i++) {
+			ks_ws(k);
+			if (k->pos >= k->len || k->t[k->pos] == ']')
+				break;
+			snprintf(sub, sizeof(sub), "%s[%u]", path, i);
+			rc = ks_value(k, sub, depth + 1);
+			if (rc < 0)
+				return rc;
+			ks_ws(k);
+			if (k->pos >= k->len || k->t[k->pos] != ',')
+				break;
+			k->pos++;
+		}
+		k->pos++;	/* ']' */
+		return 0;
+	case '"':
+		ks_skip_string(k);
+		return 0;
+	default:	/* number, true, false, null */
+		while (k->pos < k->len && !strchr(",]} \t\n\r", k->t[k->pos]))
+			k->pos++;
+		return 0;
+	}
+}
+
+static int check_keys(const char *json, size_t len, const char *name, char *err, size_t errlen)
+{
+	struct key_scan k = { .t = json, .len = len, .name = name, .err = err, .errlen = errlen };
+	int rc;
+
+	k.tok = json_tokener_new();
+	if (!k.tok)
+		return cfail(err, errlen, "%s: out of memory", name);
+	rc = ks_value(&k, "", 0);
+	json_tokener_free(k.tok);
+	return rc;
+}
+
 struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name, char *err,
 				  size_t errlen)
 {
@@ -866,7 +1013,8 @@ struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 	}
 	json_tokener_free(tok);
 
-	if (sg_schema_validate(&sg_config_schema, root, "", err, errlen) < 0) {
+	if (check_keys(json, len, name, err, errlen) < 0 ||
+	    sg_schema_validate(&sg_config_schema, root, "", err, errlen) < 0) {
 		json_object_put(root);
 		return NULL;
 	}

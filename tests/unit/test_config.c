@@ -161,6 +161,16 @@ static void test_errors_name_the_path(void)
 		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1, \"stp\": true },"
 		  "  { \"name\": \"y\", \"pc\": 2, \"unknown_dpc_tfp\": true } ] }",
 		  "signalling_points[1].unknown_dpc_tfp: needs \"stp\": true" },
+		/* duplicate keys (json-c would keep the last one), escapes decoded */
+		{ "{ \"node\": {}, \"log\": {}, \"node\": {} }",
+		  "(top level): duplicate key 'node' (again at test.json:1:26)" },
+		{ "{ \"spans\": [ {}, { \"name\": \"a\",\n \"n\\u0061me\": \"b\" } ] }",
+		  "spans[1]: duplicate key 'name' (again at test.json:2:2)" },
+		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1,"
+		  "  \"timers\": { \"t1\": 800, \"t1\": 900 } } ] }",
+		  "signalling_points[0].timers: duplicate key 't1'" },
+		{ "{ \"x\\u0000y\": 1 }",
+		  "(top level): a key contains a control character (0x00 at offset 1)" },
 		/* a pseudowire to itself: the same address (as binary) and port */
 		{ "{ \"spans\": [ { \"name\": \"s\", \"driver\": \"pw\", \"pw\": {"
 		  "  \"local\": \"127.0.0.1:5000\", \"remote\": \"127.0.0.1:5000\" } } ] }",
