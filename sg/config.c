@@ -1,10 +1,14 @@
 /* Loading the JSON configuration: syntax, schema, then cross-references. */
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <osmocom/core/utils.h>
@@ -144,6 +148,24 @@ static int pc_list_unique(struct json_object *o, const char *key, const char *pa
 											i)),
 					     key, k);
 	return 0;
+}
+
+/* Whether two numeric address:port strings (already checked by the schema) are the same
+ * endpoint: the addresses compared as binary ("::1" and "0::1" are one), the ports as numbers */
+static bool same_endpoint(const char *a, const char *b)
+{
+	uint8_t ba[16], bb[16];
+	char ha[64], hb[64];
+	uint16_t pa, pb;
+
+	if (sg_parse_hostport(a, ha, sizeof(ha), &pa) < 0 ||
+	    sg_parse_hostport(b, hb, sizeof(hb), &pb) < 0 || pa != pb)
+		return false;
+	if (inet_pton(AF_INET, ha, ba) == 1 && inet_pton(AF_INET, hb, bb) == 1)
+		return !memcmp(ba, bb, 4);
+	if (inet_pton(AF_INET6, ha, ba) == 1 && inet_pton(AF_INET6, hb, bb) == 1)
+		return !memcmp(ba, bb, 16);
+	return !strcmp(ha, hb);
 }
 
 /* "path.key" (or "key" at the top of an API request body) */
@@ -628,6 +650,11 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			sp->pw_frames_per_packet = int_or(d, "frames_per_packet", 8);
 			sp->pw_jitter_ms = int_or(d, "jitter_ms", 4);
 			sp->pw_unframed = bool_or(d, "unframed", false);
+			/* a pseudowire to itself would receive its own packets: a loop */
+			if (same_endpoint(sp->pw_local, sp->pw_remote))
+				return cfail(err, errlen, "spans[%u].pw.remote: equals pw.local "
+					     "(%s): the pseudowire would loop to itself", i,
+					     sp->pw_local);
 			if (sp->pw_unframed && sp->type != SG_SPAN_E1)
 				return cfail(err, errlen, "spans[%u].pw.unframed: only an E1 can be "
 					     "carried unframed", i);
@@ -801,6 +828,153 @@ static void line_col(const char *text, size_t off, unsigned int *line, unsigned 
 	}
 }
 
+/*
+ * Duplicate keys. json-c keeps the last of two equal keys in an object without a word, so
+ * "name" given twice silently loses the first one. The text, already parsed in strict mode
+ * (so well-formed), is walked once more: each key is decoded by json-c itself (so "n\u0061me"
+ * equals "name") and looked up in a per-object set. Keys with a control character are
+ * refused here too, before they could appear in a path.
+ */
+struct key_scan {
+	const char *t;
+	size_t len, pos;
+	struct json_tokener *tok;
+	const char *name;
+	char *err;
+	size_t errlen;
+};
+
+static void ks_ws(struct key_scan *k)
+{
+	while (k->pos < k->len && strchr(" \t\n\r", k->t[k->pos]) && k->t[k->pos])
+		k->pos++;
+}
+
+/* k->pos at the opening quote: past the closing one */
+static void ks_skip_string(struct key_scan *k)
+{
+	for (k->pos++; k->pos < k->len && k->t[k->pos] != '"'; k->pos++)
+		if (k->t[k->pos] == '\\')
+			k->pos++;
+	k->pos++;
+}
+
+static int ks_value(struct key_scan *k, const char *path, unsigned int depth);
+
+static int ks_object(struct key_scan *k, const char *path, unsigned int depth)
+{
+	struct json_object *seen = json_object_new_object();
+	char sub[256];
+	int rc = 0;
+
+	if (!seen)
+		return cfail(k->err, k->errlen, "%s: out of memory", k->name);
+	k->pos++;
+	for (;;) {
+		struct json_object *ko;
+		const char *key;
+		size_t start, klen;
+		unsigned int line, col;
+
+		ks_ws(k);
+		if (k->pos >= k->len || k->t[k->pos] != '"')
+			break;	/* '}' of an empty object */
+		start = k->pos;
+		ks_skip_string(k);
+		json_tokener_reset(k->tok);
+		ko = json_tokener_parse_ex(k->tok, k->t + start, k->pos - start);
+		if (!ko)
+			break;	/* cannot happen after the strict parse */
+		key = json_object_get_string(ko);
+		klen = json_object_get_string_len(ko);
+		for (size_t i = 0; i < klen; i++) {
+			if ((unsigned char)key[i] < 0x20 || key[i] == 0x7f) {
+				rc = cfail(k->err, k->errlen, "%s: a key contains a control "
+					   "character (0x%02x at offset %zu)",
+					   path[0] ? path : "(top level)", (unsigned char)key[i],
+					   i);
+				json_object_put(ko);
+				goto out;
+			}
+		}
+		if (json_object_object_get_ex(seen, key, NULL)) {
+			line_col(k->t, start, &line, &col);
+			rc = cfail(k->err, k->errlen, "%s: duplicate key '%s' (again at %s:%u:%u)",
+				   path[0] ? path : "(top level)", key, k->name, line, col);
+			json_object_put(ko);
+			goto out;
+		}
+		json_object_object_add(seen, key, NULL);
+		sub_path(sub, sizeof(sub), path, key);
+		json_object_put(ko);
+		ks_ws(k);
+		if (k->pos < k->len && k->t[k->pos] == ':')
+			k->pos++;
+		rc = ks_value(k, sub, depth + 1);
+		if (rc < 0)
+			goto out;
+		ks_ws(k);
+		if (k->pos >= k->len || k->t[k->pos] != ',')
+			break;
+		k->pos++;
+	}
+	k->pos++;	/* '}' */
+out:
+	json_object_put(seen);
+	return rc;
+}
+
+static int ks_value(struct key_scan *k, const char *path, unsigned int depth)
+{
+	char sub[256];
+	int rc;
+
+	ks_ws(k);
+	if (k->pos >= k->len || depth > 64)
+		return 0;
+	switch (k->t[k->pos]) {
+	case '{':
+		return ks_object(k, path, depth);
+	case '[':
+		k->pos++;
+		for (unsigned int i = 0;; i++) {
+			ks_ws(k);
+			if (k->pos >= k->len || k->t[k->pos] == ']')
+				break;
+			snprintf(sub, sizeof(sub), "%s[%u]", path, i);
+			rc = ks_value(k, sub, depth + 1);
+			if (rc < 0)
+				return rc;
+			ks_ws(k);
+			if (k->pos >= k->len || k->t[k->pos] != ',')
+				break;
+			k->pos++;
+		}
+		k->pos++;	/* ']' */
+		return 0;
+	case '"':
+		ks_skip_string(k);
+		return 0;
+	default:	/* number, true, false, null */
+		while (k->pos < k->len && !strchr(",]} \t\n\r", k->t[k->pos]))
+			k->pos++;
+		return 0;
+	}
+}
+
+static int check_keys(const char *json, size_t len, const char *name, char *err, size_t errlen)
+{
+	struct key_scan k = { .t = json, .len = len, .name = name, .err = err, .errlen = errlen };
+	int rc;
+
+	k.tok = json_tokener_new();
+	if (!k.tok)
+		return cfail(err, errlen, "%s: out of memory", name);
+	rc = ks_value(&k, "", 0);
+	json_tokener_free(k.tok);
+	return rc;
+}
+
 struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name, char *err,
 				  size_t errlen)
 {
@@ -843,7 +1017,8 @@ struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 	}
 	json_tokener_free(tok);
 
-	if (sg_schema_validate(&sg_config_schema, root, "", err, errlen) < 0) {
+	if (check_keys(json, len, name, err, errlen) < 0 ||
+	    sg_schema_validate(&sg_config_schema, root, "", err, errlen) < 0) {
 		json_object_put(root);
 		return NULL;
 	}
@@ -862,36 +1037,81 @@ struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 	return cfg;
 }
 
+/* What a path that is not a regular file is, for the error message */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	return "not a file";
+}
+
+/* Only a regular file is read: the file is opened without blocking (a FIFO without a
+ * writer would hang the loader in open() or read()), then fstat()ed, so that what is
+ * checked is what is read. */
 struct sg_config *sg_config_load(void *ctx, const char *path, char *err, size_t errlen)
 {
 	struct sg_config *cfg;
-	FILE *f = fopen(path, "r");
+	struct stat st;
 	char *buf;
-	long size;
-	size_t n;
+	size_t n = 0;
+	int fd;
 
-	if (!f) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
 		cfail(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+	if (fstat(fd, &st) < 0) {
 		cfail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
-	if (size > MAX_CONFIG_SIZE) {
+	if (!S_ISREG(st.st_mode)) {
+		cfail(err, errlen, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > MAX_CONFIG_SIZE) {
 		cfail(err, errlen, "%s: file is larger than %d bytes", path, MAX_CONFIG_SIZE);
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
-	buf = malloc(size + 1);
+	/* one octet more than allowed: a file that grew since fstat() is caught too */
+	buf = malloc(MAX_CONFIG_SIZE + 2);
 	if (!buf) {
 		cfail(err, errlen, "%s: out of memory", path);
-		fclose(f);
+		close(fd);
 		return NULL;
 	}
-	n = fread(buf, 1, size, f);
-	fclose(f);
+	while (n <= MAX_CONFIG_SIZE) {
+		ssize_t r = read(fd, buf + n, MAX_CONFIG_SIZE + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cfail(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (n > MAX_CONFIG_SIZE) {
+		cfail(err, errlen, "%s: file is larger than %d bytes", path, MAX_CONFIG_SIZE);
+		free(buf);
+		return NULL;
+	}
 	buf[n] = '\0';
 	if (strlen(buf) != n) {
 		cfail(err, errlen, "%s: file contains a NUL byte", path);

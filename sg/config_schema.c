@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "config_schema.h"
 
@@ -422,6 +423,25 @@ static bool valid_name(const char *s)
 	return true;
 }
 
+/* Offset of the first control character (below 0x20, or DEL) in s[0..n), or -1. JSON
+ * lets them in through escapes ("\n", "\u0001", "\u0000"); no name, token, address or
+ * path of ours has one, and in a log line or an HTTP header they do harm. */
+static ssize_t ctrl_at(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return i;
+	return -1;
+}
+
+static int ctrl_key_fail(char *err, size_t errlen, const char *path, const char *key)
+{
+	ssize_t at = ctrl_at(key, strlen(key));
+
+	return fail(err, errlen, path, "a key contains a control character (0x%02x at offset "
+		    "%zd)", (unsigned char)key[at], at);
+}
+
 static void join(char *out, size_t len, const char *path, const char *key)
 {
 	if (path[0])
@@ -449,6 +469,8 @@ static int check_object(const struct sg_schema *s, struct json_object *obj, cons
 		size_t n = 0;
 
 		(void)val;
+		if (ctrl_at(key, strlen(key)) >= 0)
+			return ctrl_key_fail(err, errlen, path, key);
 		for (f = s->fields; f->key; f++)
 			if (!strcmp(f->key, key))
 				break;
@@ -488,6 +510,15 @@ static int check_field(const struct sg_field *f, struct json_object *v, const ch
 	size_t n;
 	int rc;
 
+	/* every string, whatever its field's type (a point code, an address, a token...) */
+	if (json_object_is_type(v, json_type_string)) {
+		const char *cs = json_object_get_string(v);
+		ssize_t at = ctrl_at(cs, json_object_get_string_len(v));
+
+		if (at >= 0)
+			return fail(err, errlen, path, "contains a control character (0x%02x at "
+				    "offset %zd)", (unsigned char)cs[at], at);
+	}
 	switch (f->type) {
 	case SG_FT_OBJECT:
 		return check_object(f->sub, v, path, err, errlen);
@@ -523,6 +554,8 @@ static int check_field(const struct sg_field *f, struct json_object *v, const ch
 		if (!json_object_is_type(v, json_type_object))
 			return fail(err, errlen, path, "expected an object, got %s", type_name(v));
 		json_object_object_foreach(v, key, val) {
+			if (ctrl_at(key, strlen(key)) >= 0)
+				return ctrl_key_fail(err, errlen, path, key);
 			join(sub, sizeof(sub), path, key);
 			rc = check_field(f->value, val, sub, err, errlen);
 			if (rc < 0)

@@ -22,9 +22,13 @@
  *     Robustness: 1..3 zero octets received beyond the length field are taken as the
  *     padding of the last parameter that the sender left out of the length (§3.2 says
  *     the length includes it) when they complete the length to a multiple of 4.
- *  7. parameter framing, parameter by parameter: fewer than 4 octets left
- *     for a parameter header, a parameter length below 4, a parameter (or
- *     its padding to 4 octets, §3.2) running past the message end, more
+ *  7. parameter framing, parameter by parameter:
+ *     a parameter length field that is wrong: below 4 (0 included), or
+ *     larger than the octets left in the message (0xffff included)
+ *                                                       Parameter Field Error (0x12)
+ *     ("a parameter having a wrong length field", §3.8.1)
+ *     fewer than 4 octets left for a parameter header, the padding of a
+ *     parameter (to 4 octets, §3.2) running past the message end, more
  *     than SG_M3UA_MAX_PARAMS parameters                Protocol Error
  *  8. a mandatory parameter of the message type absent Missing Parameter (0x16)
  *  9. a parameter the message type does not have (any
@@ -453,12 +457,17 @@ int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,
 			return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, 0, "truncated parameter header");
 		tag = ld16(buf + off);
 		plen = ld16(buf + off + 2);
+		/* a wrong length field is a Parameter Field Error (§3.8.1), not the
+		 * catch-all Protocol Error; parsing stops here all the same */
 		if (plen < 4)
-			return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, tag,
+			return fail(err, SG_M3UA_ERR_PARAM_FIELD_ERR, tag,
 				    "parameter length below 4");
+		if (plen > left)
+			return fail(err, SG_M3UA_ERR_PARAM_FIELD_ERR, tag,
+				    "parameter length beyond the message end");
 		if (pad4(plen) > left)
 			return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, tag,
-				    "parameter runs past the message end");
+				    "parameter padding runs past the message end");
 		if (m->nparams == SG_M3UA_MAX_PARAMS)
 			return fail(err, SG_M3UA_ERR_PROTOCOL_ERROR, tag, "too many parameters");
 		p = &m->params[m->nparams++];

@@ -1501,6 +1501,34 @@ static bool err_12(void)
 	xmit(P(1), 0, m);
 	return expect_err(P(1), SG_M3UA_ERR_PARAM_FIELD_ERR);
 }
+/* ASPUP (8 + 8 octets) whose ASP Identifier parameter carries the length field plen:
+ * "a parameter having a wrong length field" is a Parameter Field Error (RFC 4666 §3.8.1),
+ * not a Protocol Error; the ASP stays down */
+static bool err_12_plen(uint16_t plen)
+{
+	uint8_t b[16] = { 1, 0, 3, 1, 0, 0, 0, 16, 0, 0x11, plen >> 8, plen & 0xff, 0, 0, 0, 5 };
+
+	fx_setup(0, 1, 0);
+	conn(P(1));
+	xraw(P(1), 0, b, sizeof(b));
+	if (!expect_err(P(1), SG_M3UA_ERR_PARAM_FIELD_ERR))
+		return false;
+	CHECK(sg_m3ua_asp_state(P(1)->asp) == SG_M3UA_ASP_DOWN, "ASPUP with length %u accepted",
+	      plen);
+	return true;
+}
+static bool err_12_len0(void)
+{
+	return err_12_plen(0);
+}
+static bool err_12_overrun(void)
+{
+	return err_12_plen(12);	/* 4 octets more than the 8 left */
+}
+static bool err_12_ffff(void)
+{
+	return err_12_plen(0xffff);
+}
 static bool err_13(void)
 {
 	struct msgb *m = sg_m3ua_msg_new(C_ASPSM, SG_M3UA_ASPSM_UP);
@@ -2872,6 +2900,10 @@ static const struct item err_tests[] = {
 	{ "M3-ERR-0x0f", "Invalid ASP Identifier", err_0f },
 	{ "M3-ERR-0x11", "Invalid Parameter Value", err_11 },
 	{ "M3-ERR-0x12", "Parameter Field Error", err_12 },
+	{ "M3-ERR-0x12-LEN0", "Parameter Field Error: parameter length 0", err_12_len0 },
+	{ "M3-ERR-0x12-OVERRUN", "Parameter Field Error: parameter past the message end",
+	  err_12_overrun },
+	{ "M3-ERR-0x12-FFFF", "Parameter Field Error: parameter length 0xffff", err_12_ffff },
 	{ "M3-ERR-0x13", "Unexpected Parameter", err_13 },
 	{ "M3-ERR-0x14", "Destination Status Unknown", err_14 },
 	{ "M3-ERR-0x15", "Invalid Network Appearance", err_15 },

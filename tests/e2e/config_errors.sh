@@ -27,6 +27,18 @@ out=$("$SGD" -c slc-range.json 2>&1); rc=$?
 check "sgd -c with a broken config exits 2 ($out)" [ $rc -eq 2 ]
 out=$("$SGD" -c /nonexistent.json 2>&1); rc=$?
 check "missing config file exits 2 ($out)" [ $rc -eq 2 ]
+# only regular files are read: a FIFO without a writer must not hang the loader (the
+# timeout only ends a broken run: exit 124 fails the check), a directory is named as such
+mkfifo "$TMP/fifo.json"
+out=$(timeout $((10 * SG_TEST_TIMEOUT_SCALE)) "$SGD" --check-config "$TMP/fifo.json" 2>&1); rc=$?
+check "a FIFO exits 2 naming it ($out)" \
+	[ $rc -eq 2 -a "$out" = "sgd: $TMP/fifo.json: not a regular file (a FIFO)" ]
+out=$(timeout $((10 * SG_TEST_TIMEOUT_SCALE)) "$SGD" -c "$TMP/fifo.json" 2>&1); rc=$?
+check "sgd -c with a FIFO exits 2 ($out)" [ $rc -eq 2 ]
+mkdir "$TMP/dir.json"
+out=$("$SGD" --check-config "$TMP/dir.json" 2>&1); rc=$?
+check "a directory exits 2 naming it ($out)" \
+	[ $rc -eq 2 -a "$out" = "sgd: $TMP/dir.json: not a regular file (a directory)" ]
 out=$("$SGD" --no-such-option 2>&1); rc=$?
 check "unknown option exits 2" [ $rc -eq 2 ]
 finish

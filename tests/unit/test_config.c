@@ -161,6 +161,35 @@ static void test_errors_name_the_path(void)
 		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1, \"stp\": true },"
 		  "  { \"name\": \"y\", \"pc\": 2, \"unknown_dpc_tfp\": true } ] }",
 		  "signalling_points[1].unknown_dpc_tfp: needs \"stp\": true" },
+		/* duplicate keys (json-c would keep the last one), escapes decoded */
+		{ "{ \"node\": {}, \"log\": {}, \"node\": {} }",
+		  "(top level): duplicate key 'node' (again at test.json:1:26)" },
+		{ "{ \"spans\": [ {}, { \"name\": \"a\",\n \"n\\u0061me\": \"b\" } ] }",
+		  "spans[1]: duplicate key 'name' (again at test.json:2:2)" },
+		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": 1,"
+		  "  \"timers\": { \"t1\": 800, \"t1\": 900 } } ] }",
+		  "signalling_points[0].timers: duplicate key 't1'" },
+		{ "{ \"x\\u0000y\": 1 }",
+		  "(top level): a key contains a control character (0x00 at offset 1)" },
+		/* a pseudowire to itself: the same address (as binary) and port */
+		{ "{ \"spans\": [ { \"name\": \"s\", \"driver\": \"pw\", \"pw\": {"
+		  "  \"local\": \"127.0.0.1:5000\", \"remote\": \"127.0.0.1:5000\" } } ] }",
+		  "spans[0].pw.remote: equals pw.local (127.0.0.1:5000)" },
+		{ "{ \"spans\": [ { \"name\": \"s\", \"driver\": \"pw\", \"pw\": {"
+		  "  \"local\": \"[::ffff:1]:7\", \"remote\": \"[0:0::ffff:0001]:07\" } } ] }",
+		  "spans[0].pw.remote: equals pw.local ([::ffff:1]:7)" },
+		/* control characters, escaped (JSON lets them in that way), in any string */
+		{ "{ \"management\": { \"token\": \"0123456789abcdef\\u0000x\" } }",
+		  "management.token: contains a control character (0x00 at offset 16)" },
+		{ "{ \"spans\": [ { \"name\": \"d\", \"driver\": \"dahdi\","
+		  "  \"dahdi\": { \"span\": 1, \"device\": \"/dev/x\\t\" } } ] }",
+		  "spans[0].dahdi.device: contains a control character (0x09 at offset 6)" },
+		{ "{ \"signalling_points\": [ { \"name\": \"x\", \"pc\": \"1-2-3\\r\" } ] }",
+		  "signalling_points[0].pc: contains a control character (0x0d at offset 5)" },
+		{ "{ \"node\": { \"name\": \"a\\u007fb\" } }",
+		  "node.name: contains a control character (0x7f at offset 1)" },
+		{ "{ \"node\": { \"na\\nme\": \"a\" } }",
+		  "node: a key contains a control character (0x0a at offset 2)" },
 	};
 	char err[512];
 
@@ -177,12 +206,60 @@ static void test_errors_name_the_path(void)
 	}
 }
 
+/* The API's PUT bodies are checked by the same schema code: no control characters there
+ * either (PUT /api/v1/translations/<name>, body as a translations[] entry) */
+static void test_api_body_control_characters(void)
+{
+	struct json_object *body = json_tokener_parse(
+		"{ \"name\": \"t\", \"tdm\": { \"pc\": \"1-1-1\\n\" }, \"ip\": { \"pc\": 5 } }");
+	char err[256] = "";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+	CU_ASSERT_EQUAL(sg_schema_validate(&sg_config_xlate_schema, body, "", err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(err, "tdm.pc: contains a control character (0x0a at offset 5)");
+	json_object_put(body);
+}
+
+/* the same address with another port, or another address with the same port, is no loop */
+static void test_pw_not_a_loop(void)
+{
+	static const char *const pairs[][2] = {
+		{ "127.0.0.1:5000", "127.0.0.1:5001" },
+		{ "127.0.0.1:5000", "127.0.0.2:5000" },
+		{ "[::1]:5000", "127.0.0.1:5000" },
+	};
+	char json[512], err[256];
+
+	for (unsigned int i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		struct sg_config *cfg;
+
+		snprintf(json, sizeof(json), "{ \"spans\": [ { \"name\": \"s\", \"driver\": "
+			 "\"pw\", \"pw\": { \"local\": \"%s\", \"remote\": \"%s\" } } ] }",
+			 pairs[i][0], pairs[i][1]);
+		cfg = parse(json, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL(cfg);
+		if (!cfg)
+			fprintf(stderr, "%s -> %s: %s\n", pairs[i][0], pairs[i][1], err);
+		sg_config_free(cfg);
+	}
+}
+
 static void test_load_missing_file(void)
 {
 	char err[256];
 
 	CU_ASSERT_PTR_NULL(sg_config_load(NULL, "/nonexistent/sgd.json", err, sizeof(err)));
 	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/sgd.json: cannot open: No such file or directory");
+}
+
+/* only regular files: a directory was read as a file "larger than 4194304 bytes" */
+static void test_load_directory(void)
+{
+	char err[256];
+
+	CU_ASSERT_PTR_NULL(sg_config_load(NULL, "/", err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "/: not a regular file (a directory)");
 }
 
 /* ---- doc/config.md against the schema ---- */
@@ -279,7 +356,10 @@ int main(void)
 		{ "a valid config yields the values it says", test_good_config_values },
 		{ "defaults of an empty config", test_defaults },
 		{ "errors name the JSON path of the fault", test_errors_name_the_path },
+		{ "API bodies: control characters are refused", test_api_body_control_characters },
+		{ "a pseudowire between two endpoints is no loop", test_pw_not_a_loop },
 		{ "a missing file is reported with its name", test_load_missing_file },
+		{ "a directory is refused as not a regular file", test_load_directory },
 		{ "doc/config.md names every key of the schema", test_doc_matches_schema },
 		{ NULL, NULL }
 	};

@@ -531,20 +531,8 @@ static void test_err_protocol_error(void)
 		CU_ASSERT_EQUAL(dec(buf, len, &err), -1);
 		CU_ASSERT_EQUAL(err.code, SG_M3UA_ERR_PROTOCOL_ERROR);
 	}
-	/* parameter length below 4 (0..3) */
-	for (uint8_t l = 0; l < 4; l++) {
-		uint8_t p[] = { T(HEARTBEAT_DATA), 0, l, 0, 0, 0, 0 };
-
-		expect_err(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT, p, sizeof(p),
-			   SG_M3UA_ERR_PROTOCOL_ERROR, SG_M3UA_IEI_HEARTBEAT_DATA);
-	}
-	/* parameter running past the end */
-	{
-		uint8_t p[] = { T(HEARTBEAT_DATA), 0, 12, 1, 2, 3, 4 };
-
-		expect_err(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT, p, sizeof(p),
-			   SG_M3UA_ERR_PROTOCOL_ERROR, SG_M3UA_IEI_HEARTBEAT_DATA);
-	}
+	/* a wrong parameter length field (below 4, or beyond the message end) is the
+	 * Parameter Field Error of §3.8.1: see test_err_param_length_field */
 	/* last parameter without its padding (the message length must include it, §3.2) */
 	{
 		uint8_t p[] = { T(HEARTBEAT_DATA), 0, 5, 1 };
@@ -575,10 +563,31 @@ static void test_err_protocol_error(void)
 	}
 	/* a framing error outranks an earlier unexpected parameter */
 	{
-		uint8_t p[] = { T(PROT_DATA), 0, 4, T(HEARTBEAT_DATA), 0, 9, 1, 2, 3, 4 };
+		uint8_t p[] = { T(PROT_DATA), 0, 4, T(HEARTBEAT_DATA), 0, 9, 1, 2, 3, 4, 5 };
 
 		expect_err(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT, p, sizeof(p),
 			   SG_M3UA_ERR_PROTOCOL_ERROR, SG_M3UA_IEI_HEARTBEAT_DATA);
+	}
+}
+
+static void test_err_param_length_field(void)
+{
+	/* RFC 4666 §3.8.1 Parameter Field Error (0x12): "a parameter having a wrong length
+	 * field": below 4 (0..3), beyond the octets left, 0xffff */
+	static const uint16_t bad[] = { 0, 1, 2, 3, 12, 9, 0xffff };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint8_t p[] = { T(HEARTBEAT_DATA), bad[i] >> 8, bad[i] & 0xff, 1, 2, 3, 4 };
+
+		expect_err(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT, p, sizeof(p),
+			   SG_M3UA_ERR_PARAM_FIELD_ERR, SG_M3UA_IEI_HEARTBEAT_DATA);
+	}
+	/* it outranks an earlier unexpected parameter, as framing does */
+	{
+		uint8_t p[] = { T(PROT_DATA), 0, 4, T(HEARTBEAT_DATA), 0, 9, 1, 2, 3, 4 };
+
+		expect_err(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT, p, sizeof(p),
+			   SG_M3UA_ERR_PARAM_FIELD_ERR, SG_M3UA_IEI_HEARTBEAT_DATA);
 	}
 }
 
@@ -855,6 +864,7 @@ static void test_truncated_inputs(void)
 				 * mandatory parameter); elsewhere it is a framing error */
 				if (rc)
 					CU_ASSERT(err.code == SG_M3UA_ERR_PROTOCOL_ERROR ||
+						  err.code == SG_M3UA_ERR_PARAM_FIELD_ERR ||
 						  err.code == SG_M3UA_ERR_MISSING_PARAM);
 			}
 			free(cp);
@@ -1706,6 +1716,8 @@ static const struct cu_test tests[] = {
 	{ "RFC 4666 §3.8.1 Unsupported Traffic Mode Type",
 	  test_err_unsupported_traffic_mode_type },
 	{ "RFC 4666 §3.8.1 Protocol Error", test_err_protocol_error },
+	{ "RFC 4666 §3.8.1 Parameter Field Error: parameter length field",
+	  test_err_param_length_field },
 	{ "RFC 4666 §3.8.1 Invalid Parameter Value", test_err_invalid_parameter_value },
 	{ "RFC 4666 §3.8.1 Parameter Field Error", test_err_parameter_field_error },
 	{ "RFC 4666 §3.8.1 Unexpected Parameter", test_err_unexpected_parameter },
