@@ -1,6 +1,7 @@
 /* Management API HTTP server: libmicrohttpd driven by the management thread's select loop. */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -137,6 +138,33 @@ static void mgmt_mhd_log(void *cls, const char *fmt, va_list ap)
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
 	LOGP(DMGMT, LOGL_NOTICE, "libmicrohttpd: %s\n", buf);
+}
+
+/* Percent-decode a request path in place (MHD_OPTION_UNESCAPE_CALLBACK).
+ * MHD's own decoder turns %00 into a NUL that ends the path early, so that
+ * "/api/v1/links/l0%00x" would be served as "/api/v1/links/l0".  Here a
+ * decoded control character (%00..%1F, %7F) becomes DEL, which
+ * conn_parse_path refuses with 400 like any other control character.
+ * A '%' not followed by two hex digits stays as it is (as MHD does). */
+static size_t mgmt_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *r = s, *w = s;
+
+	(void)cls;
+	(void)c;
+	while (*r) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = { r[1], r[2], '\0' };
+			unsigned char v = (unsigned char)strtoul(hex, NULL, 16);
+
+			*w++ = (v < 0x20 || v == 0x7f) ? 0x7f : (char)v;
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* ---- answers ---- */
@@ -359,6 +387,10 @@ static bool conn_parse_path(struct mgmt_conn *conn, const char *url)
 		for (size_t i = 0; i < len; i++) {
 			unsigned char c = p[i];
 
+			if (c < 0x20 || c == 0x7f) {
+				conn_error(conn, 400, "control character in path");
+				return false;
+			}
 			if (c <= 0x20 || c >= 0x7f) {
 				conn_error(conn, 400, "invalid character in path");
 				return false;
@@ -852,6 +884,7 @@ int sg_mgmt_start(struct sg_mgmt *m)
 	errno = 0;
 	m->daemon = MHD_start_daemon(flags, m->port, NULL, NULL, mgmt_access, m,
 		MHD_OPTION_EXTERNAL_LOGGER, mgmt_mhd_log, m,	/* first, to catch all */
+		MHD_OPTION_UNESCAPE_CALLBACK, mgmt_unescape, m,
 		MHD_OPTION_SOCK_ADDR, &addr.sa,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MGMT_MAX_CONNS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MGMT_CONN_MEMORY,

@@ -57,6 +57,14 @@ expect_error 404 "unknown collection" GET /api/v1/nonesuch
 expect_error 404 "unknown item" GET /api/v1/threads/nonesuch
 expect_error 404 "unknown route" GET /nonesuch
 expect_error 405 "method not allowed" DELETE /api/v1/status
+# a percent-encoded control character is a bad path (400), not a shorter name (%00
+# once ended the name: /api/v1/threads/core%00x was served as .../core)
+expect_error 400 "%00 in a path" GET /api/v1/threads/core%00x
+expect_error 400 "%00 at the end of a path" GET /api/v1/threads/core%00
+expect_error 400 "%01 in a path" GET /api/v1/threads/core%01
+expect_error 400 "%7F in a path" GET /api/v1/threads/core%7F
+api GET /api/v1/threads/%63ore
+check "an escaped ordinary character still works (%63ore = core)" [ "$HTTP_CODE" = 200 ]
 expect_error 400 "malformed JSON body" PUT /api/v1/log/mtp3 '{"level": '
 expect_error 400 "body not an object" PUT /api/v1/log/mtp3 '["debug"]'
 expect_error 400 "unknown log level" PUT /api/v1/log/mtp3 '{"level":"loud"}'
