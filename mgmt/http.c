@@ -775,11 +775,32 @@ static void mgmt_completed(void *cls, struct MHD_Connection *mhd, void **con_cls
 
 /* ---- life cycle ---- */
 
+/* The config keys whose values are secrets: { object, key }. */
+static const char *const config_secrets[][2] = {
+	{ "management", "token" },
+};
+
+/* Replace each secret that is set by SG_MGMT_SECRET_SHOWN. */
+static void config_mask_secrets(struct json_object *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(config_secrets); i++) {
+		struct json_object *o, *v;
+
+		if (!json_object_object_get_ex(root, config_secrets[i][0], &o) ||
+		    !json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, config_secrets[i][1], &v))
+			continue;
+		json_object_object_add(o, config_secrets[i][1],
+				       json_object_new_string(SG_MGMT_SECRET_SHOWN));
+	}
+}
+
 struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 			      struct sg_thread *mgmt_thread,
 			      const struct sg_mgmt_status_info *info)
 {
 	struct sg_mgmt *m;
+	struct json_object *shown = NULL;
 	const char *js = "{}";
 	const char *path = NULL;
 	unsigned int i;
@@ -800,10 +821,18 @@ struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 	m->loopback = cfg->mgmt_loopback;
 	OSMO_STRLCPY_ARRAY(m->node_name, cfg->node_name);
 
-	/* cfg->root belongs to the main thread: serialize it here, once */
-	if (cfg->root)
-		js = json_object_to_json_string_ext(cfg->root, JSON_FLAGS);
+	/* cfg->root belongs to the main thread: serialize it here, once,
+	 * with the secrets masked (GET /api/v1/config shows that they are
+	 * set, never what they are) */
+	if (cfg->root) {
+		if (json_object_deep_copy(cfg->root, &shown, NULL) < 0)
+			goto err;
+		config_mask_secrets(shown);
+		js = json_object_to_json_string_ext(shown, JSON_FLAGS);
+	}
 	m->config_json = talloc_asprintf(m, "%s\n", js ? js : "{}");
+	json_object_put(shown);
+	shown = NULL;
 	if (info && info->config_path)
 		path = info->config_path;
 	else
