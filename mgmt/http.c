@@ -1,6 +1,7 @@
 /* Management API HTTP server: libmicrohttpd driven by the management thread's select loop. */
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
@@ -137,6 +138,33 @@ static void mgmt_mhd_log(void *cls, const char *fmt, va_list ap)
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
 	LOGP(DMGMT, LOGL_NOTICE, "libmicrohttpd: %s\n", buf);
+}
+
+/* Percent-decode a request path in place (MHD_OPTION_UNESCAPE_CALLBACK).
+ * MHD's own decoder turns %00 into a NUL that ends the path early, so that
+ * "/api/v1/links/l0%00x" would be served as "/api/v1/links/l0".  Here a
+ * decoded control character (%00..%1F, %7F) becomes DEL, which
+ * conn_parse_path refuses with 400 like any other control character.
+ * A '%' not followed by two hex digits stays as it is (as MHD does). */
+static size_t mgmt_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *r = s, *w = s;
+
+	(void)cls;
+	(void)c;
+	while (*r) {
+		if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+			char hex[3] = { r[1], r[2], '\0' };
+			unsigned char v = (unsigned char)strtoul(hex, NULL, 16);
+
+			*w++ = (v < 0x20 || v == 0x7f) ? 0x7f : (char)v;
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* ---- answers ---- */
@@ -359,6 +387,10 @@ static bool conn_parse_path(struct mgmt_conn *conn, const char *url)
 		for (size_t i = 0; i < len; i++) {
 			unsigned char c = p[i];
 
+			if (c < 0x20 || c == 0x7f) {
+				conn_error(conn, 400, "control character in path");
+				return false;
+			}
 			if (c <= 0x20 || c >= 0x7f) {
 				conn_error(conn, 400, "invalid character in path");
 				return false;
@@ -743,11 +775,32 @@ static void mgmt_completed(void *cls, struct MHD_Connection *mhd, void **con_cls
 
 /* ---- life cycle ---- */
 
+/* The config keys whose values are secrets: { object, key }. */
+static const char *const config_secrets[][2] = {
+	{ "management", "token" },
+};
+
+/* Replace each secret that is set by SG_MGMT_SECRET_SHOWN. */
+static void config_mask_secrets(struct json_object *root)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(config_secrets); i++) {
+		struct json_object *o, *v;
+
+		if (!json_object_object_get_ex(root, config_secrets[i][0], &o) ||
+		    !json_object_is_type(o, json_type_object) ||
+		    !json_object_object_get_ex(o, config_secrets[i][1], &v))
+			continue;
+		json_object_object_add(o, config_secrets[i][1],
+				       json_object_new_string(SG_MGMT_SECRET_SHOWN));
+	}
+}
+
 struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 			      struct sg_thread *mgmt_thread,
 			      const struct sg_mgmt_status_info *info)
 {
 	struct sg_mgmt *m;
+	struct json_object *shown = NULL;
 	const char *js = "{}";
 	const char *path = NULL;
 	unsigned int i;
@@ -768,10 +821,18 @@ struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 	m->loopback = cfg->mgmt_loopback;
 	OSMO_STRLCPY_ARRAY(m->node_name, cfg->node_name);
 
-	/* cfg->root belongs to the main thread: serialize it here, once */
-	if (cfg->root)
-		js = json_object_to_json_string_ext(cfg->root, JSON_FLAGS);
+	/* cfg->root belongs to the main thread: serialize it here, once,
+	 * with the secrets masked (GET /api/v1/config shows that they are
+	 * set, never what they are) */
+	if (cfg->root) {
+		if (json_object_deep_copy(cfg->root, &shown, NULL) < 0)
+			goto err;
+		config_mask_secrets(shown);
+		js = json_object_to_json_string_ext(shown, JSON_FLAGS);
+	}
 	m->config_json = talloc_asprintf(m, "%s\n", js ? js : "{}");
+	json_object_put(shown);
+	shown = NULL;
 	if (info && info->config_path)
 		path = info->config_path;
 	else
@@ -852,6 +913,7 @@ int sg_mgmt_start(struct sg_mgmt *m)
 	errno = 0;
 	m->daemon = MHD_start_daemon(flags, m->port, NULL, NULL, mgmt_access, m,
 		MHD_OPTION_EXTERNAL_LOGGER, mgmt_mhd_log, m,	/* first, to catch all */
+		MHD_OPTION_UNESCAPE_CALLBACK, mgmt_unescape, m,
 		MHD_OPTION_SOCK_ADDR, &addr.sa,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MGMT_MAX_CONNS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MGMT_CONN_MEMORY,

@@ -22,6 +22,27 @@
 static int cfail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+const char *sg_trace_name_check(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > SG_TRACE_NAME_MAX)
+		return "a trace file name has 1..128 characters";
+	if (name[0] == '.')
+		return "a trace file name does not start with '.'";
+	if (strstr(name, ".."))
+		return "a trace file name has no '..'";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = name[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-' || c == '+'))
+			return "a trace file name is a name in management.trace_dir, of A-Z a-z "
+			       "0-9 . _ - + (no '/', no control character)";
+	}
+	return NULL;
+}
+
 static int cfail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -558,6 +579,22 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 		return cfail(err, errlen, "management.token: required when management.listen (%s) "
 			     "is not a loopback address", cfg->mgmt_listen);
 
+	snprintf(cfg->trace_dir, sizeof(cfg->trace_dir), "%s",
+		 o ? str_or(o, "trace_dir", "") : "");
+	if (cfg->trace_dir[0]) {
+		struct stat st;
+
+		if (cfg->trace_dir[0] != '/')
+			return cfail(err, errlen, "management.trace_dir: '%s' is not an absolute "
+				     "path", cfg->trace_dir);
+		if (stat(cfg->trace_dir, &st) < 0)
+			return cfail(err, errlen, "management.trace_dir: '%s': %s", cfg->trace_dir,
+				     strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			return cfail(err, errlen, "management.trace_dir: '%s' is not a directory",
+				     cfg->trace_dir);
+	}
+
 	/* threads */
 	o = obj_or_null(root, "threads");
 	cfg->tdm_threads = o ? int_or(o, "tdm", 1) : 1;
@@ -751,6 +788,17 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			l->rate_56k = !strcmp(str_or(lo, "rate", "64k"), "56k");
 			l->pcr = !strcmp(str_or(lo, "error_correction", "basic"), "pcr");
 			snprintf(l->trace, sizeof(l->trace), "%s", str_or(lo, "trace", ""));
+			if (l->trace[0]) {
+				const char *why = sg_trace_name_check(l->trace);
+
+				if (why)
+					return cfail(err, errlen, "linksets[%u].links[%u].trace: "
+						     "%s", i, j, why);
+				if (!cfg->trace_dir[0])
+					return cfail(err, errlen, "linksets[%u].links[%u].trace: "
+						     "traces are off (no management.trace_dir)",
+						     i, j);
+			}
 			l->timers = obj_or_null(lo, "timers");
 			if (l->rate_56k && span->type != SG_SPAN_T1)
 				return cfail(err, errlen, "linksets[%u].links[%u].rate: 56k needs a "

@@ -33,6 +33,7 @@ static const struct sg_field mgmt_fields[] = {
 	{ "listen", SG_FT_IPADDR, false },
 	{ "port", SG_FT_INT, false, 0, 65535 },
 	{ "token", SG_FT_STRING, false, 16, 127 },
+	{ "trace_dir", SG_FT_STRING, false, 1, 255 },
 	{ NULL }
 };
 

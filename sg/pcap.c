@@ -1,10 +1,12 @@
 /* pcap trace files (libpcap format 2.4); MTP2 with pseudo-header as Wireshark reads it. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sg/pcap.h>
 #include <sg/timer.h>
@@ -26,7 +28,7 @@ struct pcap_rec_hdr {
 	uint32_t ts_sec, ts_usec, incl_len, orig_len;
 };
 
-struct sg_pcap *sg_pcap_open(const char *path, uint32_t linktype)
+static struct sg_pcap *pcap_setup(FILE *f, const char *path, uint32_t linktype)
 {
 	struct pcap_file_hdr h = {
 		.magic = 0xa1b2c3d4, .major = 2, .minor = 4, .snaplen = 65535,
@@ -35,21 +37,50 @@ struct sg_pcap *sg_pcap_open(const char *path, uint32_t linktype)
 	struct sg_pcap *p = calloc(1, sizeof(*p));
 
 	if (!p)
-		return NULL;
+		goto err;
+	p->f = f;
 	p->path = strdup(path);
-	p->f = fopen(path, "wb");
-	if (!p->f || !p->path || fwrite(&h, sizeof(h), 1, p->f) != 1) {
+	if (!p->path || fwrite(&h, sizeof(h), 1, p->f) != 1 || fflush(p->f))
+		goto err;
+	return p;
+err:
+	{
+		int e = errno ? errno : EIO;
+
+		fclose(f);
+		if (p)
+			free(p->path);
+		free(p);
+		errno = e;
+	}
+	return NULL;
+}
+
+struct sg_pcap *sg_pcap_open(const char *path, uint32_t linktype)
+{
+	FILE *f = fopen(path, "wb");
+
+	return f ? pcap_setup(f, path, linktype) : NULL;
+}
+
+struct sg_pcap *sg_pcap_openat(int dirfd, const char *name, const char *path, uint32_t linktype)
+{
+	/* a new file only: never an existing one, never through a symlink */
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "wb");
+	if (!f) {
 		int e = errno;
 
-		if (p->f)
-			fclose(p->f);
-		free(p->path);
-		free(p);
+		close(fd);
+		unlinkat(dirfd, name, 0);
 		errno = e;
 		return NULL;
 	}
-	fflush(p->f);
-	return p;
+	return pcap_setup(f, path, linktype);
 }
 
 static int write_rec(struct sg_pcap *p, const uint8_t *pre, size_t prelen, const uint8_t *data,

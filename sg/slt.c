@@ -119,18 +119,41 @@ static void trace(struct sg_slt *slt, bool sent, const uint8_t *su, size_t len)
 	sg_ctr_inc(slt->ctr, SLT_CTR_TRACE_RECORDS);
 }
 
-int sg_slt_trace_start(struct sg_slt *slt, const char *path, bool all_fisu)
+static int trace_begin(struct sg_slt *slt, struct sg_pcap *p, bool all_fisu)
 {
-	struct sg_pcap *p = sg_pcap_open(path, SG_PCAP_LINKTYPE_MTP2_WITH_PHDR);
-
 	if (!p)
 		return -errno;
-	sg_slt_trace_stop(slt);
 	slt->pcap = p;
 	slt->trace_all_fisu = all_fisu;
 	slt->trace_last_len[0] = slt->trace_last_len[1] = 0;
-	LOGP(DMTP2, LOGL_NOTICE, "link %s: tracing to %s\n", slt->name, path);
+	LOGP(DMTP2, LOGL_NOTICE, "link %s: tracing to %s\n", slt->name, sg_pcap_path(p));
 	return 0;
+}
+
+int sg_slt_trace_start(struct sg_slt *slt, const char *path, bool all_fisu)
+{
+	if (slt->pcap)
+		return -EBUSY;
+	return trace_begin(slt, sg_pcap_open(path, SG_PCAP_LINKTYPE_MTP2_WITH_PHDR), all_fisu);
+}
+
+int sg_slt_trace_start_at(struct sg_slt *slt, int dirfd, const char *name, const char *path,
+			  bool all_fisu)
+{
+	if (slt->pcap)
+		return -EBUSY;
+	return trace_begin(slt, sg_pcap_openat(dirfd, name, path, SG_PCAP_LINKTYPE_MTP2_WITH_PHDR),
+			   all_fisu);
+}
+
+bool sg_slt_tracing(const struct sg_slt *slt)
+{
+	return slt->pcap != NULL;
+}
+
+const char *sg_slt_trace_path(const struct sg_slt *slt)
+{
+	return slt->pcap ? sg_pcap_path(slt->pcap) : NULL;
 }
 
 void sg_slt_trace_stop(struct sg_slt *slt)

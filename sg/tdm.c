@@ -1,8 +1,11 @@
 /* A TDM thread's spans and signalling links, their activation, and their management. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <talloc.h>
 #include <osmocom/core/utils.h>
@@ -169,6 +172,27 @@ static void mtp2_ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
 	msgb_free(msg);
 }
 
+/* Start the link's trace to the new file name (checked by sg_trace_name_check) in
+ * management.trace_dir; path gets the file's full path.  Returns 0 or -errno:
+ * -EBUSY while a trace runs, -EEXIST when the file exists. */
+static int link_trace_start(struct tdm_link *l, const char *name, bool all_fisu, char *path,
+			    size_t pathlen)
+{
+	const char *dir = l->tdm->cfg->trace_dir;
+	size_t dl = strlen(dir);
+	int dfd, rc;
+
+	snprintf(path, pathlen, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", name);
+	if (sg_slt_tracing(l->slt))
+		return -EBUSY;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	rc = sg_slt_trace_start_at(l->slt, dfd, name, path, all_fisu);
+	close(dfd);
+	return rc;
+}
+
 struct sg_tdm *sg_tdm_alloc(void *ctx, const struct sg_config *cfg, unsigned int index)
 {
 	struct sg_tdm *tdm = talloc_zero(ctx, struct sg_tdm);
@@ -254,11 +278,13 @@ int sg_tdm_start(struct sg_tdm *tdm)
 				}
 			}
 			if (lc->trace[0]) {
-				int rc = sg_slt_trace_start(l->slt, lc->trace, false);
+				/* a name in management.trace_dir (checked at load) */
+				char path[512];
+				int rc = link_trace_start(l, lc->trace, false, path, sizeof(path));
 
 				if (rc < 0)
 					LOGP(DMTP2, LOGL_ERROR, "link %s: cannot trace to %s: %s\n",
-					     lc->name, lc->trace, strerror(-rc));
+					     lc->name, path, strerror(-rc));
 			}
 			l->active = true;
 			if (!tdm->core_thread)
@@ -394,7 +420,8 @@ const struct sg_mgmt_cmd_desc sg_tdm_link_commands[] = {
 	{ "inhibit", "Management inhibiting (Q.704 §10: LIN/LIA): no user traffic on the link" },
 	{ "uninhibit", "Uninhibit the link (LUN/LUA)" },
 	{ "test", "Run a signalling link test now (Q.707 SLTM/SLTA)" },
-	{ "trace-start", "Write the link's SUs to a pcap file: {\"file\": PATH, \"all_fisu\": false}" },
+	{ "trace-start", "Write the link's SUs to a new pcap file in management.trace_dir: "
+			 "{\"file\": NAME (default <link>-<UTC time>.pcap), \"all_fisu\": false}" },
 	{ "trace-stop", "Stop the pcap trace" },
 	{ NULL, NULL }
 };
@@ -450,26 +477,68 @@ struct json_object *sg_tdm_link_command(void *priv, const char *item, const char
 		l->emergency = false;
 		sg_mtp2_l3_req(m, SG_MTP2_EMERGENCY_CEASES, NULL, NULL);
 	} else if (!strcmp(cmd, "trace-start")) {
-		struct json_object *f, *a;
+		struct json_object *f = NULL, *a;
+		char name[SG_TRACE_NAME_MAX + 1], path[512];
+		const char *why;
 		bool all = false;
 		int rc;
 
-		if (!args || !json_object_object_get_ex(args, "file", &f) ||
-		    !json_object_is_type(f, json_type_string)) {
-			sg_mgmt_err_set(err, 400, "file: a path string is required");
+		if (!l->tdm->cfg->trace_dir[0]) {
+			sg_mgmt_err_set(err, 403, "traces are off: no management.trace_dir in the "
+					"config");
 			return NULL;
 		}
-		if (json_object_object_get_ex(args, "all_fisu", &a)) {
+		if (args && json_object_object_get_ex(args, "file", &f) &&
+		    !json_object_is_type(f, json_type_string)) {
+			sg_mgmt_err_set(err, 400, "file: expected a file name string");
+			return NULL;
+		}
+		if (args && json_object_object_get_ex(args, "all_fisu", &a)) {
 			if (!json_object_is_type(a, json_type_boolean)) {
 				sg_mgmt_err_set(err, 400, "all_fisu: expected true or false");
 				return NULL;
 			}
 			all = json_object_get_boolean(a);
 		}
-		rc = sg_slt_trace_start(l->slt, json_object_get_string(f), all);
+		if (f) {
+			/* a name in the trace directory, never a path */
+			why = sg_trace_name_check(json_object_get_string(f));
+			if (why) {
+				sg_mgmt_err_set(err, 400, "file: %s", why);
+				return NULL;
+			}
+			snprintf(name, sizeof(name), "%s", json_object_get_string(f));
+		} else {
+			/* sgd's own name: <link>-<UTC time>.pcap */
+			time_t now = time(NULL);
+			struct tm tm;
+			char ts[32];
+
+			gmtime_r(&now, &tm);
+			strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
+			snprintf(name, sizeof(name), "%s-%s.pcap", l->cfg->name, ts);
+			why = sg_trace_name_check(name);
+			if (why) {
+				sg_mgmt_err_set(err, 400, "file: '%s' from the link name: %s; name "
+						"the file", name, why);
+				return NULL;
+			}
+		}
+		if (sg_slt_tracing(l->slt)) {
+			sg_mgmt_err_set(err, 409, "a trace of link '%s' is running (%s): "
+					"trace-stop it first", l->cfg->name,
+					sg_slt_trace_path(l->slt));
+			return NULL;
+		}
+		rc = link_trace_start(l, name, all, path, sizeof(path));
+		if (rc == -EEXIST || rc == -ELOOP) {
+			sg_mgmt_err_set(err, 409, "file: '%s' exists (a trace never replaces a "
+					"file)", path);
+			return NULL;
+		}
 		if (rc < 0) {
-			sg_mgmt_err_set(err, 400, "file: cannot create '%s': %s",
-					json_object_get_string(f), strerror(-rc));
+			sg_mgmt_err_set(err, 500, "file: cannot create '%s': %s", path,
+					strerror(-rc));
 			return NULL;
 		}
 	} else if (!strcmp(cmd, "trace-stop")) {

@@ -64,7 +64,7 @@ struct sg_cfg_link {
 	unsigned int timeslot;		/* 1..31 (E1) or 1..24 (T1); 0 = whole span (Annex A) */
 	bool rate_56k;			/* T1 DS0A, 7 bits per octet */
 	bool pcr;			/* preventive cyclic retransmission (Q.703 §6) */
-	char trace[256];		/* pcap file, empty: no trace */
+	char trace[256];		/* pcap file name in trace_dir, empty: no trace */
 	struct json_object *timers;	/* MTP2 timers {"t2": ms, ...} or NULL (in root) */
 };
 
@@ -191,6 +191,7 @@ struct sg_config {
 	uint16_t mgmt_port;
 	char mgmt_token[128];		/* empty: none */
 	bool mgmt_loopback;		/* listen address is a loopback address */
+	char trace_dir[256];		/* pcap traces go here only; empty: traces off */
 	/* threads */
 	unsigned int tdm_threads;
 	unsigned int tdm_rt_priority;	/* SCHED_FIFO priority of the TDM threads, 0: normal */
@@ -211,6 +212,12 @@ struct sg_config {
 
 /* Load and validate a config file.  On error returns NULL and writes one line
  * to err: "<json path>: <what is wrong>" (or "<file>: <parse error>"). */
+/* Is name a trace file name sgd may create in management.trace_dir: 1..SG_TRACE_NAME_MAX
+ * characters of A-Z a-z 0-9 . _ - +, not starting with '.', without "..", so no '/' or
+ * control character?  NULL if so, else why not. */
+#define SG_TRACE_NAME_MAX 128
+const char *sg_trace_name_check(const char *name);
+
 struct sg_config *sg_config_load(void *ctx, const char *path, char *err, size_t errlen);
 /* Same from a string (tests); name is used in messages. */
 struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,

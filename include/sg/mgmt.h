@@ -80,6 +80,9 @@ struct sg_mgmt_status_info {
 	unsigned int num_threads;
 };
 
+/* What GET /api/v1/config shows for a secret that is set (management.token). */
+#define SG_MGMT_SECRET_SHOWN "(set)"
+
 /* Create the server; listen address, port and token come from cfg.
  * Call on the main thread before the management thread starts. */
 struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,

@@ -47,8 +47,16 @@ enum sg_adapter_mode sg_slt_mode(const struct sg_slt *slt);
 /* pcap trace of the link's SUs (LINKTYPE_MTP2_WITH_PHDR).  With all_fisu
  * false, a FISU or LSSU is recorded only when it differs from the previous
  * SU in the same direction (continuous fill would swamp the file).
- * Returns 0 or -errno; a running trace is replaced. */
+ * Returns 0 or -errno; -EBUSY while a trace runs (stop it first).
+ * sg_slt_trace_start truncates path (tests and tools); sgd uses
+ * sg_slt_trace_start_at, which creates the new file name in the directory
+ * dirfd (sg_pcap_openat: -EEXIST when it exists) and reports it as path. */
 int sg_slt_trace_start(struct sg_slt *slt, const char *path, bool all_fisu);
+int sg_slt_trace_start_at(struct sg_slt *slt, int dirfd, const char *name, const char *path,
+			  bool all_fisu);
+bool sg_slt_tracing(const struct sg_slt *slt);
+/* The running trace's file, or NULL. */
+const char *sg_slt_trace_path(const struct sg_slt *slt);
 void sg_slt_trace_stop(struct sg_slt *slt);
 
 /* {"name", "mode", "span", "timeslot", "annex_a", "state", "iac", "poc",

@@ -59,6 +59,14 @@ expect_error 404 "unknown collection" GET /api/v1/nonesuch
 expect_error 404 "unknown item" GET /api/v1/threads/nonesuch
 expect_error 404 "unknown route" GET /nonesuch
 expect_error 405 "method not allowed" DELETE /api/v1/status
+# a percent-encoded control character is a bad path (400), not a shorter name (%00
+# once ended the name: /api/v1/threads/core%00x was served as .../core)
+expect_error 400 "%00 in a path" GET /api/v1/threads/core%00x
+expect_error 400 "%00 at the end of a path" GET /api/v1/threads/core%00
+expect_error 400 "%01 in a path" GET /api/v1/threads/core%01
+expect_error 400 "%7F in a path" GET /api/v1/threads/core%7F
+api GET /api/v1/threads/%63ore
+check "an escaped ordinary character still works (%63ore = core)" [ "$HTTP_CODE" = 200 ]
 expect_error 400 "malformed JSON body" PUT /api/v1/log/mtp3 '{"level": '
 expect_error 400 "body not an object" PUT /api/v1/log/mtp3 '["debug"]'
 expect_error 400 "unknown log level" PUT /api/v1/log/mtp3 '{"level":"loud"}'
@@ -75,15 +83,29 @@ check "SIGTERM: sgd exits 0 (exit $rc)" [ $rc -eq 0 ]
 check "no sanitizer report in sgd's log" no_sanitizer_report "$TMP/sgd.log"
 check "shutdown is logged" grep -q "shutting down" "$TMP/sgd.log"
 
+lacks() { ! grep -qF -- "$1" "$2"; }	# lacks STRING FILE
+
 # a token is enforced when configured (required off loopback, see config tests)
 TOKEN_VALUE=0123456789abcdef0123
-jq --arg t "$TOKEN_VALUE" '.management.token = $t' "$TMP/sgd.json" > "$TMP/tok.json"
+# (at debug level: no log line, however verbose, shows it)
+jq --arg t "$TOKEN_VALUE" '.management.token = $t | .log.level = "debug"' "$TMP/sgd.json" > "$TMP/tok.json"
 start_sgd "$TMP/tok.json" "$TMP/tok.log" || exit 1
 expect_error 401 "no bearer token" GET /api/v1/status
 TOKEN=wrong-token-wrong-token expect_error 401 "wrong bearer token" GET /api/v1/status
 TOKEN=$TOKEN_VALUE api GET /api/v1/status
 check "right bearer token -> 200" [ "$HTTP_CODE" = 200 ]
+# the config is served with the token shown as set, never its value
+TOKEN=$TOKEN_VALUE api GET /api/v1/config
+check "config: management.token shown as set" \
+	[ "$HTTP_CODE" = 200 -a "$(jq -r .management.token "$BODY_FILE")" = "(set)" ]
+check "config: the token's value appears nowhere in the answer" lacks "$TOKEN_VALUE" "$BODY_FILE"
+check "config: the rest is served (node name)" [ "$(jq -r .node.name "$BODY_FILE")" = e2e ]
+TOKEN=$TOKEN_VALUE expect_error 404 "unknown collection (token run)" GET /api/v1/nonesuch
+TOKEN=$TOKEN_VALUE api PUT /api/v1/log/mgmt '{"level":"debug"}'
+check "PUT log level with the token -> 200" [ "$HTTP_CODE" = 200 ]
 stop_sgd; rc=$?
+check "the log was at debug level (requests logged)" grep -qF "GET /api/v1/config -> 200" "$TMP/tok.log"
+check "sgd's log (debug level) never contains the token" lacks "$TOKEN_VALUE" "$TMP/tok.log"
 check "SIGINT-free stop with token config exits 0 (exit $rc)" [ $rc -eq 0 ]
 check "no sanitizer report (token run)" no_sanitizer_report "$TMP/tok.log"
 

@@ -25,8 +25,31 @@ mkcfg() { # name own-pc adj-pc local remote
 }
 JSON
 }
-mkcfg sg-a 1-1-1 1-1-2 $base $((base + 1)) > "$TMP/a.json"
+# A writes traces to its trace directory only (l1's from the start, by the config);
+# B has none: its traces are off
+mkdir "$TMP/traces"
+mkcfg sg-a 1-1-1 1-1-2 $base $((base + 1)) |
+	jq --arg d "$TMP/traces" '.management.trace_dir = $d |
+		.linksets[0].links[1].trace = "l1-boot.pcap"' > "$TMP/a.json"
 mkcfg sg-b 1-1-2 1-1-1 $((base + 1)) $base > "$TMP/b.json"
+
+# the config names trace files inside an absolute, existing trace directory only
+bad_cfg() { # description expected-error-text jq-filter
+	jq --arg d "$TMP/traces" "$3" "$TMP/a.json" > "$TMP/bad.json"
+	local out rc
+	out=$("$SGD" --check-config "$TMP/bad.json" 2>&1); rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$2" <<<"$out"; then
+		ok "config: $1 refused, path named ($out)"
+	else
+		nok "config: $1: expected exit 2 naming $2, got $rc: $out"
+	fi
+}
+bad_cfg "relative trace_dir" "management.trace_dir" '.management.trace_dir = "traces"'
+bad_cfg "missing trace_dir" "management.trace_dir" '.management.trace_dir = ($d + "/nonesuch")'
+bad_cfg "trace_dir not a directory" "management.trace_dir" '.management.trace_dir = "/dev/null"'
+bad_cfg "link trace with '/'" "linksets[0].links[1].trace" '.linksets[0].links[1].trace = "/etc/passwd"'
+bad_cfg "link trace with '..'" "linksets[0].links[1].trace" '.linksets[0].links[1].trace = "..x.pcap"'
+bad_cfg "link trace without trace_dir" "linksets[0].links[1].trace" 'del(.management.trace_dir)'
 
 start_sgd "$TMP/a.json" "$TMP/a.log" || exit 1
 PID_A=$SGD_PID PORT_A=$SGD_PORT
@@ -111,9 +134,50 @@ check "l0 counters: SUs received and sent" \
 check "l0 details: pw span, bitstream, timers (t7 from the config)" \
 	[ "$(jq -r '"\(.span) \(.mode) \(.timers_ms.t2) \(.timers_ms.t7)"' "$BODY_FILE")" = "e1 bitstream 11500 1200" ]
 
+# the config's trace of l1 runs from the start, in the trace directory
+SGD_PORT=$PORT_A api GET /api/v1/links/l1
+check "l1 traced from the start to the trace directory" \
+	[ "$(jq -r .trace "$BODY_FILE")" = "$TMP/traces/l1-boot.pcap" -a -s "$TMP/traces/l1-boot.pcap" ]
+
+# trace-start writes a new file in the trace directory, never an existing one
+echo precious > "$TMP/traces/exists.pcap"
+echo precious > "$TMP/victim"
+ln -s "$TMP/victim" "$TMP/traces/symlink.pcap"
+SGD_PORT=$PORT_A expect_error 409 "trace-start to an existing file" \
+	POST /api/v1/links/l0/trace-start '{"file": "exists.pcap"}'
+check "the existing file is left as it was" [ "$(cat "$TMP/traces/exists.pcap")" = precious ]
+SGD_PORT=$PORT_A expect_error 409 "trace-start to a symlink" \
+	POST /api/v1/links/l0/trace-start '{"file": "symlink.pcap"}'
+check "the symlink's target is left as it was" [ "$(cat "$TMP/victim")" = precious ]
+SGD_PORT=$PORT_A expect_error 400 "trace-start to an absolute path" \
+	POST /api/v1/links/l0/trace-start "{\"file\": \"$TMP/abs.pcap\"}"
+SGD_PORT=$PORT_A expect_error 400 "trace-start to a name with '/'" \
+	POST /api/v1/links/l0/trace-start '{"file": "sub/x.pcap"}'
+SGD_PORT=$PORT_A expect_error 400 "trace-start to a name with '..'" \
+	POST /api/v1/links/l0/trace-start '{"file": "../x.pcap"}'
+SGD_PORT=$PORT_A expect_error 400 "trace-start to a name containing '..'" \
+	POST /api/v1/links/l0/trace-start '{"file": "l0..pcap"}'
+SGD_PORT=$PORT_A expect_error 400 "trace-start to /proc/self/mem" \
+	POST /api/v1/links/l0/trace-start '{"file": "/proc/self/mem"}'
+SGD_PORT=$PORT_A expect_error 400 "trace-start to a name with a control character" \
+	POST /api/v1/links/l0/trace-start '{"file": "a\u0001b.pcap"}'
+SGD_PORT=$PORT_A expect_error 400 "trace-start to an empty name" \
+	POST /api/v1/links/l0/trace-start '{"file": ""}'
+SGD_PORT=$PORT_A expect_error 400 "trace-start with a file that is not a string" \
+	POST /api/v1/links/l0/trace-start '{"file": 7}'
+check "no file written outside the trace directory" [ ! -e "$TMP/abs.pcap" -a ! -e "$TMP/x.pcap" ]
+SGD_PORT=$PORT_B expect_error 403 "trace-start without a trace directory (traces off)" \
+	POST /api/v1/links/l0/trace-start '{"file": "l0.pcap"}'
+
 # trace, then take it through tshark if there is one
-SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start "{\"file\": \"$TMP/l0.pcap\"}"
-check "trace-start -> 200" [ "$HTTP_CODE" = 200 ]
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start '{"file": "l0.pcap"}'
+check "trace-start -> 200, the answer names the full path" \
+	[ "$HTTP_CODE" = 200 -a "$(jq -r .trace "$BODY_FILE")" = "$TMP/traces/l0.pcap" ]
+SGD_PORT=$PORT_A expect_error 409 "a second trace-start while one runs" \
+	POST /api/v1/links/l0/trace-start '{"file": "second.pcap"}'
+SGD_PORT=$PORT_A api GET /api/v1/links/l0
+check "the running trace goes on to its file, no second file" \
+	[ "$(jq -r .trace "$BODY_FILE")" = "$TMP/traces/l0.pcap" -a ! -e "$TMP/traces/second.pcap" ]
 
 # processor outage: A sends SIPO, its link goes to PROCESSOR_OUTAGE
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/lpo
@@ -157,12 +221,12 @@ check "start: A l0 in service again" wait_state $PORT_A l0 IN_SERVICE 30000
 
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-stop
 check "trace-stop -> 200" [ "$HTTP_CODE" = 200 ]
-check "trace file written" [ -s "$TMP/l0.pcap" ]
+check "trace file written" [ -s "$TMP/traces/l0.pcap" ]
 if command -v tshark >/dev/null; then
-	n=$(tshark -r "$TMP/l0.pcap" -Y mtp2 2>/dev/null | wc -l)
-	bad=$(tshark -r "$TMP/l0.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
+	n=$(tshark -r "$TMP/traces/l0.pcap" -Y mtp2 2>/dev/null | wc -l)
+	bad=$(tshark -r "$TMP/traces/l0.pcap" -Y '_ws.malformed || _ws.expert.severity >= error' 2>/dev/null | wc -l)
 	check "tshark decodes $n MTP2 SUs of the trace, $bad malformed" [ "$n" -gt 5 -a "$bad" -eq 0 ]
-	sf=$(tshark -r "$TMP/l0.pcap" -T fields -e mtp2.sf 2>/dev/null | sort -u | tr '\n' ' ')
+	sf=$(tshark -r "$TMP/traces/l0.pcap" -T fields -e mtp2.sf 2>/dev/null | sort -u | tr '\n' ' ')
 	# status field values (Q.703 §11.1): 3 = SIOS (stop), 4 = SIPO (lpo)
 	check "trace shows SIPO and SIOS (status fields seen: $sf)" \
 		[ -n "$(echo " $sf" | grep -w 4)" -a -n "$(echo " $sf" | grep -w 3)" ]
@@ -178,7 +242,13 @@ SGD_PORT=$PORT_A api GET /api/v1/links/l0
 check "failed PUTs changed nothing" [ "$(jq -r .timers_ms.t7 "$BODY_FILE")" = 1500 ]
 SGD_PORT=$PORT_A expect_error 404 "unknown link" GET /api/v1/links/l9
 SGD_PORT=$PORT_A expect_error 404 "unknown command" POST /api/v1/links/l0/explode
-SGD_PORT=$PORT_A expect_error 400 "trace-start without file" POST /api/v1/links/l0/trace-start '{}'
+# without a name, sgd picks <link>-<UTC time>.pcap in the trace directory
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start '{}'
+auto=$(jq -r .trace "$BODY_FILE")
+check "trace-start without a name -> 200, sgd's name in the trace directory ($auto)" \
+	[ "$HTTP_CODE" = 200 ] && [[ "$auto" =~ ^$TMP/traces/l0-[0-9]{8}T[0-9]{6}Z\.pcap$ ]] && [ -s "$auto" ]
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-stop
+check "trace-stop -> 200, no trace running" [ "$HTTP_CODE" = 200 -a "$(jq -r .trace "$BODY_FILE")" = null ]
 
 SGD_PID=$PID_A; stop_sgd; rc=$?
 check "A exits 0 on SIGTERM (exit $rc)" [ $rc -eq 0 ]

@@ -20,7 +20,7 @@ mkcfg() { # name own-pc adj-pc local remote
 {
   "node": { "name": "$1" },
   "log": { "level": "notice" },
-  "management": { "listen": "127.0.0.1", "port": 0 },
+  "management": { "listen": "127.0.0.1", "port": 0, "trace_dir": "$TMP" },
   "signalling_points": [ { "name": "sp", "pc": "$2", "ni": "national" } ],
   "spans": [ { "name": "e1", "driver": "pw",
                "pw": { "local": "127.0.0.1:$4", "remote": "127.0.0.1:$5",
@@ -91,7 +91,7 @@ check "--opc that is not ours: exit 2" \
 start_sim B -c "$TMP/b.json" --answer --stats-interval 0 || exit 1
 start_sim A -c "$TMP/a.json" --rate 50 --duration 4 --hold-ms 300 --cic 1-60 \
 	--stats-interval 1 || exit 1
-SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start "{\"file\": \"$TMP/l0.pcap\"}"
+SGD_PORT=$PORT_A api POST /api/v1/links/l0/trace-start '{"file": "l0.pcap"}'
 check "trace-start on A's l0 -> 200" [ "$HTTP_CODE" = 200 ]
 SGD_PORT=$PORT_A api GET /api/v1/traffic
 check "traffic collection lists 'sim' (isup, generating or waiting for the route)" \
