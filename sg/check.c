@@ -1,13 +1,16 @@
-/* Configuration checks that belong to the layers: MTP2 and MTP3 timer names and ranges. */
+/* Configuration checks that belong to the layers: MTP2 and MTP3 timer names and ranges, MTP2
+ * congestion thresholds. */
 
 #include <stdio.h>
 #include <string.h>
 
 #include <sg/config.h>
+#include <sg/mgmt.h>
 #include <sg/mtp2.h>
 #include <sg/mtp3_core.h>
 
 #include "daemon.h"
+#include "tdm.h"
 
 /* Each timer of obj must be in the table with a value in its range. */
 static int check_timers(struct json_object *obj, const char *path, const char *layer,
@@ -66,6 +69,10 @@ int sg_daemon_check_config(const struct sg_config *cfg, char *err, size_t errlen
 			snprintf(path, sizeof(path), "linksets[%u].links[%u].timers", i, j);
 			if (check_timers(cfg->linksets[i].links[j].timers, path, "MTP2",
 					 _SG_MTP2_T_MAX, m2_name, m2_min, m2_max, err, errlen) < 0)
+				return -1;
+			struct sg_mtp2_cfg m2;
+
+			if (sg_tdm_link_mtp2_cfg(cfg, i, j, &m2, err, errlen) < 0)
 				return -1;
 		}
 	return 0;

@@ -800,6 +800,7 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 						     i, j);
 			}
 			l->timers = obj_or_null(lo, "timers");
+			l->congestion = obj_or_null(lo, "congestion");
 			if (l->rate_56k && span->type != SG_SPAN_T1)
 				return cfail(err, errlen, "linksets[%u].links[%u].rate: 56k needs a "
 					     "T1 span ('%s' is an E1)", i, j, span->name);

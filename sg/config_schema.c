@@ -101,6 +101,19 @@ static const struct sg_field span_fields[] = {
 	{ NULL }
 };
 
+/* MTP2 transmit congestion thresholds in MSUs (Q.704 §3.8), checked as a set by
+ * sg_tdm_link_mtp2_cfg() at load */
+static const struct sg_field cong_threshold_item = { "threshold", SG_FT_INT, false, 1, 100000 };
+
+static const struct sg_field link_cong_fields[] = {
+	{ "onset", SG_FT_LIST, false, 1, 3, .value = &cong_threshold_item },
+	{ "abatement", SG_FT_LIST, false, 1, 3, .value = &cong_threshold_item },
+	{ "discard", SG_FT_INT, false, 2, 200000 },
+	{ NULL }
+};
+
+static const struct sg_schema link_cong_schema = { "congestion", link_cong_fields };
+
 static const struct sg_field link_fields[] = {
 	{ "name", SG_FT_NAME, true },
 	{ "slc", SG_FT_INT, true, 0, 15 },
@@ -110,6 +123,7 @@ static const struct sg_field link_fields[] = {
 	{ "error_correction", SG_FT_ENUM, false, 0, 0, ENUMS("basic", "pcr") },
 	{ "trace", SG_FT_STRING, false, 1, 255 },
 	{ "timers", SG_FT_MAP, false, .value = &timer_value_field },
+	{ "congestion", SG_FT_OBJECT, false, .sub = &link_cong_schema },
 	{ NULL }
 };
 

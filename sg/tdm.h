@@ -10,6 +10,15 @@ struct sg_mgmt_err;
 struct sg_tdm;
 struct sg_core;
 
+struct sg_mtp2_cfg;
+
+/* The MTP2 configuration of link j of linkset i: Q.703 defaults, the SP's number of
+ * congestion levels (Q.704 §3.8.2: 1 international, 3 with congestion_priorities or ANSI)
+ * and the link's "congestion" thresholds.  Returns 0, or -1 with err naming the JSON path
+ * (checked at load by sg_daemon_check_config). */
+int sg_tdm_link_mtp2_cfg(const struct sg_config *cfg, unsigned int i, unsigned int j,
+			 struct sg_mtp2_cfg *out, char *err, size_t errlen);
+
 /* Allocate the state of TDM thread number index (on the main thread). */
 struct sg_tdm *sg_tdm_alloc(void *ctx, const struct sg_config *cfg, unsigned int index);
 /* Hand the links' MTP2 to MTP3 on the core thread (before the threads

@@ -66,6 +66,8 @@ struct sg_cfg_link {
 	bool pcr;			/* preventive cyclic retransmission (Q.703 §6) */
 	char trace[256];		/* pcap file name in trace_dir, empty: no trace */
 	struct json_object *timers;	/* MTP2 timers {"t2": ms, ...} or NULL (in root) */
+	struct json_object *congestion;	/* MTP2 thresholds {"onset": [..], "abatement": [..],
+					 * "discard": n} or NULL (in root) */
 };
 
 struct sg_cfg_linkset {
