@@ -28,6 +28,7 @@ struct req {
 static struct {
 	struct req r[256];
 	unsigned int n;
+	bool refuse_user_data;	/* as a full TDM mailbox: user MSUs refused with -ENOSPC */
 } R;
 
 static int rec_req(void *priv, enum sg_mtp2_prim prim, const struct sg_mtp2_param *p,
@@ -47,6 +48,11 @@ static int rec_req(void *priv, enum sg_mtp2_prim prim, const struct sg_mtp2_para
 				r->len = sizeof(r->data);
 			memcpy(r->data, d, r->len);
 		}
+	}
+	if (R.refuse_user_data && prim == SG_MTP2_DATA && R.n && (R.r[R.n - 1].data[0] & 0x0f) > 2) {
+		R.n--;
+		msgb_free(msg);
+		return -ENOSPC;
 	}
 	msgb_free(msg);
 	return 0;
@@ -328,6 +334,103 @@ static void test_bad_input(void)
 }
 
 /* own restart, processor outage, inhibit tests: API errors, timer ranges, unexpected input */
+static uint64_t lctr(struct sg_mtp3_link *l, enum sg_mtp3_ctr c)
+{
+	return sg_ctr_get(sg_mtp3_link_counters(l), c);
+}
+
+static int user_msu(struct sg_mtp3 *m)
+{
+	struct sg_mtp_param p = { .dpc = 2, .si = 5 };
+	struct msgb *msg = sg_msgb_alloc(64, "t");
+
+	msgb_reserve(msg, 32);
+	msg->l4h = msgb_put(msg, 4);
+	memset(msg->l4h, 0x11, 4);
+	return sg_mtp3_transfer_req(m, &p, msg);
+}
+
+/* Q.704 §3.8 and issue 10: MTP3 does not hand MSUs to MTP2 without bound.  A user MSU the
+ * transport to MTP2 refuses (a full TDM mailbox) is counted as tx:l2_refused, not tx:msu;
+ * while MTP2 reports its discard state, user MSUs for the link are discarded by MTP3
+ * (-ENOBUFS, congestion:discard_buffer on the link), and taken again when it ends. */
+static void test_q704_3_8_discard_state(void)
+{
+	struct sg_mtp3 *m;
+	struct sg_mtp3_linkset *ls;
+	struct sg_mtp3_link *l;
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3_slt s;
+	struct sg_mtp2_param cp = { 0 };
+	struct json_object *j;
+	uint8_t buf[300];
+	uint64_t tx0;
+
+	sg_clock_virtual(0);
+	memset(&R, 0, sizeof(R));
+	m = alloc_itu(1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	ls = sg_mtp3_linkset_add(m, "b", 2);
+	l = sg_mtp3_link_add(ls, "l0", 0);
+	sg_mtp3_link_bind(l, &rec_ops, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_restart(m), 0);
+	sg_mtp3_l2_ind(m, l, SG_MTP2_IN_SERVICE, NULL, NULL);
+	CU_ASSERT_EQUAL_FATAL(sg_mtp3_slt_msu_decode(&h, &s, &fmt, R.r[R.n - 1].data,
+						     R.r[R.n - 1].len), 0);
+	h.label.dpc = 1;
+	h.label.opc = 2;
+	s.heading = SG_MTP3_SLTA;
+	feed(m, l, buf, sg_mtp3_slt_msu_encode(buf, sizeof(buf), &fmt, &h, &s));
+	sg_clock_advance_ms(sg_mtp3_get_timer(m, SG_MTP3_T20) + 10);
+	CU_ASSERT_FATAL(sg_mtp3_dpc_accessible(m, 2));
+	CU_ASSERT_EQUAL(user_msu(m), 0);
+
+	/* the TDM mailbox is full */
+	tx0 = lctr(l, SG_MTP3_CTR_TX_MSU);
+	R.refuse_user_data = true;
+	CU_ASSERT_EQUAL(user_msu(m), -ENOSPC);
+	CU_ASSERT_EQUAL(user_msu(m), -ENOSPC);
+	R.refuse_user_data = false;
+	CU_ASSERT_EQUAL(lctr(l, SG_MTP3_CTR_TX_L2_REFUSED), 2);
+	CU_ASSERT_EQUAL(sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_TX_L2_REFUSED), 2);
+	CU_ASSERT_EQUAL(lctr(l, SG_MTP3_CTR_TX_MSU), tx0);
+
+	/* level 1 without discard (international): the MSU goes on */
+	cp.cong_level = 1;
+	sg_mtp3_l2_ind(m, l, SG_MTP2_CONGESTION, &cp, NULL);
+	R.n = 0;
+	CU_ASSERT_EQUAL(user_msu(m), 0);
+	CU_ASSERT_EQUAL(R.n, 1);
+	/* MTP2 at its discard threshold: discarded by MTP3, counted by cause */
+	cp.cong_level = 3;
+	cp.cong_discard = 1;
+	sg_mtp3_l2_ind(m, l, SG_MTP2_CONGESTION, &cp, NULL);
+	j = sg_mtp3_links_json(m);
+	CU_ASSERT_STRING_EQUAL(jstr(find(j, "name", "l0"), "congestion_discard"), "true");
+	CU_ASSERT_STRING_EQUAL(jstr(find(j, "name", "l0"), "congestion"), "3");
+	json_object_put(j);
+	R.n = 0;
+	for (unsigned int i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(user_msu(m), -ENOBUFS);
+	CU_ASSERT_EQUAL(R.n, 0);
+	CU_ASSERT_EQUAL(lctr(l, SG_MTP3_CTR_CONG_DISCARD_BUF), 5);
+	CU_ASSERT_EQUAL(lctr(l, SG_MTP3_CTR_CONG_DISCARD), 0);
+	/* MTP's own messages still go: an SLTM from the adjacent SP is answered */
+	s.heading = SG_MTP3_SLTM;
+	feed(m, l, buf, sg_mtp3_slt_msu_encode(buf, sizeof(buf), &fmt, &h, &s));
+	CU_ASSERT_EQUAL(R.n, 1);
+	CU_ASSERT_EQUAL(R.r[0].data[0] & 0x0f, SG_MTP3_SI_MTN);
+	/* drained below the top abatement: taken again */
+	cp.cong_level = 2;
+	cp.cong_discard = 0;
+	sg_mtp3_l2_ind(m, l, SG_MTP2_CONGESTION, &cp, NULL);
+	R.n = 0;
+	CU_ASSERT_EQUAL(user_msu(m), 0);
+	CU_ASSERT_EQUAL(R.n, 1);
+	CU_ASSERT_EQUAL(lctr(l, SG_MTP3_CTR_CONG_DISCARD_BUF), 5);
+	sg_mtp3_free(m);
+}
+
 static void test_restart_po(void)
 {
 	struct sg_mtp3 *m;
@@ -627,6 +730,8 @@ int main(void)
 		{ "API errors, timers, transfer requests", test_api_errors },
 		{ "malformed and unexpected messages", test_bad_input },
 		{ "restart, processor outage, inhibit test", test_restart_po },
+		{ "Q.704 3.8: MTP2 discard state and a refused MSU are discards of MTP3, counted",
+		  test_q704_3_8_discard_state },
 		{ "ANSI 8-bit SLS: linkset/link selection, rotation", test_sls_ansi8 },
 		{ "ANSI 5-bit SLS: linkset/link selection, rotation", test_sls_ansi5 },
 		{ "ITU SLS load sharing unchanged", test_sls_itu },
