@@ -52,9 +52,15 @@ static void core_started(struct sg_core *core, void *priv)
 
 static const struct sg_ctr_desc thread_ctr_desc[] = {
 	{ "mailbox:handled", "Primitives and calls handled from the mailbox" },
-	{ "mailbox:dropped", "Posts refused because the mailbox was full" },
+	{ "mailbox:dropped", "Data posts refused because the mailbox was full" },
 	{ "loop:iterations", "Event loop iterations" },
 	{ "timers:fired", "Timers that expired" },
+	{ "mailbox:refused_shutdown", "Data posts refused because the thread was stopping" },
+	{ "mailbox:control", "Control primitives accepted through the reserved lane" },
+	{ "mailbox:control_dropped",
+	  "Control primitives refused because the reserved lane was full (must stay 0)" },
+	{ "mailbox:depth", "Entries waiting in the mailbox now" },
+	{ "mailbox:depth_max", "Most entries ever waiting in the mailbox" },
 };
 static const struct sg_ctr_group_desc thread_ctrg_desc = {
 	"thread", ARRAY_SIZE(thread_ctr_desc), thread_ctr_desc
@@ -79,6 +85,11 @@ static struct json_object *thread_json(struct sg_thread *t, bool counters)
 			g->v[1] = st.mails_dropped;
 			g->v[2] = st.loop_iterations;
 			g->v[3] = st.timers_fired;
+			g->v[4] = st.mails_refused_shutdown;
+			g->v[5] = st.ctl_posted;
+			g->v[6] = st.ctl_dropped;
+			g->v[7] = st.depth;
+			g->v[8] = st.depth_max;
 			json_object_object_add(o, "counters", sg_ctr_group_to_json(g));
 			talloc_free(g);
 		}

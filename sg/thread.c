@@ -1,4 +1,5 @@
-/* Threads with their own event loop, and eventfd-woken mailboxes (osmo_it_q) between them. */
+/* Threads with their own event loop, and eventfd-woken bounded mailboxes with a reserved
+ * control lane between them. */
 
 #include <errno.h>
 #include <pthread.h>
@@ -8,7 +9,7 @@
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 
-#include <osmocom/core/it_q.h>
+#include <osmocom/core/linuxlist.h>
 #include <osmocom/core/select.h>
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
@@ -33,10 +34,29 @@ struct sg_call_param {
 
 enum sg_call_prim { SG_CALL_RUN };
 
+/*
+ * The mailbox: one FIFO (so every poster's entries, data and control alike, are handled in the
+ * order it posted them), a mutex, and an eventfd that wakes the owner's loop.  Data entries
+ * (sg_thread_post, sg_thread_call) are refused once `len` entries wait; control entries
+ * (sg_thread_post_ctl) have a reserved lane above that: they are refused only once
+ * `len + reserve` entries wait, which a correct system never reaches (see thread.h).
+ */
+struct mailbox {
+	pthread_mutex_t lock;
+	struct llist_head list;
+	unsigned int depth;		/* entries waiting */
+	unsigned int len, reserve;
+	struct osmo_fd ofd;		/* eventfd, registered in the owner's loop */
+};
+
+/* entries handled per wake-up before timers and other fds get their turn */
+#define MAILBOX_BATCH 64
+
 struct sg_thread {
 	char name[32];
 	enum sg_thread_role role;
 	unsigned int mailbox_len;
+	unsigned int ctl_reserve;
 	int rt_priority;		/* SCHED_FIFO priority, 0: normal scheduling */
 
 	pthread_t pthread;
@@ -52,7 +72,7 @@ struct sg_thread {
 	 * exclusively to close the mailbox before destroying it */
 	pthread_rwlock_t post_lock;
 	bool accepting;
-	struct osmo_it_q *mailbox;
+	struct mailbox *mailbox;
 
 	/* written by sg_thread_stop() on another thread to wake the loop */
 	struct osmo_fd stop_ofd;
@@ -204,32 +224,105 @@ static void dispatch(struct sg_thread *t, struct msgb *msg)
 	msgb_free(msg);
 }
 
-static void mailbox_read_cb(struct osmo_it_q *q, struct llist_head *item)
+static void stat_max(uint64_t *ctr, uint64_t v)
 {
-	struct msgb *msg = llist_entry(item, struct msgb, list);
+	uint64_t cur = __atomic_load_n(ctr, __ATOMIC_RELAXED);
 
-	dispatch(q->data, msg);
+	while (v > cur && !__atomic_compare_exchange_n(ctr, &cur, v, true, __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
 }
 
-/* Take one entry from a mailbox, or NULL when it is empty.  libosmocore's
- * dequeue must not be called on an empty queue; we are the only consumer,
- * so a queue seen non-empty stays non-empty until we take from it. */
-static struct msgb *mailbox_take(struct osmo_it_q *q)
+/* Take one entry from the mailbox, or NULL when it is empty. */
+static struct msgb *mailbox_take(struct sg_thread *t, struct mailbox *mb)
 {
 	struct msgb *msg = NULL;
-	bool empty;
 
-	pthread_mutex_lock(&q->mutex);
-	empty = llist_empty(&q->list);
-	pthread_mutex_unlock(&q->mutex);
-	if (!empty)
-		osmo_it_q_dequeue(q, &msg, list);
+	pthread_mutex_lock(&mb->lock);
+	if (!llist_empty(&mb->list)) {
+		msg = llist_first_entry(&mb->list, struct msgb, list);
+		llist_del(&msg->list);
+		mb->depth--;
+		if (t)
+			__atomic_store_n(&t->stats.depth, mb->depth, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&mb->lock);
 	return msg;
 }
 
-int sg_thread_post(struct sg_thread *t, struct msgb *msg)
+static void mailbox_kick(struct mailbox *mb)
 {
-	int rc;
+	uint64_t one = 1;
+
+	if (write(mb->ofd.fd, &one, sizeof(one)) != sizeof(one) && errno != EAGAIN)
+		LOGP(DTHR, LOGL_ERROR, "mailbox eventfd write: %s\n", strerror(errno));
+}
+
+static int mailbox_read_cb(struct osmo_fd *ofd, unsigned int what)
+{
+	struct sg_thread *t = ofd->data;
+	struct mailbox *mb = t->mailbox;
+	struct msgb *msg;
+	uint64_t v;
+	unsigned int n;
+
+	if (read(ofd->fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		LOGP(DTHR, LOGL_ERROR, "mailbox eventfd read: %s\n", strerror(errno));
+	/* a batch, then timers and other fds (the TDM threads' 1 ms timing) get their turn */
+	for (n = 0; n < MAILBOX_BATCH && (msg = mailbox_take(t, mb)); n++)
+		dispatch(t, msg);
+	if (n == MAILBOX_BATCH) {
+		pthread_mutex_lock(&mb->lock);
+		if (mb->depth)
+			mailbox_kick(mb);
+		pthread_mutex_unlock(&mb->lock);
+	}
+	return 0;
+}
+
+static struct mailbox *mailbox_alloc(void *ctx, unsigned int len, unsigned int reserve)
+{
+	struct mailbox *mb = talloc_zero(ctx, struct mailbox);
+	int fd;
+
+	if (!mb)
+		return NULL;
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0) {
+		talloc_free(mb);
+		return NULL;
+	}
+	pthread_mutex_init(&mb->lock, NULL);
+	INIT_LLIST_HEAD(&mb->list);
+	mb->len = len;
+	mb->reserve = reserve;
+	osmo_fd_setup(&mb->ofd, fd, OSMO_FD_READ, mailbox_read_cb, NULL, 0);
+	return mb;
+}
+
+/* Called by the owner once nobody can post any more: frees what is left. */
+static void mailbox_free(struct mailbox *mb)
+{
+	struct msgb *msg;
+
+	if (!mb)
+		return;
+	while ((msg = mailbox_take(NULL, mb)))
+		msgb_free(msg);
+	if (mb->ofd.fd >= 0) {
+		if (osmo_fd_is_registered(&mb->ofd))
+			osmo_fd_unregister(&mb->ofd);
+		close(mb->ofd.fd);
+	}
+	pthread_mutex_destroy(&mb->lock);
+	talloc_free(mb);
+}
+
+static int post(struct sg_thread *t, struct msgb *msg, bool ctl)
+{
+	struct mailbox *mb;
+	unsigned int depth = 0;
+	int rc = 0;
 
 	if (msg->len < sizeof(struct osmo_prim_hdr)) {
 		msgb_free(msg);
@@ -238,17 +331,60 @@ int sg_thread_post(struct sg_thread *t, struct msgb *msg)
 	pthread_rwlock_rdlock(&t->post_lock);
 	if (!t->accepting) {
 		pthread_rwlock_unlock(&t->post_lock);
+		__atomic_add_fetch(ctl ? &t->stats.ctl_refused_shutdown
+				       : &t->stats.mails_refused_shutdown, 1, __ATOMIC_RELAXED);
 		msgb_free(msg);
 		return -ESHUTDOWN;
 	}
-	rc = osmo_it_q_enqueue(t->mailbox, msg, list);
+	mb = t->mailbox;
+	pthread_mutex_lock(&mb->lock);
+	if (mb->depth >= mb->len + (ctl ? mb->reserve : 0)) {
+		rc = -ENOSPC;
+	} else {
+		llist_add_tail(&msg->list, &mb->list);
+		depth = ++mb->depth;
+		__atomic_store_n(&t->stats.depth, depth, __ATOMIC_RELAXED);
+		mailbox_kick(mb);
+	}
+	pthread_mutex_unlock(&mb->lock);
 	pthread_rwlock_unlock(&t->post_lock);
 	if (rc < 0) {
-		__atomic_add_fetch(&t->stats.mails_dropped, 1, __ATOMIC_RELAXED);
+		if (ctl) {
+			/* the reserve is sized so that this does not happen: say so loudly */
+			__atomic_add_fetch(&t->stats.ctl_dropped, 1, __ATOMIC_RELAXED);
+			LOGP(DTHR, LOGL_ERROR, "thread %s: control lane full (%u entries), "
+			     "primitive lost\n", t->name, mb->len + mb->reserve);
+		} else {
+			__atomic_add_fetch(&t->stats.mails_dropped, 1, __ATOMIC_RELAXED);
+		}
 		msgb_free(msg);
-		return rc == -ENOSPC ? -ENOSPC : rc;
+		return rc;
 	}
+	if (ctl)
+		__atomic_add_fetch(&t->stats.ctl_posted, 1, __ATOMIC_RELAXED);
+	stat_max(&t->stats.depth_max, depth);
 	return 0;
+}
+
+int sg_thread_post(struct sg_thread *t, struct msgb *msg)
+{
+	return post(t, msg, false);
+}
+
+int sg_thread_post_ctl(struct sg_thread *t, struct msgb *msg)
+{
+	return post(t, msg, true);
+}
+
+unsigned int sg_thread_mailbox_depth(const struct sg_thread *t)
+{
+	return __atomic_load_n(&t->stats.depth, __ATOMIC_RELAXED);
+}
+
+void sg_thread_set_ctl_reserve(struct sg_thread *t, unsigned int reserve)
+{
+	OSMO_ASSERT(!t->started);
+	t->ctl_reserve = reserve;
 }
 
 static int post_call(struct sg_thread *t, enum sg_call_prim prim, sg_call_fn_t fn, void *arg)
@@ -282,6 +418,7 @@ struct sg_thread *sg_thread_alloc(void *ctx, const char *name, enum sg_thread_ro
 	OSMO_STRLCPY_ARRAY(t->name, name);
 	t->role = role;
 	t->mailbox_len = mailbox_len ? mailbox_len : 4096;
+	t->ctl_reserve = SG_THREAD_CTL_RESERVE_DEFAULT;
 	pthread_mutex_init(&t->start_lock, NULL);
 	pthread_cond_init(&t->start_cond, NULL);
 	pthread_rwlock_init(&t->post_lock, NULL);
@@ -351,14 +488,13 @@ static void *thread_main(void *arg)
 	}
 	t->ctx = talloc_named_const(NULL, 0, t->name);
 	/* the eventfd of the mailbox joins this thread's select loop */
-	t->mailbox = osmo_it_q_alloc(t->ctx, t->name, t->mailbox_len, mailbox_read_cb, t);
+	t->mailbox = mailbox_alloc(NULL, t->mailbox_len, t->ctl_reserve);
 	if (!t->mailbox) {
-		rc = -ENOMEM;	/* or a queue of the same name exists */
+		rc = -ENOMEM;
 		goto out_free;
 	}
-	/* osmo_it_q sets its eventfd up but leaves registering it to us; it
-	 * is closed (and unregistered) by osmo_it_q_destroy() */
-	if (osmo_fd_register(&t->mailbox->event_ofd) < 0) {
+	t->mailbox->ofd.data = t;
+	if (osmo_fd_register(&t->mailbox->ofd) < 0) {
 		rc = -EIO;
 		goto out_free;
 	}
@@ -388,7 +524,7 @@ static void *thread_main(void *arg)
 	pthread_rwlock_wrlock(&t->post_lock);
 	t->accepting = false;
 	pthread_rwlock_unlock(&t->post_lock);
-	while ((msg = mailbox_take(t->mailbox)))
+	while ((msg = mailbox_take(t, t->mailbox)))
 		dispatch(t, msg);
 	if (t->fini)
 		t->fini(t, t->hook_priv);
@@ -397,8 +533,7 @@ static void *thread_main(void *arg)
 out_free:
 	if (stop_registered)
 		osmo_fd_unregister(&t->stop_ofd);
-	if (t->mailbox)
-		osmo_it_q_destroy(t->mailbox);
+	mailbox_free(t->mailbox);
 	t->mailbox = NULL;
 	TALLOC_FREE(t->ctx);
 	loop_fini();
@@ -507,6 +642,14 @@ void sg_thread_stats_read(const struct sg_thread *t, struct sg_thread_stats *out
 {
 	out->mails_in = __atomic_load_n(&t->stats.mails_in, __ATOMIC_RELAXED);
 	out->mails_dropped = __atomic_load_n(&t->stats.mails_dropped, __ATOMIC_RELAXED);
+	out->mails_refused_shutdown = __atomic_load_n(&t->stats.mails_refused_shutdown,
+						      __ATOMIC_RELAXED);
+	out->ctl_posted = __atomic_load_n(&t->stats.ctl_posted, __ATOMIC_RELAXED);
+	out->ctl_dropped = __atomic_load_n(&t->stats.ctl_dropped, __ATOMIC_RELAXED);
+	out->ctl_refused_shutdown = __atomic_load_n(&t->stats.ctl_refused_shutdown,
+						    __ATOMIC_RELAXED);
+	out->depth = __atomic_load_n(&t->stats.depth, __ATOMIC_RELAXED);
+	out->depth_max = __atomic_load_n(&t->stats.depth_max, __ATOMIC_RELAXED);
 	out->loop_iterations = __atomic_load_n(&t->stats.loop_iterations, __ATOMIC_RELAXED);
 	out->timers_fired = __atomic_load_n(&t->stats.timers_fired, __ATOMIC_RELAXED);
 }

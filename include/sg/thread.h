@@ -18,8 +18,19 @@
  * Every object is owned by exactly one thread; no other thread reads or
  * writes its fields.  To act on another thread's object, post a primitive
  * (sg_thread_post) or a function call (sg_thread_call) to the owner's
- * mailbox: an osmo_it_q whose eventfd wakes the owner's loop.  The owner
+ * mailbox: a FIFO whose eventfd wakes the owner's loop.  The owner
  * dispatches primitives to the handler registered for their SAP.
+ *
+ * Overload (doc/architecture.md, "Overload"): every mailbox is bounded.
+ * Data (sg_thread_post, sg_thread_call) is refused with -ENOSPC once
+ * mailbox_len entries wait; the poster counts and handles that (discard,
+ * HTTP 503, ...).  Control primitives, whose loss would corrupt state
+ * (MTP2 <-> MTP3 link state, retrieval, ...), go through
+ * sg_thread_post_ctl(): a reserved lane of ctl_reserve entries above
+ * mailbox_len, so data filling the mailbox never refuses them.  Both share
+ * one FIFO: a poster's entries are handled in the order it posted them,
+ * whatever their class (a control primitive never overtakes the data its
+ * poster sent before it, e.g. an OUT OF SERVICE the MSUs received before it).
  */
 
 enum sg_thread_role {
@@ -43,7 +54,13 @@ typedef int (*sg_thread_hook_t)(struct sg_thread *t, void *priv);
 
 struct sg_thread_stats {
 	uint64_t mails_in;	/* mailbox entries handled */
-	uint64_t mails_dropped;	/* posts refused because the mailbox was full */
+	uint64_t mails_dropped;	/* data posts refused because the mailbox was full */
+	uint64_t mails_refused_shutdown;	/* data posts refused: thread stopping */
+	uint64_t ctl_posted;	/* control primitives accepted (sg_thread_post_ctl) */
+	uint64_t ctl_dropped;	/* control primitives refused: reserve exhausted (a bug: 0) */
+	uint64_t ctl_refused_shutdown;	/* control primitives refused: thread stopping */
+	uint64_t depth;		/* entries waiting now */
+	uint64_t depth_max;	/* most entries ever waiting */
 	uint64_t loop_iterations;
 	uint64_t timers_fired;
 };
@@ -66,9 +83,25 @@ int sg_thread_start(struct sg_thread *t);
 void sg_thread_stop(struct sg_thread *t);
 void sg_thread_free(struct sg_thread *t);
 
-/* Post a primitive to the thread's mailbox.  Takes ownership of msg in all
- * cases: on error (-ENOSPC mailbox full, -ESHUTDOWN stopping) it is freed. */
+/* Default control reserve (entries above mailbox_len).  What the lane
+ * carries is bounded by the layers: per link a handful of state primitives
+ * plus the MSUs of one retrieval (at most N1 + MTP2's discard threshold),
+ * and MTP's own messages, paced by the links; 65536 covers 16 links with
+ * full 4095-MSU Annex A buffers. */
+#define SG_THREAD_CTL_RESERVE_DEFAULT 65536
+/* Change the reserve; before sg_thread_start() only. */
+void sg_thread_set_ctl_reserve(struct sg_thread *t, unsigned int reserve);
+
+/* Post a primitive to the thread's mailbox (data class).  Takes ownership of
+ * msg in all cases: on error (-ENOSPC mailbox full, -ESHUTDOWN stopping) it is
+ * freed.  Both are counted (mails_dropped, mails_refused_shutdown). */
 int sg_thread_post(struct sg_thread *t, struct msgb *msg);
+/* The same for a control primitive: it uses the reserved lane and is refused
+ * only when the thread stops (-ESHUTDOWN) or the reserve is exhausted
+ * (-ENOSPC, counted as ctl_dropped and logged as an error). */
+int sg_thread_post_ctl(struct sg_thread *t, struct msgb *msg);
+/* Entries waiting in the mailbox now (a snapshot, any thread). */
+unsigned int sg_thread_mailbox_depth(const struct sg_thread *t);
 /* Run fn(arg) on the thread.  Returns 0 or a negative errno (fn not run). */
 int sg_thread_call(struct sg_thread *t, sg_call_fn_t fn, void *arg);
 

@@ -7,6 +7,7 @@
 
 #include <osmocom/core/utils.h>
 
+#include <sg/l2_sap.h>
 #include <sg/log.h>
 #include <sg/mtp_sap.h>
 #include <sg/thread.h>
@@ -287,6 +288,160 @@ static void test_mailbox_full_and_shutdown(void)
 	sg_thread_free(t);
 }
 
+/* ---- overload: DATA fills the mailbox, control primitives still get through ---- */
+
+struct lane_rec {
+	struct done done;
+	unsigned int n;
+	enum sg_mtp2_prim prim[64];
+	uint16_t tag[64];
+};
+
+static void mtp2_rec_handler(struct sg_thread *t, struct msgb *msg, void *priv)
+{
+	struct lane_rec *r = priv;
+	struct sg_mtp2_param *p = sg_prim_param(msg);
+
+	if (r->n < ARRAY_SIZE(r->prim)) {
+		r->prim[r->n] = sg_prim_hdr(msg)->primitive;
+		r->tag[r->n] = p->link_id;
+		r->n++;
+	}
+	msgb_free(msg);
+	done_signal(&r->done);
+}
+
+static struct msgb *mtp2_prim(enum sg_mtp2_prim prim, uint16_t tag)
+{
+	struct msgb *msg = sg_prim_alloc(SG_SAP_MTP2, prim, PRIM_OP_INDICATION,
+					 sizeof(struct sg_mtp2_param), 16, "test");
+	struct sg_mtp2_param *p = sg_prim_param(msg);
+
+	p->link_id = tag;
+	if (prim == SG_MTP2_DATA || prim == SG_MTP2_RETRIEVAL_REQ) {
+		msg->l3h = msgb_put(msg, 5);
+		memcpy(msg->l3h, "\x83MSU", 5);
+	}
+	return msg;
+}
+
+/* The MTP2 -> MTP3 mailbox of issue 10: received MSUs (data) fill it, and the link-state
+ * primitives behind them (congestion, OUT OF SERVICE, retrieved MSUs, RETRIEVAL COMPLETE)
+ * are still accepted through the reserved lane and handled in the order they were posted,
+ * after the data posted before them; only an exhausted reserve refuses one, counted. */
+static void test_control_lane_survives_full_mailbox(void)
+{
+	struct sg_thread *t = sg_thread_alloc(NULL, "lanes", SG_THREAD_CORE, 8);
+	struct lane_rec r = { .n = 0 };
+	struct gate g = { .open = false };
+	struct sg_thread_stats st;
+	/* what we post, in order; ctl: through sg_thread_post_ctl */
+	static const struct { enum sg_mtp2_prim prim; bool ctl; } seq[] = {
+		{ SG_MTP2_IN_SERVICE, true },
+		{ SG_MTP2_DATA, false }, { SG_MTP2_DATA, false }, { SG_MTP2_DATA, false },
+		{ SG_MTP2_DATA, false }, { SG_MTP2_DATA, false }, { SG_MTP2_DATA, false },
+		{ SG_MTP2_DATA, false },
+		/* the mailbox (8) is full now: data is refused, control is not */
+		{ SG_MTP2_DATA, false }, { SG_MTP2_DATA, false },
+		{ SG_MTP2_CONGESTION, true }, { SG_MTP2_DATA, false },
+		{ SG_MTP2_OUT_OF_SERVICE, true }, { SG_MTP2_BSNT_NOT_RETRIEVABLE, true },
+		{ SG_MTP2_RETRIEVAL_REQ, true }, { SG_MTP2_RETRIEVAL_REQ, true },
+		{ SG_MTP2_RETRIEVAL_COMPLETE, true },
+		/* the reserve (6) is exhausted now */
+		{ SG_MTP2_RPO, true },
+	};
+	int rc[ARRAY_SIZE(seq)];
+	unsigned int accepted = 0, k = 0;
+
+	done_init(&r.done);
+	done_init(&g.entered);
+	pthread_mutex_init(&g.lock, NULL);
+	pthread_cond_init(&g.cond, NULL);
+	sg_thread_set_ctl_reserve(t, 6);
+	sg_thread_set_handler(t, SG_SAP_MTP2, mtp2_rec_handler, &r);
+	CU_ASSERT_EQUAL_FATAL(sg_thread_start(t), 0);
+	CU_ASSERT_EQUAL(sg_thread_call(t, gate_fn, &g), 0);
+	CU_ASSERT_TRUE(done_wait(&g.entered, 1));
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(seq); i++) {
+		struct msgb *m = mtp2_prim(seq[i].prim, i);
+
+		rc[i] = seq[i].ctl ? sg_thread_post_ctl(t, m) : sg_thread_post(t, m);
+		accepted += rc[i] == 0;
+	}
+	/* 1 control + 7 data fill the 8 entries; the 3 later data posts are refused */
+	for (unsigned int i = 1; i <= 7; i++)
+		CU_ASSERT_EQUAL(rc[i], 0);
+	CU_ASSERT_EQUAL(rc[8], -ENOSPC);
+	CU_ASSERT_EQUAL(rc[9], -ENOSPC);
+	CU_ASSERT_EQUAL(rc[11], -ENOSPC);
+	/* every control primitive up to the reserve got in; the 7th beyond the data did not */
+	CU_ASSERT_EQUAL(rc[0], 0);
+	CU_ASSERT_EQUAL(rc[10], 0);
+	for (unsigned int i = 12; i <= 16; i++)
+		CU_ASSERT_EQUAL(rc[i], 0);
+	CU_ASSERT_EQUAL(rc[17], -ENOSPC);
+	CU_ASSERT_EQUAL(accepted, 14);
+	CU_ASSERT_EQUAL(sg_thread_mailbox_depth(t), 14);
+	sg_thread_stats_read(t, &st);
+	CU_ASSERT_EQUAL(st.mails_dropped, 3);
+	CU_ASSERT_EQUAL(st.ctl_posted, 7);
+	CU_ASSERT_EQUAL(st.ctl_dropped, 1);
+	CU_ASSERT_EQUAL(st.depth_max, 14);
+
+	gate_open(&g);
+	CU_ASSERT_TRUE_FATAL(done_wait(&r.done, accepted));
+	/* handled exactly in the order posted, data and control interleaved as posted */
+	CU_ASSERT_EQUAL(r.n, accepted);
+	for (unsigned int i = 0; i < ARRAY_SIZE(seq); i++) {
+		if (rc[i])
+			continue;
+		CU_ASSERT_EQUAL(r.tag[k], i);
+		CU_ASSERT_EQUAL(r.prim[k], seq[i].prim);
+		k++;
+	}
+	/* drained: the lanes take posts again */
+	CU_ASSERT_EQUAL(sg_thread_post(t, mtp2_prim(SG_MTP2_DATA, 99)), 0);
+	CU_ASSERT_TRUE(done_wait(&r.done, accepted + 1));
+	sg_thread_free(t);
+	/* stopped: both classes refused and counted */
+	t = sg_thread_alloc(NULL, "lanes2", SG_THREAD_CORE, 8);
+	sg_thread_set_handler(t, SG_SAP_MTP2, mtp2_rec_handler, &r);
+	CU_ASSERT_EQUAL_FATAL(sg_thread_start(t), 0);
+	sg_thread_stop(t);
+	CU_ASSERT_EQUAL(sg_thread_post_ctl(t, mtp2_prim(SG_MTP2_OUT_OF_SERVICE, 0)), -ESHUTDOWN);
+	CU_ASSERT_EQUAL(sg_thread_post(t, mtp2_prim(SG_MTP2_DATA, 0)), -ESHUTDOWN);
+	sg_thread_stats_read(t, &st);
+	CU_ASSERT_EQUAL(st.ctl_refused_shutdown, 1);
+	CU_ASSERT_EQUAL(st.mails_refused_shutdown, 1);
+	sg_thread_free(t);
+}
+
+/* More entries than one wake-up's batch (64): the mailbox re-arms its eventfd, so all are
+ * handled, in order, and the depth returns to 0. */
+static void test_mailbox_batches(void)
+{
+	struct sg_thread *t = sg_thread_alloc(NULL, "batches", SG_THREAD_CORE, 1000);
+	struct seen s = { .next_seq = 0 };
+	struct gate g = { .open = false };
+
+	done_init(&s.done);
+	done_init(&g.entered);
+	pthread_mutex_init(&g.lock, NULL);
+	pthread_cond_init(&g.cond, NULL);
+	sg_thread_set_handler(t, SG_SAP_MTP, mtp_handler, &s);
+	CU_ASSERT_EQUAL_FATAL(sg_thread_start(t), 0);
+	CU_ASSERT_EQUAL(sg_thread_call(t, gate_fn, &g), 0);
+	CU_ASSERT_TRUE(done_wait(&g.entered, 1));
+	for (uint32_t i = 0; i < 1000; i++)
+		CU_ASSERT_EQUAL(sg_thread_post(t, transfer(i, i)), 0);
+	gate_open(&g);
+	CU_ASSERT_TRUE(done_wait(&s.done, 1000));
+	CU_ASSERT_EQUAL(s.in_order, 1000);
+	CU_ASSERT_EQUAL(sg_thread_mailbox_depth(t), 0);
+	sg_thread_free(t);
+}
+
 static int init_log(void)
 {
 	return sg_log_init(NULL, SG_LOG_STDERR, false);
@@ -309,6 +464,10 @@ int main(void)
 		{ "a timer on a thread fires on that thread", test_timer_on_thread },
 		{ "full mailbox refuses; stop drains queued work; stopped refuses",
 		  test_mailbox_full_and_shutdown },
+		{ "control primitives survive a mailbox full of DATA, in posting order",
+		  test_control_lane_survives_full_mailbox },
+		{ "a backlog larger than one batch is handled completely and in order",
+		  test_mailbox_batches },
 		{ NULL, NULL }
 	};
 
