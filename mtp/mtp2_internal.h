@@ -62,6 +62,7 @@ struct mtp2_txc {
 	struct llist_head tb;	/* MSUs waiting for an FSN */
 	unsigned int tb_cnt;
 	uint8_t cong_level;	/* last level indicated to L3 */
+	bool cong_discard;	/* discard state indicated to L3 */
 	struct sg_timer t6, t7;
 };
 

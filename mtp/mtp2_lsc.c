@@ -122,6 +122,11 @@ static const struct sg_ctr_desc mtp2_ctr_desc[_SG_MTP2_CTR_MAX] = {
 	[SG_MTP2_CTR_RPO] = { "po:remote", "Remote processor outages" },
 	[SG_MTP2_CTR_RX_CONG] = { "cong:rx", "Receive congestion onsets (SIB sent)" },
 	[SG_MTP2_CTR_REMOTE_CONG] = { "cong:remote", "Remote congestion onsets (SIB received)" },
+	[SG_MTP2_CTR_TX_DISCARD_CONG] = { "tx:discard:congestion",
+		"MSUs from MTP3 discarded: transmit buffers at the discard threshold (Q.704 3.8)" },
+	[SG_MTP2_CTR_TX_DISCARD_LEN] = { "tx:discard:length",
+		"MSUs from MTP3 refused: SIF length outside 2..m (Q.703 2.3.3)" },
+	[SG_MTP2_CTR_CONG_ONSET] = { "cong:onset", "Transmit congestion onsets (level 0 to 1 or more)" },
 };
 
 const struct sg_ctr_group_desc sg_mtp2_ctr_group_desc = {
@@ -157,6 +162,8 @@ void sg_mtp2_cfg_defaults(struct sg_mtp2_cfg *cfg)
 	cfg->cong_abate[1] = 800;
 	cfg->cong_onset[2] = 2000;
 	cfg->cong_abate[2] = 1600;
+	cfg->cong_levels = 3;
+	cfg->cong_discard = 2500;
 }
 
 int sg_mtp2_cfg_check(const struct sg_mtp2_cfg *cfg, const char **err)
@@ -182,6 +189,16 @@ int sg_mtp2_cfg_check(const struct sg_mtp2_cfg *cfg, const char **err)
 		e = "EIM Te and Ue must be at least 1";
 	if (!e && cfg->ec != SG_MTP2_EC_BASIC && cfg->ec != SG_MTP2_EC_PCR)
 		e = "unknown error correction method";
+	if (!e && (cfg->cong_levels < 1 || cfg->cong_levels > 3))
+		e = "congestion levels must be 1..3";
+	for (i = 0; !e && i < cfg->cong_levels; i++) {
+		if (!cfg->cong_abate[i] || cfg->cong_abate[i] >= cfg->cong_onset[i])
+			e = "congestion abatement must be 1..onset-1 of its level";
+		else if (i && cfg->cong_onset[i] <= cfg->cong_onset[i - 1])
+			e = "congestion onsets must rise with the level";
+	}
+	if (!e && cfg->cong_discard <= cfg->cong_onset[cfg->cong_levels - 1])
+		e = "congestion discard threshold must be above the top onset";
 	if (err)
 		*err = e;
 	return e ? -EINVAL : 0;

@@ -134,24 +134,42 @@ void txc_rpo(struct sg_mtp2_link *l, bool rpo)
 		sg_timer_start_ms(&l->txc.t7, link_timer_ms(l, SG_MTP2_T7));
 }
 
-/* Congestion towards L3 from the transmit buffers (Q.704 §3.8 levels). */
+/*
+ * Congestion towards L3 from the transmit buffers (Q.704 §3.8): the occupancy is TB+RTB in
+ * MSUs.  Level n (1..cong_levels) starts when it reaches cong_onset[n-1] and ends when it
+ * falls below cong_abate[n-1]; the discard state starts at cong_discard and ends below the top
+ * level's abatement threshold (hysteresis, so that L3 is not told of every MSU sent).  Every
+ * change of either is indicated to L3 (SG_MTP2_CONGESTION).  The discard itself does not wait
+ * for L3: an MSU arriving while TB+RTB hold cong_discard MSUs is discarded here.
+ */
 void txc_cong_check(struct sg_mtp2_link *l)
 {
 	struct mtp2_txc *t = &l->txc;
 	unsigned int total = t->tb_cnt + t->rtb_cnt;
+	unsigned int top = l->cfg.cong_levels;
 	uint8_t lvl = t->cong_level;
+	bool disc = t->cong_discard;
 	struct sg_mtp2_param p = {};
 
-	while (lvl < 3 && total >= l->cfg.cong_onset[lvl])
+	while (lvl < top && total >= l->cfg.cong_onset[lvl])
 		lvl++;
 	while (lvl > 0 && total < l->cfg.cong_abate[lvl - 1])
 		lvl--;
-	if (lvl == t->cong_level)
+	if (total >= l->cfg.cong_discard)
+		disc = true;
+	else if (total < l->cfg.cong_abate[top - 1])
+		disc = false;
+	if (lvl == t->cong_level && disc == t->cong_discard)
 		return;
-	LOGPLINK(l, LOGL_NOTICE, "transmit congestion level %u -> %u (%u MSUs queued)\n",
-		 t->cong_level, lvl, total);
+	LOGPLINK(l, LOGL_NOTICE, "transmit congestion level %u -> %u%s (%u MSUs queued)\n",
+		 t->cong_level, lvl, disc != t->cong_discard ?
+		 (disc ? ", discarding" : ", discarding ends") : "", total);
+	if (!t->cong_level && lvl)
+		ctr_inc(l, SG_MTP2_CTR_CONG_ONSET);
 	t->cong_level = lvl;
+	t->cong_discard = disc;
 	p.cong_level = lvl;
+	p.cong_discard = disc;
 	mtp2_indicate(l, SG_MTP2_CONGESTION, &p, NULL);
 }
 
@@ -163,13 +181,31 @@ void txc_msu_req(struct sg_mtp2_link *l, struct msgb *msg)
 	/* Q.703 §2.3.3: SIO + SIF of 2..m octets */
 	if (len < 3 || len > (size_t)l->cfg.max_sif + 1) {
 		LOGPLINK(l, LOGL_ERROR, "MSU of %zu octets (SIO+SIF) refused\n", len);
+		ctr_inc(l, SG_MTP2_CTR_TX_DISCARD_LEN);
 		msgb_free(msg);
+		return;
+	}
+	/* Q.704 §3.8: the buffers are bounded; above the discard threshold MSUs are discarded */
+	if (l->txc.tb_cnt + l->txc.rtb_cnt >= l->cfg.cong_discard) {
+		ctr_inc(l, SG_MTP2_CTR_TX_DISCARD_CONG);
+		msgb_free(msg);
+		txc_cong_check(l);
 		return;
 	}
 	msg->l3h = start;
 	msgb_enqueue(&l->txc.tb, msg);
 	l->txc.tb_cnt++;
 	txc_cong_check(l);
+}
+
+uint8_t sg_mtp2_cong_level(const struct sg_mtp2_link *l)
+{
+	return l->txc.cong_level;
+}
+
+bool sg_mtp2_cong_discard(const struct sg_mtp2_link *l)
+{
+	return l->txc.cong_discard;
 }
 
 static inline bool in_rtb(struct sg_mtp2_link *l, uint16_t fsn)

@@ -156,6 +156,12 @@ static const struct sg_ctr_desc mtp3_ctr_desc[_SG_MTP3_CTR_MAX] = {
 	[SG_MTP3_CTR_FOREIGN_DPC] = { "rx:foreign_dpc",
 				      "MSUs received for another DPC and not transferred (no "
 				      "transfer function, or link test messages), discarded" },
+	[SG_MTP3_CTR_CONG_DISCARD_BUF] = { "congestion:discard_buffer",
+					   "User MSUs discarded: the link's MTP2 buffers at their "
+					   "discard threshold (Q.704 3.8)" },
+	[SG_MTP3_CTR_TX_L2_REFUSED] = { "tx:l2_refused",
+					"MSUs discarded: the way to MTP2 (its thread's mailbox) "
+					"was full" },
 	[SG_MTP3_CTR_TFP_RESPONSE] = { "tx:tfp_response",
 				       "TFPs sent in answer to MSUs for an unroutable DPC "
 				       "(response method, once per T8 per DPC)" },
@@ -739,6 +745,7 @@ static struct json_object *link_json(struct sg_mtp3_link *l)
 		get_value_string(sg_mtp3_co_state_names, l->co)));
 	json_object_object_add(o, "changeback_pending", json_object_new_boolean(l->cb_pending));
 	json_object_object_add(o, "congestion", json_object_new_int(l->cong_level));
+	json_object_object_add(o, "congestion_discard", json_object_new_boolean(l->cong_discard));
 	json_object_object_add(o, "counters", sg_ctr_group_to_json(sg_mtp3_link_counters(l)));
 	return o;
 }

@@ -36,6 +36,7 @@ struct sg_mtp3_link {
 	bool active;			/* administratively activated */
 	bool restart_pending;		/* T17 ran out during changeover */
 	uint8_t cong_level;		/* MTP2 transmit congestion 0..3 */
+	bool cong_discard;		/* MTP2 at its discard threshold: user MSUs discarded here */
 	struct sg_timer t17;
 	uint64_t unavail_since;		/* ns, when not available */
 	/* signalling link test control (Q.707) */
@@ -305,11 +306,12 @@ void mtp3_tprc_check(struct sg_mtp3 *m);
 void mtp3_tprc_unexpected_tra(struct sg_mtp3_linkset *ls);
 
 /* mtp3_rtcc.c: congestion.  The MSU h goes out on congested link l: tell its originator;
- * true when it must be discarded (priority below the level; msg untouched). */
+ * true when it must be discarded (priority below the level, or MTP2 at its discard threshold;
+ * msg untouched). */
 bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct sg_mtp3_hdr *h,
-			 const struct sg_mtp3_link *l);
-/* MTP2 indicated a new congestion level for l */
-void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level);
+			 struct sg_mtp3_link *l);
+/* MTP2 indicated a new congestion level / discard state for l */
+void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level, bool discard);
 void mtp3_rtcc_route_init(struct mtp3_route *rt);
 /* TFC(dest, status) received (Q.704 §13.9): route set congestion status, RCT test */
 void mtp3_rtcc_tfc_rx(struct sg_mtp3 *m, uint32_t dest, uint8_t status);

@@ -61,9 +61,18 @@ int mtp3_link_tx(struct sg_mtp3_link *l, struct msgb *msg)
 		msgb_free(msg);
 		return -ENOTCONN;
 	}
+	int rc;
+
+	rc = l->ops->req(l->l2_priv, SG_MTP2_DATA, NULL, msg);
+	if (rc == -ENOSPC) {
+		/* the transport to MTP2 is full (sgd: the TDM thread's mailbox): the MSU is lost
+		 * here, counted; MTP2's congestion indication is on its way */
+		mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_TX_L2_REFUSED, 1);
+		return rc;
+	}
 	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_TX_MSU, 1);
 	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_TX_OCTETS, len);
-	return l->ops->req(l->l2_priv, SG_MTP2_DATA, NULL, msg);
+	return rc;
 }
 
 struct sg_mtp3_link *mtp3_ls_desired(struct sg_mtp3_linkset *ls, unsigned int sls)

@@ -23,6 +23,11 @@
  *    level), a remote one with TFC(DPC, status = level).  MSUs at or above the level go on;
  *    a local user still gets MTP-STATUS for them.
  *
+ * Above both: MTP2 reports when its buffers reached the discard threshold (cong_discard, Q.704
+ * §3.8); until they drain below the top abatement threshold, every user MSU for the link is
+ * discarded here (counted as congestion:discard_buffer), whatever its priority, so MTP3 does not
+ * keep handing MSUs to a full MTP2; the originator is told as for a priority discard.
+ *
  * TFCs are rate limited per destination: the first congested MSU and then every 8th one
  * (counted per destination while its links stay congested) cause a TFC.  MTP's own messages
  * (SI 0..2) are never discarded and never cause a TFC.
@@ -58,16 +63,17 @@ static void tfc_send(struct sg_mtp3 *m, struct mtp3_route *rt, const struct sg_m
 }
 
 bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct sg_mtp3_hdr *h,
-			 const struct sg_mtp3_link *l)
+			 struct sg_mtp3_link *l)
 {
 	uint8_t level = l->cong_level;
 	bool own = mtp3_is_local(m, h->label.opc);
-	bool discard, counted, tfc;
+	bool discard, counted, tfc, by_prio;
 
 	/* decide */
 	if (!level || h->si <= SG_MTP3_SI_MTNS)
 		return false;
-	discard = m->cfg.cong_prio && h->prio < level;
+	by_prio = m->cfg.cong_prio && h->prio < level;
+	discard = by_prio || l->cong_discard;
 	counted = !own && m->cfg.stp && (discard || !m->cfg.cong_prio);
 	tfc = counted && rt->tfc_cnt % RTCC_TFC_EVERY == 0;
 
@@ -85,20 +91,27 @@ bool mtp3_rtcc_congested(struct sg_mtp3 *m, struct mtp3_route *rt, const struct 
 	if (tfc)
 		tfc_send(m, rt, h, m->cfg.cong_prio ? level : 0);
 	if (discard) {
-		LOGPL(l, LOGL_INFO, "congestion level %u: MSU priority %u to %u discarded\n", level,
-		      h->prio, h->label.dpc);
-		mtp3_ctr(NULL, l->ls, m, SG_MTP3_CTR_CONG_DISCARD, 1);
-		sg_ctr_inc(rt->ctr, SG_MTP3_CTR_CONG_DISCARD);
+		enum sg_mtp3_ctr c = by_prio ? SG_MTP3_CTR_CONG_DISCARD
+					      : SG_MTP3_CTR_CONG_DISCARD_BUF;
+
+		LOGPL(l, LOGL_DEBUG, "congestion level %u%s: MSU priority %u to %u discarded\n",
+		      level, by_prio ? "" : " (buffers full)", h->prio, h->label.dpc);
+		mtp3_ctr(l, l->ls, m, c, 1);
+		sg_ctr_inc(rt->ctr, c);
 	}
 	return discard;
 }
 
 /* the link's congestion ended: the next congestion episode starts with a TFC again */
-void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level)
+void mtp3_rtcc_link_cong(struct sg_mtp3_link *l, uint8_t level, bool discard)
 {
 	struct sg_mtp3 *m = l->ls->m;
 	struct mtp3_route *rt;
 
+	if (discard != l->cong_discard)
+		LOGPL(l, LOGL_NOTICE, "MTP2 buffers %s\n",
+		      discard ? "full: user MSUs discarded" : "below discard level again");
+	l->cong_discard = discard && level;
 	if (level == l->cong_level)
 		return;
 	LOGPL(l, LOGL_NOTICE, "congestion level %u -> %u\n", l->cong_level, level);

@@ -292,7 +292,7 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
 		break;
 	case SG_MTP2_CONGESTION:
 		/* Q.704 §3.8, §11.2: users and originators are told per MSU (mtp3_rtcc.c) */
-		mtp3_rtcc_link_cong(l, p->cong_level > 3 ? 3 : p->cong_level);
+		mtp3_rtcc_link_cong(l, p->cong_level > 3 ? 3 : p->cong_level, p->cong_discard);
 		break;
 	default:
 		break;

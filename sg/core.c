@@ -73,8 +73,13 @@ static int l2_req(void *l2_priv, enum sg_mtp2_prim prim, const struct sg_mtp2_pa
 
 	if (!pm)
 		return -ENOMEM;
-	/* the mailbox keeps the order of requests to one link */
-	return sg_thread_post(cl->tdm, pm);
+	/* the mailbox keeps the order of requests to one link, data and control alike.  Users'
+	 * MSUs are data: a full TDM mailbox refuses them (-ENOSPC, MTP3 counts tx:l2_refused).
+	 * Link control and MTP's own messages (SI 0..2: network management, link tests, whose
+	 * loss would fail a changeover or a link test) take the reserved control lane. */
+	if (prim == SG_MTP2_DATA && pm->l3h && msgb_l3len(pm) >= 1 && (pm->l3h[0] & 0x0f) > 2)
+		return sg_thread_post(cl->tdm, pm);
+	return sg_thread_post_ctl(cl->tdm, pm);
 }
 
 static const struct sg_mtp3_l2_ops l2_ops = { .req = l2_req };

@@ -31,6 +31,7 @@ enum slt_ctr {
 	SLT_CTR_TX_QUEUE_DROP,
 	SLT_CTR_ALARMS,
 	SLT_CTR_TRACE_RECORDS,
+	SLT_CTR_RX_DISCARD_MTP3,
 	_SLT_CTR_MAX
 };
 
@@ -51,6 +52,8 @@ static const struct sg_ctr_desc slt_ctr_desc[] = {
 				    "Frames dropped because the driver queue was full" },
 	[SLT_CTR_ALARMS] = { "adapter:alarms", "Adapter alarms raised on the link's span" },
 	[SLT_CTR_TRACE_RECORDS] = { "trace:records", "SUs written to the pcap trace" },
+	[SLT_CTR_RX_DISCARD_MTP3] = { "rx:discard:mtp3_busy",
+		"Received MSUs discarded: MTP3's mailbox was full (overload)" },
 };
 
 static const struct sg_ctr_group_desc slt_ctrg_desc = {
@@ -418,6 +421,8 @@ struct sg_slt *sg_slt_open(void *ctx, struct sg_span *span, const struct sg_slt_
 	}
 	if (cfg->pcr)
 		mcfg.ec = SG_MTP2_EC_PCR;
+	if (cfg->cong_levels)
+		mcfg.cong_levels = cfg->cong_levels;
 	slt->mtp2 = sg_mtp2_link_alloc(slt, &mcfg, ind, priv);
 	if (!slt->mtp2) {
 		snprintf(err, errlen, "link %s: invalid MTP2 configuration", cfg->name);
@@ -476,6 +481,11 @@ void sg_slt_close(struct sg_slt *slt)
 	if (slt->mtp2)
 		sg_mtp2_link_free(slt->mtp2);
 	talloc_free(slt);
+}
+
+void sg_slt_count_rx_discard(struct sg_slt *slt)
+{
+	sg_ctr_inc(slt->ctr, SLT_CTR_RX_DISCARD_MTP3);
 }
 
 struct sg_mtp2_link *sg_slt_mtp2(struct sg_slt *slt)
@@ -556,6 +566,12 @@ struct json_object *sg_slt_to_json(struct sg_slt *slt, bool counters)
 	json_object_object_add(o, "out_of_service", oos_to_json(slt));
 	json_object_object_add(o, "trace", slt->pcap ? json_object_new_string(sg_pcap_path(slt->pcap))
 						     : NULL);
+	/* Q.704 §3.8: what MTP2 last indicated to MTP3 (the linksets API shows MTP3's view) */
+	json_object_object_add(o, "congestion", json_object_new_int(sg_mtp2_cong_level(slt->mtp2)));
+	json_object_object_add(o, "congestion_discard",
+			       json_object_new_boolean(sg_mtp2_cong_discard(slt->mtp2)));
+	json_object_object_add(o, "tx_buffer", json_object_new_int(sg_mtp2_tb_len(slt->mtp2) +
+								   sg_mtp2_rtb_len(slt->mtp2)));
 	if (counters) {
 		struct json_object *arr = sg_ctr_group_to_json(sg_mtp2_counters(slt->mtp2));
 		struct json_object *more = sg_ctr_group_to_json(slt->ctr);

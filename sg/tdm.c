@@ -93,13 +93,30 @@ static void t17_expired(void *data)
 	}
 }
 
-/* An MTP2 indication for MTP3 on the core thread (see core.h). */
+/*
+ * An MTP2 indication for MTP3 on the core thread (see core.h).  Received MSUs (DATA) are
+ * data: when the core mailbox is full they are discarded and counted on the link
+ * (rx:discard:mtp3_busy; the SS7 side retransmits nothing, as for any MSU lost in level 3
+ * overload).  Everything else is link state (IN/OUT OF SERVICE, RPO/RPR, congestion, BSNT,
+ * retrieved MSUs, retrieval complete/not possible) and goes through the core thread's
+ * reserved control lane, so a full mailbox cannot lose it (doc/architecture.md, "Overload").
+ */
 static void forward_ind(struct tdm_link *l, enum sg_mtp2_prim prim,
 			const struct sg_mtp2_param *param, struct msgb *msg)
 {
 	struct msgb *pm = sg_mtp2_prim_wrap(prim, PRIM_OP_INDICATION, param, l->gid, msg);
-	int rc = pm ? sg_thread_post(l->tdm->core_thread, pm) : -ENOMEM;
+	int rc;
 
+	if (!pm)
+		rc = -ENOMEM;
+	else if (prim == SG_MTP2_DATA)
+		rc = sg_thread_post(l->tdm->core_thread, pm);
+	else
+		rc = sg_thread_post_ctl(l->tdm->core_thread, pm);
+	if (rc < 0 && prim == SG_MTP2_DATA) {
+		sg_slt_count_rx_discard(l->slt);
+		return;
+	}
 	if (rc < 0)
 		LOGP(DMTP2, LOGL_ERROR, "link %s: %s to MTP3 lost: %s\n", l->cfg->name,
 		     get_value_string(sg_mtp2_prim_names, prim), strerror(-rc));
@@ -260,6 +277,11 @@ int sg_tdm_start(struct sg_tdm *tdm)
 				.annex_a = lc->timeslot == 0,
 				.rate_56k = lc->rate_56k,
 				.pcr = lc->pcr,
+				/* Q.704 §3.8.2: one congestion level internationally, three
+				 * with the national option of priorities and in ANSI */
+				.cong_levels = cfg->sps[cfg->linksets[i].sp].cong_prio ||
+					       cfg->sps[cfg->linksets[i].sp].variant == SG_PC_ANSI
+					       ? 3 : 1,
 			};
 			l->slt = sg_slt_open(tdm, tdm->spans[lc->span], &scfg, mtp2_ind, l, err,
 					     sizeof(err));

@@ -69,7 +69,8 @@ enum sg_mtp2_prim {
 	SG_MTP2_OUT_OF_SERVICE,		/* ind (param: reason) */
 	SG_MTP2_RPO,			/* ind: remote processor outage */
 	SG_MTP2_RPR,			/* ind: remote processor recovered */
-	SG_MTP2_CONGESTION,		/* ind: link congestion level changed (param: level) */
+	SG_MTP2_CONGESTION,		/* ind: link congestion level or discard state changed
+					 * (param: cong_level, cong_discard) */
 };
 extern const struct value_string sg_mtp2_prim_names[];
 
@@ -100,6 +101,9 @@ struct sg_mtp2_param {
 	uint16_t fsnc;			/* RETRIEVAL_REQ req: FSN of last MSU acked by far end */
 	uint8_t reason;			/* OUT_OF_SERVICE: enum sg_mtp2_oos_reason */
 	uint8_t cong_level;		/* CONGESTION: 0..3 */
+	uint8_t cong_discard;		/* CONGESTION: 1 while MTP2 discards (its buffers reached
+					 * the discard threshold, Q.704 §3.8); MTP3 then discards
+					 * user MSUs for the link itself instead of sending them */
 };
 
 /* An SG_SAP_MTP2 primitive for the mailbox between MTP3 (core thread) and

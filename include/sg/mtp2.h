@@ -162,9 +162,15 @@ struct sg_mtp2_cfg {
 	uint16_t suerm_d;		/* SUERM decrement interval D, 256 */
 	uint16_t octet_n;		/* octet counting: N, 16 */
 	uint32_t eim_te, eim_ue, eim_de;	/* Annex A EIM */
-	/* transmit buffer congestion towards L3: onset/abatement in MSUs
-	 * queued (TB+RTB) for levels 1..3 */
+	/* Transmit buffer congestion (Q.704 §3.8), in MSUs queued in TB+RTB:
+	 * onset/abatement of levels 1..cong_levels (1: the international single
+	 * level, §3.8.2.1; 3: national option with levels, §3.8.2.2, and ANSI),
+	 * abatement below onset of the same level, onsets rising.  At
+	 * cong_discard (above the top onset) new MSUs from L3 are discarded and
+	 * counted (tx:discard:congestion): the buffers never hold more. */
 	uint32_t cong_onset[3], cong_abate[3];
+	uint8_t cong_levels;		/* 1..3, default 3 */
+	uint32_t cong_discard;		/* default 2500 */
 };
 
 /* Fill cfg with the Q.703 defaults (64 kbit/s, basic error correction). */
@@ -255,6 +261,11 @@ struct sg_ctr_group *sg_mtp2_counters(struct sg_mtp2_link *link);
 /* Current SUERM (or EIM) and AERM counts, for tests and management. */
 uint32_t sg_mtp2_suerm_count(const struct sg_mtp2_link *link);
 uint32_t sg_mtp2_aerm_count(const struct sg_mtp2_link *link);
+/* Transmit congestion level 0..cong_levels last indicated to L3, and whether the
+ * buffers are in the discard state (reached cong_discard, not yet below the top
+ * level's abatement threshold). */
+uint8_t sg_mtp2_cong_level(const struct sg_mtp2_link *link);
+bool sg_mtp2_cong_discard(const struct sg_mtp2_link *link);
 /* MSUs waiting in the transmission buffer / in the retransmission buffer. */
 unsigned int sg_mtp2_tb_len(const struct sg_mtp2_link *link);
 unsigned int sg_mtp2_rtb_len(const struct sg_mtp2_link *link);
@@ -298,6 +309,9 @@ enum sg_mtp2_ctr {
 	SG_MTP2_CTR_RPO,
 	SG_MTP2_CTR_RX_CONG,
 	SG_MTP2_CTR_REMOTE_CONG,
+	SG_MTP2_CTR_TX_DISCARD_CONG,	/* MSUs from L3 discarded: TB+RTB at the discard threshold */
+	SG_MTP2_CTR_TX_DISCARD_LEN,	/* MSUs from L3 refused: SIF length outside 2..m */
+	SG_MTP2_CTR_CONG_ONSET,		/* transmit congestion onsets (level 0 -> 1 or more) */
 	_SG_MTP2_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp2_ctr_group_desc;

@@ -311,6 +311,10 @@ enum sg_mtp3_ctr {
 	SG_MTP3_CTR_INACCESSIBLE_DPC,	/* received for an inaccessible DPC (STP): discarded */
 	SG_MTP3_CTR_FOREIGN_DPC,	/* received for a DPC not ours, not transferred: discarded */
 	SG_MTP3_CTR_TFP_RESPONSE,	/* TFPs answering such MSUs (response method, T8) */
+	SG_MTP3_CTR_CONG_DISCARD_BUF,	/* user MSUs discarded: their link's MTP2 at its discard
+					 * threshold (Q.704 §3.8) */
+	SG_MTP3_CTR_TX_L2_REFUSED,	/* MSUs the way to MTP2 refused (its mailbox full):
+					 * discarded */
 	_SG_MTP3_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp3_ctr_group_desc;

@@ -32,6 +32,8 @@ struct sg_slt_cfg {
 	bool pcr;			/* preventive cyclic retransmission */
 	unsigned int repeat_ms;		/* FRAMES: FISU/LSSU repeat interval, 0 = 5 ms */
 	const struct sg_mtp2_cfg *mtp2;	/* NULL: Q.703 defaults */
+	uint8_t cong_levels;		/* MTP2 transmit congestion levels (Q.704 §3.8): 1
+					 * international, 3 national option/ANSI; 0: as mtp2 */
 };
 
 /* Open the link's channel on span and create its MTP2 (state out of
@@ -41,6 +43,9 @@ struct sg_slt *sg_slt_open(void *ctx, struct sg_span *span, const struct sg_slt_
 void sg_slt_close(struct sg_slt *slt);
 
 struct sg_mtp2_link *sg_slt_mtp2(struct sg_slt *slt);
+/* A received MSU MTP3 could not take (its mailbox full): discarded, counted as
+ * rx:discard:mtp3_busy on the link. */
+void sg_slt_count_rx_discard(struct sg_slt *slt);
 const char *sg_slt_name(const struct sg_slt *slt);
 enum sg_adapter_mode sg_slt_mode(const struct sg_slt *slt);
 
@@ -60,5 +65,6 @@ const char *sg_slt_trace_path(const struct sg_slt *slt);
 void sg_slt_trace_stop(struct sg_slt *slt);
 
 /* {"name", "mode", "span", "timeslot", "annex_a", "state", "iac", "poc",
- *  "alarms", "trace", "counters": [...]} */
+ *  "alarms", "trace", "congestion", "congestion_discard", "tx_buffer",
+ *  "counters": [...]} */
 struct json_object *sg_slt_to_json(struct sg_slt *slt, bool counters);

@@ -2153,12 +2153,15 @@ static bool t_rs_05(void)
 
 /* MTP2 of the cables: small congestion thresholds, levels 1..3 */
 static struct sg_mtp2_cfg cong_mtp2;
+static uint32_t cong_fx_discard;	/* MTP2 discard threshold of the next cong_fixture, 0: default */
 
 static void cong_fixture(bool prio, unsigned int nls, bool stp)
 {
 	static const unsigned int nl[] = { 1, 1 };
 
 	sg_mtp2_cfg_defaults(&cong_mtp2);
+	if (cong_fx_discard)
+		cong_mtp2.cong_discard = cong_fx_discard;
 	cong_mtp2.cong_onset[0] = 20;
 	cong_mtp2.cong_abate[0] = 10;
 	cong_mtp2.cong_onset[1] = 40;
@@ -3737,6 +3740,93 @@ static bool t_unr_04(void)
 	return true;
 }
 
+/* ---- overload: MTP2's discard threshold and MTP3 (Q.704 §3.8, issue 10) ---- */
+
+static bool link_discarding(struct sg_mtp3_link *l)
+{
+	struct json_object *a = sg_mtp3_links_json(F.m), *o, *v;
+	bool d = false;
+
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		o = json_object_array_get_idx(a, i);
+		if (json_object_object_get_ex(o, "name", &v) &&
+		    !strcmp(json_object_get_string(v), sg_mtp3_link_name(l)) &&
+		    json_object_object_get_ex(o, "congestion_discard", &v))
+			d = json_object_get_boolean(v);
+	}
+	json_object_put(a);
+	return d;
+}
+
+/* A local user offers 5x what the link carries (international: no priorities).  MTP2's
+ * buffers reach the discard threshold (80 MSUs) and never hold more; MTP2 tells MTP3, which
+ * then discards the user's MSUs itself (-ENOBUFS, MTP-STATUS(congestion) to the user,
+ * congestion:discard_buffer) instead of handing them on; every MSU is either delivered, in
+ * order and once, or counted as discarded by one of the two; when the link has drained, the
+ * discard state and the congestion end and traffic flows again. */
+static bool t_cong_discard(void)
+{
+	struct q_msu *u[1024];
+	struct sg_ctr_group *c2;
+	unsigned int n, sent = 0, enobufs = 0, max_buf = 0, ev0, st = 0;
+	bool seen_discard = false;
+	uint64_t d2, d3;
+	uint32_t last = 0;
+
+	cong_fx_discard = 80;
+	cong_fixture(false, 1, false);
+	cong_fx_discard = 0;
+	if (!fx_up(true))
+		return false;
+	CHECK(sg_mtp2_cfg_check(&cong_mtp2, NULL) == 0, "fixture MTP2 configuration invalid");
+	ev0 = F.nev;
+	/* 10 MSUs of 14 octets per ms: the 64 kbit/s link carries about 0.6 per ms */
+	for (unsigned int ms = 0; ms < 60; ms++) {
+		for (unsigned int k = 0; k < 10; k++, sent++) {
+			int rc = iut_send_prio(PC_B, sent % 16, sent, 0);
+
+			CHECK(rc == 0 || rc == -ENOBUFS, "transfer returned %d", rc);
+			enobufs += rc == -ENOBUFS;
+		}
+		n = sg_mtp2_tb_len(F.iut[0][0]->mtp2) + sg_mtp2_rtb_len(F.iut[0][0]->mtp2);
+		if (n > max_buf)
+			max_buf = n;
+		seen_discard |= link_discarding(F.l[0][0]);
+		q_run(1);
+	}
+	CHECK(max_buf <= 80, "MTP2 held %u MSUs, above its discard threshold 80", max_buf);
+	CHECK(seen_discard, "MTP3 never saw the link's discard state");
+	CHECK(wait_cong(F.l[0][0], 0, 10000), "congestion did not end after the flood");
+	CHECK(!link_discarding(F.l[0][0]), "discard state still on after the link drained");
+	q_run(200);
+	c2 = sg_mtp2_counters(F.iut[0][0]->mtp2);
+	d2 = sg_ctr_get(c2, SG_MTP2_CTR_TX_DISCARD_CONG);
+	d3 = ctr(SG_MTP3_CTR_CONG_DISCARD_BUF);
+	n = user_msus(F.pt[0][0], 0, u, 1024);
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t seq = msu_seq(u[i]);
+
+		CHECK(i == 0 || seq > last, "MSU %u after %u: out of order or duplicated", seq,
+		      last);
+		last = seq;
+	}
+	CHECK(d3 > 0, "MTP3 kept handing MSUs to the full link (no congestion:discard_buffer)");
+	CHECK(d3 == enobufs, "%llu MTP3 discards counted, %u refused to the user",
+	      (unsigned long long)d3, enobufs);
+	CHECK(ctr(SG_MTP3_CTR_CONG_DISCARD) == 0, "priority discards in the international case");
+	CHECK(n + d2 + d3 == sent, "%u delivered + %llu (MTP2) + %llu (MTP3) discarded != %u sent",
+	      n, (unsigned long long)d2, (unsigned long long)d3, sent);
+	for (unsigned int i = ev0; i < F.nev; i++)
+		st += F.ev[i].prim == SG_MTP_STATUS && F.ev[i].p.dpc == PC_B &&
+		      F.ev[i].p.cause == SG_MTP_STATUS_CONGESTION;
+	CHECK(st >= enobufs, "%u MTP-STATUS(congestion) for %u discarded MSUs", st, enobufs);
+	/* recovered: the next MSU is taken and delivered */
+	CHECK(iut_send_prio(PC_B, 0, 100000, 0) == 0, "MSU refused after the congestion ended");
+	q_run(200);
+	CHECK(seq_received(F.pt[0][0], 100000, NULL), "MSU after the congestion not delivered");
+	return true;
+}
+
 static const struct item extras[] = {
 	{ "X-PO-01", "Remote processor outage: link blocked, diversion (T1), recovery", t_po_01 },
 	{ "X-PO-02", "Remote processor outage shorter than T1: no diversion", t_po_02 },
@@ -3747,6 +3837,8 @@ static const struct item extras[] = {
 	  t_tfr_02 },
 	{ "X-RCT-01", "Q.704 13.9: route set congestion status from TFC, RCT with T15/T16",
 	  t_rct_01 },
+	{ "X-CONG-01", "Q.704 3.8: MTP2 discard threshold; MTP3 discards for a link at it, counted",
+	  t_cong_discard },
 	{ "X-UNR-01", "Q.704 2.3: MSU for a DPC without a route discarded, counted per linkset, "
 	  "no TFP (option off)", t_unr_01 },
 	{ "X-UNR-02", "Q.704 13.2.2: TFP response for a DPC without a route (option on), once "

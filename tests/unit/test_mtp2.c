@@ -197,6 +197,9 @@ struct side {
 	uint16_t bsnt;
 	/* push mode: the driver repeats the last pushed SU */
 	bool push;
+	/* CONGESTION indications: level, discard state and TB+RTB when indicated */
+	unsigned int n_cong;
+	struct { uint8_t level, discard; unsigned int total; } cong[32];
 	uint8_t pushed[PUSHQ][SG_MTP2_SU_MAX];
 	size_t pushed_len[PUSHQ];
 	unsigned int npushed, pushed_head;
@@ -266,6 +269,14 @@ static void side_ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim,
 		break;
 	case SG_MTP2_RPO:
 		s->rpo++;
+		break;
+	case SG_MTP2_CONGESTION:
+		if (s->n_cong < ARRAY_SIZE(s->cong)) {
+			s->cong[s->n_cong].level = param->cong_level;
+			s->cong[s->n_cong].discard = param->cong_discard;
+			s->cong[s->n_cong].total = sg_mtp2_tb_len(link) + sg_mtp2_rtb_len(link);
+		}
+		s->n_cong++;
 		break;
 	default:
 		break;
@@ -447,6 +458,132 @@ static void test_two_links_basic(void)
 	pair_free(P);
 }
 
+/*
+ * Q.704 §3.8: congestion onset, abatement and discard thresholds of the transmit buffers
+ * (TB+RTB, in MSUs).  L3 offers n MSUs at once; every CONGESTION indication is checked against
+ * the thresholds: a level starts exactly at its onset, ends only below its abatement; the
+ * discard state starts at the discard threshold and ends below the top abatement; MSUs beyond
+ * the threshold are discarded and counted; those taken are sent, once and in order.
+ */
+static void check_cong_thresholds(unsigned int levels, const uint32_t *onset, const uint32_t *abate,
+				  uint32_t discard, unsigned int n)
+{
+	struct sg_mtp2_cfg cfg;
+	struct pair *P = &the_pair;
+	struct side *s;
+	struct sg_ctr_group *c;
+	unsigned int k, prev = 0, prev_disc = 0, max_level = 0;
+	bool saw_discard = false;
+
+	sg_mtp2_cfg_defaults(&cfg);
+	cfg.cong_levels = levels;
+	for (k = 0; k < levels; k++) {
+		cfg.cong_onset[k] = onset[k];
+		cfg.cong_abate[k] = abate[k];
+	}
+	cfg.cong_discard = discard;
+	pair_init(P, &cfg, false);
+	s = &P->s[0];
+	if (!bring_up(P)) {
+		pair_free(P);
+		return;
+	}
+	s->n_cong = 0;
+	for (k = 0; k < n; k++) {
+		send_msu(P, 0, k, 20);
+		CU_ASSERT(sg_mtp2_tb_len(s->l) + sg_mtp2_rtb_len(s->l) <= discard);
+	}
+	c = sg_mtp2_counters(s->l);
+	CU_ASSERT_EQUAL(sg_ctr_get(c, SG_MTP2_CTR_TX_DISCARD_CONG), n - discard);
+	CU_ASSERT_EQUAL(sg_mtp2_cong_level(s->l), levels);
+	CU_ASSERT_TRUE(sg_mtp2_cong_discard(s->l));
+	/* the link drains the buffers */
+	for (k = 0; k < 60 && (P->s[1].n_rx < discard || sg_mtp2_rtb_len(s->l)); k++)
+		pair_run(P, SG_NS_PER_S);
+	CU_ASSERT_EQUAL(P->s[1].n_rx, discard);
+	for (k = 0; k < P->s[1].n_rx && k < NRX; k++)
+		CU_ASSERT_EQUAL(P->s[1].rx_tag[k], k);
+	CU_ASSERT_EQUAL(sg_mtp2_cong_level(s->l), 0);
+	CU_ASSERT_FALSE(sg_mtp2_cong_discard(s->l));
+	CU_ASSERT(s->n_cong >= levels + 2 && s->n_cong <= ARRAY_SIZE(s->cong));
+	for (k = 0; k < s->n_cong && k < ARRAY_SIZE(s->cong); k++) {
+		unsigned int lv = s->cong[k].level, tot = s->cong[k].total;
+
+		CU_ASSERT(lv <= levels);
+		if (lv > prev) {
+			/* onset: one MSU at a time, so exactly at the threshold */
+			CU_ASSERT_EQUAL(lv, prev + 1);
+			CU_ASSERT_EQUAL(tot, onset[lv - 1]);
+		} else if (lv < prev) {
+			CU_ASSERT(tot < abate[prev - 1]);
+			CU_ASSERT(!lv || tot >= abate[lv - 1]);
+		}
+		if (s->cong[k].discard && !prev_disc) {
+			CU_ASSERT_EQUAL(tot, discard);
+			saw_discard = true;
+		} else if (!s->cong[k].discard && prev_disc) {
+			CU_ASSERT(tot < abate[levels - 1]);
+		}
+		CU_ASSERT(lv != prev || s->cong[k].discard != prev_disc);
+		if (lv > max_level)
+			max_level = lv;
+		prev = lv;
+		prev_disc = s->cong[k].discard;
+	}
+	CU_ASSERT_EQUAL(max_level, levels);
+	CU_ASSERT_TRUE(saw_discard);
+	CU_ASSERT_EQUAL(prev, 0);
+	CU_ASSERT_EQUAL(prev_disc, 0);
+	CU_ASSERT_EQUAL(sg_ctr_get(c, SG_MTP2_CTR_CONG_ONSET), 1);
+	/* below the thresholds again: MSUs are taken */
+	send_msu(P, 0, 0x7000, 20);
+	CU_ASSERT_EQUAL(sg_ctr_get(c, SG_MTP2_CTR_TX_DISCARD_CONG), n - discard);
+	pair_free(P);
+}
+
+static void test_q704_3_8_thresholds_national(void)
+{
+	static const uint32_t on[] = { 10, 20, 30 }, ab[] = { 5, 15, 25 };
+
+	check_cong_thresholds(3, on, ab, 40, 55);
+}
+
+static void test_q704_3_8_thresholds_international(void)
+{
+	static const uint32_t on[] = { 10 }, ab[] = { 5 };
+
+	check_cong_thresholds(1, on, ab, 20, 31);
+}
+
+static void test_q704_3_8_threshold_config(void)
+{
+	struct sg_mtp2_cfg cfg;
+	const char *why;
+
+	sg_mtp2_cfg_defaults(&cfg);
+	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, NULL), 0);
+	CU_ASSERT_EQUAL(cfg.cong_levels, 3);
+	CU_ASSERT(cfg.cong_discard > cfg.cong_onset[2]);
+	cfg.cong_discard = cfg.cong_onset[2];
+	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, &why), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(why);
+	sg_mtp2_cfg_defaults(&cfg);
+	cfg.cong_abate[1] = cfg.cong_onset[1];
+	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, NULL), -EINVAL);
+	sg_mtp2_cfg_defaults(&cfg);
+	cfg.cong_onset[1] = cfg.cong_onset[0];
+	cfg.cong_abate[1] = cfg.cong_abate[0];
+	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, NULL), -EINVAL);
+	sg_mtp2_cfg_defaults(&cfg);
+	cfg.cong_levels = 0;
+	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, NULL), -EINVAL);
+	/* one level: only level 1 and the discard threshold count */
+	sg_mtp2_cfg_defaults(&cfg);
+	cfg.cong_levels = 1;
+	cfg.cong_discard = cfg.cong_onset[0] + 1;
+	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, NULL), 0);
+}
+
 static void test_two_links_errors(void)
 {
 	struct sg_mtp2_cfg cfg;
@@ -454,6 +591,9 @@ static void test_two_links_errors(void)
 	struct sg_ctr_group *c;
 
 	sg_mtp2_cfg_defaults(&cfg);
+	/* L3 here offers more than the link carries and ignores congestion: buffers large
+	 * enough that nothing is discarded (this test is about error correction) */
+	cfg.cong_discard = 100000;
 	pair_init(P, &cfg, false);
 	if (bring_up(P)) {
 		/* one SU in 400 in error: below the SUERM's 1 in 256 */
@@ -493,6 +633,7 @@ static void test_two_links_annex_a(void)
 	sg_mtp2_cfg_defaults(&cfg);
 	cfg.ext_seq = true;
 	cfg.eim = true;
+	cfg.cong_discard = 100000;	/* as in test_two_links_errors */
 	pair_init(P, &cfg, false);
 	if (bring_up(P)) {
 		/* the EIM fails a link with errors in most 100 ms intervals:
@@ -770,6 +911,11 @@ int main(void)
 		{ "two links: alignment and MSU exchange", test_two_links_basic },
 		{ "two links: basic error correction with random SU errors", test_two_links_errors },
 		{ "two links: PCR with random SU errors", test_two_links_pcr },
+		{ "Q.704 3.8 congestion thresholds, national option (3 levels + discard)",
+		  test_q704_3_8_thresholds_national },
+		{ "Q.704 3.8 congestion thresholds, international (1 level + discard)",
+		  test_q704_3_8_thresholds_international },
+		{ "Q.704 3.8 threshold configuration checks", test_q704_3_8_threshold_config },
 		{ "two links: Annex A (12-bit, EIM) with errors", test_two_links_annex_a },
 		{ "two links: push-mode transmitter", test_two_links_push },
 		{ "two links: processor outage, alarm, realignment", test_two_links_po },
