@@ -65,6 +65,7 @@ enum asp_ctr {
 	ASP_CTR_DUPU_RX,
 	ASP_CTR_DRST_RX,
 	ASP_CTR_DATA_BLOCKED,
+	ASP_CTR_DATA_REFUSED,
 	ASP_CTR_BEAT_TX,
 	ASP_CTR_BEAT_ACK_RX,
 	ASP_CTR_BEAT_RX,
@@ -87,8 +88,10 @@ static const struct sg_ctr_desc asp_ctr_desc[_ASP_CTR_MAX] = {
 	[ASP_CTR_DUPU_RX] = { "dupu_rx", "DUPU received (user part unavailable)" },
 	[ASP_CTR_DRST_RX] = { "drst_rx", "DRST received (destination restricted)" },
 	[ASP_CTR_DATA_BLOCKED] = { "data_blocked",
-				   "DATA our SCTP could not take (send queue full: the SGP's "
-				   "receive window closed), or refused at once" },
+				   "DATA sent (in data_tx) that our SCTP dropped: its send queue "
+				   "was full, the SGP's receive window closed" },
+	[ASP_CTR_DATA_REFUSED] = { "data_refused",
+				   "DATA our SCTP refused at once (not in data_tx)" },
 	[ASP_CTR_BEAT_TX] = { "beat_tx", "BEAT sent" },
 	[ASP_CTR_BEAT_ACK_RX] = { "beat_ack_rx", "BEAT ACK received with our heartbeat data" },
 	[ASP_CTR_BEAT_RX] = { "beat_rx", "BEAT received (answered with BEAT ACK)" },
@@ -322,7 +325,7 @@ static int sim_send(void *priv, const struct sim_mtp *h, const uint8_t *data, si
 	if (rc == 0)
 		sg_ctr_inc(a->ctr, ASP_CTR_DATA_TX);
 	else
-		sg_ctr_inc(a->ctr, ASP_CTR_DATA_BLOCKED);
+		sg_ctr_inc(a->ctr, ASP_CTR_DATA_REFUSED);
 	if ((a->ctr->v[ASP_CTR_DATA_TX] & 1023) == 0)
 		update_blocked(a);
 	return rc;
