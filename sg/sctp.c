@@ -278,6 +278,7 @@ enum sctp_item_type {
 	I_CLOSE,
 	I_ABORT,
 	I_REFUSE,
+	I_RESUME,	/* the owner has caught up: read again (no association) */
 	/* to owner */
 	E_ACCEPT,
 	E_UP,
@@ -297,6 +298,8 @@ struct sctp_item {
 	struct sctp_ep *ep;
 	struct msgb *msg;
 	struct sg_sctp_assoc_info *info;
+	size_t rx_bytes;		/* E_DATA: counted in rx_inflight until handed over */
+	bool rx_counted;
 };
 
 static void item_free(struct sctp_item *it)
@@ -394,6 +397,105 @@ static struct sctp_item *item_new(enum sctp_item_type type, uint32_t id)
 	return it;
 }
 
+/* ---- receive backpressure (doc/sctp.md "Receive backpressure") ----
+ *
+ * The io thread stops reading the association sockets while more than RX_HIGH messages
+ * (or RX_HIGH_BYTES) it read have not yet reached the owner's data callback, and reads
+ * again once they are down to RX_LOW (RX_LOW_BYTES) and the backlog is empty.  What the
+ * peers send meanwhile stays in the socket receive buffers (SO_RCVBUF, SCTP_RCVBUF); once
+ * they are full our advertised receive window is 0 and the peers' SCTP stops sending (RFC
+ * 4960 §6.2.1): a flooding peer is slowed by flow control instead of being acknowledged
+ * and then dropped.  Notifications share the sockets' queues with the data, so they wait
+ * as well, for as long as the owner needs to catch up. */
+#define RX_HIGH 512
+#define RX_LOW 128
+#define RX_HIGH_BYTES (1024 * 1024)
+#define RX_LOW_BYTES (256 * 1024)
+#define RX_RECHECK_MS 5	/* while paused, should the owner's wake-up not get through */
+
+static bool rx_congested(struct sg_sctp *s)
+{
+	return __atomic_load_n(&s->rx_inflight, __ATOMIC_RELAXED) >= RX_HIGH ||
+	       __atomic_load_n(&s->rx_inflight_bytes, __ATOMIC_RELAXED) >= RX_HIGH_BYTES;
+}
+
+static bool rx_relieved(struct sg_sctp *s)
+{
+	return __atomic_load_n(&s->rx_inflight, __ATOMIC_RELAXED) <= RX_LOW &&
+	       __atomic_load_n(&s->rx_inflight_bytes, __ATOMIC_RELAXED) <= RX_LOW_BYTES;
+}
+
+static struct sctp_item *item_new(enum sctp_item_type type, uint32_t id);
+
+/* A received message leaves the count: handed to the callback or dropped (any thread). */
+static void rx_release(struct sg_sctp *s, struct sctp_item *it)
+{
+	struct sctp_item *wake;
+
+	if (!it->rx_counted)
+		return;
+	it->rx_counted = false;
+	__atomic_sub_fetch(&s->rx_inflight, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&s->rx_inflight_bytes, it->rx_bytes, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&s->rx_paused_flag, __ATOMIC_ACQUIRE) || !rx_relieved(s) ||
+	    sg_thread_is_self(s->io) ||
+	    __atomic_exchange_n(&s->rx_resume_asked, true, __ATOMIC_ACQ_REL))
+		return;
+	/* one wake-up per pause; if it cannot be posted, the io side's timer looks again */
+	wake = item_new(I_RESUME, 0);
+	if (wake)
+		post(s, s->io, wake);
+}
+
+/* io: stop reading, once the owner is behind */
+static void rx_check_pause(struct sg_sctp *s)
+{
+	if (s->rx_paused || !rx_congested(s))
+		return;
+	s->rx_paused = true;
+	__atomic_store_n(&s->rx_resume_asked, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->rx_paused_flag, true, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&s->lock);
+	s->rx_pauses++;
+	pthread_mutex_unlock(&s->lock);
+	LOGP(DSCTP, LOGL_INFO, "receive paused: %u messages for the owner thread\n",
+	     __atomic_load_n(&s->rx_inflight, __ATOMIC_RELAXED));
+	/* the sockets are switched off as they become readable (assoc_ready) */
+	if (!s->io_dead)
+		sg_timer_start_ms(&s->rx_resume_timer, RX_RECHECK_MS);
+}
+
+/* io: read again once the owner has caught up */
+static void rx_check_resume(struct sg_sctp *s)
+{
+	struct sctp_assoc *a;
+
+	if (!s->rx_paused)
+		return;
+	if (!rx_relieved(s) || !llist_empty(&s->backlog)) {
+		if (!s->io_dead)
+			sg_timer_start_ms(&s->rx_resume_timer, RX_RECHECK_MS);
+		return;
+	}
+	s->rx_paused = false;
+	__atomic_store_n(&s->rx_paused_flag, false, __ATOMIC_RELEASE);
+	sg_timer_stop(&s->rx_resume_timer);
+	pthread_mutex_lock(&s->lock);
+	s->rx_resumes++;
+	pthread_mutex_unlock(&s->lock);
+	LOGP(DSCTP, LOGL_INFO, "receive resumed\n");
+	llist_for_each_entry(a, &s->assocs, list)
+		if (a->sk.open && a->sk.rx_off && a->state != SCTP_A_CLOSED) {
+			a->sk.rx_off = false;
+			s->be->want_read(&a->sk, true);
+		}
+}
+
+static void rx_resume_timer_cb(void *data)
+{
+	rx_check_resume(data);
+}
+
 /* Events for the owner: when its mailbox is full they wait in a backlog on the
  * io side, retried every BACKLOG_RETRY_MS, so that no up/down is ever lost and
  * order is kept; data beyond BACKLOG_MAX waiting events is dropped and counted. */
@@ -414,6 +516,7 @@ static void backlog_drop_all(struct sg_sctp *s)
 
 	llist_for_each_entry_safe(it, tmp, &s->backlog, list) {
 		llist_del(&it->list);
+		rx_release(s, it);
 		item_free(it);
 	}
 	s->backlog_len = 0;
@@ -437,6 +540,7 @@ static void backlog_flush(void *data)
 		s->backlog_len--;
 		if (rc < 0) {
 			/* the owner thread is gone */
+			rx_release(s, it);
 			item_free(it);
 			backlog_drop_all(s);
 			return;
@@ -454,6 +558,7 @@ static void post_owner(struct sg_sctp *s, struct sctp_item *it)
 			return;
 		if (rc != -ENOSPC) {
 			LOGSCTP(LOGL_ERROR, "event for the owner thread lost: %s\n", strerror(-rc));
+			rx_release(s, it);
 			item_free(it);
 			return;
 		}
@@ -463,6 +568,7 @@ static void post_owner(struct sg_sctp *s, struct sctp_item *it)
 		pthread_mutex_lock(&s->lock);
 		s->rx_owner_drops++;
 		pthread_mutex_unlock(&s->lock);
+		rx_release(s, it);
 		item_free(it);
 		return;
 	}
@@ -878,15 +984,25 @@ static void rx_data(struct sg_sctp *s, struct sctp_assoc *a, const uint8_t *data
 	it->stream = r->stream;
 	it->ppid = r->ppid;
 	it->msg = msg;
+	it->rx_bytes = msgb_length(msg);
+	it->rx_counted = true;
+	__atomic_add_fetch(&s->rx_inflight, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&s->rx_inflight_bytes, it->rx_bytes, __ATOMIC_RELAXED);
 	post_owner(s, it);
+	rx_check_pause(s);
 }
 
 #define RX_BATCH 64	/* messages per wake-up, so that one busy peer cannot starve others */
 
 static void assoc_ready(struct sg_sctp *s, struct sctp_assoc *a, unsigned int what)
 {
-	if (what & SCTP_READY_READ) {
-		for (int i = 0; i < RX_BATCH && a->state != SCTP_A_CLOSED; i++) {
+	if ((what & SCTP_READY_READ) && s->rx_paused && !a->sk.rx_off) {
+		/* paused: leave the data in the socket, whose window closes */
+		a->sk.rx_off = true;
+		s->be->want_read(&a->sk, false);
+	}
+	if ((what & SCTP_READY_READ) && !s->rx_paused) {
+		for (int i = 0; i < RX_BATCH && a->state != SCTP_A_CLOSED && !s->rx_paused; i++) {
 			struct sctp_rcv r = { };
 			int n = s->be->recv(&a->sk, s->rxbuf, s->rxbuf_len, &r);
 
@@ -979,8 +1095,15 @@ void sctp_io_scan(struct sg_sctp *s, unsigned int (*events)(struct sctp_sock *sk
 
 static void io_handle(struct sg_sctp *s, struct sctp_item *it)
 {
-	struct sctp_assoc *a = s->io_up ? io_find(s, it->id) : NULL;
+	struct sctp_assoc *a;
 
+	if (it->type == I_RESUME) {
+		__atomic_store_n(&s->rx_resume_asked, false, __ATOMIC_RELEASE);
+		item_free(it);
+		rx_check_resume(s);
+		return;
+	}
+	a = s->io_up ? io_find(s, it->id) : NULL;
 	if (!a) {
 		if (it->type == I_SEND) {
 			pthread_mutex_lock(&s->lock);
@@ -1037,6 +1160,7 @@ static int io_init(struct sg_sctp *s, void *arg)
 		return -ENOMEM;
 	INIT_LLIST_HEAD(&s->backlog);
 	sg_timer_setup(&s->backlog_timer, backlog_flush, s);
+	sg_timer_setup(&s->rx_resume_timer, rx_resume_timer_cb, s);
 	rc = s->be->init(s);
 	if (rc < 0) {
 		free(s->rxbuf);
@@ -1221,8 +1345,11 @@ static int io_teardown(struct sg_sctp *s, void *arg)
 		if (a->state != SCTP_A_CLOSED)
 			assoc_end(s, a, SG_SCTP_DOWN_CLOSED, false);
 	io_reap(s);
-	if (!s->io_dead)
+	if (!s->io_dead) {
 		sg_timer_stop(&s->backlog_timer);
+		sg_timer_stop(&s->rx_resume_timer);
+	}
+
 	backlog_drop_all(s);
 	s->be->fini(s, s->io_dead);
 	free(s->rxbuf);
@@ -1303,6 +1430,7 @@ static void own_handle(struct sg_sctp *s, struct sctp_item *it)
 			ops->up(ep->priv, it->id, it->info);
 		break;
 	case E_DATA:
+		rx_release(s, it);
 		o = own_find(s, it->id);
 		if (o && o->ep->ops->data) {
 			struct msgb *msg = it->msg;
@@ -1770,6 +1898,11 @@ struct json_object *sg_sctp_json(struct sg_sctp *s)
 	json_object_object_add(o, "tx_no_assoc", json_object_new_uint64(s->tx_no_assoc));
 	json_object_object_add(o, "tx_mailbox_full", json_object_new_uint64(s->tx_mailbox_full));
 	json_object_object_add(o, "rx_owner_drops", json_object_new_uint64(s->rx_owner_drops));
+	json_object_object_add(o, "rx_pauses", json_object_new_uint64(s->rx_pauses));
+	json_object_object_add(o, "rx_resumes", json_object_new_uint64(s->rx_resumes));
+	json_object_object_add(o, "rx_paused",
+			       json_object_new_boolean(__atomic_load_n(&s->rx_paused_flag,
+								       __ATOMIC_RELAXED)));
 	pthread_mutex_unlock(&s->lock);
 	json_object_object_add(o, "endpoints", sg_sctp_endpoints_json(s));
 	json_object_object_add(o, "assocs", sg_sctp_assocs_json(s));

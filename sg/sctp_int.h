@@ -39,6 +39,7 @@ struct sctp_sock {
 	bool bound;		/* usrsctp: bound to explicit addresses */
 	uint16_t bind_port;	/* usrsctp: local port asked for */
 	bool want_write;
+	bool rx_off;		/* not read while the instance's intake is paused */
 };
 
 /* A received message or notification, in backend-neutral form. */
@@ -101,7 +102,14 @@ struct sctp_backend {
 	int (*shutdown)(struct sctp_sock *sk);
 	void (*close)(struct sctp_sock *sk, bool abort, bool io_dead);
 	void (*want_write)(struct sctp_sock *sk, bool on);
+	/* stop (on false) or resume watching the socket for reading: the receive
+	 * backpressure (doc/sctp.md "Receive backpressure") */
+	void (*want_read)(struct sctp_sock *sk, bool on);
 };
+
+/* Receive buffer of every socket (SO_RCVBUF, asked before listen/connect, inherited by
+ * accepted sockets): what a peer may have in flight towards us while we do not read. */
+#define SCTP_RCVBUF (256 * 1024)
 
 extern const struct sctp_backend sctp_kernel_backend;
 extern const struct sctp_backend sctp_usrsctp_backend;
@@ -206,6 +214,17 @@ struct sg_sctp {
 	uint64_t tx_no_assoc;		/* [lock] sends for dead associations */
 	uint64_t tx_mailbox_full;	/* [lock] sends refused: io mailbox full */
 	uint64_t rx_owner_drops;	/* [lock] messages dropped: owner mailbox full */
+	uint64_t rx_pauses, rx_resumes;	/* [lock] receive backpressure on / off */
+
+	/* Receive backpressure: messages (and their bytes) read from the sockets and
+	 * not yet handed to the owner's callback, in its mailbox or in the backlog.
+	 * Added on io, taken off on the owner (or on io for a dropped item): atomics. */
+	unsigned int rx_inflight;
+	size_t rx_inflight_bytes;
+	bool rx_paused_flag;		/* atomic copy of rx_paused, read by the owner */
+	bool rx_resume_asked;		/* atomic: the owner posted I_RESUME */
+	bool rx_paused;			/* [io] the sockets are not read */
+	struct sg_timer rx_resume_timer;	/* [io] re-checks while paused */
 
 	struct llist_head own;		/* [owner] struct sctp_own */
 	struct llist_head io_eps;	/* [io] listening struct sctp_ep */

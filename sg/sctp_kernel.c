@@ -133,6 +133,16 @@ static int k_register(struct sctp_sock *sk, int fd)
 	return 0;
 }
 
+/* The receive buffer bounds what a peer may have in flight towards us while the io thread
+ * does not read (receive backpressure); Linux doubles the value for its bookkeeping and caps
+ * it at net.core.rmem_max. */
+static int k_rcvbuf(int fd)
+{
+	int v = SCTP_RCVBUF;
+
+	return setopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v), "SO_RCVBUF");
+}
+
 static int k_open(struct sg_sctp *s, struct sctp_sock *sk, int family,
 		  const struct sg_sctp_params *p)
 {
@@ -144,6 +154,8 @@ static int k_open(struct sg_sctp *s, struct sctp_sock *sk, int family,
 	rc = k_setup(fd, p);
 	if (rc == 0)
 		rc = k_params(fd, p);
+	if (rc == 0)
+		rc = k_rcvbuf(fd);
 	if (rc < 0) {
 		close(fd);
 		return rc;
@@ -398,6 +410,18 @@ static void k_want_write(struct sctp_sock *sk, bool on)
 		osmo_fd_write_disable(&sk->ofd);
 }
 
+/* Receive backpressure: the loop stops watching the socket; select is level-triggered, so
+ * data waiting there is seen as soon as it watches again. */
+static void k_want_read(struct sctp_sock *sk, bool on)
+{
+	if (sk->fd < 0)
+		return;
+	if (on)
+		osmo_fd_read_enable(&sk->ofd);
+	else
+		osmo_fd_read_disable(&sk->ofd);
+}
+
 const struct sctp_backend sctp_kernel_backend = {
 	.transport = SG_SCTP_KERNEL,
 	.init = k_init,
@@ -413,4 +437,5 @@ const struct sctp_backend sctp_kernel_backend = {
 	.shutdown = k_shutdown,
 	.close = k_close,
 	.want_write = k_want_write,
+	.want_read = k_want_read,
 };

@@ -83,7 +83,7 @@ static unsigned int u_events(struct sctp_sock *sk)
 	if (ev < 0)
 		return 0;
 	/* an error is collected by reading */
-	if (ev & (SCTP_EVENT_READ | SCTP_EVENT_ERROR))
+	if ((ev & (SCTP_EVENT_READ | SCTP_EVENT_ERROR)) && !sk->rx_off)
 		r |= SCTP_READY_READ;
 	if ((ev & SCTP_EVENT_WRITE) && sk->want_write)
 		r |= SCTP_READY_WRITE;
@@ -358,6 +358,16 @@ static int u_params(struct socket *so, const struct sg_sctp_params *p)
 	return 0;
 }
 
+/* The receive buffer bounds what a peer may have in flight towards us while the io thread
+ * does not read (receive backpressure): usrsctp advertises what is left of it as its
+ * receive window. */
+static int u_rcvbuf(struct socket *so)
+{
+	int v = SCTP_RCVBUF;
+
+	return uopt(so, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v), "SO_RCVBUF");
+}
+
 static int u_open(struct sg_sctp *s, struct sctp_sock *sk, int family,
 		  const struct sg_sctp_params *p)
 {
@@ -370,6 +380,8 @@ static int u_open(struct sg_sctp *s, struct sctp_sock *sk, int family,
 	rc = u_setup(s, so);
 	if (rc == 0)
 		rc = u_params(so, p);
+	if (rc == 0)
+		rc = u_rcvbuf(so);
 	if (rc < 0) {
 		usrsctp_set_upcall(so, NULL, NULL);
 		usrsctp_close(so);
@@ -655,6 +667,18 @@ static void u_want_write(struct sctp_sock *sk, bool on)
 	sk->want_write = on;
 }
 
+/* Receive backpressure: the scan skips a socket with rx_off (u_events), so usrsctp keeps
+ * its data and shrinks the window it advertises; on resume a wake-up makes the io thread
+ * scan, as usrsctp's upcall for data already there has come and gone. */
+static void u_want_read(struct sctp_sock *sk, bool on)
+{
+	struct u_priv *up = sk->s->be_priv;
+	uint64_t one = 1;
+
+	if (on && up && write(up->ofd.fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		LOGP(DSCTP, LOGL_ERROR, "usrsctp resume: %s\n", strerror(errno));
+}
+
 const struct sctp_backend sctp_usrsctp_backend = {
 	.transport = SG_SCTP_USRSCTP,
 	.init = u_init,
@@ -670,4 +694,5 @@ const struct sctp_backend sctp_usrsctp_backend = {
 	.shutdown = u_shutdown,
 	.close = u_close,
 	.want_write = u_want_write,
+	.want_read = u_want_read,
 };

@@ -61,6 +61,11 @@ enum asp_ctr {
 	ASP_CTR_NTFY_RX,
 	ASP_CTR_DUNA_RX,
 	ASP_CTR_DAVA_RX,
+	ASP_CTR_SCON_RX,
+	ASP_CTR_DUPU_RX,
+	ASP_CTR_DRST_RX,
+	ASP_CTR_DATA_BLOCKED,
+	ASP_CTR_DATA_REFUSED,
 	ASP_CTR_BEAT_TX,
 	ASP_CTR_BEAT_ACK_RX,
 	ASP_CTR_BEAT_RX,
@@ -79,6 +84,14 @@ static const struct sg_ctr_desc asp_ctr_desc[_ASP_CTR_MAX] = {
 	[ASP_CTR_NTFY_RX] = { "ntfy_rx", "NTFY messages received" },
 	[ASP_CTR_DUNA_RX] = { "duna_rx", "DUNA received" },
 	[ASP_CTR_DAVA_RX] = { "dava_rx", "DAVA received" },
+	[ASP_CTR_SCON_RX] = { "scon_rx", "SCON received (destination congested)" },
+	[ASP_CTR_DUPU_RX] = { "dupu_rx", "DUPU received (user part unavailable)" },
+	[ASP_CTR_DRST_RX] = { "drst_rx", "DRST received (destination restricted)" },
+	[ASP_CTR_DATA_BLOCKED] = { "data_blocked",
+				   "DATA sent (in data_tx) that our SCTP dropped: its send queue "
+				   "was full, the SGP's receive window closed" },
+	[ASP_CTR_DATA_REFUSED] = { "data_refused",
+				   "DATA our SCTP refused at once (not in data_tx)" },
 	[ASP_CTR_BEAT_TX] = { "beat_tx", "BEAT sent" },
 	[ASP_CTR_BEAT_ACK_RX] = { "beat_ack_rx", "BEAT ACK received with our heartbeat data" },
 	[ASP_CTR_BEAT_RX] = { "beat_rx", "BEAT received (answered with BEAT ACK)" },
@@ -113,7 +126,36 @@ struct asp {
 	struct sg_ctr_group *ctr;
 	struct osmo_fd sig_ofd;
 	struct sg_m3ua_msg rxm;		/* the message being handled */
+	uint64_t q_drops;		/* our association's tx:queue_drops, last read */
+	unsigned int scon_level;	/* congestion level of the last SCON */
 };
+
+/* DATA our association's send queue dropped: SCTP could not send them as fast as we
+ * generated them (the SGP's receive window stayed closed); read from its counters. */
+static void update_blocked(struct asp *a)
+{
+	struct json_object *o, *ctrs;
+
+	if (!a->assoc_up)
+		return;
+	o = sg_sctp_assoc_json(a->sctp, a->assoc);
+	if (o && json_object_object_get_ex(o, "counters", &ctrs)) {
+		for (size_t i = 0; i < json_object_array_length(ctrs); i++) {
+			struct json_object *c = json_object_array_get_idx(ctrs, i), *n, *v;
+
+			if (json_object_object_get_ex(c, "name", &n) &&
+			    json_object_object_get_ex(c, "value", &v) &&
+			    !strcmp(json_object_get_string(n), "tx:queue_drops")) {
+				uint64_t now = json_object_get_uint64(v);
+
+				if (now > a->q_drops)
+					sg_ctr_add(a->ctr, ASP_CTR_DATA_BLOCKED, now - a->q_drops);
+				a->q_drops = now;
+			}
+		}
+	}
+	json_object_put(o);
+}
 
 static void asp_set_state(struct asp *a, enum asp_state st)
 {
@@ -282,6 +324,10 @@ static int sim_send(void *priv, const struct sim_mtp *h, const uint8_t *data, si
 	rc = asp_send(a, msg, stream);
 	if (rc == 0)
 		sg_ctr_inc(a->ctr, ASP_CTR_DATA_TX);
+	else
+		sg_ctr_inc(a->ctr, ASP_CTR_DATA_REFUSED);
+	if ((a->ctr->v[ASP_CTR_DATA_TX] & 1023) == 0)
+		update_blocked(a);
 	return rc;
 }
 
@@ -547,6 +593,26 @@ static void rx_ssnm(struct asp *a, const struct sg_m3ua_msg *m)
 			sim_set_reachable(a->sim, true);
 		}
 		break;
+	case SG_M3UA_SSNM_SCON: {
+		/* RFC 4666 §3.4.5: the congestion level is optional (international networks) */
+		uint32_t v;
+		unsigned int level = sg_m3ua_get_u32(m, SG_M3UA_IEI_CONG_IND, &v) ? v & 0xff : 1;
+
+		sg_ctr_inc(a->ctr, ASP_CTR_SCON_RX);
+		if (level != a->scon_level)
+			LOGP(DM3UA, LOGL_NOTICE, "simasp: SCON: destination congested, level %u\n",
+			     level);
+		a->scon_level = level;
+		break;
+	}
+	case SG_M3UA_SSNM_DUPU:
+		sg_ctr_inc(a->ctr, ASP_CTR_DUPU_RX);
+		LOGP(DM3UA, LOGL_INFO, "simasp: DUPU received\n");
+		break;
+	case SG_M3UA_SSNM_DRST:
+		sg_ctr_inc(a->ctr, ASP_CTR_DRST_RX);
+		LOGP(DM3UA, LOGL_INFO, "simasp: DRST received\n");
+		break;
 	default:
 		LOGP(DM3UA, LOGL_INFO, "simasp: %s received\n", sg_m3ua_msg_name(m->cls, m->type));
 		break;
@@ -646,6 +712,7 @@ static void begin_stop(struct asp *a)
 		return;
 	}
 	a->stopping = true;
+	update_blocked(a);
 	sim_gen_pause(a->sim, true);
 	sg_timer_stop(&a->t_beat);
 	switch (a->state) {
@@ -705,6 +772,10 @@ static void usage(FILE *f)
 		"      --ack-ms N             wait N ms for an acknowledgement (default 2000)\n"
 		"      --silent               bring the association up and send nothing (a stale or\n"
 		"                             hostile client, for tests)\n"
+		"      --flood R              send SCCP UDTs in DATA at R per second (max: as fast\n"
+		"                             as our SCTP association takes them), ignoring SCON;\n"
+		"                             with --duration; counts SCON/DUPU/DRST received and\n"
+		"                             DATA blocked (= --si sccp --rate R)\n"
 		"Traffic (same as sg-simswitch):\n"
 		"      --variant V            itu | ansi | china | ttc: point codes, CIC, SCCP\n"
 		"                             addresses (default itu)\n"
@@ -723,7 +794,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_LPORT = 256, OPT_TRANSPORT, OPT_UDP, OPT_RUDP, OPT_ASPID, OPT_RC, OPT_REG, OPT_TMT,
-	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI, OPT_SILENT,
+	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI, OPT_SILENT, OPT_FLOOD,
 };
 
 /* Parse the options into a; returns 0, or EXIT_CONFIG after a message, or -1 for "exit 0". */
@@ -741,6 +812,7 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		{ "rc", required_argument, NULL, OPT_RC },
 		{ "reg", no_argument, NULL, OPT_REG },
 		{ "silent", no_argument, NULL, OPT_SILENT },
+		{ "flood", required_argument, NULL, OPT_FLOOD },
 		{ "traffic-mode", required_argument, NULL, OPT_TMT },
 		{ "na", required_argument, NULL, OPT_NA },
 		{ "beat", required_argument, NULL, OPT_BEAT },
@@ -829,6 +901,15 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			break;
 		case OPT_SILENT:
 			a->silent = true;
+			break;
+		case OPT_FLOOD:
+			/* SCCP UDTs (echoed by the far end, so the loss is measured); "max": the
+			 * generator's ceiling, so that our SCTP send queue sets the pace and what
+			 * it cannot take is counted (data_blocked) */
+			if (!sim_traffic_opt(&to, SIM_OPT_SI, "sccp", &bad) ||
+			    !sim_traffic_opt(&to, SIM_OPT_RATE,
+					     strcmp(optarg, "max") ? optarg : "100000", &bad))
+				bad = "--flood: a rate (DATA per second) or max";
 			break;
 		case OPT_TMT:
 			if (!strcmp(optarg, "override"))

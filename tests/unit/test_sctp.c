@@ -865,7 +865,10 @@ static void test_conn_stop(void)
 
 /* sgd's arrangement: io on the sctp thread, callbacks on a core thread whose
  * mailbox (8 entries) overflows all the time; the io side keeps the events
- * that do not fit and retries, so none is lost and order holds. */
+ * that do not fit and retries, so none is lost and order holds.  The core holds
+ * the first message until the io side has paused reading (receive backpressure:
+ * more messages read than handed over), then takes them all: reading resumes,
+ * nothing is dropped. */
 static struct {
 	struct sg_thread *core;
 	struct sg_sctp *s;
@@ -873,8 +876,18 @@ static struct {
 	uint32_t id;		/* atomics: written on core, read here */
 	unsigned int nrx, bad, downs;
 	uint32_t next_seq;
-	int64_t owner_drops;
+	int64_t owner_drops, pauses, resumes;
+	bool saw_paused;
 } C;
+
+static bool c2_paused(void)
+{
+	struct json_object *j = sg_sctp_json(C.s), *v;
+	bool on = json_object_object_get_ex(j, "rx_paused", &v) && json_object_get_boolean(v);
+
+	json_object_put(j);
+	return on;
+}
 
 static void c2_up(void *priv, uint32_t id, const struct sg_sctp_assoc_info *info)
 {
@@ -889,6 +902,13 @@ static void c2_data(void *priv, uint32_t id, uint16_t stream, uint32_t ppid, str
 
 	if (!sg_thread_is_self(C.core) || !parse_msg(msg, &st, &seq) || seq != C.next_seq)
 		__atomic_add_fetch(&C.bad, 1, __ATOMIC_RELAXED);
+	if (C.nrx == 0) {
+		/* a slow core (blocked, not running its loop): the io side must stop reading */
+		uint64_t end = test_now_ms() + test_bound_ms(WAIT_MS);
+
+		while (!(C.saw_paused = c2_paused()) && test_now_ms() < end)
+			usleep(1000);
+	}
 	C.next_seq = seq + 1;
 	msgb_free(msg);
 	__atomic_add_fetch(&C.nrx, 1, __ATOMIC_RELEASE);
@@ -925,6 +945,10 @@ static void c2_stop(void *arg)
 
 	if (json_object_object_get_ex(j, "rx_owner_drops", &v))
 		C.owner_drops = json_object_get_int64(v);
+	if (json_object_object_get_ex(j, "rx_pauses", &v))
+		C.pauses = json_object_get_int64(v);
+	if (json_object_object_get_ex(j, "rx_resumes", &v))
+		C.resumes = json_object_get_int64(v);
 	json_object_put(j);
 	sg_sctp_free(C.s);
 	C.s = NULL;
@@ -955,6 +979,9 @@ static void test_threads_owner_mailbox_full(void)
 	CU_ASSERT_EQUAL_FATAL(sg_thread_call(C.core, c2_stop, NULL), 0);
 	CU_ASSERT_TRUE(done_wait(&C.done, 2));
 	CU_ASSERT_EQUAL(C.owner_drops, 0);
+	CU_ASSERT_TRUE(C.saw_paused);
+	CU_ASSERT_TRUE(C.pauses >= 1);
+	CU_ASSERT_EQUAL(C.resumes, C.pauses);
 	/* freeing closed it gracefully, without callbacks */
 	CU_ASSERT_TRUE(WAIT_FOR(P.c_downs == c_downs + 1, WAIT_MS));
 	CU_ASSERT_STRING_EQUAL(P.c_last_down, "peer-shutdown");
