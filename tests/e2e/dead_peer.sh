@@ -18,8 +18,8 @@ need curl jq
 SIM="$top_builddir/tools/sg-simswitch"
 ASP="$top_builddir/tools/sg-simasp"
 # ports from the PID, clear of the other e2e tests (simswitch.sh 2000-9199, routes.sh 10000+,
-# links.sh 20000+, sigtran_api.sh 28000+) and of the ephemeral range
-base=$(( 1100 + ($$ % 100) * 8 ))
+# links.sh 20000+, sigtran_api.sh 28000+, log_flood.sh 1500-1979) and of the ephemeral range
+base=$(( 1100 + ($$ % 50) * 8 ))
 # the documented worst case with the shipped defaults (doc/m3ua.md "Dead peers"): BEAT every
 # 1000 ms, the association closed at the 4th tick without an answer
 BOUND_MS=4000
