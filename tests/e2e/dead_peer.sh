@@ -129,6 +129,21 @@ check "  SS7 -> IP traffic reaches asp1 again" poll 10000 grows asp1 "$d1"
 kill -TERM "$SW"
 wait "$SW"
 PIDS=$(echo "$PIDS" | sed "s/ $SW//")
+
+# ---- the same without traffic: only BEAT and SCTP's own messages are in flight ----
+t_kill=$(now_ms)
+kill -KILL "$ASP1"
+wait "$ASP1" 2>/dev/null
+PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+poll "$BOUND_MS" asp_state_not asp1 ASP-ACTIVE
+det=$(( $(now_ms) - t_kill ))
+check "idle: SIGKILLed asp1 detected: ASP-DOWN after $det ms (documented bound $BOUND_MS ms, scaled x$SG_TEST_TIMEOUT_SCALE)" \
+	[ "$(jq -r .state "$BODY_FILE")" = ASP-DOWN ]
+echo "dead-peer detection, idle: $det ms from SIGKILL to ASP-DOWN, by:"
+grep -E "asp1.*(BEATs unanswered|association [0-9]+ down)" "$TMP/sg.log" | tail -1
+check "  the AS stays AS-ACTIVE with asp2" [ "$(as_state)" = AS-ACTIVE ]
+start_asp 1
+check "  asp1 back, ASP-ACTIVE" poll 10000 asp_state_is asp1 ASP-ACTIVE
 for n in 1 2; do
 	eval "pid=\$ASP$n"
 	kill -TERM "$pid"
