@@ -173,7 +173,7 @@ static void probe_timeout(void *data)
 /* A new association from a server peer's address while the peer's association is up: the
  * peer may have restarted (new ports; same ports give an SCTP restart instead) and its old
  * association be dead without SCTP or BEAT supervision having noticed yet.  Ask it (a BEAT,
- * RFC 4666 §4.3.4.6, which an M3UA peer must answer); a live peer keeps its association. */
+ * RFC 4666 §4.3.4.6, answered by BEAT Ack); a live peer keeps its association. */
 static void probe_start(struct st_peer *p)
 {
 	if (p->accepted || sg_timer_pending(&p->t_probe))
