@@ -334,8 +334,9 @@ static int rto_from_cfg(struct json_object *o, struct sg_cfg_sctp *sc, char *err
 		sc->rto_min_ms = clamp_u32(sc->rto_min_ms, 0,
 					   has_init ? sc->rto_initial_ms : sc->rto_max_ms);
 	if (!has_max)
-		sc->rto_max_ms = clamp_u32(sc->rto_max_ms,
-					   has_init ? sc->rto_initial_ms : sc->rto_min_ms, UINT32_MAX);
+		sc->rto_max_ms = clamp_u32(sc->rto_max_ms, has_init ? sc->rto_initial_ms :
+								      sc->rto_min_ms,
+					   UINT32_MAX);
 	if (!has_init)
 		sc->rto_initial_ms = clamp_u32(sc->rto_initial_ms, sc->rto_min_ms, sc->rto_max_ms);
 	return 0;
@@ -373,7 +374,8 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	if (!sc->heartbeat && obj_or_null(o, "heartbeat_ms"))
 		return cfail(err, errlen, "sctp.heartbeat_ms: set while sctp.heartbeat is false "
 			     "(no HEARTBEATs)");
-	sc->heartbeat_ms = int_or(o, "heartbeat_ms", sc->heartbeat ? SG_CFG_SCTP_HB_INTERVAL_MS : 0);
+	sc->heartbeat_ms = int_or(o, "heartbeat_ms",
+				  sc->heartbeat ? SG_CFG_SCTP_HB_INTERVAL_MS : 0);
 	sc->path_max_retrans = int_or(o, "path_max_retrans", SG_CFG_SCTP_PATH_MAX_RETRANS);
 	sc->assoc_max_retrans = int_or(o, "assoc_max_retrans", SG_CFG_SCTP_ASSOC_MAX_RETRANS);
 	sc->reconnect_ms = int_or(o, "reconnect_ms", 1000);
