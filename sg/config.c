@@ -304,6 +304,44 @@ int sg_config_parse_xlate(const struct sg_config *cfg, struct json_object *o, co
 	return get_pc(obj_or_null(ip, "pc"), var, p, &x->ip_pc, err, errlen);
 }
 
+/* sctp.rto_*_ms: the values set must satisfy RTO.Min <= RTO.Initial <= RTO.Max (RFC 4960
+ * §6.3.1); a value not set takes its default moved into the range the set ones allow, so that
+ * setting only rto_max_ms: 500 gives min 300, initial 500, max 500 (doc/config.md). */
+static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int rto_from_cfg(struct json_object *o, struct sg_cfg_sctp *sc, char *err, size_t errlen)
+{
+	bool has_min = obj_or_null(o, "rto_min_ms"), has_max = obj_or_null(o, "rto_max_ms");
+	bool has_init = obj_or_null(o, "rto_initial_ms");
+
+	sc->rto_min_ms = int_or(o, "rto_min_ms", SG_CFG_SCTP_RTO_MIN_MS);
+	sc->rto_max_ms = int_or(o, "rto_max_ms", SG_CFG_SCTP_RTO_MAX_MS);
+	sc->rto_initial_ms = int_or(o, "rto_initial_ms", SG_CFG_SCTP_RTO_INITIAL_MS);
+	if (has_min && has_max && sc->rto_min_ms > sc->rto_max_ms)
+		return cfail(err, errlen, "sctp.rto_min_ms: %u is above sctp.rto_max_ms (%u)",
+			     sc->rto_min_ms, sc->rto_max_ms);
+	if (has_init && has_min && sc->rto_initial_ms < sc->rto_min_ms)
+		return cfail(err, errlen, "sctp.rto_initial_ms: %u is below sctp.rto_min_ms (%u)",
+			     sc->rto_initial_ms, sc->rto_min_ms);
+	if (has_init && has_max && sc->rto_initial_ms > sc->rto_max_ms)
+		return cfail(err, errlen, "sctp.rto_initial_ms: %u is above sctp.rto_max_ms (%u)",
+			     sc->rto_initial_ms, sc->rto_max_ms);
+	/* the defaults of those not set, moved inside the bounds the set ones give */
+	if (!has_min)
+		sc->rto_min_ms = clamp_u32(sc->rto_min_ms, 0,
+					   has_init ? sc->rto_initial_ms : sc->rto_max_ms);
+	if (!has_max)
+		sc->rto_max_ms = clamp_u32(sc->rto_max_ms, has_init ? sc->rto_initial_ms :
+								      sc->rto_min_ms,
+					   UINT32_MAX);
+	if (!has_init)
+		sc->rto_initial_ms = clamp_u32(sc->rto_initial_ms, sc->rto_min_ms, sc->rto_max_ms);
+	return 0;
+}
+
 /* "sctp", "m3ua" and "translations" (doc/config.md) */
 static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 {
@@ -333,25 +371,17 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 	sc->max_init_timeo_ms = int_or(o, "max_init_timeo_ms", 0);
 	sc->nodelay = bool_or(o, "nodelay", true);
 	sc->heartbeat = bool_or(o, "heartbeat", true);
-	sc->heartbeat_ms = int_or(o, "heartbeat_ms", 0);
-	if (!sc->heartbeat && sc->heartbeat_ms)
+	if (!sc->heartbeat && obj_or_null(o, "heartbeat_ms"))
 		return cfail(err, errlen, "sctp.heartbeat_ms: set while sctp.heartbeat is false "
 			     "(no HEARTBEATs)");
-	sc->path_max_retrans = int_or(o, "path_max_retrans", 0);
-	sc->assoc_max_retrans = int_or(o, "assoc_max_retrans", 0);
-	sc->rto_initial_ms = int_or(o, "rto_initial_ms", 0);
-	sc->rto_min_ms = int_or(o, "rto_min_ms", 0);
-	sc->rto_max_ms = int_or(o, "rto_max_ms", 0);
+	sc->heartbeat_ms = int_or(o, "heartbeat_ms",
+				  sc->heartbeat ? SG_CFG_SCTP_HB_INTERVAL_MS : 0);
+	sc->path_max_retrans = int_or(o, "path_max_retrans", SG_CFG_SCTP_PATH_MAX_RETRANS);
+	sc->assoc_max_retrans = int_or(o, "assoc_max_retrans", SG_CFG_SCTP_ASSOC_MAX_RETRANS);
 	sc->reconnect_ms = int_or(o, "reconnect_ms", 1000);
-	if (sc->rto_min_ms && sc->rto_max_ms && sc->rto_min_ms > sc->rto_max_ms)
-		return cfail(err, errlen, "sctp.rto_min_ms: %u is above sctp.rto_max_ms (%u)",
-			     sc->rto_min_ms, sc->rto_max_ms);
-	if (sc->rto_initial_ms && sc->rto_min_ms && sc->rto_initial_ms < sc->rto_min_ms)
-		return cfail(err, errlen, "sctp.rto_initial_ms: %u is below sctp.rto_min_ms (%u)",
-			     sc->rto_initial_ms, sc->rto_min_ms);
-	if (sc->rto_initial_ms && sc->rto_max_ms && sc->rto_initial_ms > sc->rto_max_ms)
-		return cfail(err, errlen, "sctp.rto_initial_ms: %u is above sctp.rto_max_ms (%u)",
-			     sc->rto_initial_ms, sc->rto_max_ms);
+	rc = rto_from_cfg(o, sc, err, errlen);
+	if (rc < 0)
+		return rc;
 
 	m = obj_or_null(root, "m3ua");
 	mc->enabled = m != NULL;
@@ -373,8 +403,8 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 		o = obj_or_null(m, "timers");
 		mc->recovery_ms = int_or(o, "recovery_ms", 2000);
 		mc->ack_ms = int_or(o, "ack_ms", 2000);
-		mc->beat_ms = int_or(o, "beat_ms", 0);
-		mc->beat_max_lost = int_or(o, "beat_max_lost", 3);
+		mc->beat_ms = int_or(o, "beat_ms", SG_CFG_M3UA_BEAT_MS);
+		mc->beat_max_lost = int_or(o, "beat_max_lost", SG_CFG_M3UA_BEAT_MAX_LOST);
 		mc->aspup_ms = int_or(o, "aspup_ms", 10000);
 		if (mc->aspup_ms && mc->aspup_ms < 100)
 			return cfail(err, errlen, "m3ua.timers.aspup_ms: %u is out of range (0 for no "

@@ -35,11 +35,26 @@ void m3ua_beat_start(struct sg_m3ua_asp *asp)
 		sg_timer_start_ms(&asp->t_beat, asp->m->cfg.beat_ms);
 }
 
+/* a BEAT with sequence number and time (§3.5.5: the data is ours to choose) */
+static int beat_send(struct sg_m3ua_asp *asp)
+{
+	struct msgb *msg;
+	uint8_t hb[8];
+
+	asp->beat_seq++;
+	osmo_store32be(asp->beat_seq, hb);
+	osmo_store32be((uint32_t)(sg_now() / SG_NS_PER_MS), hb + 4);
+	msg = sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT);
+	if (!msg)
+		return -ENOMEM;
+	sg_m3ua_put(msg, SG_M3UA_IEI_HEARTBEAT_DATA, sizeof(hb), hb);
+	sg_m3ua_finish(msg);
+	return m3ua_tx(asp, 0, msg);
+}
+
 static void t_beat_cb(void *data)
 {
 	struct sg_m3ua_asp *asp = data;
-	struct msgb *msg;
-	uint8_t hb[8];
 
 	if (!asp->conn)
 		return;
@@ -52,17 +67,16 @@ static void t_beat_cb(void *data)
 		sg_m3ua_asp_conn_down(asp);
 		return;
 	}
-	asp->beat_seq++;
-	osmo_store32be(asp->beat_seq, hb);
-	osmo_store32be((uint32_t)(sg_now() / SG_NS_PER_MS), hb + 4);
-	msg = sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_BEAT);
-	if (msg) {
-		sg_m3ua_put(msg, SG_M3UA_IEI_HEARTBEAT_DATA, sizeof(hb), hb);
-		sg_m3ua_finish(msg);
-		asp->beat_out++;
-		m3ua_tx(asp, 0, msg);
-	}
+	asp->beat_out++;
+	beat_send(asp);
 	sg_timer_start_ms(&asp->t_beat, asp->m->cfg.beat_ms);
+}
+
+int sg_m3ua_asp_beat(struct sg_m3ua_asp *asp)
+{
+	if (!asp->conn)
+		return -ENOTCONN;
+	return beat_send(asp);
 }
 
 static void rx_beat(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)

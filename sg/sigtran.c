@@ -8,6 +8,10 @@
  *    listening endpoint.  An association is accepted only when one of the peer's addresses
  *    is among the remote.addresses of a configured peer of that kind that has no association
  *    yet; any other is refused (ABORT) and counted in the endpoint's "assoc_refused".
+ *    A peer's association that never sends ASPUP is closed after m3ua.timers.aspup_ms and
+ *    replaced at once by a new association from the peer; one that is up but no longer
+ *    answers is replaced once it fails a liveness probe (a BEAT unanswered for T(ack)),
+ *    which a new association from the peer's address starts.
  *  - role "asp" (and "ipsp"/"ipsp-double" with remote.port): we connect, and reconnect after
  *    sctp.reconnect_ms whenever the association fails.
  *  - M3UA is sent with PPID 3; messages with another PPID are counted and dropped.
@@ -53,6 +57,14 @@ struct st_peer {
 	uint64_t rx_bad_ppid;
 	struct sg_timer t_aspup;	/* server: ASPUP due within m3ua.timers.aspup_ms */
 	uint64_t silent_closed;		/* associations closed for want of an ASPUP */
+	/* liveness probe (server): a new association from the peer's address while its
+	 * association is up; the old one must show life within T(ack) or is replaced */
+	struct sg_timer t_probe;
+	uint64_t rx_msgs;		/* M3UA messages received on the current association */
+	uint64_t rx_at_probe;		/* rx_msgs when the probe's BEAT went out */
+	uint64_t probes;		/* probes started */
+	uint64_t dead_closed;		/* associations closed for failing the probe */
+	struct sg_log_limit log_probe;	/* "probing" lines (a client may repeat the cause) */
 };
 
 struct sg_sigtran {
@@ -125,15 +137,54 @@ static bool peer_silent(const struct st_peer *p)
 	       sg_m3ua_asp_state(p->asp) == SG_M3UA_ASP_DOWN;
 }
 
-static void drop_silent(struct st_peer *p, const char *why)
+/* Abort the peer's association (ABORT, RFC 4960 §9.1): the peer is ASP-DOWN at once in
+ * every AS (RFC 4666 §4.3.4.2), and its traffic goes to the other ASPs of each AS. */
+static void drop_assoc(struct st_peer *p, const char *why)
 {
 	LOGP(DSCTP, LOGL_NOTICE, "peer %s: association %u closed: %s\n", p->cfg->name,
 	     p->assoc_id, why);
-	p->silent_closed++;
 	sg_timer_stop(&p->t_aspup);
+	sg_timer_stop(&p->t_probe);
 	sg_sctp_abort(p->st->sctp, p->assoc_id);
 	p->assoc_id = 0;
+	p->accepted = false;
 	sg_m3ua_asp_conn_down(p->asp);
+}
+
+static void drop_silent(struct st_peer *p, const char *why)
+{
+	p->silent_closed++;
+	drop_assoc(p, why);
+}
+
+/* T(ack) after the probe's BEAT: nothing at all came from the peer on the association (no
+ * BEAT ACK, no other message): it is dead, and the peer's next association takes its slot. */
+static void probe_timeout(void *data)
+{
+	struct st_peer *p = data;
+
+	if (!p->assoc_id || p->rx_msgs != p->rx_at_probe)
+		return;
+	p->dead_closed++;
+	drop_assoc(p, "no answer to a liveness probe (BEAT) within m3ua.timers.ack_ms, while "
+		      "a new association came from the peer's address");
+}
+
+/* A new association from a server peer's address while the peer's association is up: the
+ * peer may have restarted (new ports; same ports give an SCTP restart instead) and its old
+ * association be dead without SCTP or BEAT supervision having noticed yet.  Ask it (a BEAT,
+ * RFC 4666 §4.3.4.6, answered by BEAT Ack); a live peer keeps its association. */
+static void probe_start(struct st_peer *p)
+{
+	if (p->accepted || sg_timer_pending(&p->t_probe))
+		return;
+	p->probes++;
+	p->rx_at_probe = p->rx_msgs;
+	LOGP_LIMIT(&p->log_probe, DSCTP, LOGL_NOTICE, "peer %s: a new association from its "
+		   "address while association %u is up: probing it (BEAT)\n", p->cfg->name,
+		   p->assoc_id);
+	sg_m3ua_asp_beat(p->asp);
+	sg_timer_start_ms(&p->t_probe, p->st->cfg->m3ua.ack_ms);
 }
 
 static void aspup_timeout(void *data)
@@ -179,6 +230,12 @@ static bool srv_accept(void *priv, uint32_t assoc_id, const struct sockaddr_stor
 			take = &st->peers[i];
 			drop_silent(take, "replaced by a new association from the peer's address");
 		}
+	/* every peer of the address whose association is up gets a liveness probe; this
+	 * association is refused, the peer's next attempt gets the slot if the probe fails */
+	for (unsigned int i = 0; i < st->npeers && !take; i++)
+		if (st->peers[i].assoc_id && !st->peers[i].client &&
+		    peer_matches(&st->peers[i], peers, npeers))
+			probe_start(&st->peers[i]);
 	if (take) {
 		take->assoc_id = assoc_id;
 		take->accepted = true;
@@ -197,6 +254,8 @@ static void assoc_up(struct st_peer *p, uint32_t assoc_id, const struct sg_sctp_
 {
 	p->assoc_id = assoc_id;
 	p->accepted = false;
+	p->rx_msgs = 0;
+	sg_timer_stop(&p->t_probe);
 	sg_m3ua_asp_conn_up(p->asp, info->in_streams, info->out_streams);
 	if (!p->client && p->st->cfg->m3ua.aspup_ms)
 		sg_timer_start_ms(&p->t_aspup, p->st->cfg->m3ua.aspup_ms);
@@ -215,6 +274,8 @@ static void any_data(void *priv, uint32_t assoc_id, uint16_t stream, uint32_t pp
 {
 	struct st_peer *p = peer_by_assoc(priv, assoc_id);
 
+	if (p)
+		p->rx_msgs++;	/* any message shows the peer alive */
 	if (p && ppid == SG_M3UA_PPID)
 		sg_m3ua_asp_rx(p->asp, stream, msg->data, msg->len);
 	else if (p)
@@ -233,16 +294,25 @@ static void any_down(void *priv, uint32_t assoc_id, enum sg_sctp_down_reason why
 	p->assoc_id = 0;
 	p->accepted = false;
 	sg_timer_stop(&p->t_aspup);
+	sg_timer_stop(&p->t_probe);
 	sg_m3ua_asp_conn_down(p->asp);
 }
 
+/* SCTP restart (RFC 4960 §5.2.2, §5.2.4 action A): the peer came back from the same
+ * addresses and ports and re-established the association under the same id.  For M3UA that is
+ * a new association: the peer's old state is gone, so it is ASP-DOWN everywhere (§4.3.4.2, NTFY
+ * ASP Failure to the others) and must send ASPUP again, within aspup_ms like any new one. */
 static void any_restart(void *priv, uint32_t assoc_id, const struct sg_sctp_assoc_info *info)
 {
 	struct st_peer *p = peer_by_assoc(priv, assoc_id);
 
-	(void)info;
-	if (p)
-		sg_m3ua_asp_conn_restart(p->asp);
+	if (!p)
+		return;
+	LOGP(DSCTP, LOGL_NOTICE, "peer %s: association %u restarted by the peer (SCTP restart): "
+	     "ASP-DOWN until it sends ASPUP\n", p->cfg->name, assoc_id);
+	sg_m3ua_asp_conn_down(p->asp);
+	sg_timer_stop(&p->t_aspup);
+	assoc_up(p, assoc_id, info);
 }
 
 static const struct sg_sctp_ops srv_ops = {
@@ -432,6 +502,7 @@ static int build_m3ua(struct sg_sigtran *st)
 		p->st = st;
 		p->cfg = a;
 		sg_timer_setup(&p->t_aspup, aspup_timeout, p);
+		sg_timer_setup(&p->t_probe, probe_timeout, p);
 		for (unsigned int k = 0; k < a->remote.n; k++)
 			if (sg_sctp_addr_parse(&p->allowed[p->nallowed], a->remote.addr[k], 0) == 0)
 				p->nallowed++;
@@ -616,6 +687,7 @@ static void stop_on_core(void *arg)
 	for (unsigned int i = 0; i < st->npeers; i++) {
 		st->peers[i].assoc_id = 0;
 		sg_timer_stop(&st->peers[i].t_aspup);
+		sg_timer_stop(&st->peers[i].t_probe);
 	}
 	if (st->m3ua)
 		sg_m3ua_free(st->m3ua);
@@ -678,6 +750,10 @@ static struct json_object *peer_json(struct st_peer *p)
 	}
 	json_object_object_add(o, "rx_bad_ppid", json_object_new_int64(p->rx_bad_ppid));
 	json_object_object_add(o, "silent_closed", json_object_new_int64(p->silent_closed));
+	json_object_object_add(o, "probing",
+			       json_object_new_boolean(sg_timer_pending(&p->t_probe)));
+	json_object_object_add(o, "probes", json_object_new_int64(p->probes));
+	json_object_object_add(o, "dead_closed", json_object_new_int64(p->dead_closed));
 	return o;
 }
 

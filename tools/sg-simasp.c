@@ -70,6 +70,7 @@ enum asp_ctr {
 	ASP_CTR_BEAT_ACK_RX,
 	ASP_CTR_BEAT_RX,
 	ASP_CTR_BAD_RX,
+	ASP_CTR_MALFORMED_TX,
 	_ASP_CTR_MAX
 };
 
@@ -96,6 +97,7 @@ static const struct sg_ctr_desc asp_ctr_desc[_ASP_CTR_MAX] = {
 	[ASP_CTR_BEAT_ACK_RX] = { "beat_ack_rx", "BEAT ACK received with our heartbeat data" },
 	[ASP_CTR_BEAT_RX] = { "beat_rx", "BEAT received (answered with BEAT ACK)" },
 	[ASP_CTR_BAD_RX] = { "bad_rx", "Messages that do not decode or come unexpected" },
+	[ASP_CTR_MALFORMED_TX] = { "malformed_tx", "Malformed messages sent (--malformed)" },
 };
 static const struct sg_ctr_group_desc asp_ctr_group_desc = {
 	"simasp", _ASP_CTR_MAX, asp_ctr_desc
@@ -109,6 +111,7 @@ struct asp {
 	bool has_asp_id, has_rc, has_na, reg, silent;
 	uint32_t asp_id, rc, na, tmt;
 	unsigned int beat_ms, ack_ms;
+	unsigned int malformed;		/* malformed DATA to send once active (tests) */
 
 	/* state */
 	struct sg_sctp *sctp;
@@ -117,7 +120,7 @@ struct asp {
 	bool assoc_up;
 	uint16_t out_streams;
 	enum asp_state state;
-	struct sg_timer t_ack, t_beat;
+	struct sg_timer t_ack, t_beat, t_malformed;
 	unsigned int tries;
 	uint32_t beat_seq, beat_acked;
 	bool stopping, quit, failed;
@@ -293,6 +296,32 @@ static void beat_timer_cb(void *data)
 			sg_ctr_inc(a->ctr, ASP_CTR_BEAT_TX);
 	}
 	sg_timer_start_ms(&a->t_beat, a->beat_ms);
+}
+
+/* --malformed: DATA whose Protocol Data parameter has a length field of 0, which the SGP must
+ * answer with ERR Parameter Field Error (RFC 4666 §3.8.1); 100 every 10 ms, so that the SCTP
+ * send queue is never the limit */
+static void malformed_timer_cb(void *data)
+{
+	struct asp *a = data;
+
+	for (unsigned int i = 0; i < 100 && a->malformed; i++) {
+		struct msgb *msg = sg_m3ua_msg_new(SG_M3UA_CLS_XFER, SG_M3UA_XFER_DATA);
+		uint8_t *p;
+
+		if (!msg)
+			break;
+		p = msgb_put(msg, 4);
+		p[0] = SG_M3UA_IEI_PROT_DATA >> 8;
+		p[1] = SG_M3UA_IEI_PROT_DATA & 0xff;
+		p[2] = p[3] = 0;	/* length 0: below the 4 of the header itself */
+		if (asp_send(a, msg, a->out_streams > 1 ? 1 : 0) < 0)
+			break;
+		sg_ctr_inc(a->ctr, ASP_CTR_MALFORMED_TX);
+		a->malformed--;
+	}
+	if (a->malformed && a->state == ASP_ACTIVE)
+		sg_timer_start_ms(&a->t_malformed, 10);
 }
 
 /* DATA for the traffic engine (RFC 4666 §3.3.1) */
@@ -512,6 +541,8 @@ static void rx_asptm(struct asp *a, const struct sg_m3ua_msg *m)
 			request(a, ASP_IA_SENT);
 		else if (a->beat_ms)
 			sg_timer_start_ms(&a->t_beat, a->beat_ms);
+		if (!a->stopping && a->malformed)
+			sg_timer_start_ms(&a->t_malformed, 0);
 		return;
 	case SG_M3UA_ASPTM_INACT_ACK:
 		sg_timer_stop(&a->t_ack);
@@ -691,6 +722,7 @@ static void sctp_down(void *priv, uint32_t assoc_id, enum sg_sctp_down_reason wh
 	     get_value_string(sg_sctp_down_reason_names, why));
 	sg_timer_stop(&a->t_ack);
 	sg_timer_stop(&a->t_beat);
+	sg_timer_stop(&a->t_malformed);
 	asp_set_state(a, ASP_DOWN);
 	if (a->stopping)
 		a->quit = true;	/* else the connector reconnects */
@@ -761,6 +793,8 @@ static void usage(FILE *f)
 		"      --transport T          auto | kernel | usrsctp (default auto)\n"
 		"      --udp-port N           usrsctp over UDP: our UDP port (default 9900)\n"
 		"      --remote-udp-port N    usrsctp over UDP: the SGP's UDP port (default 9899)\n"
+		"      --reconnect-ms N       delay before connecting again after a failure or\n"
+		"                             refusal (default 1000)\n"
 		"M3UA:\n"
 		"      --asp-id N             ASP Identifier in ASPUP\n"
 		"      --rc N                 routing context in ASPAC and DATA\n"
@@ -776,6 +810,8 @@ static void usage(FILE *f)
 		"                             as our SCTP association takes them), ignoring SCON;\n"
 		"                             with --duration; counts SCON/DUPU/DRST received and\n"
 		"                             DATA blocked (= --si sccp --rate R)\n"
+		"      --malformed N          once active, send N DATA messages with a parameter\n"
+		"                             length of 0 (each answered with ERR 0x12; tests)\n"
 		"Traffic (same as sg-simswitch):\n"
 		"      --variant V            itu | ansi | china | ttc: point codes, CIC, SCCP\n"
 		"                             addresses (default itu)\n"
@@ -795,6 +831,7 @@ static void usage(FILE *f)
 enum {
 	OPT_LPORT = 256, OPT_TRANSPORT, OPT_UDP, OPT_RUDP, OPT_ASPID, OPT_RC, OPT_REG, OPT_TMT,
 	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI, OPT_SILENT, OPT_FLOOD,
+	OPT_MALFORMED, OPT_RECONNECT,
 };
 
 /* Parse the options into a; returns 0, or EXIT_CONFIG after a message, or -1 for "exit 0". */
@@ -813,6 +850,8 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		{ "reg", no_argument, NULL, OPT_REG },
 		{ "silent", no_argument, NULL, OPT_SILENT },
 		{ "flood", required_argument, NULL, OPT_FLOOD },
+		{ "malformed", required_argument, NULL, OPT_MALFORMED },
+		{ "reconnect-ms", required_argument, NULL, OPT_RECONNECT },
 		{ "traffic-mode", required_argument, NULL, OPT_TMT },
 		{ "na", required_argument, NULL, OPT_NA },
 		{ "beat", required_argument, NULL, OPT_BEAT },
@@ -910,6 +949,16 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			    !sim_traffic_opt(&to, SIM_OPT_RATE,
 					     strcmp(optarg, "max") ? optarg : "100000", &bad))
 				bad = "--flood: a rate (DATA per second) or max";
+			break;
+		case OPT_RECONNECT:
+			if (sim_parse_num(optarg, 10, 600000, &v) < 0)
+				bad = "--reconnect-ms: 10..600000";
+			a->conn.reconnect_ms = v;
+			break;
+		case OPT_MALFORMED:
+			if (sim_parse_num(optarg, 0, 10000000, &v) < 0)
+				bad = "--malformed: 0..10000000";
+			a->malformed = v;
 			break;
 		case OPT_TMT:
 			if (!strcmp(optarg, "override"))
@@ -1060,6 +1109,7 @@ int main(int argc, char **argv)
 	}
 	sg_timer_setup(&a->t_ack, ack_timer_cb, a);
 	sg_timer_setup(&a->t_beat, beat_timer_cb, a);
+	sg_timer_setup(&a->t_malformed, malformed_timer_cb, a);
 	a->sctp = sg_sctp_alloc(a, &a->sctp_cfg, NULL, NULL);
 	if (!a->sctp) {
 		fprintf(stderr, "sg-simasp: cannot start SCTP (%s, UDP port %u)\n",
@@ -1080,6 +1130,7 @@ int main(int argc, char **argv)
 	sim_stop(a->sim);
 	sg_timer_stop(&a->t_ack);
 	sg_timer_stop(&a->t_beat);
+	sg_timer_stop(&a->t_malformed);
 	printf("asp state=%s", get_value_string(asp_state_names, a->state));
 	for (unsigned int i = 0; i < _ASP_CTR_MAX; i++)
 		printf(" %s=%" PRIu64, asp_ctr_desc[i].name, a->ctr->v[i]);

@@ -89,6 +89,20 @@ struct sg_cfg_addrs {
 
 enum sg_cfg_sctp_transport { SG_CFG_SCTP_AUTO, SG_CFG_SCTP_KERNEL, SG_CFG_SCTP_USRSCTP };
 
+/* Shipped SCTP timers and counters (RFC 4960 §15 names), chosen so that a dead peer is noticed
+ * within seconds, not minutes (issue 10; doc/sctp.md "Dead peer detection" gives the bounds).
+ * An RTO default not set in the config is moved into [rto_min_ms, rto_max_ms] as set. */
+#define SG_CFG_SCTP_RTO_INITIAL_MS	1000
+#define SG_CFG_SCTP_RTO_MIN_MS		300
+#define SG_CFG_SCTP_RTO_MAX_MS		1000
+#define SG_CFG_SCTP_HB_INTERVAL_MS	1000
+#define SG_CFG_SCTP_PATH_MAX_RETRANS	3
+#define SG_CFG_SCTP_ASSOC_MAX_RETRANS	3
+/* Shipped M3UA BEAT supervision (RFC 4666 §4.3.4.6): a dead peer is closed at most
+ * (beat_max_lost + 1) * beat_ms after its last answer (doc/m3ua.md) */
+#define SG_CFG_M3UA_BEAT_MS		1000
+#define SG_CFG_M3UA_BEAT_MAX_LOST	3
+
 struct sg_cfg_sctp {
 	enum sg_cfg_sctp_transport transport;
 	uint16_t udp_port;		/* usrsctp: local UDP encapsulation port (RFC 6951) */
@@ -101,8 +115,8 @@ struct sg_cfg_sctp {
 	bool nodelay;
 	bool heartbeat;			/* false: no HEARTBEATs */
 	uint32_t heartbeat_ms;		/* 0: transport default */
-	uint32_t path_max_retrans, assoc_max_retrans;	/* 0: default */
-	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;	/* 0: default */
+	uint32_t path_max_retrans, assoc_max_retrans;
+	uint32_t rto_initial_ms, rto_min_ms, rto_max_ms;
 	uint32_t reconnect_ms;		/* client associations: delay before a new attempt */
 };
 

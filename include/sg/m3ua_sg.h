@@ -291,6 +291,9 @@ void sg_m3ua_asp_rx(struct sg_m3ua_asp *asp, uint16_t stream, const uint8_t *buf
 void sg_m3ua_asp_conn_down(struct sg_m3ua_asp *asp);
 /* SCTP RESTART: as conn_down then conn_up with the same streams. */
 void sg_m3ua_asp_conn_restart(struct sg_m3ua_asp *asp);
+/* Send one BEAT now (§4.3.4.6), outside the periodic supervision of beat_ms (it does not count
+ * as a BEAT lost): the glue's liveness probe of a peer.  -ENOTCONN without an association. */
+int sg_m3ua_asp_beat(struct sg_m3ua_asp *asp);
 
 /* ASP role (register_keys): deregister the keys registered by REG REQ (DEREG REQ with their
  * RCs).  Returns how many RCs were sent. */

@@ -115,6 +115,46 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(cfg->tdm_threads, 1);
 	CU_ASSERT_EQUAL(cfg->log_target, SG_LOG_STDERR);
 	CU_ASSERT_EQUAL(cfg->num_spans, 0);
+	/* the shipped dead-peer supervision (issue 10; doc/sctp.md, doc/m3ua.md) */
+	CU_ASSERT_EQUAL(cfg->sctp.rto_initial_ms, 1000);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_min_ms, 300);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_max_ms, 1000);
+	CU_ASSERT_TRUE(cfg->sctp.heartbeat);
+	CU_ASSERT_EQUAL(cfg->sctp.heartbeat_ms, 1000);
+	CU_ASSERT_EQUAL(cfg->sctp.path_max_retrans, 3);
+	CU_ASSERT_EQUAL(cfg->sctp.assoc_max_retrans, 3);
+	sg_config_free(cfg);
+	cfg = parse("{ \"signalling_points\": [ { \"name\": \"a\", \"pc\": 1 } ],"
+		    "  \"m3ua\": { } }", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->m3ua.beat_ms, 1000);
+	CU_ASSERT_EQUAL(cfg->m3ua.beat_max_lost, 3);
+	sg_config_free(cfg);
+	/* RTO defaults not set move into the range the set values give (RFC 4960 §6.3.1) */
+	cfg = parse("{ \"sctp\": { \"rto_max_ms\": 500 } }", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_min_ms, 300);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_initial_ms, 500);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_max_ms, 500);
+	sg_config_free(cfg);
+	cfg = parse("{ \"sctp\": { \"rto_min_ms\": 2000 } }", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_initial_ms, 2000);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_max_ms, 2000);
+	sg_config_free(cfg);
+	cfg = parse("{ \"sctp\": { \"rto_initial_ms\": 5000 } }", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_min_ms, 300);
+	CU_ASSERT_EQUAL(cfg->sctp.rto_max_ms, 5000);
+	sg_config_free(cfg);
+	/* heartbeat off: no interval, and setting one is still an error */
+	cfg = parse("{ \"sctp\": { \"heartbeat\": false } }", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->sctp.heartbeat_ms, 0);
+	sg_config_free(cfg);
+	cfg = parse("{ \"sctp\": { \"heartbeat\": false, \"heartbeat_ms\": 500 } }", err,
+		    sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
 	sg_config_free(cfg);
 	/* a signalling point's options are off unless set */
 	cfg = parse("{ \"signalling_points\": [ { \"name\": \"a\", \"pc\": 1,"
