@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <talloc.h>
 #include <microhttpd.h>
 #include <osmocom/core/utils.h>
@@ -34,6 +35,16 @@ static const struct sg_ctr_desc mgmt_ctr_desc[_MGMT_CTR_MAX] = {
 				    "Forwards refused by a full or stopped mailbox" },
 	[MGMT_CTR_CALL_TIMEOUT] = { "api:calls:timeout",
 				    "Forwards whose owner thread did not answer in time" },
+	[MGMT_CTR_CONN_ACCEPTED] = { "http:connections:accepted", "Connections accepted" },
+	[MGMT_CTR_CONN_REFUSED] = { "http:connections:refused",
+				    "Connections refused at once: their client address had "
+				    "management.max_connections_per_address open" },
+	[MGMT_CTR_CONN_HDR_TIMEOUT] = { "http:connections:header_timeout",
+					"Connections closed: request line and headers not "
+					"complete within management.header_timeout_ms" },
+	[MGMT_CTR_CONN_REQ_TIMEOUT] = { "http:connections:request_timeout",
+					"Connections closed: request body not complete within "
+					"management.request_timeout_ms of the request's start" },
 };
 
 static const struct sg_ctr_group_desc mgmt_ctrg_desc = {
@@ -63,10 +74,45 @@ enum mgmt_conn_state {
 	CONN_DONE,		/* answer queued */
 };
 
+/* A client address, for the per-address connection limit (the port is not part of it). */
+struct mgmt_addr {
+	sa_family_t family;	/* AF_INET, AF_INET6; 0: not an IP address */
+	uint8_t a[16];
+};
+
+/*
+ * Where a connection is in its current request, for the deadlines.  MHD's own timeout
+ * (MGMT_CONN_TIMEOUT_S) is an idle timeout that every byte received resets, so a client
+ * trickling a header line every few seconds would hold its connection for ever; these
+ * deadlines count from the request's start instead.
+ */
+enum mgmt_sock_phase {
+	SOCK_HEADERS,		/* request line and headers not complete yet */
+	SOCK_BODY,		/* headers complete (the access handler has seen them), body */
+	SOCK_ANSWER,		/* request complete: waiting for its owner, or answering */
+};
+
+/*
+ * One TCP connection: MHD's socket context, from MHD_CONNECTION_NOTIFY_STARTED to
+ * MHD_CONNECTION_NOTIFY_CLOSED.  Management thread only (MHD runs without threads of its
+ * own: every callback comes from MHD_run() on the management thread, and the timer that
+ * enforces the deadlines runs there too, so nothing here races).
+ */
+struct mgmt_sock {
+	struct llist_head list;		/* in sg_mgmt.socks */
+	int fd;
+	struct mgmt_addr addr;
+	enum mgmt_sock_phase phase;
+	uint64_t start_ns;		/* the current request's start: the connection's
+					 * opening, or the end of the previous answer */
+	bool shut;			/* shut down by a deadline; MHD closes it next */
+};
+
 /* One request; management thread only, freed by the completion callback. */
 struct mgmt_conn {
 	struct sg_mgmt *m;
 	struct MHD_Connection *mhd;
+	struct mgmt_sock *sock;	/* NULL when its socket context could not be allocated */
 	enum mgmt_conn_state state;
 	char method[8];
 	char url[96];		/* for log lines only, truncated */
@@ -95,24 +141,229 @@ struct mgmt_conn {
 	const char *allow;	/* 405 */
 };
 
+/* ---- connections: per-address limit and deadlines ---- */
+
+static bool addr_from_sa(struct mgmt_addr *a, const struct sockaddr *sa, socklen_t len)
+{
+	memset(a, 0, sizeof(*a));
+	if (!sa)
+		return false;
+	if (sa->sa_family == AF_INET && len >= (socklen_t)sizeof(struct sockaddr_in)) {
+		a->family = AF_INET;
+		memcpy(a->a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6 && len >= (socklen_t)sizeof(struct sockaddr_in6)) {
+		a->family = AF_INET6;
+		memcpy(a->a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+static const char *addr_str(const struct mgmt_addr *a, char *buf, size_t len)
+{
+	if (!a->family || !inet_ntop(a->family, a->a, buf, (socklen_t)len))
+		snprintf(buf, len, "(unknown address)");
+	return buf;
+}
+
+static unsigned int socks_from(const struct sg_mgmt *m, const struct mgmt_addr *a)
+{
+	const struct mgmt_sock *s;
+	unsigned int n = 0;
+
+	llist_for_each_entry(s, &m->socks, list) {
+		if (s->addr.family == a->family && !memcmp(s->addr.a, a->a, sizeof(a->a)))
+			n++;
+	}
+	return n;
+}
+
+/* MHD_OPTION_ACCEPT_POLICY_CALLBACK: called for each accepted socket before MHD makes it a
+ * connection; MHD_NO closes it at once.  Every connection MHD keeps is announced right after
+ * (MHD_CONNECTION_NOTIFY_STARTED), on the same thread, so the count is exact. */
+static enum MHD_Result mgmt_accept_policy(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	struct sg_mgmt *m = cls;
+	struct mgmt_addr a;
+	unsigned int n;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!addr_from_sa(&a, sa, len))
+		return MHD_YES;
+	n = socks_from(m, &a);
+	if (n < m->max_conns_per_addr)
+		return MHD_YES;
+	sg_ctr_inc(m->ctrs, MGMT_CTR_CONN_REFUSED);
+	LOGP_LIMIT(&m->log_refused, DMGMT, LOGL_NOTICE, "connection from %s refused: %u open from "
+		   "that address (management.max_connections_per_address)\n",
+		   addr_str(&a, buf, sizeof(buf)), n);
+	return MHD_NO;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection opens or closes. */
+static void mgmt_notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+			     enum MHD_ConnectionNotificationCode code)
+{
+	struct sg_mgmt *m = cls;
+	struct mgmt_sock *s = *socket_context;
+	const union MHD_ConnectionInfo *ci;
+
+	switch (code) {
+	case MHD_CONNECTION_NOTIFY_STARTED:
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		s = calloc(1, sizeof(*s));
+		if (!s) {
+			/* a connection without deadlines must not stay: MHD closes it */
+			LOGP(DMGMT, LOGL_ERROR, "out of memory: closing a new connection\n");
+			if (ci)
+				shutdown(ci->connect_fd, SHUT_RDWR);
+			return;
+		}
+		s->fd = ci ? ci->connect_fd : -1;
+		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr)
+			addr_from_sa(&s->addr, ci->client_addr,
+				     ci->client_addr->sa_family == AF_INET6 ?
+				     sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+		s->phase = SOCK_HEADERS;
+		s->start_ns = sg_now();
+		llist_add_tail(&s->list, &m->socks);
+		m->num_socks++;
+		*socket_context = s;
+		sg_ctr_inc(m->ctrs, MGMT_CTR_CONN_ACCEPTED);
+		break;
+	case MHD_CONNECTION_NOTIFY_CLOSED:
+		if (!s)
+			break;
+		llist_del(&s->list);
+		m->num_socks--;
+		free(s);
+		*socket_context = NULL;
+		break;
+	}
+}
+
+static struct mgmt_sock *conn_sock(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The connection's current request starts now (it opened, or its previous answer went out). */
+static void sock_request_start(struct mgmt_sock *s)
+{
+	if (!s)
+		return;
+	s->phase = SOCK_HEADERS;
+	s->start_ns = sg_now();
+}
+
+static void sock_phase(struct mgmt_sock *s, enum mgmt_sock_phase phase)
+{
+	if (s)
+		s->phase = phase;
+}
+
+/* ns of sg_now() by which the connection must have left its phase; 0: no deadline */
+static uint64_t sock_deadline(const struct sg_mgmt *m, const struct mgmt_sock *s)
+{
+	switch (s->phase) {
+	case SOCK_HEADERS:
+		return s->start_ns + (uint64_t)m->header_timeout_ms * SG_NS_PER_MS;
+	case SOCK_BODY:
+		return s->start_ns + (uint64_t)m->request_timeout_ms * SG_NS_PER_MS;
+	case SOCK_ANSWER:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Shut down every connection past its deadline: MHD, which cannot close a connection on
+ * request, then reads its end (the socket is in its epoll set) and closes it in the next
+ * MHD_run().  Suspended connections (waiting for an owner thread) have no deadline, so MHD
+ * always watches the sockets shut here.  Returns the nearest deadline still ahead (0: none).
+ */
+static uint64_t mgmt_deadlines(struct sg_mgmt *m)
+{
+	uint64_t now = sg_now(), next = 0;
+	struct mgmt_sock *s;
+	char buf[INET6_ADDRSTRLEN];
+
+	llist_for_each_entry(s, &m->socks, list) {
+		uint64_t d;
+		bool hdr;
+
+		if (s->shut || !(d = sock_deadline(m, s)))
+			continue;
+		if (d > now) {
+			if (!next || d < next)
+				next = d;
+			continue;
+		}
+		hdr = s->phase == SOCK_HEADERS;
+		s->shut = true;
+		if (s->fd >= 0)
+			shutdown(s->fd, SHUT_RDWR);
+		sg_ctr_inc(m->ctrs, hdr ? MGMT_CTR_CONN_HDR_TIMEOUT : MGMT_CTR_CONN_REQ_TIMEOUT);
+		LOGP_LIMIT(&m->log_deadline, DMGMT, LOGL_NOTICE,
+			   "connection from %s closed: %s not complete within %u ms "
+			   "(management.%s)\n", addr_str(&s->addr, buf, sizeof(buf)),
+			   hdr ? "request headers" : "request",
+			   hdr ? m->header_timeout_ms : m->request_timeout_ms,
+			   hdr ? "header_timeout_ms" : "request_timeout_ms");
+	}
+	return next;
+}
+
 /* ---- event loop glue ---- */
 
+/* One timer for MHD's timeouts and our deadlines, whichever comes first. */
 static void mgmt_schedule(struct sg_mgmt *m)
 {
 	MHD_UNSIGNED_LONG_LONG to;
+	uint64_t ms = UINT64_MAX, next;
+	bool armed = false;
 
-	if (MHD_get_timeout(m->daemon, &to) == MHD_YES)
-		sg_timer_start_ms(&m->timer, OSMO_MIN(to, MGMT_MAX_WAIT_MS));
+	if (MHD_get_timeout(m->daemon, &to) == MHD_YES) {
+		ms = OSMO_MIN(to, MGMT_MAX_WAIT_MS);
+		armed = true;
+	}
+	next = mgmt_deadlines(m);
+	if (next) {
+		uint64_t now = sg_now();
+		uint64_t d = next > now ? (next - now + SG_NS_PER_MS - 1) / SG_NS_PER_MS : 0;
+
+		ms = OSMO_MIN(ms, d);
+		armed = true;
+	}
+	if (armed)
+		sg_timer_start_ms(&m->timer, ms);
 	else
 		sg_timer_stop(&m->timer);
 }
 
 static void mgmt_run(struct sg_mgmt *m)
 {
+	unsigned int before, i;
+
 	if (!m->daemon)
 		return;
-	if (MHD_run(m->daemon) != MHD_YES)
-		LOGP(DMGMT, LOGL_ERROR, "MHD_run failed\n");
+	/* At its connection limit MHD takes its listening socket out of its epoll set, and puts
+	 * it back only at the start of a run: a run that closed connections is followed by
+	 * another, or the connections waiting in the listen backlog would wait for ever (nothing
+	 * else wakes the loop up). */
+	for (i = 0; i < 4; i++) {
+		before = m->num_socks;
+		if (MHD_run(m->daemon) != MHD_YES)
+			LOGP(DMGMT, LOGL_ERROR, "MHD_run failed\n");
+		if (m->num_socks >= before)
+			break;
+	}
 	mgmt_schedule(m);
 }
 
@@ -127,17 +378,27 @@ static void mgmt_timer_cb(void *data)
 	mgmt_run(data);
 }
 
+/*
+ * libmicrohttpd's messages.  Those about one connection or request ("Connection socket is
+ * closed when reading request ...", also for each connection a deadline shut down, which has
+ * its own line) are a client's doing and repeatable at will: info level.  The others (epoll,
+ * memory, the listening socket) stay notices.  All pass the rate limit.
+ */
 __attribute__((format(printf, 2, 0)))
 static void mgmt_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct sg_mgmt *m = cls;
 	char buf[256];
 	size_t len;
+	int level;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	len = strlen(buf);
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
-	LOGP(DMGMT, LOGL_NOTICE, "libmicrohttpd: %s\n", buf);
+	level = strcasestr(buf, "connection") || strcasestr(buf, "request") ? LOGL_INFO
+									    : LOGL_NOTICE;
+	LOGP_LIMIT(&m->log_mhd, DMGMT, level, "libmicrohttpd: %s\n", buf);
 }
 
 /* Percent-decode a request path in place (MHD_OPTION_UNESCAPE_CALLBACK).
@@ -234,6 +495,7 @@ static enum MHD_Result conn_respond(struct mgmt_conn *conn)
 	ret = MHD_queue_response(conn->mhd, status, resp);
 	MHD_destroy_response(resp);
 	conn->state = CONN_DONE;
+	sock_phase(conn->sock, SOCK_ANSWER);
 
 	if (status >= 200 && status < 300)
 		sg_ctr_inc(m->ctrs, MGMT_CTR_2XX);
@@ -260,16 +522,35 @@ void mgmt_http_complete(struct sg_mgmt *m, struct mgmt_conn *conn, int status,
 
 /* ---- fixed routes ---- */
 
+/* The connections now and their limits (the defaults filled in). */
+static struct json_object *connections_json(const struct sg_mgmt *m)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "open", json_object_new_uint64(m->num_socks));
+	json_object_object_add(o, "max_connections", json_object_new_uint64(m->max_conns));
+	json_object_object_add(o, "max_connections_per_address",
+			       json_object_new_uint64(m->max_conns_per_addr));
+	json_object_object_add(o, "header_timeout_ms",
+			       json_object_new_uint64(m->header_timeout_ms));
+	json_object_object_add(o, "request_timeout_ms",
+			       json_object_new_uint64(m->request_timeout_ms));
+	return o;
+}
+
 static struct json_object *status_json(struct sg_mgmt *m)
 {
-	struct json_object *doc, *threads, *ctrs;
+	struct json_object *doc, *threads, *ctrs, *conns;
 	uint64_t up = (sg_now() - m->start_ns) / SG_NS_PER_S;
 	unsigned int i;
 
 	doc = json_object_new_object();
 	threads = json_object_new_array();
 	ctrs = sg_ctr_group_to_json(m->ctrs);
-	if (!doc || !threads || !ctrs)
+	conns = connections_json(m);
+	if (!doc || !threads || !ctrs || !conns)
 		goto err;
 	for (i = 0; i < m->num_threads; i++) {
 		struct json_object *t = json_object_new_object();
@@ -290,9 +571,11 @@ static struct json_object *status_json(struct sg_mgmt *m)
 	json_object_object_add(doc, "config_file", m->config_path ?
 			       json_object_new_string(m->config_path) : NULL);
 	json_object_object_add(doc, "threads", threads);
+	json_object_object_add(doc, "connections", conns);
 	json_object_object_add(doc, "counters", ctrs);
 	return doc;
 err:
+	json_object_put(conns);
 	json_object_put(ctrs);
 	json_object_put(threads);
 	json_object_put(doc);
@@ -708,6 +991,8 @@ static void conn_run(struct mgmt_conn *conn)
 	}
 	conn->job = job;
 	conn->state = CONN_WAITING;
+	/* no deadline while suspended: MHD does not watch the socket then */
+	sock_phase(conn->sock, SOCK_ANSWER);
 	MHD_suspend_connection(conn->mhd);
 }
 
@@ -726,6 +1011,9 @@ static enum MHD_Result mgmt_access(void *cls, struct MHD_Connection *mhd, const 
 		conn->m = m;
 		conn->mhd = mhd;
 		conn->state = CONN_BODY;
+		/* the first call: the request line and headers are complete */
+		conn->sock = conn_sock(mhd);
+		sock_phase(conn->sock, SOCK_BODY);
 		OSMO_STRLCPY_ARRAY(conn->method, method);
 		OSMO_STRLCPY_ARRAY(conn->url, url);
 		*con_cls = conn;
@@ -763,6 +1051,9 @@ static void mgmt_completed(void *cls, struct MHD_Connection *mhd, void **con_cls
 {
 	struct mgmt_conn *conn = *con_cls;
 
+	/* a keep-alive connection's next request starts now: its headers have
+	 * management.header_timeout_ms from here, also while it idles */
+	sock_request_start(conn_sock(mhd));
 	if (!conn)
 		return;
 	if (conn->job)
@@ -812,7 +1103,18 @@ struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 		return NULL;
 	m->thread = mgmt_thread;
 	INIT_LLIST_HEAD(&m->jobs);
+	INIT_LLIST_HEAD(&m->socks);
 	m->call_timeout_ms = MGMT_CALL_TIMEOUT_MS;
+	/* 0 (a config struct not from the loader): the documented defaults */
+	m->max_conns = cfg->mgmt_max_conns ? cfg->mgmt_max_conns : SG_MGMT_CONNS_DEFAULT;
+	m->max_conns_per_addr = cfg->mgmt_max_conns_per_addr ? cfg->mgmt_max_conns_per_addr
+							      : SG_MGMT_CONNS_PER_ADDR_DEFAULT;
+	m->max_conns_per_addr = OSMO_MIN(m->max_conns_per_addr, m->max_conns);
+	m->header_timeout_ms = cfg->mgmt_header_timeout_ms ? cfg->mgmt_header_timeout_ms
+							   : SG_MGMT_HEADER_TIMEOUT_MS;
+	m->request_timeout_ms = cfg->mgmt_request_timeout_ms ? cfg->mgmt_request_timeout_ms
+							     : SG_MGMT_REQUEST_TIMEOUT_MS;
+	m->request_timeout_ms = OSMO_MAX(m->request_timeout_ms, m->header_timeout_ms);
 	m->start_ns = sg_now();
 	OSMO_STRLCPY_ARRAY(m->listen, cfg->mgmt_listen);
 	m->port = cfg->mgmt_port;
@@ -911,11 +1213,13 @@ int sg_mgmt_start(struct sg_mgmt *m)
 	}
 
 	errno = 0;
-	m->daemon = MHD_start_daemon(flags, m->port, NULL, NULL, mgmt_access, m,
+	/* the accept policy callback enforces the per-address limit */
+	m->daemon = MHD_start_daemon(flags, m->port, mgmt_accept_policy, m, mgmt_access, m,
 		MHD_OPTION_EXTERNAL_LOGGER, mgmt_mhd_log, m,	/* first, to catch all */
 		MHD_OPTION_UNESCAPE_CALLBACK, mgmt_unescape, m,
 		MHD_OPTION_SOCK_ADDR, &addr.sa,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MGMT_MAX_CONNS,
+		MHD_OPTION_CONNECTION_LIMIT, m->max_conns,
+		MHD_OPTION_NOTIFY_CONNECTION, mgmt_notify_conn, m,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MGMT_CONN_MEMORY,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)MGMT_CONN_TIMEOUT_S,
 		MHD_OPTION_NOTIFY_COMPLETED, mgmt_completed, m,
@@ -966,6 +1270,14 @@ void sg_mgmt_stop(struct sg_mgmt *m)
 	MHD_stop_daemon(m->daemon);	/* closes the epoll fd and the connections */
 	m->daemon = NULL;
 	OSMO_ASSERT(llist_empty(&m->jobs));
+	/* MHD announces each closing (MHD_CONNECTION_NOTIFY_CLOSED); in case one went unsaid */
+	while (!llist_empty(&m->socks)) {
+		struct mgmt_sock *s = llist_first_entry(&m->socks, struct mgmt_sock, list);
+
+		llist_del(&s->list);
+		free(s);
+	}
+	m->num_socks = 0;
 	m->started = false;
 	LOGP(DMGMT, LOGL_NOTICE, "management API stopped\n");
 }

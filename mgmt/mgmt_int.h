@@ -9,6 +9,7 @@
 
 #include <sg/config.h>
 #include <sg/counter.h>
+#include <sg/log.h>
 #include <sg/mgmt.h>
 #include <sg/thread.h>
 #include <sg/timer.h>
@@ -18,9 +19,8 @@
 #define MGMT_DEPTH_MAX		3		/* <collection>/<item>/<command> */
 #define MGMT_BODY_MAX		(64 * 1024)	/* request body */
 #define MGMT_DISCARD_MAX	(1024 * 1024)	/* chunked body read past the limit */
-#define MGMT_MAX_CONNS		64
 #define MGMT_CONN_MEMORY	(32 * 1024)	/* MHD buffer per connection */
-#define MGMT_CONN_TIMEOUT_S	30		/* idle connection */
+#define MGMT_CONN_TIMEOUT_S	30		/* idle connection (MHD: reset by every byte) */
 #define MGMT_CALL_TIMEOUT_MS	10000		/* answer from an owner thread */
 #define MGMT_JSON_DEPTH		32
 #define MGMT_MAX_CMDS		64
@@ -35,6 +35,10 @@ enum mgmt_ctr {
 	MGMT_CTR_CALL_REMOTE,
 	MGMT_CTR_CALL_REFUSED,
 	MGMT_CTR_CALL_TIMEOUT,
+	MGMT_CTR_CONN_ACCEPTED,
+	MGMT_CTR_CONN_REFUSED,
+	MGMT_CTR_CONN_HDR_TIMEOUT,
+	MGMT_CTR_CONN_REQ_TIMEOUT,
 	_MGMT_CTR_MAX
 };
 
@@ -85,6 +89,10 @@ struct sg_mgmt {
 	unsigned int num_threads;
 	uint64_t start_ns;
 	unsigned int call_timeout_ms;
+	unsigned int max_conns;			/* management.max_connections */
+	unsigned int max_conns_per_addr;	/* management.max_connections_per_address */
+	unsigned int header_timeout_ms;		/* management.header_timeout_ms */
+	unsigned int request_timeout_ms;	/* management.request_timeout_ms */
 
 	/* registry: immutable once started */
 	struct mgmt_coll *colls;
@@ -98,7 +106,13 @@ struct sg_mgmt {
 	struct sg_timer timer;
 	unsigned int bound_port;
 	struct llist_head jobs;		/* struct mgmt_job: waiting for an owner thread */
+	struct llist_head socks;	/* struct mgmt_sock: every open connection */
+	unsigned int num_socks;
 	struct sg_ctr_group *ctrs;
+	/* log lines a client can repeat at will */
+	struct sg_log_limit log_refused;	/* per-address limit */
+	struct sg_log_limit log_deadline;	/* header or request deadline */
+	struct sg_log_limit log_mhd;		/* libmicrohttpd's own messages */
 };
 
 /* registry.c */

@@ -624,6 +624,24 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			return cfail(err, errlen, "management.trace_dir: '%s' is not a directory",
 				     cfg->trace_dir);
 	}
+	cfg->mgmt_max_conns = o ? int_or(o, "max_connections", SG_MGMT_CONNS_DEFAULT)
+				: SG_MGMT_CONNS_DEFAULT;
+	cfg->mgmt_max_conns_per_addr = o ? int_or(o, "max_connections_per_address",
+						  SG_MGMT_CONNS_PER_ADDR_DEFAULT)
+					 : SG_MGMT_CONNS_PER_ADDR_DEFAULT;
+	if (cfg->mgmt_max_conns_per_addr > cfg->mgmt_max_conns)
+		return cfail(err, errlen, "management.max_connections_per_address: %u is more than "
+			     "management.max_connections (%u)", cfg->mgmt_max_conns_per_addr,
+			     cfg->mgmt_max_conns);
+	cfg->mgmt_header_timeout_ms = o ? int_or(o, "header_timeout_ms", SG_MGMT_HEADER_TIMEOUT_MS)
+					: SG_MGMT_HEADER_TIMEOUT_MS;
+	cfg->mgmt_request_timeout_ms = o ? int_or(o, "request_timeout_ms",
+						  SG_MGMT_REQUEST_TIMEOUT_MS)
+					 : SG_MGMT_REQUEST_TIMEOUT_MS;
+	if (cfg->mgmt_request_timeout_ms < cfg->mgmt_header_timeout_ms)
+		return cfail(err, errlen, "management.request_timeout_ms: %u is less than "
+			     "management.header_timeout_ms (%u)", cfg->mgmt_request_timeout_ms,
+			     cfg->mgmt_header_timeout_ms);
 
 	/* threads */
 	o = obj_or_null(root, "threads");

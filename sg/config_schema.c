@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <sg/config.h>
+
 #include "config_schema.h"
 
 #define ENUMS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -34,6 +36,10 @@ static const struct sg_field mgmt_fields[] = {
 	{ "port", SG_FT_INT, false, 0, 65535 },
 	{ "token", SG_FT_STRING, false, 16, 127 },
 	{ "trace_dir", SG_FT_STRING, false, 1, 255 },
+	{ "max_connections", SG_FT_INT, false, 1, SG_MGMT_CONNS_MAX },
+	{ "max_connections_per_address", SG_FT_INT, false, 1, SG_MGMT_CONNS_MAX },
+	{ "header_timeout_ms", SG_FT_INT, false, 100, 600000 },
+	{ "request_timeout_ms", SG_FT_INT, false, 100, 3600000 },
 	{ NULL }
 };
 

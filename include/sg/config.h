@@ -193,6 +193,14 @@ struct sg_cfg_xlate {
 	uint32_t tdm_pc, ip_pc;
 };
 
+/* The management API's connection limits and request deadlines: defaults and the largest
+ * connection limit (doc/config.md "management", doc/api.md "Limits"). */
+#define SG_MGMT_CONNS_MAX		512
+#define SG_MGMT_CONNS_DEFAULT		64
+#define SG_MGMT_CONNS_PER_ADDR_DEFAULT	16
+#define SG_MGMT_HEADER_TIMEOUT_MS	5000
+#define SG_MGMT_REQUEST_TIMEOUT_MS	10000
+
 struct sg_config {
 	char *path;			/* file it was loaded from */
 	struct json_object *root;	/* the validated document (running config) */
@@ -208,6 +216,10 @@ struct sg_config {
 	char mgmt_token[128];		/* empty: none */
 	bool mgmt_loopback;		/* listen address is a loopback address */
 	char trace_dir[256];		/* pcap traces go here only; empty: traces off */
+	unsigned int mgmt_max_conns;	/* connections at once */
+	unsigned int mgmt_max_conns_per_addr;	/* from one client address */
+	unsigned int mgmt_header_timeout_ms;	/* request line and headers complete within */
+	unsigned int mgmt_request_timeout_ms;	/* whole request (headers and body) within */
 	/* threads */
 	unsigned int tdm_threads;
 	unsigned int tdm_rt_priority;	/* SCHED_FIFO priority of the TDM threads, 0: normal */

@@ -29,6 +29,9 @@ api GET /api/v1/status
 check "status: version" [ "$(jq -r .version "$BODY_FILE")" = "$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")" ]
 check "status: config file" [ "$(jq -r .config_file "$BODY_FILE")" = "$TMP/sgd.json" ]
 check "status: uptime" [ "$(jq -r '.uptime_s | type' "$BODY_FILE")" = number ]
+check "status: the default connection limits and deadlines (doc/config.md)" \
+	[ "$(jq -c '.connections | del(.open)' "$BODY_FILE")" = \
+	  '{"max_connections":64,"max_connections_per_address":16,"header_timeout_ms":5000,"request_timeout_ms":10000}' ]
 check "status: threads core, sctp, tdm0, tdm1, mgmt" \
 	[ "$(jq -r '[.threads[].name] | sort | join(",")' "$BODY_FILE")" = "core,mgmt,sctp,tdm0,tdm1" ]
 

@@ -247,7 +247,9 @@ static int suite_init(void)
 {
 	static const char json1[] =
 		"{ \"node\": { \"name\": \"sg-test\" },\n"
-		"  \"management\": { \"listen\": \"127.0.0.1\", \"port\": 0 } }";
+		"  \"management\": { \"listen\": \"127.0.0.1\", \"port\": 0,"
+		/* test_concurrent opens 32 connections from 127.0.0.1 at once */
+		" \"max_connections_per_address\": 32 } }";
 	static const char json2[] =
 		"{ \"node\": { \"name\": \"sg-test-2\" },\n"
 		"  \"management\": { \"listen\": \"127.0.0.1\", \"port\": 0,"
