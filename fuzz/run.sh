@@ -99,8 +99,13 @@ while IFS= read -r line; do
 		esac
 	fi
 	files=
+	extra=
 	for s in $srcs; do
-		files="$files $top/$s"
+		case $s in
+			@*) extra="$extra $top/${s#@}" ;;	# a further seed directory
+			-l*) files="$files $s" ;;		# a library
+			*) files="$files $top/$s" ;;
+		esac
 	done
 	echo "=== $name: build"
 	# shellcheck disable=SC2086
@@ -125,7 +130,7 @@ while IFS= read -r line; do
 	rc=0
 	# shellcheck disable=SC2086
 	"$out/$name" $limit -timeout=10 -rss_limit_mb=2048 \
-		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" $seeds \
+		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" $seeds $extra \
 		>"$out/$name.log" 2>&1 || rc=$?
 	[ -n "$FUZZ_SUMMARY" ] && summary_row "$name" "$rc" $(($(date +%s) - start))
 	if [ $rc != 0 ]; then
