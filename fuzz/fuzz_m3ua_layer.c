@@ -113,8 +113,15 @@ static int op_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct 
 
 	(void)priv;
 	/* what we send must be a well-formed M3UA message */
-	if (sg_m3ua_decode(&m, msg->data, len, &err))
+	if (sg_m3ua_decode(&m, msg->data, len, &err)) {
+		fprintf(stderr, "sent %s that does not decode: 0x%02x tag 0x%04x %s:",
+			sg_m3ua_msg_name(len > 3 ? msg->data[2] : 0, len > 3 ? msg->data[3] : 0),
+			err.code, err.tag, err.reason);
+		for (size_t i = 0; i < len; i++)
+			fprintf(stderr, " %02x", msg->data[i]);
+		fprintf(stderr, "\n");
 		abort();
+	}
 	if (p && len <= LAST_MAX) {
 		memcpy(p->last, msg->data, len);
 		p->last_len = (uint16_t)len;

@@ -82,8 +82,9 @@ int sg_m3ua_ssnm_send_asp(struct sg_m3ua_asp *asp, uint8_t type, const uint32_t 
 	uint32_t rc[MAX_RC];
 	unsigned int nrc;
 
+	/* a DUPU carries one Affected Point Code (§3.4.5) */
 	if (!asp || !pcs || !n || type == SG_M3UA_SSNM_DAUD || type < SG_M3UA_SSNM_DUNA ||
-	    type > SG_M3UA_SSNM_DRST)
+	    type > SG_M3UA_SSNM_DRST || (type == SG_M3UA_SSNM_DUPU && n != 1))
 		return -EINVAL;
 	if (!ssnm_rcs(asp, NULL, true, rc, &nrc))
 		return 0;
@@ -99,7 +100,7 @@ int sg_m3ua_ssnm_send(struct sg_m3ua *m, uint8_t type, const uint32_t *pcs, unsi
 	int sent = 0;
 
 	if (!m || !pcs || !n || type == SG_M3UA_SSNM_DAUD || type < SG_M3UA_SSNM_DUNA ||
-	    type > SG_M3UA_SSNM_DRST)
+	    type > SG_M3UA_SSNM_DRST || (type == SG_M3UA_SSNM_DUPU && n != 1))
 		return -EINVAL;
 	llist_for_each_entry(asp, &m->asps, list) {
 		if (!ssnm_rcs(asp, x ? x->skip_as : NULL, false, rc, &nrc))
