@@ -84,6 +84,8 @@ summary_row() {
 		"$result" >>"$FUZZ_SUMMARY"
 }
 
+# read once: the list may be edited while a long campaign runs
+targets=$(cat "$top/fuzz/targets.list") || exit 1
 failed=0
 ran=0
 while IFS= read -r line; do
@@ -142,7 +144,9 @@ while IFS= read -r line; do
 	fi
 	grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units)' "$out/$name.log" | tail -n 2
 	ran=$((ran + 1))
-done < "$top/fuzz/targets.list"
+done <<EOF
+$targets
+EOF
 
 echo "=== $ran target(s) ran clean, failed=$failed"
 [ $keep = 1 ] || rm -rf "$out"
