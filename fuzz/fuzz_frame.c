@@ -1,7 +1,6 @@
 /* libFuzzer target: the frame adapter (adapters/frame.c): records read from its AF_UNIX
  * SOCK_SEQPACKET socket, handed as SU+FCS frames to a signalling link terminal and MTP2. */
 
-#define _GNU_SOURCE	/* as the build (configure) defines it: POLLRDHUP, accept4 */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -45,7 +45,7 @@ pkgs="libosmocore talloc"
 # shellcheck disable=SC2086 # $pkgs is a list
 pkg-config --exists json-c && pkgs="$pkgs json-c"
 # shellcheck disable=SC2086
-CFLAGS_FUZZ="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+CFLAGS_FUZZ="-D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 -fno-omit-frame-pointer -Wall -I$top/include -I$top $(pkg-config --cflags $pkgs)"
 # shellcheck disable=SC2086
 LIBS_FUZZ="$(pkg-config --libs $pkgs)"
