@@ -76,6 +76,8 @@ summary_row() {
 	reports=$(grep -cE '^(==[0-9]+==ERROR|SUMMARY: [A-Za-z]*Sanitizer|.*: runtime error: )' "$log")
 	result=ok
 	[ "$2" != 0 ] && result="FAILED (exit $2)"
+	# libFuzzer's exit status when stopped by SIGINT/SIGTERM: not a failure, a shortfall
+	[ "$2" = 72 ] && result="interrupted, short of ${FUZZ_RUNS:-its time}"
 	if [ "$2" = 0 ] && [ -n "$FUZZ_RUNS" ] && [ "${execs:-0}" -lt "$FUZZ_RUNS" ]; then
 		result="short of $FUZZ_RUNS: time cap"
 	fi
@@ -135,6 +137,11 @@ while IFS= read -r line; do
 		-print_final_stats=1 -artifact_prefix="$out/$name-" "$corpus" $seeds $extra \
 		>"$out/$name.log" 2>&1 || rc=$?
 	[ -n "$FUZZ_SUMMARY" ] && summary_row "$name" "$rc" $(($(date +%s) - start))
+	if [ $rc = 72 ]; then
+		echo "=== $name: interrupted"
+		ran=$((ran + 1))
+		continue
+	fi
 	if [ $rc != 0 ]; then
 		tail -n 60 "$out/$name.log"
 		echo "FAIL: $name (artifacts and log in $out)"
