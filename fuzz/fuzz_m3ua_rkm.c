@@ -211,8 +211,16 @@ static void check_rc(uint32_t rc)
 	llist_for_each_entry(it, &M->ass, list)
 		if (it->has_rc && it->rc == rc && !ref)
 			ref = it;
-	if (sg_m3ua_as_by_rc(M, rc) != ref)
+	if (sg_m3ua_as_by_rc(M, rc) != ref) {
+		fprintf(stderr, "RC %u: layer %s, scan %s; ASs with it:", rc,
+			sg_m3ua_as_by_rc(M, rc) ? sg_m3ua_as_by_rc(M, rc)->name : "-",
+			ref ? ref->name : "-");
+		llist_for_each_entry(it, &M->ass, list)
+			if (it->has_rc && it->rc == rc)
+				fprintf(stderr, " %s", it->name);
+		fprintf(stderr, "\n");
 		abort();
+	}
 }
 
 static void event(struct in *in)
