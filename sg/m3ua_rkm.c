@@ -147,6 +147,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 		if (!same->has_rc) {
 			same->has_rc = true;
 			same->rc = alloc_rc(m);
+			m3ua_idx_dirty(m);	/* the RC index must know it */
 		}
 		mb->registered = true;
 		mb->lrk_id = w->lrk_id;

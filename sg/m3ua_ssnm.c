@@ -76,14 +76,25 @@ static bool ssnm_rcs(struct sg_m3ua_asp *asp, const struct sg_m3ua_as *skip, boo
 	return ok || (asp->cfg.role == SG_M3UA_ROLE_IPSP && !m3ua_asp_nas(asp, false));
 }
 
+/* What the SGP may send: DUNA/DAVA/SCON/DUPU/DRST about at least one PC; a DUPU about one
+ * Affected Point Code with a User/Cause in range (§3.4.5), as our decoder wants it. */
+static bool ssnm_args_ok(uint8_t type, const uint32_t *pcs, unsigned int n,
+			 const struct sg_m3ua_ssnm_extra *x)
+{
+	if (!pcs || !n || type == SG_M3UA_SSNM_DAUD || type < SG_M3UA_SSNM_DUNA ||
+	    type > SG_M3UA_SSNM_DRST)
+		return false;
+	return type != SG_M3UA_SSNM_DUPU ||
+	       (n == 1 && (!x || (x->cause <= SG_M3UA_DUPU_INACCESSIBLE && x->user <= 15)));
+}
+
 int sg_m3ua_ssnm_send_asp(struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *pcs,
 			  unsigned int n, const struct sg_m3ua_ssnm_extra *x)
 {
 	uint32_t rc[MAX_RC];
 	unsigned int nrc;
 
-	if (!asp || !pcs || !n || type == SG_M3UA_SSNM_DAUD || type < SG_M3UA_SSNM_DUNA ||
-	    type > SG_M3UA_SSNM_DRST)
+	if (!asp || !ssnm_args_ok(type, pcs, n, x))
 		return -EINVAL;
 	if (!ssnm_rcs(asp, NULL, true, rc, &nrc))
 		return 0;
@@ -98,8 +109,7 @@ int sg_m3ua_ssnm_send(struct sg_m3ua *m, uint8_t type, const uint32_t *pcs, unsi
 	unsigned int nrc;
 	int sent = 0;
 
-	if (!m || !pcs || !n || type == SG_M3UA_SSNM_DAUD || type < SG_M3UA_SSNM_DUNA ||
-	    type > SG_M3UA_SSNM_DRST)
+	if (!m || !ssnm_args_ok(type, pcs, n, x))
 		return -EINVAL;
 	llist_for_each_entry(asp, &m->asps, list) {
 		if (!ssnm_rcs(asp, x ? x->skip_as : NULL, false, rc, &nrc))

@@ -113,6 +113,10 @@ struct sctp_backend {
 
 extern const struct sctp_backend sctp_kernel_backend;
 extern const struct sctp_backend sctp_usrsctp_backend;
+/* Each backend's decoder of a notification (union sctp_notification of its own API, n octets
+ * as received) into r; exposed for fuzz/fuzz_sctp_ntf.c. */
+void sctp_kernel_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r);
+void sctp_usrsctp_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r);
 
 /* Endpoint counters */
 enum {

@@ -265,7 +265,7 @@ static const char *paddr_state_name(int st)
 }
 
 /* Parse a notification, checking its length before reading each part. */
-static void k_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r)
+void sctp_kernel_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r)
 {
 	const union sctp_notification *sn = (const void *)buf;
 
@@ -334,7 +334,7 @@ static int k_recv(struct sctp_sock *sk, uint8_t *buf, size_t len, struct sctp_rc
 		return 0;
 	r->eor = flags & MSG_EOR;
 	if (flags & MSG_NOTIFICATION) {
-		k_notification(buf, n, r);
+		sctp_kernel_notification(buf, n, r);
 		if (r->ntf == SCTP_NTF_ASSOC_CHANGE && r->ac == SCTP_AC_LOST && !r->peer_abort) {
 			/* an ABORT from the peer sets ECONNRESET on the socket,
 			 * exhausted retransmissions ETIMEDOUT */

@@ -530,7 +530,7 @@ static const char *paddr_state_name(int st)
 	}
 }
 
-static void u_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r)
+void sctp_usrsctp_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r)
 {
 	const union sctp_notification *sn = (const void *)buf;
 
@@ -604,7 +604,7 @@ static int u_recv(struct sctp_sock *sk, uint8_t *buf, size_t len, struct sctp_rc
 		return 0;
 	r->eor = flags & MSG_EOR;
 	if (flags & MSG_NOTIFICATION) {
-		u_notification(buf, n, r);
+		sctp_usrsctp_notification(buf, n, r);
 		return n;
 	}
 	r->ntf = SCTP_NTF_NONE;

@@ -343,7 +343,8 @@ int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_
 
 /* SGP: send DUNA/DAVA/SCON/DUPU/DRST about pcs (mask << 24 | pc) to every concerned peer
  * (SGP-side peers in the states cfg.ssnm_to allows, one message per peer carrying the RCs of
- * the ASs it is in).  Returns the number of messages sent. */
+ * the ASs it is in).  Returns the number of messages sent, -EINVAL for a type that is none of
+ * these, or a DUPU with more than one PC or a User/Cause out of range (§3.4.5). */
 int sg_m3ua_ssnm_send(struct sg_m3ua *m, uint8_t type, const uint32_t *pcs, unsigned int n,
 		      const struct sg_m3ua_ssnm_extra *x);
 /* The same to one peer only (e.g. when it becomes active). */

@@ -1,0 +1,184 @@
+/* libFuzzer target: the frame adapter (adapters/frame.c): records read from its AF_UNIX
+ * SOCK_SEQPACKET socket, handed as SU+FCS frames to a signalling link terminal and MTP2. */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <json-c/json.h>
+#include <osmocom/core/application.h>
+#include <osmocom/core/msgb.h>
+
+#include <sg/adapter.h>
+#include <sg/config.h>
+#include <sg/log.h>
+#include <sg/mtp2.h>
+#include <sg/slt.h>
+#include <sg/timer.h>
+
+/* The driver itself, so that the target can hand it its peer's socket and call its read
+ * callback (fuzz/targets.list builds this file instead of adapters/frame.c). */
+#include "../adapters/frame.c"
+
+/*
+ * One frame span per input (connect mode; its connection attempt fails, then the target
+ * gives it one end of a socketpair as its peer, as conn_up() does after connect()) with a
+ * signalling link terminal on it, as sgd sets up a libss7-facing link: MTP2 basic or Annex A
+ * (first octet).  Then events: a record the peer writes (any length 0..1023, so also empty,
+ * short and oversize ones: MSG_TRUNC), read by the span's socket callback as the event loop
+ * would; time passing (the SLT's FISU/LSSU repetition, MTP2's timers; what the span sends is
+ * read off the peer end); an MTP3 request to MTP2 (START, STOP, emergency, processor outage,
+ * DATA...); the socket becoming writable; the peer going away (end of file).  Everything is
+ * closed and freed at the end; no timer may remain.
+ *
+ * Seeds: fuzz/corpus/frame/: the alignment of tests/interop/test_libss7_mtp2.c as frames
+ * (SIO, SIN, SIE, FISUs, an MSU), and the faults of tests/unit/test_frame.c (empty, short,
+ * oversize records, end of file).
+ */
+
+static uint8_t sink8;
+
+static void ind(struct sg_mtp2_link *link, enum sg_mtp2_prim prim, const struct sg_mtp2_param *p,
+		struct msgb *msg, void *priv)
+{
+	(void)link;
+	(void)p;
+	(void)priv;
+	sink8 ^= (uint8_t)prim;
+	if (msg) {
+		if (msgb_length(msg))
+			sink8 ^= msg->data[0];
+		msgb_free(msg);
+	}
+}
+
+/* read off what the span sent, as the far end would */
+static void drain(int fd)
+{
+	uint8_t buf[1024];
+
+	while (fd >= 0 && recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static const enum sg_mtp2_prim reqs[] = {
+	SG_MTP2_START, SG_MTP2_STOP, SG_MTP2_EMERGENCY, SG_MTP2_EMERGENCY_CEASES, SG_MTP2_LPO,
+	SG_MTP2_LPR, SG_MTP2_FLUSH_BUFFERS, SG_MTP2_CONTINUE, SG_MTP2_RETRIEVE_BSNT,
+	SG_MTP2_RETRIEVAL_REQ, SG_MTP2_CLEAR_RTB, SG_MTP2_DATA, SG_MTP2_DATA, SG_MTP2_DATA,
+	SG_MTP2_START, SG_MTP2_START,
+};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	sg_log_init(NULL, SG_LOG_STDERR, false);
+	if (osmo_stderr_target)
+		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	for (unsigned int c = 0; c < _SG_LOG_CAT_MAX; c++)
+		sg_log_set_level(c, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	sg_clock_virtual(0);
+	if (sg_adapter_driver_register(&sg_frame_driver) < 0)
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sg_cfg_span cfg = { 0 };
+	struct sg_slt_cfg lcfg = { 0 };
+	struct sg_span *span;
+	struct frame_span *fs;
+	struct sg_slt *slt;
+	char err[256];
+	int sv[2];
+	size_t off = 1;
+
+	if (size < 1)
+		return 0;
+	snprintf(cfg.name, sizeof(cfg.name), "fr0");
+	cfg.driver = SG_DRV_FRAME;
+	/* relative, never created: the connection attempt fails, the peer comes from us */
+	snprintf(cfg.frame_path, sizeof(cfg.frame_path), "fuzz-frame-no-such.sock");
+	span = sg_span_open(NULL, &cfg, err, sizeof(err));
+	if (!span)
+		abort();
+	lcfg.name = "l0";
+	lcfg.ts = 1;
+	lcfg.annex_a = data[0] & 1;
+	slt = sg_slt_open(NULL, span, &lcfg, ind, NULL, err, sizeof(err));
+	if (!slt)
+		abort();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
+		abort();
+	fs = span->drv_priv;
+	conn_up(fs, sv[0]);
+
+	while (off < size) {
+		uint8_t ev = data[off++];
+		size_t len;
+
+		switch (ev & 3) {
+		case 0:
+			/* a record from the peer: length in the next octet and 2 bits of ev */
+			if (off >= size)
+				break;
+			len = (size_t)(ev >> 2 & 3) << 8 | data[off++];
+			if (len > size - off)
+				len = size - off;
+			if (sv[1] >= 0 && send(sv[1], data + off, len, MSG_DONTWAIT) >= 0 &&
+			    fs->conn_ofd.fd >= 0)
+				conn_cb(&fs->conn_ofd, OSMO_FD_READ);
+			off += len;
+			break;
+		case 1:
+			/* 1..64 ms */
+			sg_clock_advance_ms((ev >> 2) + 1);
+			drain(sv[1]);
+			break;
+		case 2: {
+			enum sg_mtp2_prim p = reqs[ev >> 2 & 15];
+			struct sg_mtp2_param param = { .fsnc = ev >> 6 };
+			struct msgb *msg = NULL;
+
+			if (p == SG_MTP2_DATA) {
+				msg = msgb_alloc(64, "fuzz MSU");
+				if (!msg)
+					abort();
+				memcpy(msgb_put(msg, 8), "\x83\x01\x02\x03\x04\x11\x22\x33", 8);
+			}
+			sg_mtp2_l3_req(sg_slt_mtp2(slt), p, &param, msg);
+			break;
+		}
+		default:
+			if (ev & 4) {
+				/* the peer goes away: end of file */
+				if (sv[1] >= 0) {
+					close(sv[1]);
+					sv[1] = -1;
+				}
+				if (fs->conn_ofd.fd >= 0)
+					conn_cb(&fs->conn_ofd, OSMO_FD_READ);
+			} else if (ev & 8) {
+				json_object_put(sg_slt_to_json(slt, true));
+				json_object_put(frame_span_info(span));
+			} else if (fs->conn_ofd.fd >= 0) {
+				drain(sv[1]);
+				conn_cb(&fs->conn_ofd, OSMO_FD_WRITE);
+			}
+			break;
+		}
+	}
+	sg_slt_close(slt);
+	sg_span_close(span);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (sg_timers_count())
+		abort();
+	return 0;
+}
