@@ -83,6 +83,7 @@ struct MHD_Connection {
 	bool has_allow, has_www_auth;
 	char *body;
 	size_t body_len;
+	void *socket_context;	/* what mgmt_notify_conn() keeps per connection */
 };
 
 struct MHD_Response {
@@ -155,6 +156,19 @@ void MHD_destroy_response(struct MHD_Response *r)
 	if (r->mode == MHD_RESPMEM_MUST_FREE)
 		free(r->buf);
 	free(r);
+}
+
+/* Only the socket context: no descriptor or client address (the per-address limit and the
+ * deadlines act on real sockets, tests/e2e/api_slow.sh). */
+const union MHD_ConnectionInfo *MHD_get_connection_info(struct MHD_Connection *c,
+							enum MHD_ConnectionInfoType type, ...)
+{
+	static union MHD_ConnectionInfo ci;
+
+	if (type != MHD_CONNECTION_INFO_SOCKET_CONTEXT)
+		return NULL;
+	ci.socket_context = c->socket_context;
+	return &ci;
 }
 
 void MHD_suspend_connection(struct MHD_Connection *c)
@@ -337,6 +351,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		f[i] = field(&p, &n);
 		c.hdr[i] = f[i] && f[i][0] ? f[i] : NULL;
 	}
+	mgmt_notify_conn(mgmt, &c, &c.socket_context, MHD_CONNECTION_NOTIFY_STARTED);
 	/* MHD decodes the path with the server's callback before the access handler */
 	mgmt_unescape(mgmt, &c, url);
 	r = mgmt_access(mgmt, &c, url, method, "HTTP/1.1", NULL, &zero, &con_cls);
@@ -359,6 +374,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == MHD_YES)
 		check_answer(&c);
 	mgmt_completed(mgmt, &c, &con_cls, MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	mgmt_notify_conn(mgmt, &c, &c.socket_context, MHD_CONNECTION_NOTIFY_CLOSED);
+	if (c.socket_context)
+		abort();
 	/* PUT /api/v1/log/... changes the log levels: back to quiet */
 	for (unsigned int i = 0; i < _SG_LOG_CAT_MAX; i++)
 		sg_log_set_level(i, LOGL_FATAL);

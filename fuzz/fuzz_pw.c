@@ -13,9 +13,26 @@
 #include <sg/log.h>
 #include <sg/timer.h>
 
+#include <sys/socket.h>
+
+/* What the span transmits is not input: its packets are counted as sent, without a system
+ * call each (the sendto()s were a third of the target's time). */
+static ssize_t fuzz_sendto(int fd, const void *buf, size_t len, int flags,
+			   const struct sockaddr *to, socklen_t tolen)
+{
+	(void)fd;
+	(void)buf;
+	(void)flags;
+	(void)to;
+	(void)tolen;
+	return (ssize_t)len;
+}
+
 /* The driver itself, so that its static packet parser can be called without a socket
  * read (fuzz/targets.list builds this file instead of adapters/pw.c). */
+#define sendto fuzz_sendto
 #include "../adapters/pw.c"
+#undef sendto
 
 /*
  * One span per input, opened through the driver (a UDP socket on 127.0.0.1, port chosen by
