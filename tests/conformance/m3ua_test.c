@@ -25,8 +25,8 @@
  * verdict reads the raw octets back with the small TLV walker below, independently of the
  * codec's decoder.  The glue is a fake: DATA received is routed by routing key back into the
  * layer (as an SG relaying between ASs would), and destination states come from a table.
- * Test names are the TP ids of /work/shared/conformance/m3ua_sua.md (§1.2, §1.3), the ERR codes
- * of §2.5, and the derived checklist ids (M3-...).
+ * Test names are the IDs of doc/conformance/m3ua.md: the ETSI TS 102 381 test purposes (SGP and
+ * ASP roles), one M3-ERR-0xNN per error code of RFC 4666 §3.8.1, and our derived checks (M3-...).
  */
 
 #define PC_AS1 100
@@ -2055,7 +2055,7 @@ static bool asp_ssnm_006(void) { return asp_ssnm(SG_M3UA_SSNM_SCON, 255, true); 
 static bool asp_ssnm_007(void) { return asp_ssnm(SG_M3UA_SSNM_DUPU, 0, true); }
 static bool asp_ssnm_008(void) { return asp_ssnm(SG_M3UA_SSNM_DUPU, 255, false); }
 
-/* ==== derived checks (m3ua_sua.md Part 2) ==== */
+/* ==== derived checks (doc/conformance/m3ua.md, "Derived checks") ==== */
 
 static struct sg_m3ua_pdata mk_pd(uint32_t dpc, uint8_t si, uint8_t sls, uint8_t *buf, uint32_t seq)
 {

@@ -26,8 +26,8 @@
  * three linksets to scripted signalling points B (PC 2), C (PC 3), D (PC 4) over real MTP2
  * links; X (PC 9) is a destination behind them.  The scripted SPs answer SLTMs; every check
  * decodes what the IUT put on the wire with the MTP3 codec.  Test IDs are the rows of
- * /work/shared/conformance/q782.md (derived checklist; Q.782 numbers where that file
- * verified them).  Timing windows are the Q.704 §16.8 / Q.707 ranges.
+ * doc/conformance/q782.md (a checklist derived from Q.704/Q.707, with the Q.782 numbers
+ * known to match).  Timing windows are the Q.704 §16.8 / Q.707 ranges.
  */
 
 #define PC_IUT 1
@@ -2739,7 +2739,7 @@ static bool t_co_10(void)
 	return check_seq(0, 31, 2);
 }
 
-/* ---- remote processor outage (Q.704 §3.2.6, §4.3, §5.3.3): not a row of q782.md ---- */
+/* ---- remote processor outage (Q.704 §3.2.6, §4.3, §5.3.3): not a row of the checklist ---- */
 
 static bool link_blocked_json(struct sg_mtp3_link *l)
 {
@@ -3336,7 +3336,8 @@ static const struct item items[] = {
 	{ "L3-SG-05", "AS inactive => TFP(AS), UPU inaccessible", t_sg_05 },
 };
 
-/* checks of procedures q782.md has no row for (not counted as checklist items) */
+/* checks of procedures the checklist has no row for (not counted as checklist items;
+ * doc/conformance/q782.md, "Extra checks") */
 
 /* ---- X-TFR: transfer-restricted sending, national option (Q.704 §13.4, T11) ---- */
 
