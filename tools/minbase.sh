@@ -2,7 +2,7 @@
 # Run the README's commands in a minimal Debian 12 root, as a user's fresh machine (a
 # container or cloud image) may be: `debootstrap --variant=minbase bookworm`, no iproute2,
 # procps, xxd, git... Each run starts from a pristine copy of the root, with a fresh clone of
-# this repository's HEAD in /root/sigtran-sg, and /proc, /sys and /dev of the host mounted.
+# this repository's HEAD in /root (named as this checkout), and the host's /proc, /sys, /dev.
 #
 #   tools/minbase.sh test             tools/test.sh (the test command) in the root
 #   tools/minbase.sh demo [SECONDS]   tools/demo.sh (the demo command) for SECONDS (default 30),
@@ -31,6 +31,9 @@ if [ "${1-}" = packages ]; then
 fi
 
 run=$dir/run.$$
+# the clone's path in the root, made up at run time: the tree names no path of a machine
+# (tests/tree/no_abs_paths.sh, which runs in there too)
+guest=/root/$(basename "$(pwd)")
 cleanup() {
 	for m in dev sys proc; do umount -R "$run/$m" 2>/dev/null || umount -lR "$run/$m" 2>/dev/null || true; done
 	[ "${KEEP:-0}" = 1 ] && echo "kept $run" || rm -rf --one-file-system "$run"
@@ -41,7 +44,7 @@ mount -t proc proc "$run/proc"
 mount --rbind /sys "$run/sys" && mount --make-rslave "$run/sys"
 mount --rbind /dev "$run/dev" && mount --make-rslave "$run/dev"
 cp /etc/resolv.conf "$run/etc/resolv.conf"
-git clone -q "$(pwd)" "$run/root/sigtran-sg"
+git clone -q "$(pwd)" "$run$guest"
 echo "== minbase root $run: $(chroot "$run" dpkg-query -W | wc -l) packages, clone of $(git rev-parse --short HEAD)"
 
 in_root() { chroot "$run" /usr/bin/env -i HOME=/root TERM=dumb \
@@ -49,11 +52,11 @@ in_root() { chroot "$run" /usr/bin/env -i HOME=/root TERM=dumb \
 
 case "${1-}" in
 test)
-	in_root 'cd /root/sigtran-sg && tools/test.sh'
+	in_root "cd $guest && tools/test.sh"
 	;;
 demo)
 	secs=${2:-30}
-	in_root "cd /root/sigtran-sg && DEMO_SECONDS=$secs tools/demo.sh </dev/null" | tee "$run/demo.out"
+	in_root "cd $guest && DEMO_SECONDS=$secs tools/demo.sh </dev/null" | tee "$run/demo.out"
 	# the switch's totals: calls placed and answered
 	total=$(grep '^== switch:' "$run/demo.out" | tail -1)
 	placed=$(echo "$total" | sed -n 's/.*attempts=\([0-9]*\).*/\1/p')

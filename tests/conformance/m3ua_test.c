@@ -25,8 +25,8 @@
  * verdict reads the raw octets back with the small TLV walker below, independently of the
  * codec's decoder.  The glue is a fake: DATA received is routed by routing key back into the
  * layer (as an SG relaying between ASs would), and destination states come from a table.
- * Test names are the TP ids of /work/shared/conformance/m3ua_sua.md (§1.2, §1.3), the ERR codes
- * of §2.5, and the derived checklist ids (M3-...).
+ * Test names are the IDs of doc/conformance/m3ua.md: the ETSI TS 102 381 test purposes (SGP and
+ * ASP roles), one M3-ERR-0xNN per error code of RFC 4666 §3.8.1, and our derived checks (M3-...).
  */
 
 #define PC_AS1 100
@@ -71,6 +71,7 @@ struct peer {
 	struct sg_m3ua_asp *asp;
 	struct rxm q[QLEN];
 	unsigned int head, tail;
+	unsigned int mark;		/* where the last drain() left head: seen() counts from here */
 	unsigned int closed;
 };
 
@@ -352,7 +353,7 @@ static struct rxm *next(struct peer *p)
 }
 
 static unsigned int pending(const struct peer *p) { return p->tail - p->head; }
-static void drain(struct peer *p) { p->head = p->tail; }
+static void drain(struct peer *p) { p->head = p->mark = p->tail; }
 
 /* Like the ETSI tool's wait-for-message: the next message of that kind, skipping others */
 static struct rxm *wait_for(struct peer *p, uint8_t cls, uint8_t type)
@@ -371,6 +372,18 @@ static unsigned int count_q(const struct peer *p, uint8_t cls, uint8_t type)
 	unsigned int n = 0;
 
 	for (unsigned int i = p->head; i != p->tail; i++)
+		if (is(&p->q[i % QLEN], cls, type))
+			n++;
+	return n;
+}
+
+/* such messages sent since the last drain(), read or not: a message that must not come at all
+ * is looked for here, since wait_for() skips whatever comes before the one it waits for */
+static unsigned int seen(const struct peer *p, uint8_t cls, uint8_t type)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = p->tail - p->mark > QLEN ? p->tail - QLEN : p->mark; i != p->tail; i++)
 		if (is(&p->q[i % QLEN], cls, type))
 			n++;
 	return n;
@@ -408,6 +421,25 @@ static bool expect_ntfy(struct peer *p, uint16_t type, uint16_t info)
 	CHECK(ru32(r, SG_M3UA_IEI_STATUS, &v), "NTFY without Status");
 	CHECK(v == ((uint32_t)type << 16 | info), "NTFY status %u/%u, expected %u/%u", v >> 16,
 	      v & 0xffff, type, info);
+	return true;
+}
+
+/* The DATA's Protocol Data, read raw: OPC, DPC, SI, NI, MP, SLS and the user data as wanted */
+static bool pdata_is(const struct rxm *r, const struct sg_m3ua_pdata *w)
+{
+	uint16_t len;
+	const uint8_t *p = r ? rparam(r, SG_M3UA_IEI_PROT_DATA, 0, &len) : NULL;
+
+	CHECK(r, "no DATA");
+	CHECK(p && len >= 12, "DATA without Protocol Data");
+	CHECK(be32(p) == w->opc && be32(p + 4) == w->dpc, "OPC %u DPC %u, expected %u %u",
+	      be32(p), be32(p + 4), w->opc, w->dpc);
+	CHECK(p[8] == w->si, "SI %u, expected %u", p[8], w->si);
+	CHECK(p[9] == w->ni, "NI %u, expected %u", p[9], w->ni);
+	CHECK(p[10] == w->mp, "MP %u, expected %u", p[10], w->mp);
+	CHECK(p[11] == w->sls, "SLS %u, expected %u", p[11], w->sls);
+	CHECK(len - 12u == w->len && !memcmp(p + 12, w->data, w->len),
+	      "user data changed (%u octets, expected %u)", len - 12u, w->len);
 	return true;
 }
 
@@ -459,12 +491,13 @@ static void aspia(struct peer *p, const uint32_t *rc, unsigned int nrc)
 	xmit(p, 0, m);
 }
 
-static struct msgb *data_msg(const uint32_t *rc, uint32_t opc, uint32_t dpc, uint8_t si,
-			     uint8_t sls, uint32_t seq)
+/* DATA with an 8-octet payload: 0xde 0xad 0 0, then seq */
+static struct msgb *data_msg_ni(const uint32_t *rc, uint32_t opc, uint32_t dpc, uint8_t si,
+				uint8_t ni, uint8_t mp, uint8_t sls, uint32_t seq)
 {
 	struct msgb *m = sg_m3ua_msg_new(C_XFER, SG_M3UA_XFER_DATA);
 	uint8_t pl[8] = { 0xde, 0xad };
-	struct sg_m3ua_pdata pd = { .opc = opc, .dpc = dpc, .si = si, .ni = 2, .mp = 0,
+	struct sg_m3ua_pdata pd = { .opc = opc, .dpc = dpc, .si = si, .ni = ni, .mp = mp,
 				    .sls = sls, .data = pl, .len = sizeof(pl) };
 
 	osmo_store32be(seq, pl + 4);
@@ -472,6 +505,12 @@ static struct msgb *data_msg(const uint32_t *rc, uint32_t opc, uint32_t dpc, uin
 		sg_m3ua_put_u32(m, SG_M3UA_IEI_ROUTE_CTX, *rc);
 	sg_m3ua_put_pdata(m, &pd);
 	return m;
+}
+
+static struct msgb *data_msg(const uint32_t *rc, uint32_t opc, uint32_t dpc, uint8_t si,
+			     uint8_t sls, uint32_t seq)
+{
+	return data_msg_ni(rc, opc, dpc, si, 2, 0, sls, seq);
 }
 
 /* The independent ETSI tester adds an INFO String to every RKM message; so do we (odd length:
@@ -665,7 +704,7 @@ static bool sgp_aspsm_v_009(void)
 	aspup(P(1), NULL);
 	if (!expect_err(P(1), SG_M3UA_ERR_REFUSED_MGMT_BLOCKING))
 		return false;
-	CHECK(!count_q(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK), "blocked ASP acknowledged");
+	CHECK(!seen(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK), "blocked ASP acknowledged");
 	return true;
 }
 
@@ -743,7 +782,7 @@ static bool sgp_aspsm_o_001(void)
 		return false;
 	aspup(P(1), NULL);
 	CHECK(wait_for(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK), "second ASPUP not acknowledged");
-	CHECK(!count_q(P(1), C_MGMT, SG_M3UA_MGMT_ERR), "ERR for a repeated ASPUP");
+	CHECK(!seen(P(1), C_MGMT, SG_M3UA_MGMT_ERR), "ERR for a repeated ASPUP");
 	return true;
 }
 
@@ -1054,8 +1093,8 @@ static bool sgp_asptm_o_003(void)
 	return true;
 }
 
-/* DATA from ASP1 to ASP2's PC reaches ASP2 (16 SLS values), with ASP2's RC, on a non-zero
- * stream, payload unchanged */
+/* DATA from ASP1 to ASP2's PC reaches ASP2 (16 SLS values, every NI and MP), with ASP2's RC, on
+ * a non-zero stream, the label (OPC, DPC, SI, NI, MP, SLS) and the payload unchanged */
 static bool mtr_relay(bool rc_list)
 {
 	uint32_t rcs[2] = { 1, 2 }, v;
@@ -1068,22 +1107,26 @@ static bool mtr_relay(bool rc_list)
 	if (!up_act(P(2), 0, rc_list ? rcs : NULL, rc_list ? 2 : 0))
 		return false;
 	for (unsigned int sls = 0; sls < 16; sls++) {
+		uint8_t pl[8] = { 0xde, 0xad };
+		struct sg_m3ua_pdata want = { .opc = PC_AS1, .dpc = PC_AS2, .si = 5, .ni = sls >> 2,
+					      .mp = sls & 3, .sls = sls, .data = pl, .len = 8 };
 		struct rxm *r;
 		struct sg_m3ua_msg dm;
 		struct sg_m3ua_decode_err de;
-		struct sg_m3ua_pdata pd;
 
-		xmit(P(1), 1, data_msg(NULL, PC_AS1, PC_AS2, 5, sls, sls));
+		osmo_store32be(sls, pl + 4);
+		xmit(P(1), 1, data_msg_ni(NULL, PC_AS1, PC_AS2, 5, want.ni, want.mp, sls, sls));
 		r = wait_for(P(2), C_XFER, SG_M3UA_XFER_DATA);
 		CHECK(r, "SLS %u: DATA did not reach ASP2", sls);
 		CHECK(r->stream != 0, "DATA on stream 0");
 		CHECK(ru32(r, SG_M3UA_IEI_ROUTE_CTX, &v) && v == 2, "DATA without ASP2's RC");
-		CHECK(sg_m3ua_decode(&dm, r->buf, r->len, &de) == 0 &&
-		      sg_m3ua_get_pdata(&dm, &pd) == 0, "DATA does not decode");
-		CHECK(pd.opc == PC_AS1 && pd.dpc == PC_AS2 && pd.si == 5 && pd.sls == sls &&
-		      pd.len == 8 && be32(pd.data + 4) == sls, "protocol data changed");
+		CHECK(sg_m3ua_decode(&dm, r->buf, r->len, &de) == 0, "DATA does not decode");
+		if (!pdata_is(r, &want))
+			return false;
+		CHECK(!count_q(P(2), C_XFER, SG_M3UA_XFER_DATA), "SLS %u: DATA twice to ASP2", sls);
 	}
 	CHECK(!count_q(P(1), C_XFER, SG_M3UA_XFER_DATA), "DATA echoed to ASP1");
+	CHECK(!count_q(P(1), C_MGMT, SG_M3UA_MGMT_ERR), "ERR for a valid DATA");
 	return true;
 }
 
@@ -1370,7 +1413,7 @@ static bool ssnm_daud(uint32_t pc, uint8_t mask, uint8_t answer)
 	      "answer for affected PC 0x%08x", v);
 	if (answer == SG_M3UA_SSNM_SCON)
 		CHECK(ru32(r, SG_M3UA_IEI_CONG_IND, &v) && v == 2, "SCON without level 2");
-	CHECK(!count_q(P(1), C_MGMT, SG_M3UA_MGMT_ERR), "ERR for a DAUD");
+	CHECK(!seen(P(1), C_MGMT, SG_M3UA_MGMT_ERR), "ERR for a DAUD");
 	return true;
 }
 
@@ -1546,7 +1589,7 @@ static bool err_14(void)
 	daud(P(1), 0, PC_UNKNOWN);
 	if (!expect_err(P(1), SG_M3UA_ERR_DEST_STATUS_UNKNOWN))
 		return false;
-	CHECK(!count_q(P(1), C_SSNM, SG_M3UA_SSNM_DUNA), "DUNA as well as the ERR");
+	CHECK(!seen(P(1), C_SSNM, SG_M3UA_SSNM_DUNA), "DUNA as well as the ERR");
 	return true;
 }
 static bool err_15(void)
@@ -1701,7 +1744,7 @@ static bool asp_aspsm_i_001(void)
 	CHECK(wait_for(P(1), C_ASPSM, SG_M3UA_ASPSM_UP), "no ASPUP");
 	if (!bad_version(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK, 0))
 		return false;
-	CHECK(!count_q(P(1), C_ASPTM, SG_M3UA_ASPTM_ACT), "ASPAC after a bad ASPUP-ACK");
+	CHECK(!seen(P(1), C_ASPTM, SG_M3UA_ASPTM_ACT), "ASPAC after a bad ASPUP-ACK");
 	return true;
 }
 
@@ -1866,17 +1909,11 @@ static bool asp_asptm_o_001(void)
 	return expect_err(P(1), SG_M3UA_ERR_UNEXPECTED_MSG);
 }
 
-/* after DAVA the IUT sends traffic: DATA with the RC, the payload, on a non-zero stream */
-static bool asp_mtr_v(void)
+/* m3ua-asp-mtr-v-00x: the IUT (ASP, active in AS "cas", RC 10) learns by DAVA that PC 2 is
+ * available, then sends traffic.  Each TP checks its own property of the DATA it sends. */
+static bool asp_mtr_up(void)
 {
 	struct msgb *m;
-	struct rxm *r;
-	uint8_t pl[3] = { 7, 8, 9 };
-	struct sg_m3ua_pdata pd = { .opc = 1, .dpc = 2, .si = 5, .ni = 2, .sls = 3, .data = pl,
-				    .len = 3 };
-	uint32_t v;
-	uint16_t len;
-	const uint8_t *p;
 
 	afx_setup(false, true);
 	conn(P(1));
@@ -1886,14 +1923,93 @@ static bool asp_mtr_v(void)
 	sg_m3ua_put_u32(m, SG_M3UA_IEI_AFFECTED_PC, 2);
 	xmit(P(1), 0, m);
 	CHECK(F.ssnm_ind == 1 && F.ssnm_type == SG_M3UA_SSNM_DAVA, "DAVA not indicated");
-	CHECK(sg_m3ua_send_data(F.m, cas, &pd) == 0, "send_data refused");
-	r = wait_for(P(1), C_XFER, SG_M3UA_XFER_DATA);
-	CHECK(r, "no DATA");
-	CHECK(ru32(r, SG_M3UA_IEI_ROUTE_CTX, &v) && v == 10, "DATA without RC 10");
-	p = rparam(r, SG_M3UA_IEI_PROT_DATA, 0, &len);
-	CHECK(p && len == 15 && be32(p) == 1 && be32(p + 4) == 2 && p[8] == 5 && p[11] == 3 &&
-	      !memcmp(p + 12, pl, 3), "protocol data wrong");
-	CHECK(r->stream != 0, "DATA on stream 0");
+	return true;
+}
+
+/* v-001: every DATA carries the AS's Routing Context, once, before the Protocol Data */
+static bool asp_mtr_v_001(void)
+{
+	uint8_t pl[3] = { 7, 8, 9 };
+	struct sg_m3ua_pdata pd = { .opc = 1, .dpc = 2, .si = 5, .ni = 2, .data = pl, .len = 3 };
+	struct rxm *r;
+	uint16_t len;
+	uint32_t v;
+
+	if (!asp_mtr_up())
+		return false;
+	for (unsigned int i = 0; i < 4; i++) {
+		pd.sls = i;
+		CHECK(sg_m3ua_send_data(F.m, cas, &pd) == 0, "send_data refused");
+		r = wait_for(P(1), C_XFER, SG_M3UA_XFER_DATA);
+		CHECK(r, "no DATA %u", i);
+		CHECK(ru32(r, SG_M3UA_IEI_ROUTE_CTX, &v) && v == 10, "DATA %u without RC 10", i);
+		CHECK(!rparam(r, SG_M3UA_IEI_ROUTE_CTX, 1, &len), "DATA %u with two RCs", i);
+		CHECK(rparam(r, SG_M3UA_IEI_ROUTE_CTX, 0, &len) < rparam(r, SG_M3UA_IEI_PROT_DATA, 0,
+									  &len),
+		      "DATA %u: RC after the Protocol Data", i);
+	}
+	CHECK(!pending(P(1)), "%u messages more than the 4 DATA", pending(P(1)));
+	return true;
+}
+
+/* v-002: the Protocol Data carries the label (every NI and MP) and the payload unchanged, from
+ * 1 octet up to the 272 of a narrowband SIF less the label */
+static bool asp_mtr_v_002(void)
+{
+	static const uint16_t lens[] = { 1, 3, 17, 268 };
+	uint8_t pl[268];
+	unsigned int n = 0;
+
+	if (!asp_mtr_up())
+		return false;
+	for (unsigned int i = 0; i < sizeof(pl); i++)
+		pl[i] = (uint8_t)(i * 7 + 1);
+	for (unsigned int k = 0; k < ARRAY_SIZE(lens); k++) {
+		for (uint8_t x = 0; x < 4; x++, n++) {
+			struct sg_m3ua_pdata pd = { .opc = 1, .dpc = 2, .si = 3 + k, .ni = x,
+						    .mp = 3 - x, .sls = n & 15, .data = pl,
+						    .len = lens[k] };
+			struct rxm *r;
+
+			CHECK(sg_m3ua_send_data(F.m, cas, &pd) == 0, "send_data refused");
+			r = wait_for(P(1), C_XFER, SG_M3UA_XFER_DATA);
+			CHECK(r, "no DATA for %u octets, NI %u", lens[k], x);
+			if (!pdata_is(r, &pd))
+				return false;
+		}
+	}
+	CHECK(!pending(P(1)), "%u messages more than the %u DATA", pending(P(1)), n);
+	return true;
+}
+
+/* v-003: DATA goes on a valid stream: never 0 (management), below the 8 outbound streams of
+ * the association, and the same stream for the same SLS (RFC 4666 §1.4.7: in sequence) */
+static bool asp_mtr_v_003(void)
+{
+	uint8_t pl[4] = { 1, 2, 3, 4 };
+	uint16_t st[16];
+
+	if (!asp_mtr_up())
+		return false;
+	for (unsigned int round = 0; round < 2; round++) {
+		for (unsigned int sls = 0; sls < 16; sls++) {
+			struct sg_m3ua_pdata pd = { .opc = 1, .dpc = 2, .si = 5, .ni = 2,
+						    .sls = sls, .data = pl, .len = 4 };
+			struct rxm *r;
+
+			CHECK(sg_m3ua_send_data(F.m, cas, &pd) == 0, "send_data refused");
+			r = wait_for(P(1), C_XFER, SG_M3UA_XFER_DATA);
+			CHECK(r, "SLS %u: no DATA", sls);
+			CHECK(r->stream != 0 && r->stream < 8, "SLS %u: DATA on stream %u", sls,
+			      r->stream);
+			if (!round)
+				st[sls] = r->stream;
+			else
+				CHECK(r->stream == st[sls], "SLS %u on stream %u, then %u", sls,
+				      st[sls], r->stream);
+		}
+	}
+	CHECK(!pending(P(1)), "%u messages more than the 32 DATA", pending(P(1)));
 	return true;
 }
 
@@ -2055,12 +2171,13 @@ static bool asp_ssnm_006(void) { return asp_ssnm(SG_M3UA_SSNM_SCON, 255, true); 
 static bool asp_ssnm_007(void) { return asp_ssnm(SG_M3UA_SSNM_DUPU, 0, true); }
 static bool asp_ssnm_008(void) { return asp_ssnm(SG_M3UA_SSNM_DUPU, 255, false); }
 
-/* ==== derived checks (m3ua_sua.md Part 2) ==== */
+/* ==== derived checks (doc/conformance/m3ua.md, "Derived checks") ==== */
 
+/* an MSU for the layer to send: NI national, MP from the SLS, 8 octets ending in seq */
 static struct sg_m3ua_pdata mk_pd(uint32_t dpc, uint8_t si, uint8_t sls, uint8_t *buf, uint32_t seq)
 {
-	struct sg_m3ua_pdata pd = { .opc = 9, .dpc = dpc, .si = si, .ni = 2, .sls = sls,
-				    .data = buf, .len = 8 };
+	struct sg_m3ua_pdata pd = { .opc = 9, .dpc = dpc, .si = si, .ni = 2, .mp = sls & 3,
+				    .sls = sls, .data = buf, .len = 8 };
 
 	memset(buf, 0, 8);
 	osmo_store32be(seq, buf + 4);
@@ -2078,6 +2195,7 @@ static uint32_t data_seq(const struct rxm *r)
 static bool d_tr_buffer(void)
 {
 	uint8_t b[8];
+	struct sg_m3ua_pdata want;
 
 	fx_setup(SG_M3UA_TMT_OVERRIDE, 1, 0);
 	conn(P(1));
@@ -2099,6 +2217,9 @@ static bool d_tr_buffer(void)
 		struct rxm *r = wait_for(P(2), C_XFER, SG_M3UA_XFER_DATA);
 
 		CHECK(r, "buffered MSU %u not delivered", i);
+		want = mk_pd(PC_AS1, 5, i, b, i);
+		if (!pdata_is(r, &want))
+			return false;
 		CHECK(data_seq(r) == i, "MSU %u delivered out of order (%u)", i, data_seq(r));
 	}
 	return true;
@@ -2152,6 +2273,8 @@ static bool d_loadshare(void)
 				if ((r = wait_for(P(i), C_XFER, SG_M3UA_XFER_DATA))) {
 					CHECK(who < 0, "SLS %u to both ASPs", sls);
 					who = i;
+					if (!pdata_is(r, &pd))
+						return false;
 					CHECK(r->stream != 0, "DATA on stream 0");
 					if (round == 0)
 						st[sls] = r->stream;
@@ -2186,6 +2309,9 @@ static bool d_broadcast(void)
 		struct rxm *r = wait_for(P(i), C_XFER, SG_M3UA_XFER_DATA);
 
 		CHECK(r && data_seq(r) == 42, "ASP%d: no copy", i);
+		if (!pdata_is(r, &pd))
+			return false;
+		CHECK(!count_q(P(i), C_XFER, SG_M3UA_XFER_DATA), "ASP%d: two copies", i);
 	}
 	return true;
 }
@@ -2204,7 +2330,7 @@ static bool d_override(void)
 	CHECK(sg_m3ua_send_data(F.m, F.as1, &pd) == 0, "MSU refused");
 	CHECK(count_q(P(2), C_XFER, SG_M3UA_XFER_DATA) == 1 &&
 	      !count_q(P(1), C_XFER, SG_M3UA_XFER_DATA), "traffic not only to the new ASP");
-	return true;
+	return pdata_is(wait_for(P(2), C_XFER, SG_M3UA_XFER_DATA), &pd);
 }
 
 static bool d_ssnm_dist(void)
@@ -2361,7 +2487,7 @@ static bool d_rkm_dynamic_as(void)
 	CHECK(sg_m3ua_send_data(F.m, as, &pd) == 0, "dynamic AS refused the MSU");
 	r = wait_for(P(1), C_XFER, SG_M3UA_XFER_DATA);
 	CHECK(r && ru32(r, SG_M3UA_IEI_ROUTE_CTX, &v) && v == rc, "DATA without the dynamic RC");
-	return true;
+	return pdata_is(r, &pd);
 }
 
 static bool d_specific_key(void)
@@ -2567,11 +2693,13 @@ static bool d_json(void)
 /* ==== What the independent ETSI TS 102 381 tester sends (issue 9) ==== */
 
 /* no ERR among the messages not read yet, of any code, or of one code */
+/* ERRs (with that code; 0: any) since the last drain(), read or not (as seen()) */
 static unsigned int count_err(const struct peer *p, uint32_t code)
 {
 	unsigned int n = 0;
 
-	for (unsigned int i = p->head; i != p->tail; i++) {
+	for (unsigned int i = p->tail - p->mark > QLEN ? p->tail - QLEN : p->mark; i != p->tail;
+	     i++) {
 		const struct rxm *r = &p->q[i % QLEN];
 		uint32_t v;
 
@@ -2679,6 +2807,7 @@ static bool t_hdr_padding(void)
 	if (!expect_err(P(1), SG_M3UA_ERR_UNSUPP_MSG_TYPE))
 		return false;
 	/* ASPUP with an INFO String, length 17 of 20 octets: accepted */
+	drain(P(1));
 	send_unpadded(P(1), C_ASPSM, SG_M3UA_ASPSM_UP, 0, 20, 0);
 	CHECK(wait_for(P(1), C_ASPSM, SG_M3UA_ASPSM_UP_ACK), "unpadded ASPUP not acknowledged");
 	CHECK(!count_err(P(1), 0), "ERR for an unpadded ASPUP");
@@ -2867,9 +2996,9 @@ static const struct item asp_tps[] = {
 	{ "m3ua-asp-asptm-i-002", "ASPIA-ACK version 2", asp_asptm_i_002 },
 	{ "m3ua-asp-asptm-i-003", "reserved ASPTM type", asp_asptm_i_003 },
 	{ "m3ua-asp-asptm-o-001", "ASPUP-ACK answering ASPAC: ERR Unexpected", asp_asptm_o_001 },
-	{ "m3ua-asp-mtr-v-001", "DATA carries the RC", asp_mtr_v },
-	{ "m3ua-asp-mtr-v-002", "DATA carries the payload", asp_mtr_v },
-	{ "m3ua-asp-mtr-v-003", "DATA on a non-zero stream", asp_mtr_v },
+	{ "m3ua-asp-mtr-v-001", "DATA carries the RC", asp_mtr_v_001 },
+	{ "m3ua-asp-mtr-v-002", "DATA carries the label and payload", asp_mtr_v_002 },
+	{ "m3ua-asp-mtr-v-003", "DATA on a non-zero stream, one per SLS", asp_mtr_v_003 },
 	{ "m3ua-asp-mtr-i-001", "DATA version 2", asp_mtr_i_001 },
 	{ "m3ua-asp-mtr-i-002", "reserved class", asp_mtr_i_002 },
 	{ "m3ua-asp-mtr-i-003", "reserved transfer type", asp_mtr_i_003 },

@@ -13,10 +13,10 @@
 
 /*
  * SP A is our MTP2 (the implementation under test), SP B the scripted
- * tester (mtp2_tester.c).  Every test follows the row of the same number in
- * /work/shared/conformance/q781.md; where that checklist marks a sequence as
- * derived or doubtful, the comment of the test says what Q.703 made us
- * choose.  Timing windows are the Q.703 §12.3 ranges, measured on the
+ * tester (mtp2_tester.c).  Every test follows the line of the same number in
+ * doc/conformance/q781.md; where the sequence is derived or was open to
+ * doubt (doc/conformance/README.md), the comment of the test says what Q.703
+ * made us choose.  Timing windows are the Q.703 §12.3 ranges, measured on the
  * line (start of the SU that A sends), not read from A's configuration.
  */
 

@@ -1,8 +1,8 @@
 /* Interop with Asterisk's libss7: our MTP2 (frame driver) and libss7's MTP2 align and stay in service. */
 
 /*
- * libss7 is an independent MTP2/MTP3/ISUP implementation (see
- * ../shared/ORACLES.md).  It runs in this process on one end of an AF_UNIX
+ * libss7 is an independent MTP2/MTP3/ISUP implementation (see doc/testing.md,
+ * "libss7 interop").  It runs in this process on one end of an AF_UNIX
  * SOCK_SEQPACKET connection, in SS7_TRANSPORT_DAHDIMTP2 mode: one frame per
  * read/write, SU + 2 FCS octets, sending only on change (the "driver" is
  * assumed to repeat the last SU).  Our end is a "frame" span (the real
@@ -163,7 +163,7 @@ static void test_libss7_mtp2_in_service(void)
 	L.fd = accept(L.listen_fd, NULL, NULL);
 	CU_ASSERT_FATAL(L.fd >= 0);
 
-	/* libss7: ITU, national, SLC 0 (see ORACLES.md) */
+	/* libss7: ITU, national, SLC 0 (doc/testing.md, "libss7 as a peer") */
 	L.ss7 = ss7_new(SS7_ITU);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(L.ss7);
 	ss7_set_message(ss7_msg);

@@ -11,7 +11,7 @@
  *                                      ISUP user (SI 5): IAM -> ACM, ANM; REL -> RLC
  *
  * libss7 runs in SS7_TRANSPORT_DAHDIMTP2 mode on one end of an AF_UNIX SOCK_SEQPACKET
- * socketpair per link (see ../shared/ORACLES.md).  The test relays each frame to the
+ * socketpair per link (doc/testing.md, "libss7 as a peer").  The test relays each frame to the
  * socket our frame span connects to, decoding it on the way (SLTM/SLTA, SNM, ISUP) so
  * that the checks can see what each side sent on which link.  Cutting a link closes
  * the relay: our span sees end of file (loss of signal), libss7 sees a dead socket.

@@ -23,6 +23,7 @@
 #include <sg/log.h>
 #include <sg/mgmt.h>
 #include <sg/thread.h>
+#include <sg/timer.h>
 #include "cu_main.h"
 #include "done.h"
 
@@ -200,6 +201,7 @@ static struct sg_thread *owner_thr, *dead_thr, *mgmt_thr, *mgmt2_thr;
 static struct sg_config *cfg, *cfg2;
 static struct sg_mgmt *mgmt, *mgmt2;
 static unsigned int port, port2;
+static uint64_t mgmt_alloc_ns[2];	/* sg_now() just before and just after mgmt's allocation */
 
 static int mgmt_init(struct sg_thread *t, void *priv)
 {
@@ -290,7 +292,9 @@ static int suite_init(void)
 	threads[1] = owner_thr;
 	threads[2] = dead_thr;
 
+	mgmt_alloc_ns[0] = sg_now();
 	mgmt = sg_mgmt_alloc(ctx, cfg, mgmt_thr, &info);
+	mgmt_alloc_ns[1] = sg_now();
 	info.num_threads = 2;
 	mgmt2 = sg_mgmt_alloc(ctx, cfg2, mgmt2_thr, &info);
 	if (!mgmt || !mgmt2)
@@ -589,22 +593,36 @@ static void test_status(void)
 {
 	struct json_object *threads, *t;
 	struct resp r;
+	uint64_t t0, t1, up_lo, up_hi;
+	int64_t up;
 
+	t0 = sg_now();
 	CU_ASSERT_EQUAL_FATAL(get(port, "/api/v1/status", &r), 0);
+	t1 = sg_now();
 	CU_ASSERT_EQUAL(r.status, 200);
 	check_json_answer(&r);
 	CU_ASSERT_STRING_EQUAL(jstr(r.json, "name") ? : "", "sg-test");
 	CU_ASSERT_STRING_EQUAL(jstr(r.json, "version") ? : "", "0.1.0-test");
 	CU_ASSERT_STRING_EQUAL(jstr(r.json, "config_file") ? : "", "test.json");
 	CU_ASSERT(json_object_is_type(jget(r.json, "uptime_s"), json_type_int));
-	CU_ASSERT(json_object_get_int64(jget(r.json, "uptime_s")) >= 0);
+	/* whole seconds since sg_mgmt_alloc(), on the same clock: the server read the clock
+	 * between t0 and t1, and started it between the two readings around the allocation
+	 * (normally 0 .. 0: the suite has run for a fraction of a second) */
+	up = json_object_get_int64(jget(r.json, "uptime_s"));
+	up_lo = (t0 - mgmt_alloc_ns[1]) / SG_NS_PER_S;
+	up_hi = (t1 - mgmt_alloc_ns[0]) / SG_NS_PER_S;
+	if (up < 0 || (uint64_t)up < up_lo || (uint64_t)up > up_hi) {
+		fprintf(stderr, "uptime_s %lld, expected %llu..%llu\n", (long long)up,
+			(unsigned long long)up_lo, (unsigned long long)up_hi);
+		CU_FAIL("uptime_s");
+	}
 	threads = jget(r.json, "threads");
 	CU_ASSERT_EQUAL(json_object_array_length(threads), 3);
 	t = find_named(threads, "owner");
 	CU_ASSERT_STRING_EQUAL(t ? jstr(t, "role") : "", "core");
 	t = find_named(threads, "mgmt");
 	CU_ASSERT_STRING_EQUAL(t ? jstr(t, "role") : "", "mgmt");
-	CU_ASSERT(counter(jget(r.json, "counters"), "http:requests:total") >= 1);
+	CU_ASSERT_EQUAL(counter(jget(r.json, "counters"), "http:requests:total"), 1);
 	CU_ASSERT(counter(jget(r.json, "counters"), "http:auth:failures") == 0);
 	resp_free(&r);
 
