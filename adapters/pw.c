@@ -35,7 +35,7 @@
 #include <sg/log.h>
 #include <sg/timer.h>
 
-#include "../sg/config_schema.h"	/* sg_parse_hostport() */
+#include "../sg/config/config_schema.h"	/* sg_parse_hostport() */
 
 #define LOGPW(pw, lvl, fmt, args...) \
 	LOGP(DADP, lvl, "pw %s: " fmt, (pw)->span->name, ##args)

@@ -1,7 +1,7 @@
 /* Benchmark: how many 64 kbit/s SS7 links (HDLC + MTP2, FISU fill) one core runs in real time. */
 
 /*
- * N pairs of signalling link terminals (the real sg/slt.c: software HDLC
+ * N pairs of signalling link terminals (the real sg/tdm/slt.c: software HDLC
  * and MTP2) are cabled back to back by a bench driver that moves 1 ms of
  * line octets (8 per 64 kbit/s timeslot) per tick and per direction, in
  * virtual time.  The links are aligned first, then S simulated seconds of

@@ -26,7 +26,7 @@
  *                 counters) -> sg_m3ua_send_data (AS state, load sharing over the ACTIVE
  *                 peer, counters) -> ops.send; then sg_m3ua_asp_rx (layer: decode, ASP
  *                 state, NA/RC/stream checks, counters) -> ops.data_ind -> translation back,
- *                 MSU msgb and label as sg/nif.c does it (MTP3's own route lookup for the
+ *                 MSU msgb and label as sg/iwf/nif.c does it (MTP3's own route lookup for the
  *                 outgoing MSU is not included: it needs a running MTP3).
  *   ours-codec    codec only, the same work as the baseline: decode the DATA (sg_m3ua_decode
  *                 + sg_m3ua_get_pdata) and re-encode it into a new msgb (sized as above).
@@ -250,7 +250,7 @@ drop:
 	return NULL;
 }
 
-/* SS7 side of an IP -> SS7 DATA (as sg/nif.c's m3ua_data_ind): the MSU msgb, SIO at l3h */
+/* SS7 side of an IP -> SS7 DATA (as sg/iwf/nif.c's m3ua_data_ind): the MSU msgb, SIO at l3h */
 static struct msgb *pd_to_msu(const struct sg_m3ua_pdata *pd)
 {
 	unsigned int hl = sg_mtp3_hdr_len(fmt.variant);

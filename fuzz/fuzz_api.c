@@ -18,7 +18,7 @@
 /* The server itself, so that the target reaches MHD's access handler and the static request
  * parsing below it (fuzz/targets.list builds this file instead of mgmt/http.c). */
 #include "../mgmt/http.c"
-#include "../sg/config_schema.h"
+#include "../sg/config/config_schema.h"
 
 /*
  * Without libmicrohttpd's socket and HTTP parser: the target plays MHD towards the server's

@@ -1,5 +1,6 @@
-/* libFuzzer target: the configuration loader (sg/config.c, sg/config_schema.c, sg/check.c):
- * whole JSON text -> validated struct sg_config, or one error line naming the JSON path. */
+/* libFuzzer target: the configuration loader (sg/config/config.c, sg/config/config_schema.c,
+ * sg/check.c): whole JSON text -> validated struct sg_config, or one error line naming the JSON
+ * path. */
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
-/* libFuzzer target: the M3UA layer with its state, RFC 4666 §4 (sg/m3ua_*.c): SGP, ASP and IPSP
- * peers fed a sequence of events (messages on streams, association changes, time passing). */
+/* libFuzzer target: the M3UA layer with its state, RFC 4666 §4 (sg/sigtran/m3ua_*.c): SGP, ASP
+ * and IPSP peers fed a sequence of events (messages on streams, association changes, time
+ * passing). */
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 /* libFuzzer target: routing keys from the peer (RKM REG/DEREG REQ, RFC 4666 §3.6, §4.4;
- * sg/m3ua_rkm.c) and routing by key (sg_m3ua_route_ssn, sg/m3ua_as.c) against a full scan. */
+ * sg/sigtran/m3ua_rkm.c) and routing by key (sg_m3ua_route_ssn, sg/sigtran/m3ua_as.c) against
+ * a full scan. */
 
 #include <stdint.h>
 #include <stdio.h>
@@ -15,8 +16,8 @@
 #include <sg/timer.h>
 
 /* The AS code itself, for its scoring function (rk_score) and SSN extraction: the reference
- * below (fuzz/targets.list builds this file instead of sg/m3ua_as.c). */
-#include "../sg/m3ua_as.c"
+ * below (fuzz/targets.list builds this file instead of sg/sigtran/m3ua_as.c). */
+#include "../sg/sigtran/m3ua_as.c"
 
 /*
  * An SGP (dynamic RKM, DPCs 256..271 provisioned, asp1 allowed 256..259 only, ITU or ANSI

@@ -27,7 +27,7 @@
  * proving) so that every run is reproducible.
  */
 
-/* The counter group is plain memory here (sg/counter.c also serves JSON,
+/* The counter group is plain memory here (sg/rt/counter.c also serves JSON,
  * which this target does not link). */
 struct sg_ctr_group *sg_ctr_group_alloc(void *ctx, const struct sg_ctr_group_desc *desc)
 {

@@ -1,5 +1,6 @@
-/* libFuzzer target: SCTP notification decoding (RFC 6458 §6.1), kernel SCTP (sg/sctp_kernel.c)
- * and usrsctp (sg/sctp_usrsctp.c): union sctp_notification -> struct sctp_rcv. */
+/* libFuzzer target: SCTP notification decoding (RFC 6458 §6.1), kernel SCTP
+ * (sg/sigtran/sctp_kernel.c) and usrsctp (sg/sigtran/sctp_usrsctp.c): union sctp_notification
+ * -> struct sctp_rcv. */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,14 +10,14 @@
 
 #include <sg/sctp.h>
 
-#include "../sg/sctp_int.h"
+#include "../sg/sigtran/sctp_int.h"
 
 /*
  * Input: one octet choosing the backend (even: kernel, odd: usrsctp), then a notification as
  * the backend's recvmsg hands it over (MSG_NOTIFICATION).  Its decoder must check the length
  * before reading each part (the buffer is copied to exactly n octets, so that ASan sees any
  * read beyond), and give a kind and fields in range; a peer address change is then formatted
- * as sg/sctp.c logs it (sg_sctp_addr_str), whatever address family the octets claim.
+ * as sg/sigtran/sctp.c logs it (sg_sctp_addr_str), whatever address family the octets claim.
  *
  * Seeds: fuzz/corpus/sctp_ntf/: each notification sgd acts on (association up, lost with and
  * without the peer's ABORT, restart, shutdown complete, cannot start, peer address change,

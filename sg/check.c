@@ -10,7 +10,7 @@
 #include <sg/mtp3_core.h>
 
 #include "daemon.h"
-#include "tdm.h"
+#include "tdm/tdm.h"
 
 int sg_tdm_link_mtp2_cfg(const struct sg_config *cfg, unsigned int i, unsigned int j,
 			 struct sg_mtp2_cfg *out, char *err, size_t errlen)

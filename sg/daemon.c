@@ -19,8 +19,8 @@
 #include "config.h"
 #include "daemon.h"
 #include "sigtran.h"
-#include "core.h"
-#include "tdm.h"
+#include "tdm/core.h"
+#include "tdm/tdm.h"
 
 #define MAX_THREADS 20
 

@@ -40,8 +40,8 @@
 #include <sg/timer.h>
 #include <sg/thread.h>
 
-#include "config_schema.h"
-#include "core.h"
+#include "config/config_schema.h"
+#include "tdm/core.h"
 #include "sigtran.h"
 
 struct st_peer {

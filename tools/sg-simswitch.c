@@ -20,7 +20,7 @@
 #include <sg/msg.h>
 
 #include "config.h"
-#include "sg/core.h"
+#include "sg/tdm/core.h"
 #include "sg/daemon.h"
 #include "sim_traffic.h"
 

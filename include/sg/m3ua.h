@@ -196,7 +196,7 @@ struct sg_m3ua_decode_err {
  * REG RSP status, not an ERR); Registration / Deregistration Results are
  * (their sub-parameters must all be there with the right lengths).
  * sg_m3ua_decode allocates nothing and never reads outside buf[0..len).
- * The full order is documented at the top of sg/m3ua_codec.c.
+ * The full order is documented at the top of sg/sigtran/m3ua_codec.c.
  * Returns 0, or -1 with *err filled in.
  */
 int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,

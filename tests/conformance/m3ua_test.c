@@ -18,10 +18,10 @@
 #include <sg/timer.h>
 
 /*
- * The implementation under test is one M3UA layer (sg/m3ua_*.c).  A scripted tester plays the
- * peers: it hands the layer messages as an SCTP association would (sg_m3ua_asp_rx with a
- * stream number) and reads back what the layer gave its transport (ops->send), message by
- * message.  Stimuli are built with the codec (or by hand where they must be malformed); every
+ * The implementation under test is one M3UA layer (sg/sigtran/m3ua_*.c).  A scripted tester
+ * plays the peers: it hands the layer messages as an SCTP association would (sg_m3ua_asp_rx
+ * with a stream number) and reads back what the layer gave its transport (ops->send), message
+ * by message.  Stimuli are built with the codec (or by hand where they must be malformed); every
  * verdict reads the raw octets back with the small TLV walker below, independently of the
  * codec's decoder.  The glue is a fake: DATA received is routed by routing key back into the
  * layer (as an SG relaying between ASs would), and destination states come from a table.
@@ -182,7 +182,7 @@ static int dest_table(uint32_t pc, struct sg_m3ua_dest_status *o)
 	}
 }
 
-/* Like sgd's glue (sg/nif.c): one PC at a time, no aggregate for a masked range (the layer
+/* Like sgd's glue (sg/iwf/nif.c): one PC at a time, no aggregate for a masked range (the layer
  * combines the destinations a mask covers); F.dests narrows what is known. */
 static int op_dest(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *o)
 {

@@ -10,7 +10,7 @@
 
 #include <sg/config.h>
 #include <sg/log.h>
-#include "../../sg/config_schema.h"
+#include "../../sg/config/config_schema.h"
 #include "cu_main.h"
 
 static struct sg_config *parse(const char *json, char *err, size_t len)

@@ -1,4 +1,5 @@
-/* M3UA layer internals (RFC 4666 §4): objects shared by sg/m3ua_*.c, not part of the API. */
+/* M3UA layer internals (RFC 4666 §4): objects shared by sg/sigtran/m3ua_*.c, not part of the
+ * API. */
 #pragma once
 
 #include <stdarg.h>
