@@ -287,6 +287,8 @@ static void to_oos(struct sg_mtp2_link *l, enum lsc_event ev, int reason, bool i
 
 	if (l->state != SG_MTP2_LSC_OUT_OF_SERVICE) {
 		l->last_oos.count++;
+		if ((unsigned int)reason < SG_MTP2_OOS__COUNT)
+			l->last_oos.by_reason[reason]++;
 		l->last_oos.reason = reason;
 		l->last_oos.detail = reason == SG_MTP2_OOS_ALIGN_FAIL ? l->iac.fail_why : NULL;
 		l->last_oos.from = l->state;

@@ -87,6 +87,7 @@ enum sg_mtp2_oos_reason {
 	SG_MTP2_OOS_SIOS,		/* received SIOS */
 	SG_MTP2_OOS_SIO_SIN_SIE,	/* received SIO/SIN/SIE while in service */
 	SG_MTP2_OOS_LINK_FAIL,		/* adapter alarm */
+	SG_MTP2_OOS__COUNT
 };
 extern const struct value_string sg_mtp2_oos_reason_names[];
 /* Short names of the same reasons, for management (the links API): "stop", "alignment", "t1",

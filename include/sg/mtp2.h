@@ -253,6 +253,8 @@ struct sg_mtp2_oos_info {
 					 * "M proving periods aborted (AERM)"), else NULL */
 	enum sg_mtp2_lsc_state from;	/* the state the link left */
 	uint64_t at;			/* sg_now() then */
+	unsigned int by_reason[SG_MTP2_OOS__COUNT];	/* exits per reason (count is their sum):
+							 * Q.752 table 1 counts failures by cause */
 };
 const struct sg_mtp2_oos_info *sg_mtp2_last_oos(const struct sg_mtp2_link *link);
 /* Counter group (enum sg_mtp2_ctr); "time in service" is brought up to

@@ -519,7 +519,7 @@ static struct json_object *alarms_to_json(uint32_t bits)
 static struct json_object *oos_to_json(struct sg_slt *slt)
 {
 	const struct sg_mtp2_oos_info *oi = sg_mtp2_last_oos(slt->mtp2);
-	struct json_object *o;
+	struct json_object *o, *by;
 	const char *text;
 	char buf[128];
 
@@ -541,6 +541,14 @@ static struct json_object *oos_to_json(struct sg_slt *slt)
 	json_object_object_add(o, "ago_ms", json_object_new_int64(
 		(int64_t)((sg_now() - oi->at) / SG_NS_PER_MS)));
 	json_object_object_add(o, "count", json_object_new_int64(oi->count));
+	/* every reason seen so far, with how often: the last one alone hides a cause
+	 * when the link fails again before anyone looks */
+	by = json_object_new_object();
+	for (unsigned int r = 0; r < SG_MTP2_OOS__COUNT; r++)
+		if (oi->by_reason[r])
+			json_object_object_add(by, get_value_string(sg_mtp2_oos_reason_codes, r),
+					       json_object_new_int64(oi->by_reason[r]));
+	json_object_object_add(o, "by_reason", by);
 	return o;
 }
 

@@ -358,6 +358,22 @@ static void test_pw_silence_alarm(void)
 	teardown();
 }
 
+/* The link API's "out_of_service.by_reason" of end i as compact JSON, "null" if none. */
+static const char *oos_by_api(int i)
+{
+	static char buf[256];
+	struct json_object *o = sg_slt_to_json(E[i].slt, false), *oos, *by;
+
+	if (json_object_object_get_ex(o, "out_of_service", &oos) && oos &&
+	    json_object_object_get_ex(oos, "by_reason", &by))
+		snprintf(buf, sizeof(buf), "%s",
+			 json_object_to_json_string_ext(by, JSON_C_TO_STRING_PLAIN));
+	else
+		snprintf(buf, sizeof(buf), "null");
+	json_object_put(o);
+	return buf;
+}
+
 /* The far end is stopped (by its MTP3, e.g. an operator's stop): it sends SIOS (Q.703 §6.2.3)
  * and A goes out of service.  The links API names the reason at both ends: A "remote-sios",
  * B "stop"; before that, neither was ever taken out of service (null). */
@@ -385,6 +401,9 @@ static void test_pw_far_end_stop_reason(void)
 	CU_ASSERT_EQUAL(E[0].oos_reason, SG_MTP2_OOS_ALIGN_FAIL);
 	CU_ASSERT_STRING_EQUAL(oos_api(0),
 			       "alignment|alignment failure: T2 expiry||INITIAL_ALIGNMENT");
+	/* the counts by reason keep the far end's SIOS the last reason no longer shows */
+	CU_ASSERT_STRING_EQUAL(oos_by_api(0), "{\"alignment\":1,\"remote-sios\":1}");
+	CU_ASSERT_STRING_EQUAL(oos_by_api(1), "{\"stop\":1}");
 	teardown();
 }
 
