@@ -43,22 +43,12 @@ struct sg_nif_cfg {
 };
 void sg_nif_cfg_defaults(struct sg_nif_cfg *cfg);
 
-/* How the NIF reaches the peers: the m3ua layer's send/close go through these. */
-struct sg_nif_transport {
-	int (*send)(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg);
-	void (*close)(void *priv, struct sg_m3ua_asp *asp);
-	/* optional: peer state changes (for logs and the API) */
-	void (*asp_state)(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
-			  enum sg_m3ua_asp_state new_state);
-	void *priv;
-};
-
-struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg,
-			    const struct sg_nif_transport *t);
+struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg);
 void sg_nif_free(struct sg_nif *nif);
 
-/* The ops to create the M3UA instance with (priv = the nif), then attach the instance. */
-void sg_nif_m3ua_ops(struct sg_m3ua_ops *ops);
+/* The user ops to create the M3UA instance with (user context = the nif), then attach the
+ * instance. */
+void sg_nif_m3ua_user(struct sg_xua_user_ops *ops);
 void sg_nif_set_m3ua(struct sg_nif *nif, struct sg_m3ua *m3ua);
 struct sg_m3ua *sg_nif_m3ua(struct sg_nif *nif);
 

@@ -68,7 +68,6 @@ struct sg_nif {
 	struct sg_nif_cfg cfg;
 	struct sg_mtp3 *mtp3;
 	struct sg_m3ua *m3ua;
-	struct sg_nif_transport t;
 	unsigned int nx;
 	struct sg_nif_xlate *x;		/* NIF_MAX_XLATE */
 	/* (NI, PC) -> rule index + 1, open addressing, one table per side (XTAB_SIZE) */
@@ -499,7 +498,7 @@ int sg_nif_start(struct sg_nif *nif)
 	return 0;
 }
 
-/* ---- IP -> SS7 (m3ua ops) ---- */
+/* ---- IP -> SS7 (the M3UA instance's user) ---- */
 
 static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
 			  const struct sg_m3ua_pdata *pd)
@@ -632,6 +631,10 @@ static void m3ua_asp_state(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp
 {
 	struct sg_nif *nif = priv;
 
+	/* for the operator (the layer logs every transition at INFO) */
+	LOGP(DM3UA, LOGL_NOTICE, "peer %s: %s -> %s\n", sg_m3ua_asp_name(asp),
+	     get_value_string(sg_m3ua_asp_state_names, old),
+	     get_value_string(sg_m3ua_asp_state_names, new_state));
 	/* M3-SSNM-11: a peer that becomes active (as our ASP) learns which SS7 destinations are
 	 * unavailable, restricted or congested now (the point codes of other ASs are told as
 	 * they change, M3-SSNM-12) */
@@ -641,8 +644,6 @@ static void m3ua_asp_state(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp
 
 		sg_mtp3_foreach_dest(nif->mtp3, push_dest, &c);
 	}
-	if (nif->t.asp_state)
-		nif->t.asp_state(nif->t.priv, asp, old, new_state);
 }
 
 /* DAUD (L3-SG-04): the IP-side PC's state from MTP3 (route sets, aliases) and what MTP-STATUS
@@ -712,30 +713,9 @@ static void m3ua_ssnm_ind(void *priv, struct sg_m3ua_asp *asp, uint8_t type, con
 	}
 }
 
-static int m3ua_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
+void sg_nif_m3ua_user(struct sg_xua_user_ops *ops)
 {
-	struct sg_nif *nif = priv;
-
-	if (!nif->t.send) {
-		msgb_free(msg);
-		return -ENOTCONN;
-	}
-	return nif->t.send(nif->t.priv, asp, stream, msg);
-}
-
-static void m3ua_close(void *priv, struct sg_m3ua_asp *asp)
-{
-	struct sg_nif *nif = priv;
-
-	if (nif->t.close)
-		nif->t.close(nif->t.priv, asp);
-}
-
-void sg_nif_m3ua_ops(struct sg_m3ua_ops *ops)
-{
-	*ops = (struct sg_m3ua_ops){
-		.send = m3ua_send,
-		.close = m3ua_close,
+	*ops = (struct sg_xua_user_ops){
 		.data_ind = m3ua_data_ind,
 		.as_state = m3ua_as_state,
 		.asp_state = m3ua_asp_state,
@@ -746,8 +726,7 @@ void sg_nif_m3ua_ops(struct sg_m3ua_ops *ops)
 
 /* ---- instance ---- */
 
-struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg,
-			    const struct sg_nif_transport *t)
+struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg)
 {
 	struct sg_nif *nif = talloc_zero(ctx, struct sg_nif);
 
@@ -755,8 +734,6 @@ struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif
 		return NULL;
 	nif->cfg = *cfg;
 	nif->mtp3 = mtp3;
-	if (t)
-		nif->t = *t;
 	nif->x = talloc_zero_array(nif, struct sg_nif_xlate, NIF_MAX_XLATE);
 	nif->tdm_tab = talloc_zero_array(nif, uint16_t, XTAB_SIZE);
 	nif->ip_tab = talloc_zero_array(nif, uint16_t, XTAB_SIZE);

@@ -2965,8 +2965,8 @@ static bool sg_setup(bool upu)
 {
 	struct sg_nif_cfg ncfg;
 	struct sg_m3ua_cfg mcfg;
-	struct sg_m3ua_ops ops;
-	struct sg_nif_transport t = { .send = sg_t_send };
+	struct sg_xua_user_ops uops;
+	const struct sg_xua_transport_ops tops = { .send = sg_t_send };
 	struct sg_m3ua_asp_cfg acfg = { .name = "asp1", .role = SG_M3UA_ROLE_SGP };
 	struct sg_m3ua_as_cfg ascfg = {
 		.name = "as1", .has_rc = true, .rc = SG_RC, .tmt = SG_M3UA_TMT_OVERRIDE,
@@ -2987,14 +2987,14 @@ static bool sg_setup(bool upu)
 	sg_nif_cfg_defaults(&ncfg);
 	ncfg.upu_when_unavailable = upu;
 	ncfg.ni = SG_NI_NATIONAL;	/* as sg_mtp3_cfg_defaults() */
-	SG.nif = sg_nif_alloc(NULL, F.m, &ncfg, &t);
+	SG.nif = sg_nif_alloc(NULL, F.m, &ncfg);
 	CHECK(SG.nif, "no NIF");
 	CHECK(sg_nif_xlate_add(SG.nif, &x1) == 0 && sg_nif_xlate_add(SG.nif, &x2) == 0,
 	      "translation rules refused");
 	sg_m3ua_cfg_defaults(&mcfg);
 	mcfg.local_pc = PC_IUT;
-	sg_nif_m3ua_ops(&ops);
-	SG.m3 = sg_m3ua_alloc(NULL, &mcfg, &ops, SG.nif);
+	sg_nif_m3ua_user(&uops);
+	SG.m3 = sg_m3ua_alloc(NULL, &mcfg, &tops, NULL, &uops, SG.nif);
 	CHECK(SG.m3, "no M3UA instance");
 	sg_nif_set_m3ua(SG.nif, SG.m3);
 	SG.asp = sg_m3ua_asp_add(SG.m3, &acfg);
