@@ -40,6 +40,10 @@ struct sg_nif_cfg {
 	bool upu_when_unavailable;
 	/* an MTP-STATUS congestion is remembered this long for DAUD answers (SCON) */
 	uint32_t cong_hold_ms;
+	/* the service indicators whose MSUs go to the ASs' routing keys: the SIs the NIF
+	 * registers for as an MTP user (SG_MTP_SI_BIT() each; default SG_MTP_SI_USERS, 3..15).
+	 * An SI left out is another user's (SCCP is to take SI 3) or unequipped. */
+	uint16_t sis;
 };
 void sg_nif_cfg_defaults(struct sg_nif_cfg *cfg);
 
@@ -59,7 +63,8 @@ struct sg_m3ua *sg_nif_m3ua(struct sg_nif *nif);
 int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as);
 void sg_nif_as_del(struct sg_nif *nif, struct sg_m3ua_as *as);
 
-/* Register as the MTP user of SI 3..15 (call on the core thread once MTP3 exists). */
+/* Register with MTP3 as the MTP user of cfg.sis (the MTP-user SAP, include/sg/mtp_sap.h; on
+ * the core thread once MTP3 exists).  -EBUSY when another user has one of them. */
 int sg_nif_start(struct sg_nif *nif);
 
 /* ---- point-code translation ---- */

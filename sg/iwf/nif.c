@@ -68,6 +68,7 @@ struct sg_nif {
 	struct sg_nif_cfg cfg;
 	struct sg_mtp3 *mtp3;
 	struct sg_m3ua *m3ua;
+	struct sg_mtp_user mtp_user;	/* registered with mtp3 by sg_nif_start() */
 	unsigned int nx;
 	struct sg_nif_xlate *x;		/* NIF_MAX_XLATE */
 	/* (NI, PC) -> rule index + 1, open addressing, one table per side (XTAB_SIZE) */
@@ -86,6 +87,7 @@ void sg_nif_cfg_defaults(struct sg_nif_cfg *cfg)
 		.ni = SG_NI_INTERNATIONAL,
 		.upu_when_unavailable = true,
 		.cong_hold_ms = 5000,
+		.sis = SG_MTP_SI_USERS,
 	};
 }
 
@@ -393,39 +395,6 @@ void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, s
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_UPU_TX);
 }
 
-static void mtp_status_ind(struct sg_nif *nif, enum sg_mtp_prim prim, const struct sg_mtp_param *p);
-
-static void mtp_user_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
-			struct msgb *msg, void *priv)
-{
-	struct sg_nif *nif = priv;
-
-	(void)m;
-	if (prim == SG_MTP_TRANSFER) {
-		sg_nif_mtp_transfer_ind(nif, p, msg);
-		return;
-	}
-	mtp_status_ind(nif, prim, p);
-}
-
-/* PAUSE, RESUME and STATUS(restricted) go to every registered user: the NIF takes them as the
- * user of its first SI only; congestion and UPU come to the user of the SI concerned */
-static void mtp_user_cb_more(struct sg_mtp3 *m, enum sg_mtp_prim prim,
-			     const struct sg_mtp_param *p, struct msgb *msg, void *priv)
-{
-	struct sg_nif *nif = priv;
-
-	(void)m;
-	if (prim == SG_MTP_TRANSFER) {
-		sg_nif_mtp_transfer_ind(nif, p, msg);
-		return;
-	}
-	/* indications for every user carry no SI (the first SI's callback takes them); those
-	 * for one user carry its SI */
-	if (prim == SG_MTP_STATUS && p->si)
-		mtp_status_ind(nif, prim, p);
-}
-
 static void mtp_status_ind(struct sg_nif *nif, enum sg_mtp_prim prim, const struct sg_mtp_param *p)
 {
 	struct sg_m3ua_ssnm_extra x = { 0 };
@@ -487,15 +456,25 @@ static void mtp_status_ind(struct sg_nif *nif, enum sg_mtp_prim prim, const stru
 	}
 }
 
+/* The NIF's one entry point from MTP3 (the MTP-user SAP, include/sg/mtp_sap.h): MSUs of its
+ * SIs, and PAUSE/RESUME/STATUS once each */
+static void mtp_prim_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
+			struct msgb *msg, void *priv)
+{
+	struct sg_nif *nif = priv;
+
+	(void)m;
+	if (prim == SG_MTP_TRANSFER) {
+		sg_nif_mtp_transfer_ind(nif, p, msg);
+		return;
+	}
+	mtp_status_ind(nif, prim, p);
+}
+
 int sg_nif_start(struct sg_nif *nif)
 {
-	for (uint8_t si = 3; si < 16; si++) {
-		int rc = sg_mtp3_user_set(nif->mtp3, si, si == 3 ? mtp_user_cb : mtp_user_cb_more, nif);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	nif->mtp_user = (struct sg_mtp_user){ .name = "nif", .prim_cb = mtp_prim_cb, .priv = nif };
+	return sg_mtp3_user_register(nif->mtp3, nif->cfg.sis, &nif->mtp_user);
 }
 
 /* ---- IP -> SS7 (the M3UA instance's user) ---- */
@@ -751,8 +730,7 @@ void sg_nif_free(struct sg_nif *nif)
 		return;
 	/* MTP3 outlives us: no more indications to a freed NIF */
 	if (nif->mtp3) {
-		for (uint8_t si = 3; si < 16; si++)
-			sg_mtp3_user_set(nif->mtp3, si, NULL, NULL);
+		sg_mtp3_user_unregister(nif->mtp3, &nif->mtp_user);
 		for (unsigned int i = 0; i < nif->nas; i++)
 			for (unsigned int k = 0; k < nif->as[i].ndpc; k++)
 				if (nif->as[i].alias[k])

@@ -91,6 +91,8 @@ static void user_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mt
 	msgb_free(msg);
 }
 
+static const struct sg_mtp_user test_user = { .name = "test", .prim_cb = user_cb };
+
 static int count_ev(enum sg_mtp_prim prim, uint32_t dpc)
 {
 	int n = 0;
@@ -128,7 +130,7 @@ static void fx_setup(unsigned int nls, const unsigned int *nl, bool stp)
 	cfg.tfr = fx_tfr;
 	cfg.tfp_unknown = fx_tfp_unknown;
 	F.m = sg_mtp3_alloc(NULL, &cfg);
-	sg_mtp3_user_set(F.m, SI_USER, user_cb, NULL);
+	sg_mtp3_user_register(F.m, SG_MTP_SI_BIT(SI_USER), &test_user);
 	F.nls = nls;
 	for (unsigned int i = 0; i < nls; i++) {
 		F.ls[i] = sg_mtp3_linkset_add(F.m, lsn[i], PC_B + i);
@@ -965,6 +967,7 @@ static bool t_co_11(void)
 	struct sg_mtp3_link *l[2][2];
 	struct q_end *e[2][2];
 	static struct peer_rx rx[2];
+	static struct sg_mtp_user users[2];
 	uint32_t seq[2][16] = { { 0 } };
 	uint64_t co0[2], cb0[2];
 	bool ok = true;
@@ -978,7 +981,8 @@ static bool t_co_11(void)
 		cfg.name = i ? "b" : "a";
 		cfg.pc = i ? PC_B : PC_IUT;
 		m[i] = sg_mtp3_alloc(NULL, &cfg);
-		sg_mtp3_user_set(m[i], SI_USER, peer_user_cb, &rx[i]);
+		users[i] = (struct sg_mtp_user){ "peer", peer_user_cb, &rx[i] };
+		sg_mtp3_user_register(m[i], SG_MTP_SI_BIT(SI_USER), &users[i]);
 		ls = sg_mtp3_linkset_add(m[i], "ls", i ? PC_IUT : PC_B);
 		for (int j = 0; j < 2; j++) {
 			l[i][j] = sg_mtp3_link_add(ls, j ? "l2" : "l1", j);
@@ -3001,6 +3005,8 @@ static bool sg_setup(bool upu)
 	SG.as = sg_m3ua_as_add(SG.m3, &ascfg);
 	CHECK(SG.asp && SG.as, "ASP or AS refused");
 	CHECK(sg_nif_as_add(SG.nif, SG.as) == 0, "AS point code refused by MTP3");
+	/* the NIF takes every user SI, SI_USER too: the fixture's own user gives it up */
+	CHECK(sg_mtp3_user_release(F.m, SG_MTP_SI_BIT(SI_USER)) == 0, "SI not released");
 	CHECK(sg_nif_start(SG.nif) == 0, "NIF not registered with MTP3");
 	sg_m3ua_asp_conn_up(SG.asp, 16, 16);
 	asp_tx(sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_UP), 0);
