@@ -410,14 +410,15 @@ static void ly_rx(struct layer *l, struct msgb *msg, uint16_t stream)
 static int layer_setup(void)
 {
 	struct sg_m3ua_cfg mcfg;
-	struct sg_m3ua_ops ops = { .send = ly_send, .data_ind = ly_data_ind };
+	const struct sg_xua_transport_ops tops = { .send = ly_send };
+	const struct sg_xua_user_ops uops = { .data_ind = ly_data_ind };
 	struct sg_m3ua_asp_cfg acfg = { .name = "asp0", .role = SG_M3UA_ROLE_SGP };
 	struct sg_nif_cfg ncfg;
 	struct msgb *msg;
 
 	sg_m3ua_cfg_defaults(&mcfg);
 	mcfg.variant = SG_PC_ITU;
-	ly.m = sg_m3ua_alloc(ctx, &mcfg, &ops, &ly);
+	ly.m = sg_m3ua_alloc(ctx, &mcfg, &tops, &ly, &uops, &ly);
 	if (!ly.m || !(ly.asp = sg_m3ua_asp_add(ly.m, &acfg)))
 		return -1;
 	for (unsigned int k = 0; k < N_AS; k++) {
@@ -435,7 +436,7 @@ static int layer_setup(void)
 	}
 	sg_nif_cfg_defaults(&ncfg);
 	ncfg.ni = tdm_ni;
-	ly.nif = sg_nif_alloc(ctx, NULL, &ncfg, NULL);
+	ly.nif = sg_nif_alloc(ctx, NULL, &ncfg);
 	if (!ly.nif)
 		return -1;
 	for (unsigned int r = 0; r < N_XLATE; r++) {
@@ -560,16 +561,16 @@ static NOINLINE void loop_osmo(unsigned long n)
 static int setup(void)
 {
 	struct sg_m3ua_cfg mcfg;
-	struct sg_m3ua_ops ops = { .send = ly_send };
+	const struct sg_xua_transport_ops tops = { .send = ly_send };
 	struct sg_nif_cfg ncfg;
 
 	ctx = talloc_named_const(NULL, 0, "m3ua_bench");
 	sg_m3ua_cfg_defaults(&mcfg);
 	mcfg.variant = SG_PC_ITU;
-	m3ua = sg_m3ua_alloc(ctx, &mcfg, &ops, &ly);
+	m3ua = sg_m3ua_alloc(ctx, &mcfg, &tops, &ly, NULL, NULL);
 	sg_nif_cfg_defaults(&ncfg);
 	ncfg.ni = tdm_ni;
-	nif = sg_nif_alloc(ctx, NULL, &ncfg, NULL);
+	nif = sg_nif_alloc(ctx, NULL, &ncfg);
 	if (!m3ua || !nif)
 		return -1;
 	for (unsigned int k = 0; k < N_AS; k++) {

@@ -242,9 +242,11 @@ static void op_reg(void *priv, struct sg_m3ua_asp *asp, struct sg_m3ua_as *as,
 	(void)rc;
 }
 
-static const struct sg_m3ua_ops ops = {
+static const struct sg_xua_transport_ops tops = {
 	.send = op_send,
 	.close = op_close,
+};
+static const struct sg_xua_user_ops uops = {
 	.data_ind = op_data,
 	.as_state = op_as_state,
 	.asp_state = op_asp_state,
@@ -338,7 +340,7 @@ static void setup(uint8_t flags)
 	cfg.block = flags & 0x10 ? SG_M3UA_BLOCK_ASPDN_ACK : SG_M3UA_BLOCK_ASPIA_ACK;
 	cfg.pending_max = 4;
 	cfg.asp_snm_inactive = flags & 0x20;
-	F.m = sg_m3ua_alloc(NULL, &cfg, &ops, NULL);
+	F.m = sg_m3ua_alloc(NULL, &cfg, &tops, NULL, &uops, NULL);
 	if (!F.m)
 		abort();
 	add_peer(0, "asp1", SG_M3UA_ROLE_SGP, flags);

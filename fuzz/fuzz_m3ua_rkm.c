@@ -79,7 +79,7 @@ static void op_close(void *priv, struct sg_m3ua_asp *asp)
 	(void)asp;
 }
 
-static const struct sg_m3ua_ops ops = { .send = op_send, .close = op_close };
+static const struct sg_xua_transport_ops tops = { .send = op_send, .close = op_close };
 
 static void rx(struct sg_m3ua_asp *asp, struct msgb *msg)
 {
@@ -114,7 +114,7 @@ static void setup(uint8_t flags)
 	cfg.max_dynamic = 8;
 	cfg.has_na = flags & 2;
 	cfg.na = 7;
-	M = sg_m3ua_alloc(NULL, &cfg, &ops, NULL);
+	M = sg_m3ua_alloc(NULL, &cfg, &tops, NULL, NULL, NULL);
 	ac.name = "asp1";
 	ac.nallowed = 1;
 	ac.allowed[0] = (struct sg_m3ua_pc_mask){ 256, 2 };

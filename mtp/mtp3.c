@@ -643,24 +643,6 @@ int sg_mtp3_route_status(struct sg_mtp3 *m, uint32_t dpc, const struct sg_mtp3_l
 	return -ENOENT;
 }
 
-int sg_mtp3_user_set(struct sg_mtp3 *m, uint8_t si, sg_mtp3_user_cb_t cb, void *priv)
-{
-	if (si >= MTP3_MAX_USERS || si <= SG_MTP3_SI_MTNS)
-		return -EINVAL;
-	m->users[si].cb = cb;
-	m->users[si].priv = priv;
-	m->users[si].unavailable = false;
-	return 0;
-}
-
-int sg_mtp3_user_available(struct sg_mtp3 *m, uint8_t si, bool available)
-{
-	if (si >= MTP3_MAX_USERS || !m->users[si].cb)
-		return -EINVAL;
-	m->users[si].unavailable = !available;
-	return 0;
-}
-
 int sg_mtp3_set_timer(struct sg_mtp3 *m, enum sg_mtp3_timer t, uint32_t ms)
 {
 	if (t >= _SG_MTP3_T_MAX)

@@ -147,9 +147,9 @@ struct mtp3_route {
 
 #define MTP3_MAX_ALIAS 64
 
+/* The user of one SI (mtp3_hmdt.c); one user may hold several SIs */
 struct mtp3_user {
-	sg_mtp3_user_cb_t cb;
-	void *priv;
+	const struct sg_mtp_user *u;
 	bool unavailable;
 };
 
@@ -161,7 +161,7 @@ struct sg_mtp3 {
 	uint32_t timer_ms[_SG_MTP3_T_MAX];
 	struct llist_head linksets;
 	struct llist_head routes;
-	struct mtp3_user users[MTP3_MAX_USERS];
+	struct mtp3_user users[MTP3_MAX_USERS];	/* by SI */
 	uint8_t next_cbc;
 	/* own MTP restart (Q.704 §9.2, mtp3_tprc.c) */
 	bool restarting;

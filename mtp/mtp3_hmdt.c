@@ -7,23 +7,105 @@
 
 #include "mtp3_core_int.h"
 
+/* ---- the MTP-user SAP (include/sg/mtp_sap.h): registration and dispatch ---- */
+
+/* The registered users, each once, in the order of their lowest SI, into to[]; how many. */
+static unsigned int users_distinct(const struct sg_mtp3 *m,
+				   const struct sg_mtp_user *to[MTP3_MAX_USERS])
+{
+	unsigned int n = 0;
+
+	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++) {
+		const struct sg_mtp_user *u = m->users[si].u;
+		bool dup = false;
+
+		for (unsigned int k = 0; u && k < n; k++)
+			dup |= to[k] == u;
+		if (u && !dup)
+			to[n++] = u;
+	}
+	return n;
+}
+
+int sg_mtp3_user_register(struct sg_mtp3 *m, uint16_t sis, const struct sg_mtp_user *u)
+{
+	if (!u || !u->prim_cb || !sis || (sis & ~SG_MTP_SI_USERS))
+		return -EINVAL;
+	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++)
+		if ((sis & SG_MTP_SI_BIT(si)) && m->users[si].u && m->users[si].u != u)
+			return -EBUSY;
+	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++) {
+		if (!(sis & SG_MTP_SI_BIT(si)) || m->users[si].u == u)
+			continue;
+		m->users[si] = (struct mtp3_user){ .u = u };
+	}
+	LOGPM(m, LOGL_INFO, "MTP user %s registered for SIs 0x%04x\n", u->name ? u->name : "?",
+	      sis);
+	return 0;
+}
+
+int sg_mtp3_user_unregister(struct sg_mtp3 *m, const struct sg_mtp_user *u)
+{
+	int rc = -ENOENT;
+
+	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++) {
+		if (!u || m->users[si].u != u)
+			continue;
+		m->users[si] = (struct mtp3_user){ 0 };
+		rc = 0;
+	}
+	if (rc == 0)
+		LOGPM(m, LOGL_INFO, "MTP user %s unregistered\n", u->name ? u->name : "?");
+	return rc;
+}
+
+int sg_mtp3_user_release(struct sg_mtp3 *m, uint16_t sis)
+{
+	if (sis & ~SG_MTP_SI_USERS)
+		return -EINVAL;
+	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++) {
+		if (!(sis & SG_MTP_SI_BIT(si)) || !m->users[si].u)
+			continue;
+		LOGPM(m, LOGL_INFO, "MTP user %s: SI %u released\n",
+		      m->users[si].u->name ? m->users[si].u->name : "?", si);
+		m->users[si] = (struct mtp3_user){ 0 };
+	}
+	return 0;
+}
+
+int sg_mtp3_user_available(struct sg_mtp3 *m, uint8_t si, bool available)
+{
+	if (si >= MTP3_MAX_USERS || !m->users[si].u)
+		return -EINVAL;
+	m->users[si].unavailable = !available;
+	return 0;
+}
+
+/* An indication for the user of one SI (TRANSFER, STATUS about its own MSUs or its remote
+ * peer user); takes msg.  Nobody registered: discarded. */
 void mtp3_user_ind(struct sg_mtp3 *m, uint8_t si, enum sg_mtp_prim prim,
 		   const struct sg_mtp_param *p, struct msgb *msg)
 {
-	struct mtp3_user *u = si < MTP3_MAX_USERS ? &m->users[si] : NULL;
+	const struct sg_mtp_user *u = si < MTP3_MAX_USERS ? m->users[si].u : NULL;
 
-	if (!u || !u->cb) {
+	if (!u) {
 		msgb_free(msg);
 		return;
 	}
-	u->cb(m, prim, p, msg, u->priv);
+	u->prim_cb(m, prim, p, msg, u->priv);
 }
 
+/* An indication for every user (PAUSE, RESUME, STATUS of a destination): each registered
+ * user once, however many SIs it has, in the order of its lowest SI.  The users are taken
+ * before the first call, so a callback that registers or unregisters changes the next
+ * indication, not this one. */
 void mtp3_users_ind_all(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p)
 {
-	for (unsigned int si = 0; si < MTP3_MAX_USERS; si++)
-		if (m->users[si].cb)
-			m->users[si].cb(m, prim, p, NULL, m->users[si].priv);
+	const struct sg_mtp_user *to[MTP3_MAX_USERS];
+	unsigned int n = users_distinct(m, to);
+
+	for (unsigned int k = 0; k < n; k++)
+		to[k]->prim_cb(m, prim, p, NULL, to[k]->priv);
 }
 
 /* Q.704 §2.4.2/§11.2.7: tell the originator that the user part is unavailable. */
@@ -202,14 +284,15 @@ void mtp3_hmdt_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct ms
 	default:
 		break;
 	}
+	/* Q.704 §2.4.2: no user for the SI (unequipped) or one that is unavailable */
 	u = &m->users[h->si];
-	if (!u->cb || u->unavailable) {
+	if (!u->u || u->unavailable) {
 		mtp3_ctr(l, l->ls, m, SG_MTP3_CTR_RX_DISCARD, 1);
-		upu_send(m, h, u->cb ? SG_MTP3_UPU_INACCESSIBLE : SG_MTP3_UPU_UNEQUIPPED);
+		upu_send(m, h, u->u ? SG_MTP3_UPU_INACCESSIBLE : SG_MTP3_UPU_UNEQUIPPED);
 		msgb_free(msg);
 		return;
 	}
 	p = (struct sg_mtp_param){ .opc = h->label.opc, .dpc = h->label.dpc, .sls = h->label.sls,
 				   .si = h->si, .ni = h->ni, .prio = h->prio };
-	u->cb(m, SG_MTP_TRANSFER, &p, msg, u->priv);
+	u->u->prim_cb(m, SG_MTP_TRANSFER, &p, msg, u->u->priv);
 }

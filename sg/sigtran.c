@@ -82,7 +82,7 @@ struct sg_sigtran {
 	struct st_peer *peers;
 };
 
-/* ---- transport for the NIF / M3UA ---- */
+/* ---- the M3UA instance's transport (the NIF is its user) ---- */
 
 static struct st_peer *peer_of(struct sg_m3ua_asp *asp)
 {
@@ -110,14 +110,11 @@ static void t_close(void *priv, struct sg_m3ua_asp *asp)
 		sg_sctp_abort(st->sctp, p->assoc_id);
 }
 
-static void t_asp_state(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
-			enum sg_m3ua_asp_state new_state)
-{
-	(void)priv;
-	LOGP(DM3UA, LOGL_NOTICE, "peer %s: %s -> %s\n", sg_m3ua_asp_name(asp),
-	     get_value_string(sg_m3ua_asp_state_names, old),
-	     get_value_string(sg_m3ua_asp_state_names, new_state));
-}
+/* The M3UA instance's transport: its peers' associations */
+static const struct sg_xua_transport_ops m3ua_transport = {
+	.send = t_send,
+	.close = t_close,
+};
 
 /* ---- SCTP callbacks ---- */
 
@@ -422,16 +419,13 @@ static int build_m3ua(struct sg_sigtran *st)
 	const struct sg_cfg_m3ua *mc = &cfg->m3ua;
 	const struct sg_cfg_sp *sp = &cfg->sps[mc->sp];
 	struct sg_m3ua_cfg m3cfg;
-	struct sg_m3ua_ops ops;
+	struct sg_xua_user_ops uops;
 	struct sg_nif_cfg ncfg;
-	struct sg_nif_transport t = {
-		.send = t_send, .close = t_close, .asp_state = t_asp_state, .priv = st,
-	};
 
 	sg_nif_cfg_defaults(&ncfg);
 	ncfg.variant = sp->variant;
 	ncfg.ni = sp->ni;
-	st->nif = sg_nif_alloc(st, st->mtp3, &ncfg, &t);
+	st->nif = sg_nif_alloc(st, st->mtp3, &ncfg);
 	if (!st->nif)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < cfg->num_xlates; i++) {
@@ -475,8 +469,9 @@ static int build_m3ua(struct sg_sigtran *st)
 	m3cfg.pending_max = mc->pending_max;
 	m3cfg.asp_audit = mc->asp_audit;
 	m3cfg.asp_snm_inactive = mc->asp_snm_inactive;
-	sg_nif_m3ua_ops(&ops);
-	st->m3ua = sg_m3ua_alloc(st, &m3cfg, &ops, st->nif);
+	/* the SCTP glue below, the NIF above */
+	sg_nif_m3ua_user(&uops);
+	st->m3ua = sg_m3ua_alloc(st, &m3cfg, &m3ua_transport, st, &uops, st->nif);
 	if (!st->m3ua)
 		return -EINVAL;
 	sg_nif_set_m3ua(st->nif, st->m3ua);

@@ -33,6 +33,7 @@ struct app {
 	unsigned int sp;		/* signalling point index in the config */
 	struct sim *sim;
 	struct sg_mtp3 *mtp3;		/* set on the core thread */
+	struct sg_mtp_user mtp_user;	/* ISUP and SCCP: registered with mtp3 */
 	struct sg_thread *core;
 	bool failed;			/* could not become an MTP user */
 };
@@ -213,10 +214,13 @@ static int hook_setup(struct sg_core *core, struct sg_mgmt *mgmt, void *priv)
 static void hook_core_started(struct sg_core *core, void *priv)
 {
 	struct app *a = priv;
+	uint16_t sis = SG_MTP_SI_BIT(SIM_SI_ISUP) | SG_MTP_SI_BIT(SIM_SI_SCCP);
 
 	a->mtp3 = sg_core_mtp3(core, a->sp);
-	if (!a->mtp3 || sg_mtp3_user_set(a->mtp3, SIM_SI_ISUP, mtp_user_cb, a) < 0 ||
-	    sg_mtp3_user_set(a->mtp3, SIM_SI_SCCP, mtp_user_cb, a) < 0) {
+	a->mtp_user = (struct sg_mtp_user){ .name = "simswitch", .prim_cb = mtp_user_cb, .priv = a };
+	/* with an m3ua section the interworking function has every SI: take these two over */
+	if (!a->mtp3 || sg_mtp3_user_release(a->mtp3, sis) < 0 ||
+	    sg_mtp3_user_register(a->mtp3, sis, &a->mtp_user) < 0) {
 		LOGP(DSG, LOGL_FATAL, "simswitch: cannot register as MTP user\n");
 		a->failed = true;
 		kill(getpid(), SIGTERM);

@@ -5,7 +5,8 @@
 /*
  * The layer is a pure library: no sockets and no threads of its own.  It runs on the caller's
  * thread (sgd's core thread), its timers are sg_timers of that thread (virtual time in tests),
- * and it talks to the outside only through struct sg_m3ua_ops.  The wire codec is
+ * and it talks to the outside only through its two interfaces: the transport below (struct
+ * sg_xua_transport_ops) and the user above (struct sg_xua_user_ops).  The wire codec is
  * include/sg/m3ua.h.  Policies and state machines are described in doc/m3ua.md.
  *
  * Objects:
@@ -182,7 +183,7 @@ struct sg_m3ua_as_cfg {
 	struct sg_m3ua_rkey rk;
 };
 
-/* ---- callbacks to the glue ---- */
+/* ---- the transport and the user ---- */
 
 /* Status of an SS7 destination, for DAUD answers (§4.5.3) */
 enum sg_m3ua_dest {
@@ -212,45 +213,66 @@ struct sg_m3ua_ssnm_extra {
 	uint32_t rc;
 };
 
-struct sg_m3ua_ops {
-	/* Send msg (an M3UA message, PPID 3) to the peer on stream.  Takes ownership. */
-	int (*send)(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg);
-	/* Abort/close the association (BEAT supervision expired, management shutdown). */
-	void (*close)(void *priv, struct sg_m3ua_asp *asp);
+/*
+ * The two interfaces of an xUA instance.  Below it the transport: the SCTP glue (in sgd the
+ * daemon's wiring, sg/sigtran.c) sends and closes associations, and feeds what it receives
+ * with the transport events further down (sg_m3ua_asp_conn_up(), sg_m3ua_asp_rx(), ...).
+ * Above it the user: the interworking function (sg/iwf/nif.c) takes the data, the AS and
+ * peer states, answers DAUD and gets the SSNM.  Each has its own ops and context pointer,
+ * given to sg_m3ua_alloc().  Every callback runs on the instance's thread (sgd's core
+ * thread), inside the layer's call that caused it.  The names are protocol-neutral: SUA
+ * (RFC 3868) is to use the same two interfaces, with its own data callback.
+ */
+
+/* Transport below: one association per peer. */
+struct sg_xua_transport_ops {
+	/* Send msg (one message of the instance's protocol: M3UA, PPID 3) to the peer on
+	 * stream.  Required.  Takes ownership of msg, whatever it returns; 0 or -errno. */
+	int (*send)(void *tctx, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg);
+	/* Abort the peer's association (BEAT supervision expired, management).  Optional. */
+	void (*close)(void *tctx, struct sg_m3ua_asp *asp);
+};
+
+/* User above.  Every callback is optional (NULL: not wanted). */
+struct sg_xua_user_ops {
 	/* DATA from an ACTIVE peer (IP -> SS7).  as is the AS of the Routing Context, or the
 	 * only AS the peer is active in; NULL when the DATA had no RC and the peer is active in
 	 * several ASs (or in none, IPSP without AS): route by DPC.  pd points into the
-	 * received buffer, valid during the call only. */
-	void (*data_ind)(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
+	 * received buffer, valid during the call only.  (M3UA's protocol data: the one member
+	 * SUA will replace with its own.) */
+	void (*data_ind)(void *uctx, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
 			 const struct sg_m3ua_pdata *pd);
 	/* AS state change (for MTP user availability and SSNM towards the other peers). */
-	void (*as_state)(void *priv, struct sg_m3ua_as *as, enum sg_m3ua_as_state old,
+	void (*as_state)(void *uctx, struct sg_m3ua_as *as, enum sg_m3ua_as_state old,
 			 enum sg_m3ua_as_state new_state);
 	/* Peer state change (logs, API; push SSNM to a newly active peer, M3-SSNM-11). */
-	void (*asp_state)(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
+	void (*asp_state)(void *uctx, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
 			  enum sg_m3ua_asp_state new_state);
 	/* Status of pc for a DAUD.  The layer asks with mask 0 for every PC a masked Affected
 	 * Point Code covers (ranges up to 65536 PCs; in wider ones the routing keys' DPCs) and
 	 * combines the answers (doc/m3ua.md); only when none is known it asks once with the
 	 * DAUD's mask, for an optional aggregate of the whole range.  Returns 0, or -1 when
 	 * unknown (same as state UNKNOWN).  NULL: every PC is unknown. */
-	int (*dest_status)(void *priv, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *out);
+	int (*dest_status)(void *uctx, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *out);
 	/* SSNM received as ASP/IPSP: type SG_M3UA_SSNM_*, pcs are mask << 24 | pc. */
-	void (*ssnm_ind)(void *priv, struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *pcs,
+	void (*ssnm_ind)(void *uctx, struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *pcs,
 			 unsigned int n, const struct sg_m3ua_ssnm_extra *x);
-	/* Optional: NTFY received (ASP role), for logs/API. */
-	void (*ntfy_ind)(void *priv, struct sg_m3ua_asp *asp, uint16_t type, uint16_t info,
+	/* NTFY received (ASP role), for logs/API. */
+	void (*ntfy_ind)(void *uctx, struct sg_m3ua_asp *asp, uint16_t type, uint16_t info,
 			 const uint32_t *rc, unsigned int nrc);
-	/* Optional: REG RSP result received (ASP role, register_keys). */
-	void (*reg_ind)(void *priv, struct sg_m3ua_asp *asp, struct sg_m3ua_as *as,
+	/* REG RSP result received (ASP role, register_keys). */
+	void (*reg_ind)(void *uctx, struct sg_m3ua_asp *asp, struct sg_m3ua_as *as,
 			enum sg_m3ua_reg_status status, uint32_t rc);
 };
 
 /* ---- instance ---- */
 
-/* A new instance on ctx (talloc); cfg and ops are copied (strings too). NULL: bad cfg. */
+/* A new instance on ctx (talloc) with its transport (tops, required, with send; tctx is
+ * passed to its callbacks) and its user (uops may be NULL: no user; uctx is passed to its
+ * callbacks).  cfg and both ops are copied (strings too).  NULL: bad cfg or no send. */
 struct sg_m3ua *sg_m3ua_alloc(void *ctx, const struct sg_m3ua_cfg *cfg,
-			      const struct sg_m3ua_ops *ops, void *priv);
+			      const struct sg_xua_transport_ops *tops, void *tctx,
+			      const struct sg_xua_user_ops *uops, void *uctx);
 /* Free everything (no message is sent; timers stopped; buffered MSUs dropped). */
 void sg_m3ua_free(struct sg_m3ua *m);
 

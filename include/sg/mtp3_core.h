@@ -27,9 +27,10 @@
  * MTP3 never expects an indication inside its own req() call, and requests
  * to one link are issued in order (the transport must keep that order).
  *
- * Upper side: one user per service indicator (sg_mtp3_user_set()); MTP
- * TRANSFER/PAUSE/RESUME/STATUS indications go to its callback.  Users send
- * with sg_mtp3_transfer_req().
+ * Upper side: the MTP-user SAP (include/sg/mtp_sap.h).  Users register for
+ * a set of service indicators (sg_mtp3_user_register()); MTP-TRANSFER goes
+ * to the user of the MSU's SI, PAUSE/RESUME and the STATUS of every user to
+ * each registered user once.  Users send with sg_mtp3_transfer_req().
  *
  * Ownership of msgb: "takes" means the callee frees or forwards it, on
  * success and on error alike.
@@ -110,11 +111,6 @@ struct sg_mtp3_l2_ops {
 };
 
 /* ---- upper side ---- */
-
-/* Indication to the user of one SI.  p is borrowed; for TRANSFER the callee takes msg (SIO at
- * l3h, user part at l4h); other indications pass msg == NULL. */
-typedef void (*sg_mtp3_user_cb_t)(struct sg_mtp3 *m, enum sg_mtp_prim prim,
-				  const struct sg_mtp_param *p, struct msgb *msg, void *priv);
 
 /* MTP3 link state, as seen by MTP3 */
 enum sg_mtp3_link_state {
@@ -218,9 +214,17 @@ void sg_mtp3_foreach_dest(struct sg_mtp3 *m,
 			  void (*cb)(uint32_t dpc, const struct sg_mtp3_dest_status *st, void *priv),
 			  void *priv);
 
-/* Register the user of service indicator si (0..15; 0-2 belong to MTP3 itself: -EINVAL).
- * cb == NULL unregisters it: MSUs for it are then answered with UPU (unequipped). */
-int sg_mtp3_user_set(struct sg_mtp3 *m, uint8_t si, sg_mtp3_user_cb_t cb, void *priv);
+/* The MTP-user SAP (include/sg/mtp_sap.h).  Register u (kept by pointer) as the user of the
+ * service indicators in sis (SG_MTP_SI_BIT(si) each, SI 3..15); registering again adds SIs.
+ * -EINVAL: u without prim_cb, sis empty or with SI 0..2; -EBUSY: an SI of sis has another
+ * user (nothing registered).  Unregister: the user's SIs are
+ * free again (their MSUs are answered with UPU unequipped); -ENOENT when not registered. */
+int sg_mtp3_user_register(struct sg_mtp3 *m, uint16_t sis, const struct sg_mtp_user *u);
+int sg_mtp3_user_unregister(struct sg_mtp3 *m, const struct sg_mtp_user *u);
+/* Take the SIs of sis (3..15) from whichever user has them (it keeps its other SIs), e.g. to
+ * hand them to another user: a program built on sgd that takes over SIs from the
+ * interworking function (tools/sg-simswitch).  -EINVAL for SI 0..2. */
+int sg_mtp3_user_release(struct sg_mtp3 *m, uint16_t sis);
 /* A registered user that is momentarily unavailable (UPU "inaccessible", Q.704 §2.4.2). */
 int sg_mtp3_user_available(struct sg_mtp3 *m, uint8_t si, bool available);
 

@@ -40,25 +40,19 @@ struct sg_nif_cfg {
 	bool upu_when_unavailable;
 	/* an MTP-STATUS congestion is remembered this long for DAUD answers (SCON) */
 	uint32_t cong_hold_ms;
+	/* the service indicators whose MSUs go to the ASs' routing keys: the SIs the NIF
+	 * registers for as an MTP user (SG_MTP_SI_BIT() each; default SG_MTP_SI_USERS, 3..15).
+	 * An SI left out is another user's (SCCP is to take SI 3) or unequipped. */
+	uint16_t sis;
 };
 void sg_nif_cfg_defaults(struct sg_nif_cfg *cfg);
 
-/* How the NIF reaches the peers: the m3ua layer's send/close go through these. */
-struct sg_nif_transport {
-	int (*send)(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg);
-	void (*close)(void *priv, struct sg_m3ua_asp *asp);
-	/* optional: peer state changes (for logs and the API) */
-	void (*asp_state)(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state old,
-			  enum sg_m3ua_asp_state new_state);
-	void *priv;
-};
-
-struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg,
-			    const struct sg_nif_transport *t);
+struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg);
 void sg_nif_free(struct sg_nif *nif);
 
-/* The ops to create the M3UA instance with (priv = the nif), then attach the instance. */
-void sg_nif_m3ua_ops(struct sg_m3ua_ops *ops);
+/* The user ops to create the M3UA instance with (user context = the nif), then attach the
+ * instance. */
+void sg_nif_m3ua_user(struct sg_xua_user_ops *ops);
 void sg_nif_set_m3ua(struct sg_nif *nif, struct sg_m3ua *m3ua);
 struct sg_m3ua *sg_nif_m3ua(struct sg_nif *nif);
 
@@ -69,7 +63,8 @@ struct sg_m3ua *sg_nif_m3ua(struct sg_nif *nif);
 int sg_nif_as_add(struct sg_nif *nif, struct sg_m3ua_as *as);
 void sg_nif_as_del(struct sg_nif *nif, struct sg_m3ua_as *as);
 
-/* Register as the MTP user of SI 3..15 (call on the core thread once MTP3 exists). */
+/* Register with MTP3 as the MTP user of cfg.sis (the MTP-user SAP, include/sg/mtp_sap.h; on
+ * the core thread once MTP3 exists).  -EBUSY when another user has one of them. */
 int sg_nif_start(struct sg_nif *nif);
 
 /* ---- point-code translation ---- */

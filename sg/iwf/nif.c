@@ -68,7 +68,7 @@ struct sg_nif {
 	struct sg_nif_cfg cfg;
 	struct sg_mtp3 *mtp3;
 	struct sg_m3ua *m3ua;
-	struct sg_nif_transport t;
+	struct sg_mtp_user mtp_user;	/* registered with mtp3 by sg_nif_start() */
 	unsigned int nx;
 	struct sg_nif_xlate *x;		/* NIF_MAX_XLATE */
 	/* (NI, PC) -> rule index + 1, open addressing, one table per side (XTAB_SIZE) */
@@ -87,6 +87,7 @@ void sg_nif_cfg_defaults(struct sg_nif_cfg *cfg)
 		.ni = SG_NI_INTERNATIONAL,
 		.upu_when_unavailable = true,
 		.cong_hold_ms = 5000,
+		.sis = SG_MTP_SI_USERS,
 	};
 }
 
@@ -394,39 +395,6 @@ void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, s
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_UPU_TX);
 }
 
-static void mtp_status_ind(struct sg_nif *nif, enum sg_mtp_prim prim, const struct sg_mtp_param *p);
-
-static void mtp_user_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
-			struct msgb *msg, void *priv)
-{
-	struct sg_nif *nif = priv;
-
-	(void)m;
-	if (prim == SG_MTP_TRANSFER) {
-		sg_nif_mtp_transfer_ind(nif, p, msg);
-		return;
-	}
-	mtp_status_ind(nif, prim, p);
-}
-
-/* PAUSE, RESUME and STATUS(restricted) go to every registered user: the NIF takes them as the
- * user of its first SI only; congestion and UPU come to the user of the SI concerned */
-static void mtp_user_cb_more(struct sg_mtp3 *m, enum sg_mtp_prim prim,
-			     const struct sg_mtp_param *p, struct msgb *msg, void *priv)
-{
-	struct sg_nif *nif = priv;
-
-	(void)m;
-	if (prim == SG_MTP_TRANSFER) {
-		sg_nif_mtp_transfer_ind(nif, p, msg);
-		return;
-	}
-	/* indications for every user carry no SI (the first SI's callback takes them); those
-	 * for one user carry its SI */
-	if (prim == SG_MTP_STATUS && p->si)
-		mtp_status_ind(nif, prim, p);
-}
-
 static void mtp_status_ind(struct sg_nif *nif, enum sg_mtp_prim prim, const struct sg_mtp_param *p)
 {
 	struct sg_m3ua_ssnm_extra x = { 0 };
@@ -488,18 +456,28 @@ static void mtp_status_ind(struct sg_nif *nif, enum sg_mtp_prim prim, const stru
 	}
 }
 
-int sg_nif_start(struct sg_nif *nif)
+/* The NIF's one entry point from MTP3 (the MTP-user SAP, include/sg/mtp_sap.h): MSUs of its
+ * SIs, and PAUSE/RESUME/STATUS once each */
+static void mtp_prim_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
+			struct msgb *msg, void *priv)
 {
-	for (uint8_t si = 3; si < 16; si++) {
-		int rc = sg_mtp3_user_set(nif->mtp3, si, si == 3 ? mtp_user_cb : mtp_user_cb_more, nif);
+	struct sg_nif *nif = priv;
 
-		if (rc < 0)
-			return rc;
+	(void)m;
+	if (prim == SG_MTP_TRANSFER) {
+		sg_nif_mtp_transfer_ind(nif, p, msg);
+		return;
 	}
-	return 0;
+	mtp_status_ind(nif, prim, p);
 }
 
-/* ---- IP -> SS7 (m3ua ops) ---- */
+int sg_nif_start(struct sg_nif *nif)
+{
+	nif->mtp_user = (struct sg_mtp_user){ .name = "nif", .prim_cb = mtp_prim_cb, .priv = nif };
+	return sg_mtp3_user_register(nif->mtp3, nif->cfg.sis, &nif->mtp_user);
+}
+
+/* ---- IP -> SS7 (the M3UA instance's user) ---- */
 
 static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
 			  const struct sg_m3ua_pdata *pd)
@@ -632,6 +610,10 @@ static void m3ua_asp_state(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp
 {
 	struct sg_nif *nif = priv;
 
+	/* for the operator (the layer logs every transition at INFO) */
+	LOGP(DM3UA, LOGL_NOTICE, "peer %s: %s -> %s\n", sg_m3ua_asp_name(asp),
+	     get_value_string(sg_m3ua_asp_state_names, old),
+	     get_value_string(sg_m3ua_asp_state_names, new_state));
 	/* M3-SSNM-11: a peer that becomes active (as our ASP) learns which SS7 destinations are
 	 * unavailable, restricted or congested now (the point codes of other ASs are told as
 	 * they change, M3-SSNM-12) */
@@ -641,8 +623,6 @@ static void m3ua_asp_state(void *priv, struct sg_m3ua_asp *asp, enum sg_m3ua_asp
 
 		sg_mtp3_foreach_dest(nif->mtp3, push_dest, &c);
 	}
-	if (nif->t.asp_state)
-		nif->t.asp_state(nif->t.priv, asp, old, new_state);
 }
 
 /* DAUD (L3-SG-04): the IP-side PC's state from MTP3 (route sets, aliases) and what MTP-STATUS
@@ -712,30 +692,9 @@ static void m3ua_ssnm_ind(void *priv, struct sg_m3ua_asp *asp, uint8_t type, con
 	}
 }
 
-static int m3ua_send(void *priv, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
+void sg_nif_m3ua_user(struct sg_xua_user_ops *ops)
 {
-	struct sg_nif *nif = priv;
-
-	if (!nif->t.send) {
-		msgb_free(msg);
-		return -ENOTCONN;
-	}
-	return nif->t.send(nif->t.priv, asp, stream, msg);
-}
-
-static void m3ua_close(void *priv, struct sg_m3ua_asp *asp)
-{
-	struct sg_nif *nif = priv;
-
-	if (nif->t.close)
-		nif->t.close(nif->t.priv, asp);
-}
-
-void sg_nif_m3ua_ops(struct sg_m3ua_ops *ops)
-{
-	*ops = (struct sg_m3ua_ops){
-		.send = m3ua_send,
-		.close = m3ua_close,
+	*ops = (struct sg_xua_user_ops){
 		.data_ind = m3ua_data_ind,
 		.as_state = m3ua_as_state,
 		.asp_state = m3ua_asp_state,
@@ -746,8 +705,7 @@ void sg_nif_m3ua_ops(struct sg_m3ua_ops *ops)
 
 /* ---- instance ---- */
 
-struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg,
-			    const struct sg_nif_transport *t)
+struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif_cfg *cfg)
 {
 	struct sg_nif *nif = talloc_zero(ctx, struct sg_nif);
 
@@ -755,8 +713,6 @@ struct sg_nif *sg_nif_alloc(void *ctx, struct sg_mtp3 *mtp3, const struct sg_nif
 		return NULL;
 	nif->cfg = *cfg;
 	nif->mtp3 = mtp3;
-	if (t)
-		nif->t = *t;
 	nif->x = talloc_zero_array(nif, struct sg_nif_xlate, NIF_MAX_XLATE);
 	nif->tdm_tab = talloc_zero_array(nif, uint16_t, XTAB_SIZE);
 	nif->ip_tab = talloc_zero_array(nif, uint16_t, XTAB_SIZE);
@@ -774,8 +730,7 @@ void sg_nif_free(struct sg_nif *nif)
 		return;
 	/* MTP3 outlives us: no more indications to a freed NIF */
 	if (nif->mtp3) {
-		for (uint8_t si = 3; si < 16; si++)
-			sg_mtp3_user_set(nif->mtp3, si, NULL, NULL);
+		sg_mtp3_user_unregister(nif->mtp3, &nif->mtp_user);
 		for (unsigned int i = 0; i < nif->nas; i++)
 			for (unsigned int k = 0; k < nif->as[i].ndpc; k++)
 				if (nif->as[i].alias[k])

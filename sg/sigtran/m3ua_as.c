@@ -286,8 +286,8 @@ static void set_state(struct sg_m3ua_as *as, enum sg_m3ua_as_state st)
 	default:
 		break;
 	}
-	if (as->m->ops.as_state)
-		as->m->ops.as_state(as->m->priv, as, old, st);
+	if (as->m->uops.as_state)
+		as->m->uops.as_state(as->m->uctx, as, old, st);
 }
 
 /*
@@ -463,8 +463,8 @@ int sg_m3ua_as_del(struct sg_m3ua_as *as, bool force)
 		as->m->ndynamic--;
 	sg_timer_stop(&as->t_r);
 	discard_pending(as);
-	if (as->state != SG_M3UA_AS_DOWN && as->m->ops.as_state)
-		as->m->ops.as_state(as->m->priv, as, as->state, SG_M3UA_AS_DOWN);
+	if (as->state != SG_M3UA_AS_DOWN && as->m->uops.as_state)
+		as->m->uops.as_state(as->m->uctx, as, as->state, SG_M3UA_AS_DOWN);
 	m3ua_as_free(as);
 	for (unsigned int i = 0; i < n; i++)
 		m3ua_asp_recompute(asps[i]);
@@ -861,6 +861,6 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		sg_ctr_inc(as->ctr, AS_CTR_RX_DATA_MSGS);
 		sg_ctr_add(as->ctr, AS_CTR_RX_DATA_OCTETS, pd.len);
 	}
-	if (m->ops.data_ind)
-		m->ops.data_ind(m->priv, as, asp, &pd);
+	if (m->uops.data_ind)
+		m->uops.data_ind(m->uctx, as, asp, &pd);
 }

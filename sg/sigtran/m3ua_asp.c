@@ -62,8 +62,8 @@ static void t_beat_cb(void *data)
 		LOGA(asp, LOGL_NOTICE, "%u BEATs unanswered: closing the association\n",
 		     asp->beat_out);
 		sg_ctr_inc(asp->ctr, ASP_CTR_BEAT_LOST);
-		if (asp->m->ops.close)
-			asp->m->ops.close(asp->m->priv, asp);
+		if (asp->m->tops.close)
+			asp->m->tops.close(asp->m->tctx, asp);
 		sg_m3ua_asp_conn_down(asp);
 		return;
 	}
@@ -606,8 +606,8 @@ void m3ua_rx_mgmt(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 			break;
 		nrc = sg_m3ua_get_u32_list(msg, SG_M3UA_IEI_ROUTE_CTX, rc, MAX_RC);
 		LOGA(asp, LOGL_INFO, "rx NTFY type %u info %u\n", v >> 16, v & 0xffff);
-		if (asp->m->ops.ntfy_ind)
-			asp->m->ops.ntfy_ind(asp->m->priv, asp, v >> 16, v & 0xffff, rc,
+		if (asp->m->uops.ntfy_ind)
+			asp->m->uops.ntfy_ind(asp->m->uctx, asp, v >> 16, v & 0xffff, rc,
 					     nrc > 0 ? nrc : 0);
 		break;
 	default:

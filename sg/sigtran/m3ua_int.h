@@ -48,8 +48,10 @@ enum {
 struct sg_m3ua {
 	char name[SG_M3UA_NAME_MAX];
 	struct sg_m3ua_cfg cfg;
-	struct sg_m3ua_ops ops;
-	void *priv;
+	struct sg_xua_transport_ops tops;	/* the transport below (SCTP glue) */
+	void *tctx;
+	struct sg_xua_user_ops uops;		/* the user above (interworking function) */
+	void *uctx;
 	struct llist_head asps;
 	struct llist_head ass;
 	unsigned int ndynamic;

@@ -131,11 +131,12 @@ static int m3ua_free_cb(struct sg_m3ua *m)
 }
 
 struct sg_m3ua *sg_m3ua_alloc(void *ctx, const struct sg_m3ua_cfg *cfg,
-			      const struct sg_m3ua_ops *ops, void *priv)
+			      const struct sg_xua_transport_ops *tops, void *tctx,
+			      const struct sg_xua_user_ops *uops, void *uctx)
 {
 	struct sg_m3ua *m;
 
-	if (!cfg || !ops || !ops->send)
+	if (!cfg || !tops || !tops->send)
 		return NULL;
 	if (cfg->t_r_ms < 10 || cfg->t_r_ms > 60000 || cfg->t_ack_ms < 100 ||
 	    cfg->t_ack_ms > 60000 || (cfg->beat_ms && (cfg->beat_ms < 100 || cfg->beat_ms > 300000)) ||
@@ -148,8 +149,11 @@ struct sg_m3ua *sg_m3ua_alloc(void *ctx, const struct sg_m3ua_cfg *cfg,
 	m->cfg = *cfg;
 	osmo_strlcpy(m->name, cfg->name ? cfg->name : "m3ua", sizeof(m->name));
 	m->cfg.name = m->name;
-	m->ops = *ops;
-	m->priv = priv;
+	m->tops = *tops;
+	m->tctx = tctx;
+	if (uops)
+		m->uops = *uops;
+	m->uctx = uctx;
 	INIT_LLIST_HEAD(&m->asps);
 	INIT_LLIST_HEAD(&m->ass);
 	m->next_rc = cfg->rc_dynamic_base;
@@ -210,7 +214,7 @@ int m3ua_tx(struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
 	if (stream && stream >= asp->out_streams)
 		stream = asp->out_streams > 1 ? 1 + stream % (asp->out_streams - 1) : 0;
 	LOGA(asp, LOGL_DEBUG, "tx %s on stream %u\n", sg_m3ua_msg_name(h[2], h[3]), stream);
-	return asp->m->ops.send(asp->m->priv, asp, stream, msg);
+	return asp->m->tops.send(asp->m->tctx, asp, stream, msg);
 }
 
 static void count_err(struct sg_m3ua *m, enum sg_m3ua_err code)
@@ -280,8 +284,8 @@ void m3ua_asp_set_state(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st)
 	asp->state = st;
 	LOGA(asp, LOGL_INFO, "%s -> %s\n", get_value_string(sg_m3ua_asp_state_names, old),
 	     get_value_string(sg_m3ua_asp_state_names, st));
-	if (asp->m->ops.asp_state && (asp->srv || !asp->cli))
-		asp->m->ops.asp_state(asp->m->priv, asp, old, st);
+	if (asp->m->uops.asp_state && (asp->srv || !asp->cli))
+		asp->m->uops.asp_state(asp->m->uctx, asp, old, st);
 }
 
 void m3ua_asp_set_lstate(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st)
@@ -293,8 +297,8 @@ void m3ua_asp_set_lstate(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st)
 	asp->lstate = st;
 	LOGA(asp, LOGL_INFO, "local %s -> %s\n", get_value_string(sg_m3ua_asp_state_names, old),
 	     get_value_string(sg_m3ua_asp_state_names, st));
-	if (asp->m->ops.asp_state && !asp->srv)
-		asp->m->ops.asp_state(asp->m->priv, asp, old, st);
+	if (asp->m->uops.asp_state && !asp->srv)
+		asp->m->uops.asp_state(asp->m->uctx, asp, old, st);
 }
 
 /* ---- peers ---- */

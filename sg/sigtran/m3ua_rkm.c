@@ -386,8 +386,8 @@ static void cli_reg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 				as->dynamic = true;
 				m3ua_idx_dirty(asp->m);
 			}
-			if (asp->m->ops.reg_ind)
-				asp->m->ops.reg_ind(asp->m->priv, asp, as, r.status, r.rctx);
+			if (asp->m->uops.reg_ind)
+				asp->m->uops.reg_ind(asp->m->uctx, asp, as, r.status, r.rctx);
 		}
 	}
 	llist_for_each_entry(as, &asp->m->ass, list)

@@ -207,7 +207,7 @@ static void ans_dest(struct daud_ans *a, uint32_t entry, const struct sg_m3ua_de
 static int dest_status(struct sg_m3ua *m, uint32_t pc, uint8_t mask, struct sg_m3ua_dest_status *ds)
 {
 	memset(ds, 0, sizeof(*ds));
-	if (!m->ops.dest_status || m->ops.dest_status(m->priv, pc, mask, ds) < 0)
+	if (!m->uops.dest_status || m->uops.dest_status(m->uctx, pc, mask, ds) < 0)
 		ds->state = SG_M3UA_DEST_UNKNOWN;
 	return ds->state == SG_M3UA_DEST_UNKNOWN ? -1 : 0;
 }
@@ -435,8 +435,8 @@ static void rx_ssnm_asp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 		x.has_rc = true;
 		x.rc = v;
 	}
-	if (m->ops.ssnm_ind)
-		m->ops.ssnm_ind(m->priv, asp, msg->type, pcs, n, &x);
+	if (m->uops.ssnm_ind)
+		m->uops.ssnm_ind(m->uctx, asp, msg->type, pcs, n, &x);
 	/* audit the destination back (§4.5.3; ETSI m3ua-asp-ssnm-001..007) */
 	if (m->cfg.asp_audit && msg->type != SG_M3UA_SSNM_DAVA)
 		sg_m3ua_daud_send(asp, pcs, n);

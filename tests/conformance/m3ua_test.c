@@ -207,9 +207,11 @@ static void op_ssnm(void *priv, struct sg_m3ua_asp *asp, uint8_t type, const uin
 	F.ssnm_type = type;
 }
 
-static const struct sg_m3ua_ops ops = {
+static const struct sg_xua_transport_ops tops = {
 	.send = op_send,
 	.close = op_close,
+};
+static const struct sg_xua_user_ops uops = {
 	.data_ind = op_data,
 	.as_state = op_as_state,
 	.dest_status = op_dest,
@@ -264,7 +266,7 @@ static void fx_setup(enum sg_m3ua_tmt tmt1, unsigned int min1, unsigned int flag
 	cfg.beat_ms = flags & FX_BEAT ? 1000 : 0;
 	cfg.aspac_norc = flags & FX_NORC_ERR ? SG_M3UA_ASPAC_NORC_ERR : SG_M3UA_ASPAC_NORC_ALL;
 	cfg.ssnm_to = flags & FX_SSNM_UP ? SG_M3UA_SSNM_TO_UP : SG_M3UA_SSNM_TO_ACTIVE;
-	F.m = sg_m3ua_alloc(NULL, &cfg, &ops, NULL);
+	F.m = sg_m3ua_alloc(NULL, &cfg, &tops, NULL, &uops, NULL);
 	F.relay = true;
 	add_peer("asp1", SG_M3UA_ROLE_SGP, flags & FX_BLOCK1);
 	add_peer("asp2", SG_M3UA_ROLE_SGP, false);
@@ -1658,7 +1660,7 @@ static void afx_setup(bool reg_keys, bool with_rc)
 	sg_clock_virtual(0);
 	sg_m3ua_cfg_defaults(&cfg);
 	cfg.name = "iut-asp";
-	F.m = sg_m3ua_alloc(NULL, &cfg, &ops, NULL);
+	F.m = sg_m3ua_alloc(NULL, &cfg, &tops, NULL, &uops, NULL);
 	ac.name = "sgp";
 	ac.role = SG_M3UA_ROLE_ASP;
 	ac.has_asp_id = true;

@@ -38,6 +38,7 @@ struct rxdir {
 };
 
 static struct rxdir RX[2];	/* RX[i]: received by instance i */
+static struct sg_mtp_user USERS[2];
 
 static void user_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
 		    struct msgb *msg, void *priv)
@@ -111,7 +112,8 @@ static bool run(unsigned int nlinks, unsigned int failures_wanted)
 		cfg.name = i ? "B" : "A";
 		cfg.pc = 1 + i;
 		m[i] = sg_mtp3_alloc(NULL, &cfg);
-		sg_mtp3_user_set(m[i], SI_USER, user_cb, &RX[i]);
+		USERS[i] = (struct sg_mtp_user){ "costress", user_cb, &RX[i] };
+		sg_mtp3_user_register(m[i], SG_MTP_SI_BIT(SI_USER), &USERS[i]);
 		ls = sg_mtp3_linkset_add(m[i], "ls", 2 - i);
 		for (unsigned int j = 0; j < nlinks; j++) {
 			static const char *const names[] = { "l0", "l1", "l2", "l3" };

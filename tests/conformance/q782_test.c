@@ -91,6 +91,8 @@ static void user_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mt
 	msgb_free(msg);
 }
 
+static const struct sg_mtp_user test_user = { .name = "test", .prim_cb = user_cb };
+
 static int count_ev(enum sg_mtp_prim prim, uint32_t dpc)
 {
 	int n = 0;
@@ -128,7 +130,7 @@ static void fx_setup(unsigned int nls, const unsigned int *nl, bool stp)
 	cfg.tfr = fx_tfr;
 	cfg.tfp_unknown = fx_tfp_unknown;
 	F.m = sg_mtp3_alloc(NULL, &cfg);
-	sg_mtp3_user_set(F.m, SI_USER, user_cb, NULL);
+	sg_mtp3_user_register(F.m, SG_MTP_SI_BIT(SI_USER), &test_user);
 	F.nls = nls;
 	for (unsigned int i = 0; i < nls; i++) {
 		F.ls[i] = sg_mtp3_linkset_add(F.m, lsn[i], PC_B + i);
@@ -965,6 +967,7 @@ static bool t_co_11(void)
 	struct sg_mtp3_link *l[2][2];
 	struct q_end *e[2][2];
 	static struct peer_rx rx[2];
+	static struct sg_mtp_user users[2];
 	uint32_t seq[2][16] = { { 0 } };
 	uint64_t co0[2], cb0[2];
 	bool ok = true;
@@ -978,7 +981,8 @@ static bool t_co_11(void)
 		cfg.name = i ? "b" : "a";
 		cfg.pc = i ? PC_B : PC_IUT;
 		m[i] = sg_mtp3_alloc(NULL, &cfg);
-		sg_mtp3_user_set(m[i], SI_USER, peer_user_cb, &rx[i]);
+		users[i] = (struct sg_mtp_user){ "peer", peer_user_cb, &rx[i] };
+		sg_mtp3_user_register(m[i], SG_MTP_SI_BIT(SI_USER), &users[i]);
 		ls = sg_mtp3_linkset_add(m[i], "ls", i ? PC_IUT : PC_B);
 		for (int j = 0; j < 2; j++) {
 			l[i][j] = sg_mtp3_link_add(ls, j ? "l2" : "l1", j);
@@ -2965,8 +2969,8 @@ static bool sg_setup(bool upu)
 {
 	struct sg_nif_cfg ncfg;
 	struct sg_m3ua_cfg mcfg;
-	struct sg_m3ua_ops ops;
-	struct sg_nif_transport t = { .send = sg_t_send };
+	struct sg_xua_user_ops uops;
+	const struct sg_xua_transport_ops tops = { .send = sg_t_send };
 	struct sg_m3ua_asp_cfg acfg = { .name = "asp1", .role = SG_M3UA_ROLE_SGP };
 	struct sg_m3ua_as_cfg ascfg = {
 		.name = "as1", .has_rc = true, .rc = SG_RC, .tmt = SG_M3UA_TMT_OVERRIDE,
@@ -2987,20 +2991,22 @@ static bool sg_setup(bool upu)
 	sg_nif_cfg_defaults(&ncfg);
 	ncfg.upu_when_unavailable = upu;
 	ncfg.ni = SG_NI_NATIONAL;	/* as sg_mtp3_cfg_defaults() */
-	SG.nif = sg_nif_alloc(NULL, F.m, &ncfg, &t);
+	SG.nif = sg_nif_alloc(NULL, F.m, &ncfg);
 	CHECK(SG.nif, "no NIF");
 	CHECK(sg_nif_xlate_add(SG.nif, &x1) == 0 && sg_nif_xlate_add(SG.nif, &x2) == 0,
 	      "translation rules refused");
 	sg_m3ua_cfg_defaults(&mcfg);
 	mcfg.local_pc = PC_IUT;
-	sg_nif_m3ua_ops(&ops);
-	SG.m3 = sg_m3ua_alloc(NULL, &mcfg, &ops, SG.nif);
+	sg_nif_m3ua_user(&uops);
+	SG.m3 = sg_m3ua_alloc(NULL, &mcfg, &tops, NULL, &uops, SG.nif);
 	CHECK(SG.m3, "no M3UA instance");
 	sg_nif_set_m3ua(SG.nif, SG.m3);
 	SG.asp = sg_m3ua_asp_add(SG.m3, &acfg);
 	SG.as = sg_m3ua_as_add(SG.m3, &ascfg);
 	CHECK(SG.asp && SG.as, "ASP or AS refused");
 	CHECK(sg_nif_as_add(SG.nif, SG.as) == 0, "AS point code refused by MTP3");
+	/* the NIF takes every user SI, SI_USER too: the fixture's own user gives it up */
+	CHECK(sg_mtp3_user_release(F.m, SG_MTP_SI_BIT(SI_USER)) == 0, "SI not released");
 	CHECK(sg_nif_start(SG.nif) == 0, "NIF not registered with MTP3");
 	sg_m3ua_asp_conn_up(SG.asp, 16, 16);
 	asp_tx(sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_UP), 0);

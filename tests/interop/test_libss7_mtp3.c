@@ -402,6 +402,8 @@ static void isup_user(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_
 	msgb_free(msg);
 }
 
+static const struct sg_mtp_user isup = { .name = "isup", .prim_cb = isup_user };
+
 /* ---- the relay: forward frames, decode MSUs ---- */
 
 static void inspect(struct link *lk, enum dir d, const uint8_t *f, size_t n)
@@ -842,7 +844,7 @@ static bool setup(const struct variant *v)
 			return false;
 		sg_mtp3_link_bind(T.lk[i].ml, &l2_ops, &T.lk[i]);
 	}
-	if (sg_mtp3_user_set(T.m, SG_MTP3_SI_ISUP, isup_user, NULL))
+	if (sg_mtp3_user_register(T.m, SG_MTP_SI_BIT(SG_MTP3_SI_ISUP), &isup))
 		return false;
 
 	for (int i = 0; i < NLINKS; i++)

@@ -186,8 +186,6 @@ static void test_api_errors(void)
 	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, 9, ls, 1), 0);
 	CU_ASSERT_EQUAL(sg_mtp3_route_status(m, 9, ls), SG_MTP3_ROUTE_AVAILABLE);
 	CU_ASSERT_EQUAL(sg_mtp3_route_status(m, 10, ls), -ENOENT);
-	CU_ASSERT_EQUAL(sg_mtp3_user_set(m, 0, NULL, NULL), -EINVAL);
-	CU_ASSERT_EQUAL(sg_mtp3_user_set(m, 16, NULL, NULL), -EINVAL);
 	CU_ASSERT_EQUAL(sg_mtp3_user_available(m, 5, false), -EINVAL);
 
 	/* timers: Q.704 ranges */
@@ -597,6 +595,193 @@ static struct sg_mtp3 *sls_setup(const struct sg_mtp3_fmt *f, struct sg_mtp3_lin
 	return m;
 }
 
+/* ---- the MTP-user SAP (include/sg/mtp_sap.h) ---- */
+
+struct urec {
+	unsigned int n[4];		/* by enum sg_mtp_prim */
+	uint8_t si, cause;		/* of the last one */
+	uint32_t dpc;
+	uint8_t data0;			/* TRANSFER: first octet of the user part */
+};
+static struct urec U[2];
+
+static void urec_cb(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
+		    struct msgb *msg, void *priv)
+{
+	struct urec *u = priv;
+
+	(void)m;
+	u->n[prim]++;
+	u->si = p->si;
+	u->cause = p->cause;
+	u->dpc = p->dpc;
+	CU_ASSERT_EQUAL(msg != NULL, prim == SG_MTP_TRANSFER);
+	if (msg) {
+		CU_ASSERT_PTR_NOT_NULL(msgb_l3(msg));
+		u->data0 = msgb_l4len(msg) ? ((const uint8_t *)msgb_l4(msg))[0] : 0;
+	}
+	msgb_free(msg);
+}
+
+/* an MSU from the adjacent SP 2 to our PC 1 with service indicator si */
+static void sap_msu(struct sg_mtp3 *m, struct sg_mtp3_link *l, uint8_t si)
+{
+	struct sg_mtp3_hdr h = { .si = si, .ni = SG_NI_NATIONAL, .label = { .dpc = 1, .opc = 2 } };
+	uint8_t buf[32];
+	size_t n = sg_mtp3_hdr_encode(buf, sizeof(buf), &fmt, &h);
+
+	buf[n++] = 0x40 + si;
+	feed(m, l, buf, n);
+}
+
+/* TFP or TFA about PC 9 from the adjacent SP 2 */
+static void sap_tfx(struct sg_mtp3 *m, struct sg_mtp3_link *l, uint8_t heading)
+{
+	struct sg_mtp3_hdr h = { .si = SG_MTP3_SI_SNM, .ni = SG_NI_NATIONAL,
+				 .label = { .dpc = 1, .opc = 2 } };
+	struct sg_mtp3_snm s = { .heading = heading, .dest = 9 };
+	uint8_t buf[32];
+
+	feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &h, &s));
+}
+
+/* the last request to MTP2 is a UPU about user part si with cause */
+static void sap_upu_sent(uint8_t si, enum sg_mtp3_upu_cause cause)
+{
+	struct sg_mtp3_hdr h;
+	struct sg_mtp3_snm s;
+
+	CU_ASSERT_FATAL(R.n > 0);
+	CU_ASSERT_EQUAL_FATAL(sg_mtp3_snm_msu_decode(&h, &s, &fmt, R.r[R.n - 1].data,
+						     R.r[R.n - 1].len), 0);
+	CU_ASSERT_EQUAL(s.heading, SG_MTP3_UPU);
+	CU_ASSERT_EQUAL(s.upu_user, si);
+	CU_ASSERT_EQUAL(s.upu_cause, cause);
+	CU_ASSERT_EQUAL(h.label.dpc, 2);
+}
+
+/* Users register per SI set with one callback: TRANSFER goes by SI, PAUSE/RESUME and the
+ * STATUS of every user reach each user once (a user of two SIs too), STATUS about one user
+ * part only its user; an SI nobody took is unequipped (Q.704 §2.4.2: UPU, rx:discard). */
+static void test_mtp_user_sap(void)
+{
+	const struct sg_mtp_user ua = { .name = "a", .prim_cb = urec_cb, .priv = &U[0] };
+	const struct sg_mtp_user ub = { .name = "b", .prim_cb = urec_cb, .priv = &U[1] };
+	const struct sg_mtp_user nocb = { .name = "x" };
+	struct sg_mtp3_hdr sh = { .si = SG_MTP3_SI_SNM, .ni = SG_NI_NATIONAL,
+				  .label = { .dpc = 1, .opc = 2 } };
+	struct sg_mtp3_snm snm = { .heading = SG_MTP3_UPU, .dest = 2, .upu_user = 4,
+				   .upu_cause = SG_MTP3_UPU_INACCESSIBLE };
+	struct sg_mtp3_linkset *ls;
+	struct sg_mtp3_link *l;
+	struct sg_mtp3_cfg c;
+	struct sg_mtp3 *m;
+	uint8_t buf[64];
+	uint64_t d0;
+
+	sg_clock_virtual(0);
+	memset(&R, 0, sizeof(R));
+	memset(U, 0, sizeof(U));
+	sg_mtp3_cfg_defaults(&c);
+	c.name = "sap";
+	c.pc = 1;
+	c.restart = false;
+	m = sg_mtp3_alloc(NULL, &c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+
+	/* registration: SI 3..15 only, one user per SI, again adds SIs */
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(2), &ua), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, 0, &ua), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(5), &nocb), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(5), NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(5), &ua), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(5), &ua), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(3), &ub), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(4) | SG_MTP_SI_BIT(5), &ub),
+			-EBUSY);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(4), &ub), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_user_unregister(m, &nocb), -ENOENT);
+	CU_ASSERT_EQUAL(sg_mtp3_user_available(m, 6, false), -EINVAL);
+
+	ls = sg_mtp3_linkset_add(m, "b", 2);
+	l = sg_mtp3_link_add(ls, "l0", 0);
+	sg_mtp3_link_bind(l, &rec_ops, NULL);
+	CU_ASSERT_EQUAL(sg_mtp3_route_add(m, 9, ls, 0), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_start(m), 0);
+	sls_link_up(m, &fmt, l);
+	memset(U, 0, sizeof(U));
+
+	/* TRANSFER by SI: 5 to a, 3 and 4 to b */
+	sap_msu(m, l, 5);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_TRANSFER], 1);
+	CU_ASSERT_EQUAL(U[0].si, 5);
+	CU_ASSERT_EQUAL(U[0].data0, 0x45);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_TRANSFER], 0);
+	sap_msu(m, l, 3);
+	sap_msu(m, l, 4);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_TRANSFER], 1);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_TRANSFER], 2);
+	CU_ASSERT_EQUAL(U[1].si, 4);
+	CU_ASSERT_EQUAL(U[1].data0, 0x44);
+
+	/* SI 6 has no user: unequipped; SI 5 unavailable: inaccessible; both counted */
+	d0 = lctr(l, SG_MTP3_CTR_RX_DISCARD);
+	sap_msu(m, l, 6);
+	sap_upu_sent(6, SG_MTP3_UPU_UNEQUIPPED);
+	CU_ASSERT_EQUAL(sg_mtp3_user_available(m, 5, false), 0);
+	sap_msu(m, l, 5);
+	sap_upu_sent(5, SG_MTP3_UPU_INACCESSIBLE);
+	CU_ASSERT_EQUAL(lctr(l, SG_MTP3_CTR_RX_DISCARD), d0 + 2);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_TRANSFER] + U[1].n[SG_MTP_TRANSFER], 3);
+	CU_ASSERT_EQUAL(sg_mtp3_user_available(m, 5, true), 0);
+
+	/* STATUS about one remote user part (UPU received for SI 4): its user only */
+	feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_STATUS], 1);
+	CU_ASSERT_EQUAL(U[1].cause, SG_MTP_STATUS_UPU_INACCESSIBLE);
+	CU_ASSERT_EQUAL(U[1].si, 4);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_STATUS], 0);
+
+	/* STATUS of a destination (TFC): every user once */
+	snm = (struct sg_mtp3_snm){ .heading = SG_MTP3_TFC, .dest = 9 };
+	feed(m, l, buf, sg_mtp3_snm_msu_encode(buf, sizeof(buf), &fmt, &sh, &snm));
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_STATUS], 1);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_STATUS], 2);
+	CU_ASSERT_EQUAL(U[1].cause, SG_MTP_STATUS_CONGESTION);
+	CU_ASSERT_EQUAL(U[1].dpc, 9);
+
+	/* TFP(9) from the adjacent SP: PAUSE(9) to each user once, b with two SIs too; TFA(9):
+	 * RESUME(9) likewise */
+	sap_tfx(m, l, SG_MTP3_TFP);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_PAUSE], 1);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_PAUSE], 1);
+	CU_ASSERT_EQUAL(U[1].dpc, 9);
+	sap_tfx(m, l, SG_MTP3_TFA);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_RESUME], 1);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_RESUME], 1);
+
+	/* b leaves: its SIs are unequipped, its indications stop */
+	CU_ASSERT_EQUAL(sg_mtp3_user_unregister(m, &ub), 0);
+	sap_msu(m, l, 4);
+	sap_upu_sent(4, SG_MTP3_UPU_UNEQUIPPED);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_TRANSFER], 2);
+	sap_tfx(m, l, SG_MTP3_TFP);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_PAUSE], 2);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_PAUSE], 1);
+
+	/* SIs taken over: released from a (its only one), then b's */
+	CU_ASSERT_EQUAL(sg_mtp3_user_release(m, SG_MTP_SI_BIT(1)), -EINVAL);
+	CU_ASSERT_EQUAL(sg_mtp3_user_release(m, SG_MTP_SI_BIT(5)), 0);
+	CU_ASSERT_EQUAL(sg_mtp3_user_register(m, SG_MTP_SI_BIT(5), &ub), 0);
+	sap_tfx(m, l, SG_MTP3_TFA);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_RESUME], 1);	/* a has no SI left */
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_RESUME], 2);
+	sap_msu(m, l, 5);
+	CU_ASSERT_EQUAL(U[0].n[SG_MTP_TRANSFER], 1);
+	CU_ASSERT_EQUAL(U[1].n[SG_MTP_TRANSFER], 3);
+	sg_mtp3_free(m);
+}
+
 /* send one user MSU per SLS value to dpc; R holds what went out */
 static void sls_send_all(struct sg_mtp3 *m, uint32_t dpc, unsigned int nsls)
 {
@@ -735,6 +920,8 @@ int main(void)
 		{ "ANSI 8-bit SLS: linkset/link selection, rotation", test_sls_ansi8 },
 		{ "ANSI 5-bit SLS: linkset/link selection, rotation", test_sls_ansi5 },
 		{ "ITU SLS load sharing unchanged", test_sls_itu },
+		{ "MTP-user SAP: dispatch by SI, PAUSE/RESUME/STATUS to each user once",
+		  test_mtp_user_sap },
 		{ NULL, NULL },
 	};
 
