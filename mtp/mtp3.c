@@ -45,7 +45,7 @@ const struct value_string sg_mtp3_timer_names[] = {
  * 3-6 min (provisional); T18 is implementation and network dependent (§9.2): we allow 2-60 s.
  * The restart values are still to be confirmed against the text (q782.md, Gaps).
  */
-const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
+const struct sg_tdef sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
 	[SG_MTP3_T1] = { "t1", "Delay to avoid mis-sequencing on changeover", 800, 500, 1200 },
 	[SG_MTP3_T2] = { "t2", "Waiting for changeover acknowledgement", 1400, 700, 2000 },
 	[SG_MTP3_T3] = { "t3", "Time-controlled diversion delay on changeback", 800, 500, 1200 },
@@ -259,7 +259,7 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 	m->fmt.sls5 = cfg->sls5;
 	m->nsls = 1u << sg_mtp3_sls_bits(&m->fmt);
 	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++)
-		m->timer_ms[i] = sg_mtp3_timer_defs[i].def_ms;
+		m->timer_ms[i] = sg_mtp3_timer_defs[i].def_val;
 	INIT_LLIST_HEAD(&m->linksets);
 	INIT_LLIST_HEAD(&m->routes);
 	m->ctr = sg_ctr_group_alloc(m, &sg_mtp3_ctr_group_desc);
@@ -665,7 +665,7 @@ int sg_mtp3_set_timer(struct sg_mtp3 *m, enum sg_mtp3_timer t, uint32_t ms)
 {
 	if (t >= _SG_MTP3_T_MAX)
 		return -EINVAL;
-	if (ms < sg_mtp3_timer_defs[t].min_ms || ms > sg_mtp3_timer_defs[t].max_ms)
+	if (!sg_tdef_in_range(&sg_mtp3_timer_defs[t], ms))
 		return -ERANGE;
 	m->timer_ms[t] = ms;
 	LOGPM(m, LOGL_INFO, "timer %s = %u ms\n", get_value_string(sg_mtp3_timer_names, t), ms);
@@ -839,21 +839,5 @@ struct json_object *sg_mtp3_routes_json(struct sg_mtp3 *m)
 
 struct json_object *sg_mtp3_timers_json(struct sg_mtp3 *m)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "name",
-				       json_object_new_string(sg_mtp3_timer_defs[i].name));
-		json_object_object_add(o, "description",
-				       json_object_new_string(sg_mtp3_timer_defs[i].desc));
-		json_object_object_add(o, "value_ms", json_object_new_int64(m->timer_ms[i]));
-		json_object_object_add(o, "min_ms",
-				       json_object_new_int64(sg_mtp3_timer_defs[i].min_ms));
-		json_object_object_add(o, "max_ms",
-				       json_object_new_int64(sg_mtp3_timer_defs[i].max_ms));
-		json_object_array_add(a, o);
-	}
-	return a;
+	return sg_tdef_table_json(sg_mtp3_timer_defs, _SG_MTP3_T_MAX, m->timer_ms);
 }

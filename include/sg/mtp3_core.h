@@ -11,6 +11,7 @@
 #include <sg/l2_sap.h>
 #include <sg/msg.h>
 #include <sg/mtp_sap.h>
+#include <sg/tdef.h>
 
 /*
  * One struct sg_mtp3 is the MTP level 3 of one signalling point (own point
@@ -94,12 +95,10 @@ enum sg_mtp3_timer {
 };
 extern const struct value_string sg_mtp3_timer_names[];
 
-struct sg_mtp3_timer_def {
-	const char *name;	/* "t1", "slt_t1" */
-	const char *desc;
-	uint32_t def_ms, min_ms, max_ms;
-};
-extern const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX];
+/* Indexed by enum sg_mtp3_timer: names ("t1", "slt_t1"), defaults and spec ranges in
+ * milliseconds; the configuration and the API check, set and report them through
+ * include/sg/tdef.h. */
+extern const struct sg_tdef sg_mtp3_timer_defs[_SG_MTP3_T_MAX];
 
 /* ---- lower side ---- */
 

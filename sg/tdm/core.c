@@ -1,6 +1,7 @@
 /* The core thread: MTP3 (Q.704) signalling points, and their bridge to MTP2 on the TDM threads. */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include <sg/log.h>
 #include <sg/mgmt.h>
 #include <sg/mtp3_core.h>
+#include <sg/tdef.h>
 #include <sg/thread.h>
 
 #include "core.h"
@@ -125,11 +127,18 @@ struct sg_core *sg_core_alloc(void *ctx, const struct sg_config *cfg, struct sg_
 	return core;
 }
 
+/* sg_tdef_apply()'s setter for an instance's MTP3 timers */
+static int mtp3_timer_set(void *priv, unsigned int t, uint32_t ms)
+{
+	return sg_mtp3_set_timer(priv, t, ms);
+}
+
 static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
 {
 	const struct sg_cfg_sp *csp = &cfg->sps[sp];
 	struct sg_mtp3_cfg mc;
 	struct sg_mtp3 *m;
+	char path[64], err[256];
 
 	sg_mtp3_cfg_defaults(&mc);
 	mc.name = csp->name;
@@ -145,13 +154,12 @@ static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, 
 	m = sg_mtp3_alloc(ctx, &mc);
 	if (!m)
 		return NULL;
-	if (csp->timers) {
-		/* names and ranges were checked at load (sg_daemon_check_config) */
-		json_object_object_foreach(csp->timers, key, val) {
-			for (unsigned int t = 0; t < _SG_MTP3_T_MAX; t++)
-				if (!strcmp(sg_mtp3_timer_defs[t].name, key))
-					sg_mtp3_set_timer(m, t, json_object_get_int64(val));
-		}
+	/* names and ranges checked at load (sg_daemon_check_config) */
+	snprintf(path, sizeof(path), "signalling_points[%u].timers", sp);
+	if (sg_tdef_apply(sg_mtp3_timer_defs, _SG_MTP3_T_MAX, "MTP3", csp->timers, path,
+			  mtp3_timer_set, m, err, sizeof(err)) < 0) {
+		LOGP(DMTP3, LOGL_FATAL, "%s\n", err);
+		goto err;
 	}
 	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
 		const struct sg_cfg_linkset *cls = &cfg->linksets[i];

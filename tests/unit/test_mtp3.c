@@ -199,8 +199,8 @@ static void test_api_errors(void)
 	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_SLT_T2, 90000), 0);
 	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, _SG_MTP3_T_MAX, 1), -EINVAL);
 	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
-		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].min_ms <= sg_mtp3_timer_defs[i].def_ms);
-		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].def_ms <= sg_mtp3_timer_defs[i].max_ms);
+		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].min_val <= sg_mtp3_timer_defs[i].def_val);
+		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].def_val <= sg_mtp3_timer_defs[i].max_val);
 		CU_ASSERT_STRING_NOT_EQUAL(get_value_string(sg_mtp3_timer_names, i), "unknown");
 	}
 	j = sg_mtp3_timers_json(m);
