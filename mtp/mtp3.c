@@ -7,7 +7,6 @@
 #include <talloc.h>
 #include <osmocom/core/utils.h>
 
-#include <sg/config.h>
 #include <sg/mtp3.h>
 #include <sg/mtp3_core.h>
 
@@ -276,60 +275,6 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 	return m;
 }
 
-struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
-{
-	const struct sg_cfg_sp *csp;
-	struct sg_mtp3_cfg mc;
-	struct sg_mtp3 *m;
-
-	if (sp >= cfg->num_sps)
-		return NULL;
-	csp = &cfg->sps[sp];
-	sg_mtp3_cfg_defaults(&mc);
-	mc.name = csp->name;
-	mc.variant = csp->variant;
-	mc.pc = csp->pc;
-	mc.ni = csp->ni;
-	mc.stp = csp->stp;
-	mc.sls5 = csp->sls_bits == 5;
-	mc.tfp_unknown = csp->tfp_unknown;
-	m = sg_mtp3_alloc(ctx, &mc);
-	if (!m)
-		return NULL;
-	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
-		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
-		struct sg_mtp3_linkset *ls;
-
-		if (cls->sp != (int)sp)
-			continue;
-		ls = sg_mtp3_linkset_add(m, cls->name, cls->adjacent_pc);
-		if (!ls)
-			goto err;
-		for (unsigned int j = 0; j < cls->num_links; j++)
-			if (!sg_mtp3_link_add(ls, cls->links[j].name, cls->links[j].slc))
-				goto err;
-	}
-	for (unsigned int r = 0; r < cfg->num_routes; r++) {
-		const struct sg_cfg_route *cr = &cfg->routes[r];
-		const struct sg_cfg_linkset *cls;
-		struct sg_mtp3_linkset *ls;
-
-		if (cr->linkset < 0 || (unsigned int)cr->linkset >= cfg->num_linksets)
-			goto err;
-		cls = &cfg->linksets[cr->linkset];
-		if (cls->sp != (int)sp)
-			continue;
-		ls = sg_mtp3_linkset_by_name(m, cls->name);
-		if (!ls || sg_mtp3_route_add(m, cr->dpc, ls, cr->priority) < 0)
-			goto err;
-	}
-	return m;
-err:
-	LOGPM(m, LOGL_ERROR, "configuration does not fit MTP3\n");
-	sg_mtp3_free(m);
-	return NULL;
-}
-
 void sg_mtp3_free(struct sg_mtp3 *m)
 {
 	talloc_free(m);
@@ -343,6 +288,11 @@ const char *sg_mtp3_name(const struct sg_mtp3 *m)
 uint32_t sg_mtp3_pc(const struct sg_mtp3 *m)
 {
 	return m->cfg.pc;
+}
+
+const struct sg_mtp3_cfg *sg_mtp3_get_cfg(const struct sg_mtp3 *m)
+{
+	return &m->cfg;
 }
 
 struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc)

@@ -150,15 +150,12 @@ extern const struct value_string sg_mtp3_route_status_names[];
 /* ---- instance ---- */
 
 struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg);
-/* Instance for signalling point sp of the configuration (variant, PC, NI, stp, sls_bits), with
- * a linkset per configured linkset of that SP (route to its adjacent PC), its links (l2
- * unbound: sg_mtp3_link_bind() each before sg_mtp3_start()) and the configured routes.
- * Returns NULL on error. */
-struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp);
 /* Stop timers, free queued MSUs, linksets, links and routes (no request to MTP2). */
 void sg_mtp3_free(struct sg_mtp3 *m);
 const char *sg_mtp3_name(const struct sg_mtp3 *m);
 uint32_t sg_mtp3_pc(const struct sg_mtp3 *m);
+/* The configuration the instance runs with (name: its own copy). */
+const struct sg_mtp3_cfg *sg_mtp3_get_cfg(const struct sg_mtp3 *m);
 
 /* A linkset to the adjacent SP adj_pc; also a route to adj_pc (priority 0). */
 struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc);

@@ -1,7 +1,6 @@
 /* The core thread: MTP3 (Q.704) signalling points, and their bridge to MTP2 on the TDM threads. */
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +12,6 @@
 #include <sg/log.h>
 #include <sg/mgmt.h>
 #include <sg/mtp3_core.h>
-#include <sg/tdef.h>
 #include <sg/thread.h>
 
 #include "core.h"
@@ -127,76 +125,6 @@ struct sg_core *sg_core_alloc(void *ctx, const struct sg_config *cfg, struct sg_
 	return core;
 }
 
-/* sg_tdef_apply()'s setter for an instance's MTP3 timers */
-static int mtp3_timer_set(void *priv, unsigned int t, uint32_t ms)
-{
-	return sg_mtp3_set_timer(priv, t, ms);
-}
-
-static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
-{
-	const struct sg_cfg_sp *csp = &cfg->sps[sp];
-	struct sg_mtp3_cfg mc;
-	struct sg_mtp3 *m;
-	char path[64], err[256];
-
-	sg_mtp3_cfg_defaults(&mc);
-	mc.name = csp->name;
-	mc.variant = csp->variant;
-	mc.pc = csp->pc;
-	mc.ni = csp->ni;
-	mc.stp = csp->stp;
-	mc.sls5 = csp->sls_bits == 5;
-	mc.restart = csp->restart;
-	mc.cong_prio = csp->cong_prio;
-	mc.tfr = csp->tfr;
-	mc.tfp_unknown = csp->tfp_unknown;
-	m = sg_mtp3_alloc(ctx, &mc);
-	if (!m)
-		return NULL;
-	/* names and ranges checked at load (sg_daemon_check_config) */
-	snprintf(path, sizeof(path), "signalling_points[%u].timers", sp);
-	if (sg_tdef_apply(sg_mtp3_timer_defs, _SG_MTP3_T_MAX, "MTP3", csp->timers, path,
-			  mtp3_timer_set, m, err, sizeof(err)) < 0) {
-		LOGP(DMTP3, LOGL_FATAL, "%s\n", err);
-		goto err;
-	}
-	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
-		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
-		struct sg_mtp3_linkset *ls;
-
-		if (cls->sp != (int)sp)
-			continue;
-		ls = sg_mtp3_linkset_add(m, cls->name, cls->adjacent_pc);
-		if (!ls) {
-			LOGP(DMTP3, LOGL_FATAL, "%s: cannot add linkset %s\n", csp->name, cls->name);
-			goto err;
-		}
-		for (unsigned int j = 0; j < cls->num_links; j++)
-			if (!sg_mtp3_link_add(ls, cls->links[j].name, cls->links[j].slc)) {
-				LOGP(DMTP3, LOGL_FATAL, "%s: cannot add link %s\n", csp->name,
-				     cls->links[j].name);
-				goto err;
-			}
-	}
-	for (unsigned int r = 0; r < cfg->num_routes; r++) {
-		const struct sg_cfg_route *cr = &cfg->routes[r];
-		const struct sg_cfg_linkset *cls = &cfg->linksets[cr->linkset];
-
-		if (cls->sp != (int)sp)
-			continue;
-		if (sg_mtp3_route_add(m, cr->dpc, sg_mtp3_linkset_by_name(m, cls->name),
-				      cr->priority) < 0) {
-			LOGP(DMTP3, LOGL_FATAL, "%s: cannot add route %u\n", csp->name, r);
-			goto err;
-		}
-	}
-	return m;
-err:
-	sg_mtp3_free(m);
-	return NULL;
-}
-
 int sg_core_init(struct sg_thread *t, void *priv)
 {
 	struct sg_core *core = priv;
@@ -209,7 +137,7 @@ int sg_core_init(struct sg_thread *t, void *priv)
 	core->links = talloc_zero_array(ctx, struct core_link,
 					core->num_links ? core->num_links : 1);
 	for (unsigned int sp = 0; sp < cfg->num_sps && sp < ARRAY_SIZE(core->mtp3); sp++) {
-		core->mtp3[sp] = mtp3_from_config(ctx, cfg, sp);
+		core->mtp3[sp] = sg_core_mtp3_from_config(ctx, cfg, sp);
 		if (!core->mtp3[sp])
 			return -EINVAL;
 	}
