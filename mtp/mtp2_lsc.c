@@ -76,7 +76,7 @@ const struct value_string sg_mtp2_rx_event_names[] = {
 };
 
 /* Q.703 §12.3 (64 kbit/s values) and Annex A.12.3 for T8. */
-const struct sg_mtp2_timer_def sg_mtp2_timer_defs[_SG_MTP2_T_MAX] = {
+const struct sg_tdef sg_mtp2_timer_defs[_SG_MTP2_T_MAX] = {
 	[SG_MTP2_T1] = { "t1", "Alignment ready", 45000, 40000, 50000 },
 	[SG_MTP2_T2] = { "t2", "Not aligned", 11500, 5000, 150000 },
 	[SG_MTP2_T3] = { "t3", "Aligned", 1000, 1000, 1500 },
@@ -143,7 +143,7 @@ void sg_mtp2_cfg_defaults(struct sg_mtp2_cfg *cfg)
 	cfg->name = "mtp2";
 	cfg->ec = SG_MTP2_EC_BASIC;
 	for (i = 0; i < _SG_MTP2_T_MAX; i++)
-		cfg->timer_ms[i] = sg_mtp2_timer_defs[i].def_ms;
+		cfg->timer_ms[i] = sg_mtp2_timer_defs[i].def_val;
 	cfg->max_sif = SG_MTP2_MAX_SIF;
 	cfg->n1 = 0;		/* 0: 127 (7-bit) or 4095 (12-bit) */
 	cfg->n2 = 8192;
@@ -174,7 +174,7 @@ int sg_mtp2_cfg_check(const struct sg_mtp2_cfg *cfg, const char **err)
 	for (i = 0; i < _SG_MTP2_T_MAX && !e; i++) {
 		uint32_t v = cfg->timer_ms[i];
 
-		if (v && (v < sg_mtp2_timer_defs[i].min_ms || v > sg_mtp2_timer_defs[i].max_ms))
+		if (v && !sg_tdef_in_range(&sg_mtp2_timer_defs[i], v))
 			e = "timer out of its Q.703 range";
 	}
 	if (!e && (cfg->max_sif < 62 || cfg->max_sif > SG_MTP2_MAX_SIF))
@@ -734,7 +734,7 @@ struct sg_mtp2_link *sg_mtp2_link_alloc(void *ctx, const struct sg_mtp2_cfg *cfg
 	l->cfg.name = l->name;
 	for (i = 0; i < _SG_MTP2_T_MAX; i++)
 		if (!l->cfg.timer_ms[i])
-			l->cfg.timer_ms[i] = sg_mtp2_timer_defs[i].def_ms;
+			l->cfg.timer_ms[i] = sg_mtp2_timer_defs[i].def_val;
 	l->seq_mask = cfg->ext_seq ? 0xfff : 0x7f;
 	if (!l->cfg.n1)
 		l->cfg.n1 = l->seq_mask;
@@ -765,7 +765,7 @@ int sg_mtp2_set_timer(struct sg_mtp2_link *l, enum sg_mtp2_timer t, uint32_t ms)
 {
 	if (t >= _SG_MTP2_T_MAX)
 		return -EINVAL;
-	if (ms < sg_mtp2_timer_defs[t].min_ms || ms > sg_mtp2_timer_defs[t].max_ms)
+	if (!sg_tdef_in_range(&sg_mtp2_timer_defs[t], ms))
 		return -ERANGE;
 	l->cfg.timer_ms[t] = ms;
 	return 0;

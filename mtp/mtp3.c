@@ -7,7 +7,6 @@
 #include <talloc.h>
 #include <osmocom/core/utils.h>
 
-#include <sg/config.h>
 #include <sg/mtp3.h>
 #include <sg/mtp3_core.h>
 
@@ -45,7 +44,7 @@ const struct value_string sg_mtp3_timer_names[] = {
  * 3-6 min (provisional); T18 is implementation and network dependent (§9.2): we allow 2-60 s.
  * The restart values are still to be confirmed against the text (q782.md, Gaps).
  */
-const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
+const struct sg_tdef sg_mtp3_timer_defs[_SG_MTP3_T_MAX] = {
 	[SG_MTP3_T1] = { "t1", "Delay to avoid mis-sequencing on changeover", 800, 500, 1200 },
 	[SG_MTP3_T2] = { "t2", "Waiting for changeover acknowledgement", 1400, 700, 2000 },
 	[SG_MTP3_T3] = { "t3", "Time-controlled diversion delay on changeback", 800, 500, 1200 },
@@ -259,7 +258,7 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 	m->fmt.sls5 = cfg->sls5;
 	m->nsls = 1u << sg_mtp3_sls_bits(&m->fmt);
 	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++)
-		m->timer_ms[i] = sg_mtp3_timer_defs[i].def_ms;
+		m->timer_ms[i] = sg_mtp3_timer_defs[i].def_val;
 	INIT_LLIST_HEAD(&m->linksets);
 	INIT_LLIST_HEAD(&m->routes);
 	m->ctr = sg_ctr_group_alloc(m, &sg_mtp3_ctr_group_desc);
@@ -276,60 +275,6 @@ struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg)
 	return m;
 }
 
-struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
-{
-	const struct sg_cfg_sp *csp;
-	struct sg_mtp3_cfg mc;
-	struct sg_mtp3 *m;
-
-	if (sp >= cfg->num_sps)
-		return NULL;
-	csp = &cfg->sps[sp];
-	sg_mtp3_cfg_defaults(&mc);
-	mc.name = csp->name;
-	mc.variant = csp->variant;
-	mc.pc = csp->pc;
-	mc.ni = csp->ni;
-	mc.stp = csp->stp;
-	mc.sls5 = csp->sls_bits == 5;
-	mc.tfp_unknown = csp->tfp_unknown;
-	m = sg_mtp3_alloc(ctx, &mc);
-	if (!m)
-		return NULL;
-	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
-		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
-		struct sg_mtp3_linkset *ls;
-
-		if (cls->sp != (int)sp)
-			continue;
-		ls = sg_mtp3_linkset_add(m, cls->name, cls->adjacent_pc);
-		if (!ls)
-			goto err;
-		for (unsigned int j = 0; j < cls->num_links; j++)
-			if (!sg_mtp3_link_add(ls, cls->links[j].name, cls->links[j].slc))
-				goto err;
-	}
-	for (unsigned int r = 0; r < cfg->num_routes; r++) {
-		const struct sg_cfg_route *cr = &cfg->routes[r];
-		const struct sg_cfg_linkset *cls;
-		struct sg_mtp3_linkset *ls;
-
-		if (cr->linkset < 0 || (unsigned int)cr->linkset >= cfg->num_linksets)
-			goto err;
-		cls = &cfg->linksets[cr->linkset];
-		if (cls->sp != (int)sp)
-			continue;
-		ls = sg_mtp3_linkset_by_name(m, cls->name);
-		if (!ls || sg_mtp3_route_add(m, cr->dpc, ls, cr->priority) < 0)
-			goto err;
-	}
-	return m;
-err:
-	LOGPM(m, LOGL_ERROR, "configuration does not fit MTP3\n");
-	sg_mtp3_free(m);
-	return NULL;
-}
-
 void sg_mtp3_free(struct sg_mtp3 *m)
 {
 	talloc_free(m);
@@ -343,6 +288,11 @@ const char *sg_mtp3_name(const struct sg_mtp3 *m)
 uint32_t sg_mtp3_pc(const struct sg_mtp3 *m)
 {
 	return m->cfg.pc;
+}
+
+const struct sg_mtp3_cfg *sg_mtp3_get_cfg(const struct sg_mtp3 *m)
+{
+	return &m->cfg;
 }
 
 struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc)
@@ -647,7 +597,7 @@ int sg_mtp3_set_timer(struct sg_mtp3 *m, enum sg_mtp3_timer t, uint32_t ms)
 {
 	if (t >= _SG_MTP3_T_MAX)
 		return -EINVAL;
-	if (ms < sg_mtp3_timer_defs[t].min_ms || ms > sg_mtp3_timer_defs[t].max_ms)
+	if (!sg_tdef_in_range(&sg_mtp3_timer_defs[t], ms))
 		return -ERANGE;
 	m->timer_ms[t] = ms;
 	LOGPM(m, LOGL_INFO, "timer %s = %u ms\n", get_value_string(sg_mtp3_timer_names, t), ms);
@@ -821,21 +771,5 @@ struct json_object *sg_mtp3_routes_json(struct sg_mtp3 *m)
 
 struct json_object *sg_mtp3_timers_json(struct sg_mtp3 *m)
 {
-	struct json_object *a = json_object_new_array();
-
-	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "name",
-				       json_object_new_string(sg_mtp3_timer_defs[i].name));
-		json_object_object_add(o, "description",
-				       json_object_new_string(sg_mtp3_timer_defs[i].desc));
-		json_object_object_add(o, "value_ms", json_object_new_int64(m->timer_ms[i]));
-		json_object_object_add(o, "min_ms",
-				       json_object_new_int64(sg_mtp3_timer_defs[i].min_ms));
-		json_object_object_add(o, "max_ms",
-				       json_object_new_int64(sg_mtp3_timer_defs[i].max_ms));
-		json_object_array_add(a, o);
-	}
-	return a;
+	return sg_tdef_table_json(sg_mtp3_timer_defs, _SG_MTP3_T_MAX, m->timer_ms);
 }

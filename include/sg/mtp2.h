@@ -8,6 +8,7 @@
 #include <sg/counter.h>
 #include <sg/l2_sap.h>
 #include <sg/msg.h>
+#include <sg/tdef.h>
 
 /*
  * One struct sg_mtp2_link is one signalling link terminal (Q.703 Fig. 3):
@@ -123,13 +124,10 @@ enum sg_mtp2_timer {
 };
 extern const struct value_string sg_mtp2_timer_names[];
 
-struct sg_mtp2_timer_def {
-	const char *name;	/* "t1" */
-	const char *desc;
-	uint32_t def_ms, min_ms, max_ms;	/* spec range (64 kbit/s links) */
-};
-/* Indexed by enum sg_mtp2_timer. */
-extern const struct sg_mtp2_timer_def sg_mtp2_timer_defs[_SG_MTP2_T_MAX];
+/* Indexed by enum sg_mtp2_timer: names ("t1", "t4n"), defaults and spec ranges (64 kbit/s
+ * links) in milliseconds; the configuration and the API check, set and report them through
+ * include/sg/tdef.h. */
+extern const struct sg_tdef sg_mtp2_timer_defs[_SG_MTP2_T_MAX];
 
 /* Q.703 §5 and §6 */
 enum sg_mtp2_ec_method {

@@ -11,6 +11,7 @@
 #include <sg/l2_sap.h>
 #include <sg/msg.h>
 #include <sg/mtp_sap.h>
+#include <sg/tdef.h>
 
 /*
  * One struct sg_mtp3 is the MTP level 3 of one signalling point (own point
@@ -95,12 +96,10 @@ enum sg_mtp3_timer {
 };
 extern const struct value_string sg_mtp3_timer_names[];
 
-struct sg_mtp3_timer_def {
-	const char *name;	/* "t1", "slt_t1" */
-	const char *desc;
-	uint32_t def_ms, min_ms, max_ms;
-};
-extern const struct sg_mtp3_timer_def sg_mtp3_timer_defs[_SG_MTP3_T_MAX];
+/* Indexed by enum sg_mtp3_timer: names ("t1", "slt_t1"), defaults and spec ranges in
+ * milliseconds; the configuration and the API check, set and report them through
+ * include/sg/tdef.h. */
+extern const struct sg_tdef sg_mtp3_timer_defs[_SG_MTP3_T_MAX];
 
 /* ---- lower side ---- */
 
@@ -147,15 +146,12 @@ extern const struct value_string sg_mtp3_route_status_names[];
 /* ---- instance ---- */
 
 struct sg_mtp3 *sg_mtp3_alloc(void *ctx, const struct sg_mtp3_cfg *cfg);
-/* Instance for signalling point sp of the configuration (variant, PC, NI, stp, sls_bits), with
- * a linkset per configured linkset of that SP (route to its adjacent PC), its links (l2
- * unbound: sg_mtp3_link_bind() each before sg_mtp3_start()) and the configured routes.
- * Returns NULL on error. */
-struct sg_mtp3 *sg_mtp3_alloc_config(void *ctx, const struct sg_config *cfg, unsigned int sp);
 /* Stop timers, free queued MSUs, linksets, links and routes (no request to MTP2). */
 void sg_mtp3_free(struct sg_mtp3 *m);
 const char *sg_mtp3_name(const struct sg_mtp3 *m);
 uint32_t sg_mtp3_pc(const struct sg_mtp3 *m);
+/* The configuration the instance runs with (name: its own copy). */
+const struct sg_mtp3_cfg *sg_mtp3_get_cfg(const struct sg_mtp3 *m);
 
 /* A linkset to the adjacent SP adj_pc; also a route to adj_pc (priority 0). */
 struct sg_mtp3_linkset *sg_mtp3_linkset_add(struct sg_mtp3 *m, const char *name, uint32_t adj_pc);

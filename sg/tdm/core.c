@@ -125,70 +125,6 @@ struct sg_core *sg_core_alloc(void *ctx, const struct sg_config *cfg, struct sg_
 	return core;
 }
 
-static struct sg_mtp3 *mtp3_from_config(void *ctx, const struct sg_config *cfg, unsigned int sp)
-{
-	const struct sg_cfg_sp *csp = &cfg->sps[sp];
-	struct sg_mtp3_cfg mc;
-	struct sg_mtp3 *m;
-
-	sg_mtp3_cfg_defaults(&mc);
-	mc.name = csp->name;
-	mc.variant = csp->variant;
-	mc.pc = csp->pc;
-	mc.ni = csp->ni;
-	mc.stp = csp->stp;
-	mc.sls5 = csp->sls_bits == 5;
-	mc.restart = csp->restart;
-	mc.cong_prio = csp->cong_prio;
-	mc.tfr = csp->tfr;
-	mc.tfp_unknown = csp->tfp_unknown;
-	m = sg_mtp3_alloc(ctx, &mc);
-	if (!m)
-		return NULL;
-	if (csp->timers) {
-		/* names and ranges were checked at load (sg_daemon_check_config) */
-		json_object_object_foreach(csp->timers, key, val) {
-			for (unsigned int t = 0; t < _SG_MTP3_T_MAX; t++)
-				if (!strcmp(sg_mtp3_timer_defs[t].name, key))
-					sg_mtp3_set_timer(m, t, json_object_get_int64(val));
-		}
-	}
-	for (unsigned int i = 0; i < cfg->num_linksets; i++) {
-		const struct sg_cfg_linkset *cls = &cfg->linksets[i];
-		struct sg_mtp3_linkset *ls;
-
-		if (cls->sp != (int)sp)
-			continue;
-		ls = sg_mtp3_linkset_add(m, cls->name, cls->adjacent_pc);
-		if (!ls) {
-			LOGP(DMTP3, LOGL_FATAL, "%s: cannot add linkset %s\n", csp->name, cls->name);
-			goto err;
-		}
-		for (unsigned int j = 0; j < cls->num_links; j++)
-			if (!sg_mtp3_link_add(ls, cls->links[j].name, cls->links[j].slc)) {
-				LOGP(DMTP3, LOGL_FATAL, "%s: cannot add link %s\n", csp->name,
-				     cls->links[j].name);
-				goto err;
-			}
-	}
-	for (unsigned int r = 0; r < cfg->num_routes; r++) {
-		const struct sg_cfg_route *cr = &cfg->routes[r];
-		const struct sg_cfg_linkset *cls = &cfg->linksets[cr->linkset];
-
-		if (cls->sp != (int)sp)
-			continue;
-		if (sg_mtp3_route_add(m, cr->dpc, sg_mtp3_linkset_by_name(m, cls->name),
-				      cr->priority) < 0) {
-			LOGP(DMTP3, LOGL_FATAL, "%s: cannot add route %u\n", csp->name, r);
-			goto err;
-		}
-	}
-	return m;
-err:
-	sg_mtp3_free(m);
-	return NULL;
-}
-
 int sg_core_init(struct sg_thread *t, void *priv)
 {
 	struct sg_core *core = priv;
@@ -201,7 +137,7 @@ int sg_core_init(struct sg_thread *t, void *priv)
 	core->links = talloc_zero_array(ctx, struct core_link,
 					core->num_links ? core->num_links : 1);
 	for (unsigned int sp = 0; sp < cfg->num_sps && sp < ARRAY_SIZE(core->mtp3); sp++) {
-		core->mtp3[sp] = mtp3_from_config(ctx, cfg, sp);
+		core->mtp3[sp] = sg_core_mtp3_from_config(ctx, cfg, sp);
 		if (!core->mtp3[sp])
 			return -EINVAL;
 	}

@@ -9,6 +9,7 @@ struct sg_config;
 struct sg_thread;
 struct sg_mgmt;
 struct sg_core;
+struct sg_mtp3;
 
 /*
  * Links are numbered globally in config order (linksets[i].links[j]); the
@@ -20,6 +21,16 @@ struct sg_core;
  * sg_mtp2_param, and for DATA and retrieved MSUs the SIO+SIF at l3h.
  */
 unsigned int sg_link_gid(const struct sg_config *cfg, unsigned int linkset, unsigned int link);
+
+/*
+ * The MTP3 instance of signalling point sp (config order) as sgd runs it: variant, point
+ * code, NI, STP, SLS bits, restart, congestion priorities, TFR, TFP for unknown DPCs and the
+ * timers of signalling_points[sp]; a linkset per configured linkset of that SP (with a route
+ * to its adjacent PC) and its links (l2 unbound: sg_mtp3_link_bind() each before
+ * sg_mtp3_start()); the configured routes over them.  NULL on error (logged).  The
+ * configuration is expected checked (sg_daemon_check_config); timers that are not fail here.
+ */
+struct sg_mtp3 *sg_core_mtp3_from_config(void *ctx, const struct sg_config *cfg, unsigned int sp);
 
 /* Allocate on the main thread; tdm[] are the TDM threads (by index). */
 struct sg_core *sg_core_alloc(void *ctx, const struct sg_config *cfg, struct sg_thread *core,

@@ -13,6 +13,7 @@
 #include <sg/log.h>
 #include <sg/pcap.h>
 #include <sg/slt.h>
+#include <sg/tdef.h>
 #include <sg/timer.h>
 
 #define FRAME_QUEUE_LEN 64
@@ -583,7 +584,7 @@ struct json_object *sg_slt_to_json(struct sg_slt *slt, bool counters)
 	if (counters) {
 		struct json_object *arr = sg_ctr_group_to_json(sg_mtp2_counters(slt->mtp2));
 		struct json_object *more = sg_ctr_group_to_json(slt->ctr);
-		struct json_object *timers = json_object_new_object();
+		uint32_t timers[_SG_MTP2_T_MAX];
 
 		for (size_t i = 0; i < json_object_array_length(more); i++)
 			json_object_array_add(arr, json_object_get(json_object_array_get_idx(more,
@@ -591,9 +592,10 @@ struct json_object *sg_slt_to_json(struct sg_slt *slt, bool counters)
 		json_object_put(more);
 		json_object_object_add(o, "counters", arr);
 		for (unsigned int t = 0; t < _SG_MTP2_T_MAX; t++)
-			json_object_object_add(timers, sg_mtp2_timer_defs[t].name,
-					       json_object_new_int(sg_mtp2_get_timer(slt->mtp2, t)));
-		json_object_object_add(o, "timers_ms", timers);
+			timers[t] = sg_mtp2_get_timer(slt->mtp2, t);
+		json_object_object_add(o, "timers_ms", sg_tdef_values_json(sg_mtp2_timer_defs,
+									   _SG_MTP2_T_MAX,
+									   timers));
 	}
 	return o;
 }

@@ -14,6 +14,7 @@
 #include <sg/log.h>
 #include <sg/mgmt.h>
 #include <sg/slt.h>
+#include <sg/tdef.h>
 #include <sg/timer.h>
 
 #include "core.h"
@@ -235,6 +236,12 @@ bool sg_tdm_has_link(const struct sg_tdm *tdm, const char *name)
 	return false;
 }
 
+/* sg_tdef_apply()'s setter for a link's MTP2 timers */
+static int mtp2_timer_set(void *priv, unsigned int t, uint32_t ms)
+{
+	return sg_mtp2_set_timer(priv, t, ms);
+}
+
 int sg_tdm_start(struct sg_tdm *tdm)
 {
 	const struct sg_config *cfg = tdm->cfg;
@@ -261,6 +268,7 @@ int sg_tdm_start(struct sg_tdm *tdm)
 			struct tdm_link *l;
 			struct sg_slt_cfg scfg;
 			struct sg_mtp2_cfg mcfg;
+			char tpath[64];
 
 			if (!tdm->spans[lc->span])
 				continue;
@@ -293,14 +301,13 @@ int sg_tdm_start(struct sg_tdm *tdm)
 				return -EIO;
 			}
 			tdm->num_links++;
-			if (lc->timers) {
-				/* checked at load (sg_daemon_check_config) */
-				json_object_object_foreach(lc->timers, key, val) {
-					for (unsigned int t = 0; t < _SG_MTP2_T_MAX; t++)
-						if (!strcmp(sg_mtp2_timer_defs[t].name, key))
-							sg_mtp2_set_timer(sg_slt_mtp2(l->slt), t,
-									  json_object_get_int64(val));
-				}
+			/* names and ranges checked at load (sg_daemon_check_config) */
+			snprintf(tpath, sizeof(tpath), "linksets[%u].links[%u].timers", i, j);
+			if (sg_tdef_apply(sg_mtp2_timer_defs, _SG_MTP2_T_MAX, "MTP2", lc->timers,
+					  tpath, mtp2_timer_set, sg_slt_mtp2(l->slt), err,
+					  sizeof(err)) < 0) {
+				LOGP(DMTP2, LOGL_FATAL, "%s\n", err);
+				return -EINVAL;
 			}
 			if (lc->trace[0]) {
 				/* a name in management.trace_dir (checked at load) */
@@ -384,8 +391,7 @@ struct json_object *sg_tdm_link_set(void *priv, const char *item, struct json_ob
 {
 	struct tdm_link *l = find_link(priv, item);
 	struct json_object *timers;
-	uint32_t val[_SG_MTP2_T_MAX];
-	bool set[_SG_MTP2_T_MAX] = { false };
+	char msg[512];
 
 	if (!l) {
 		sg_mgmt_err_set(err, 404, "no link named '%s'", item);
@@ -403,35 +409,12 @@ struct json_object *sg_tdm_link_set(void *priv, const char *item, struct json_ob
 		sg_mgmt_err_set(err, 400, "timers_ms: expected an object of timer: milliseconds");
 		return NULL;
 	}
-	/* check everything first: a bad request changes nothing */
-	json_object_object_foreach(timers, tname, tv) {
-		unsigned int t;
-		int64_t ms;
-
-		for (t = 0; t < _SG_MTP2_T_MAX; t++)
-			if (!strcmp(sg_mtp2_timer_defs[t].name, tname))
-				break;
-		if (t == _SG_MTP2_T_MAX) {
-			sg_mgmt_err_set(err, 400, "timers_ms.%s: no such MTP2 timer", tname);
-			return NULL;
-		}
-		if (!json_object_is_type(tv, json_type_int)) {
-			sg_mgmt_err_set(err, 400, "timers_ms.%s: expected an integer", tname);
-			return NULL;
-		}
-		ms = json_object_get_int64(tv);
-		if (ms < sg_mtp2_timer_defs[t].min_ms || ms > sg_mtp2_timer_defs[t].max_ms) {
-			sg_mgmt_err_set(err, 400, "timers_ms.%s: %lld is out of range %u..%u", tname,
-					(long long)ms, sg_mtp2_timer_defs[t].min_ms,
-					sg_mtp2_timer_defs[t].max_ms);
-			return NULL;
-		}
-		val[t] = ms;
-		set[t] = true;
+	/* everything is checked first: a bad request changes nothing */
+	if (sg_tdef_apply(sg_mtp2_timer_defs, _SG_MTP2_T_MAX, "MTP2", timers, "timers_ms",
+			  mtp2_timer_set, sg_slt_mtp2(l->slt), msg, sizeof(msg)) < 0) {
+		sg_mgmt_err_set(err, 400, "%s", msg);
+		return NULL;
 	}
-	for (unsigned int t = 0; t < _SG_MTP2_T_MAX; t++)
-		if (set[t])
-			sg_mtp2_set_timer(sg_slt_mtp2(l->slt), t, val[t]);
 	return link_json(l, true);
 }
 

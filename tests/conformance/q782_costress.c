@@ -126,7 +126,7 @@ static bool run(unsigned int nlinks, unsigned int failures_wanted)
 		struct sg_mtp2_cfg c;
 
 		sg_mtp2_cfg_defaults(&c);
-		c.timer_ms[SG_MTP2_T4N] = sg_mtp2_timer_defs[SG_MTP2_T4N].min_ms;
+		c.timer_ms[SG_MTP2_T4N] = sg_mtp2_timer_defs[SG_MTP2_T4N].min_val;
 		q_cable(e[0][j], e[1][j], &c);
 	}
 	sg_mtp3_start(m[0]);

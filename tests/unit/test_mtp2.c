@@ -148,8 +148,8 @@ static void test_cfg(void)
 	sg_mtp2_cfg_defaults(&cfg);
 	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, &err), 0);
 	CU_ASSERT_EQUAL(cfg.timer_ms[SG_MTP2_T4N], 8200);
-	CU_ASSERT_EQUAL(sg_mtp2_timer_defs[SG_MTP2_T2].min_ms, 5000);
-	CU_ASSERT_EQUAL(sg_mtp2_timer_defs[SG_MTP2_T2].max_ms, 150000);
+	CU_ASSERT_EQUAL(sg_mtp2_timer_defs[SG_MTP2_T2].min_val, 5000);
+	CU_ASSERT_EQUAL(sg_mtp2_timer_defs[SG_MTP2_T2].max_val, 150000);
 	cfg.timer_ms[SG_MTP2_T3] = 2000;	/* T3 is 1-1.5 s */
 	CU_ASSERT_EQUAL(sg_mtp2_cfg_check(&cfg, &err), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(err);

@@ -1,4 +1,4 @@
-/* MTP3 core unit tests: configuration, API errors, timers, JSON, and bad input from the network. */
+/* MTP3 core unit tests: configuration (sgd's builder, sg/tdm/mtp3_config.c), API errors, timers, JSON, and bad input from the network. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include <sg/mtp3.h>
 #include <sg/mtp3_core.h>
 #include <sg/timer.h>
+#include "../../sg/tdm/core.h"
 #include "cu_main.h"
 
 static const struct sg_mtp3_fmt fmt = { .variant = SG_PC_ITU };
@@ -102,12 +103,12 @@ static void test_config(void)
 	if (!cfg)
 		fprintf(stderr, "%s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
-	m = sg_mtp3_alloc_config(NULL, cfg, 0);
+	m = sg_core_mtp3_from_config(NULL, cfg, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	sg_pc_parse("1-2-3", SG_PC_ITU, &pc);
 	CU_ASSERT_EQUAL(sg_mtp3_pc(m), pc);
 	CU_ASSERT_STRING_EQUAL(sg_mtp3_name(m), "a");
-	CU_ASSERT_PTR_NULL(sg_mtp3_alloc_config(NULL, cfg, 1));
+	CU_ASSERT_PTR_NULL(sg_core_mtp3_from_config(NULL, cfg, 1));
 	/* links unbound: cannot start */
 	CU_ASSERT_EQUAL(sg_mtp3_start(m), -ENOTCONN);
 	CU_ASSERT_PTR_NOT_NULL(sg_mtp3_link_by_name(m, "l0"));
@@ -146,6 +147,89 @@ static void test_config(void)
 
 	sg_mtp3_free(m);
 	sg_config_free(cfg);
+}
+
+/* sgd's builder takes every MTP3 setting of a signalling point from the configuration */
+static void test_config_options(void)
+{
+	static const char *const fmt_cfg =
+		"{ \"signalling_points\": ["
+		"    { \"name\": \"a\", \"pc\": 100, \"ni\": \"national\", \"stp\": true,"
+		"      \"restart\": false, \"congestion_priorities\": true,"
+		"      \"transfer_restricted\": true, \"unknown_dpc_tfp\": true,"
+		"      \"timers\": %s },"
+		"    { \"name\": \"b\", \"variant\": \"ansi\", \"pc\": \"1-2-3\", \"sls_bits\": 5 } ] }";
+	char text[1024], err[256];
+	struct sg_config *cfg;
+	const struct sg_mtp3_cfg *mc;
+	struct sg_mtp3 *m;
+
+	sg_clock_virtual(0);
+	snprintf(text, sizeof(text), fmt_cfg, "{ \"t2\": 700, \"t11\": 45000, \"slt_t2\": 90000 }");
+	cfg = sg_config_parse(NULL, text, "t.json", err, sizeof(err));
+	if (!cfg)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+
+	m = sg_core_mtp3_from_config(NULL, cfg, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	mc = sg_mtp3_get_cfg(m);
+	CU_ASSERT_STRING_EQUAL(mc->name, "a");
+	CU_ASSERT_EQUAL(mc->variant, SG_PC_ITU);
+	CU_ASSERT_EQUAL(mc->pc, 100);
+	CU_ASSERT_EQUAL(mc->ni, SG_NI_NATIONAL);
+	CU_ASSERT_TRUE(mc->stp);
+	CU_ASSERT_FALSE(mc->sls5);
+	CU_ASSERT_FALSE(mc->restart);
+	CU_ASSERT_TRUE(mc->cong_prio);
+	CU_ASSERT_TRUE(mc->tfr);
+	CU_ASSERT_TRUE(mc->tfp_unknown);
+	CU_ASSERT_EQUAL(sg_mtp3_get_timer(m, SG_MTP3_T2), 700);
+	CU_ASSERT_EQUAL(sg_mtp3_get_timer(m, SG_MTP3_T11), 45000);
+	CU_ASSERT_EQUAL(sg_mtp3_get_timer(m, SG_MTP3_SLT_T2), 90000);
+	/* the others keep their defaults */
+	for (unsigned int t = 0; t < _SG_MTP3_T_MAX; t++)
+		if (t != SG_MTP3_T2 && t != SG_MTP3_T11 && t != SG_MTP3_SLT_T2)
+			CU_ASSERT_EQUAL(sg_mtp3_get_timer(m, t), sg_mtp3_timer_defs[t].def_val);
+	/* without restart, sg_mtp3_restart() is sg_mtp3_start(): no restart phase */
+	CU_ASSERT_EQUAL(sg_mtp3_restart(m), 0);
+	CU_ASSERT_FALSE(sg_mtp3_restarting(m));
+	sg_mtp3_free(m);
+
+	/* the second SP: the defaults (restart on, national options off), ANSI 5-bit SLS */
+	m = sg_core_mtp3_from_config(NULL, cfg, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	mc = sg_mtp3_get_cfg(m);
+	CU_ASSERT_STRING_EQUAL(mc->name, "b");
+	CU_ASSERT_EQUAL(mc->variant, SG_PC_ANSI);
+	CU_ASSERT_EQUAL(mc->ni, SG_NI_INTERNATIONAL);
+	CU_ASSERT_FALSE(mc->stp);
+	CU_ASSERT_TRUE(mc->sls5);
+	CU_ASSERT_TRUE(mc->restart);
+	CU_ASSERT_FALSE(mc->cong_prio);
+	CU_ASSERT_FALSE(mc->tfr);
+	CU_ASSERT_FALSE(mc->tfp_unknown);
+	for (unsigned int t = 0; t < _SG_MTP3_T_MAX; t++)
+		CU_ASSERT_EQUAL(sg_mtp3_get_timer(m, t), sg_mtp3_timer_defs[t].def_val);
+	CU_ASSERT_EQUAL(sg_mtp3_restart(m), 0);
+	CU_ASSERT_TRUE(sg_mtp3_restarting(m));
+	sg_mtp3_free(m);
+	CU_ASSERT_PTR_NULL(sg_core_mtp3_from_config(NULL, cfg, 2));
+	sg_config_free(cfg);
+
+	/* timers the schema lets through but MTP3's table does not: no instance */
+	snprintf(text, sizeof(text), fmt_cfg, "{ \"t99\": 1000 }");
+	cfg = sg_config_parse(NULL, text, "t.json", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_PTR_NULL(sg_core_mtp3_from_config(NULL, cfg, 0));
+	sg_config_free(cfg);
+	snprintf(text, sizeof(text), fmt_cfg, "{ \"t2\": 2001 }");
+	cfg = sg_config_parse(NULL, text, "t.json", err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_PTR_NULL(sg_core_mtp3_from_config(NULL, cfg, 0));
+	sg_config_free(cfg);
+	CU_ASSERT_EQUAL(sg_timers_count(), 0);
+	sg_clock_monotonic();
 }
 
 static struct sg_mtp3 *alloc_itu(uint32_t pc)
@@ -197,8 +281,8 @@ static void test_api_errors(void)
 	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, SG_MTP3_SLT_T2, 90000), 0);
 	CU_ASSERT_EQUAL(sg_mtp3_set_timer(m, _SG_MTP3_T_MAX, 1), -EINVAL);
 	for (unsigned int i = 0; i < _SG_MTP3_T_MAX; i++) {
-		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].min_ms <= sg_mtp3_timer_defs[i].def_ms);
-		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].def_ms <= sg_mtp3_timer_defs[i].max_ms);
+		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].min_val <= sg_mtp3_timer_defs[i].def_val);
+		CU_ASSERT_TRUE(sg_mtp3_timer_defs[i].def_val <= sg_mtp3_timer_defs[i].max_val);
 		CU_ASSERT_STRING_NOT_EQUAL(get_value_string(sg_mtp3_timer_names, i), "unknown");
 	}
 	j = sg_mtp3_timers_json(m);
@@ -912,6 +996,8 @@ int main(void)
 {
 	static const struct cu_test tests[] = {
 		{ "configuration and JSON", test_config },
+		{ "configuration: restart, congestion priorities, TFR, TFP, timers",
+		  test_config_options },
 		{ "API errors, timers, transfer requests", test_api_errors },
 		{ "malformed and unexpected messages", test_bad_input },
 		{ "restart, processor outage, inhibit test", test_restart_po },

@@ -1,8 +1,12 @@
-/* Unit tests of the timers and the virtual clock (include/sg/timer.h). */
+/* Unit tests of the timers and the virtual clock (include/sg/timer.h), and of the timer tables
+ * (include/sg/tdef.h). */
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include <sg/tdef.h>
 #include <sg/timer.h>
 #include "cu_main.h"
 
@@ -162,6 +166,84 @@ static void test_monotonic(void)
 	CU_ASSERT(b - a >= 2 * SG_NS_PER_MS);
 }
 
+/* A timer table: the one helper checks a JSON object of timers against it (errors name the
+ * JSON path and list the valid names), applies it only when all of it is valid, and reports. */
+enum { TA, TB, T_N };
+static const struct sg_tdef tab[T_N] = {
+	[TA] = { "ta", "first", 1000, 500, 1500 },
+	[TB] = { "tb_x", "second", 20, 10, 30 },
+};
+
+static int tab_set(void *priv, unsigned int t, uint32_t val)
+{
+	uint32_t *v = priv;
+
+	if (val == 1499)
+		return -EBUSY;
+	v[t] = val;
+	return 0;
+}
+
+static int tab_apply(const char *text, uint32_t *v, char *err, size_t errlen)
+{
+	struct json_object *o = json_tokener_parse(text);
+	int rc = sg_tdef_apply(tab, T_N, "TEST", o, "x[1].timers", tab_set, v, err, errlen);
+
+	json_object_put(o);
+	return rc;
+}
+
+static void test_tdef(void)
+{
+	uint32_t v[T_N] = { tab[TA].def_val, tab[TB].def_val };
+	struct json_object *j, *e;
+	char err[256];
+
+	CU_ASSERT_EQUAL(sg_tdef_find(tab, T_N, "tb_x"), TB);
+	CU_ASSERT_EQUAL(sg_tdef_find(tab, T_N, "tb"), -1);
+	CU_ASSERT_TRUE(sg_tdef_in_range(&tab[TA], 500));
+	CU_ASSERT_TRUE(sg_tdef_in_range(&tab[TA], 1500));
+	CU_ASSERT_FALSE(sg_tdef_in_range(&tab[TA], 499));
+	CU_ASSERT_FALSE(sg_tdef_in_range(&tab[TA], 1501));
+	CU_ASSERT_FALSE(sg_tdef_in_range(&tab[TA], -1));
+	CU_ASSERT_EQUAL(sg_tdef_check(tab, T_N, "TEST", NULL, "x", err, sizeof(err)), 0);
+
+	/* a bad member anywhere: an error naming it, nothing applied */
+	CU_ASSERT_EQUAL(tab_apply("{ \"ta\": 600, \"tc\": 1 }", v, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x[1].timers.tc: no such TEST timer (ta, tb_x)");
+	CU_ASSERT_EQUAL(tab_apply("{ \"ta\": 600, \"tb_x\": 31 }", v, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x[1].timers.tb_x: 31 is out of range 10..30 (ms)");
+	CU_ASSERT_EQUAL(tab_apply("{ \"ta\": 600, \"tb_x\": 9 }", v, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x[1].timers.tb_x: 9 is out of range 10..30 (ms)");
+	CU_ASSERT_EQUAL(tab_apply("{ \"ta\": 600.5 }", v, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x[1].timers.ta: expected an integer");
+	CU_ASSERT_EQUAL(tab_apply("[ 1 ]", v, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "x[1].timers: expected an object of timer: value");
+	CU_ASSERT_EQUAL(v[TA], 1000);
+	CU_ASSERT_EQUAL(v[TB], 20);
+
+	/* valid: applied; the setter's refusal is reported with the path */
+	CU_ASSERT_EQUAL(tab_apply("{ \"tb_x\": 30, \"ta\": 500 }", v, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(v[TA], 500);
+	CU_ASSERT_EQUAL(v[TB], 30);
+	CU_ASSERT_EQUAL(tab_apply("{ \"ta\": 1499 }", v, err, sizeof(err)), -EBUSY);
+	CU_ASSERT_EQUAL(strncmp(err, "x[1].timers.ta: cannot set", 26), 0);
+	CU_ASSERT_EQUAL(v[TA], 500);
+
+	/* reports */
+	j = sg_tdef_values_json(tab, T_N, v);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN),
+			       "{\"ta\":500,\"tb_x\":30}");
+	json_object_put(j);
+	j = sg_tdef_table_json(tab, T_N, v);
+	CU_ASSERT_EQUAL(json_object_array_length(j), T_N);
+	e = json_object_array_get_idx(j, TB);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN),
+			       "{\"name\":\"tb_x\",\"description\":\"second\",\"value_ms\":30,"
+			       "\"min_ms\":10,\"max_ms\":30}");
+	json_object_put(j);
+}
+
 int main(void)
 {
 	static const struct cu_test tests[] = {
@@ -171,6 +253,7 @@ int main(void)
 		{ "stop and restart", test_stop_and_restart },
 		{ "2000 random timers fire once each, in order", test_many_random },
 		{ "monotonic clock", test_monotonic },
+		{ "timer tables: check, apply, report", test_tdef },
 		{ NULL, NULL }
 	};
 
