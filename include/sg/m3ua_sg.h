@@ -26,7 +26,7 @@
 
 #include <json-c/json.h>
 #include <osmocom/core/utils.h>
-#include <sg/config.h>
+#include <sg/pc.h>
 #include <sg/m3ua.h>
 
 struct msgb;

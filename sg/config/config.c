@@ -1227,3 +1227,20 @@ void sg_config_free(struct sg_config *cfg)
 	json_object_put(cfg->root);
 	talloc_free(cfg);
 }
+
+void sg_config_mgmt_params(const struct sg_config *cfg, struct sg_mgmt_params *p)
+{
+	*p = (struct sg_mgmt_params){
+		.listen = cfg->mgmt_listen,
+		.port = cfg->mgmt_port,
+		.token = cfg->mgmt_token,
+		.loopback = cfg->mgmt_loopback,
+		.node_name = cfg->node_name,
+		.max_conns = cfg->mgmt_max_conns,
+		.max_conns_per_addr = cfg->mgmt_max_conns_per_addr,
+		.header_timeout_ms = cfg->mgmt_header_timeout_ms,
+		.request_timeout_ms = cfg->mgmt_request_timeout_ms,
+		.config = cfg->root,
+		.config_path = cfg->path,
+	};
+}
