@@ -45,54 +45,33 @@ run
 check "the tree as it is passes" [ "$(cat "$tmp/rc")" = 0 ]
 check "... and uses every exception" says "5 exceptions used"
 
-fresh
-inject mtp/mtp2_lsc.c '#include <sg/config.h>'
-run
-check "mtp/ including <sg/config.h> fails" failed
-check "... naming the file, the line and the rule" \
-	fails_with "FAIL: mtp/mtp2_lsc.c:$line: includes include/sg/config.h: the configuration is the daemon's"
+# violation DESCRIPTION FILE INCLUDE WHY: with the line INCLUDE appended to FILE the check
+# fails and says "FAIL: FILE:LINE: includes " and WHY
+violation() {
+	fresh
+	inject "$2" "$3"
+	run
+	check "$1" fails_with "FAIL: $2:$line: includes $4"
+}
+cfg="the configuration is the daemon's: only the daemon's rooms (sg/config/, sg/tdm/, sg/)"
 
-fresh
-inject include/sg/mtp3.h '#include "config.h"'
-run
-check "a layer's header including \"config.h\" beside it fails" \
-	fails_with "FAIL: include/sg/mtp3.h:$line: includes include/sg/config.h: the configuration"
-
-fresh
-inject sg/iwf/nif.c '#  include "../../include/sg/../sg/config.h"'
-run
-check "a relative path to config.h fails" \
-	fails_with "FAIL: sg/iwf/nif.c:$line: includes include/sg/config.h: the configuration"
-
-fresh
-inject mgmt/registry.c '#include "../sg/config/config_schema.h"'
-run
-check "mgmt/ including config_schema.h fails" \
-	fails_with "FAIL: mgmt/registry.c:$line: includes sg/config/config_schema.h: the configuration"
-
-fresh
-inject sg/rt/pc.c '#include "config_schema.h"'
-run
-check "config_schema.h by a name that resolves nowhere fails" \
-	fails_with "FAIL: sg/rt/pc.c:$line: includes config_schema.h: the configuration"
-
-fresh
-inject mtp/mtp3.c '#include <sg/mgmt.h>'
-run
-check "mtp/ including mgmt's interface fails (may use: rt)" \
-	fails_with "FAIL: mtp/mtp3.c:$line: includes include/sg/mgmt.h: room mtp may use rt"
-
-fresh
-inject sg/iwf/nif.c '#include "../sigtran/m3ua_int.h"'
-run
-check "sg/iwf/ including a private header of sg/sigtran/ fails" \
-	fails_with "FAIL: sg/iwf/nif.c:$line: includes sg/sigtran/m3ua_int.h: sg/sigtran/m3ua_int.h is private to room sigtran"
-
-fresh
-inject sg/tdm/tdm.c '#include "../daemon.h"'
-run
-check "sg/tdm/ including the daemon's private header fails" \
-	fails_with "FAIL: sg/tdm/tdm.c:$line: includes sg/daemon.h: room tdm may use"
+violation "mtp/ including <sg/config.h> fails, naming the file, the line and the rule" \
+	mtp/mtp2_lsc.c '#include <sg/config.h>' "include/sg/config.h: $cfg"
+violation "a layer's header including \"config.h\" beside it fails" \
+	include/sg/mtp3.h '#include "config.h"' "include/sg/config.h: $cfg"
+violation "a relative path to config.h fails" \
+	sg/iwf/nif.c '#  include "../../include/sg/../sg/config.h"' "include/sg/config.h: $cfg"
+violation "mgmt/ including config_schema.h fails" \
+	mgmt/registry.c '#include "../sg/config/config_schema.h"' "sg/config/config_schema.h: $cfg"
+violation "config_schema.h by a name that resolves nowhere fails" \
+	sg/rt/pc.c '#include "config_schema.h"' "config_schema.h: $cfg"
+violation "mtp/ including mgmt's interface fails (may use: rt)" \
+	mtp/mtp3.c '#include <sg/mgmt.h>' "include/sg/mgmt.h: room mtp may use rt ("
+violation "sg/iwf/ including a private header of sg/sigtran/ fails" \
+	sg/iwf/nif.c '#include "../sigtran/m3ua_int.h"' \
+	"sg/sigtran/m3ua_int.h: sg/sigtran/m3ua_int.h is private to room sigtran"
+violation "sg/tdm/ including the daemon's private header fails" \
+	sg/tdm/tdm.c '#include "../daemon.h"' "sg/daemon.h: room tdm may use rt, config,"
 
 fresh
 inject sg/sigtran.c '#include "tdm/core.h"'
