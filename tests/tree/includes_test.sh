@@ -90,7 +90,7 @@ fresh
 sed '/^#include <sg\/config.h>$/d' "$tmp/orig/adapters/span.c" > "$t/adapters/span.c"
 run
 check "an exception that matches no include any more fails" \
-	fails_with "adapters/span.c include/sg/config.h: no such include any more"
+	fails_with "adapters/span.c include/sg/config.h: it excuses no include any more"
 
 fresh
 sed 's/^| `mgmt\/` \(.*\) | rt |$/| `mgmt\/` \1 | rt, nosuch |/' "$tmp/orig/doc/architecture.md" \
