@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <json-c/json.h>
+#include <talloc.h>
 
 #include <sg/adapter.h>
 
@@ -14,8 +15,9 @@ static LLIST_HEAD(drivers);
 
 int sg_adapter_driver_register(struct sg_adapter_driver *drv)
 {
-	/* settings come as a schema and a parser of what it lets through, or not at all */
-	if (!drv->name || !drv->span_open || !drv->schema != !drv->cfg_parse)
+	/* settings come as a schema, a struct and a parser into it, or not at all */
+	if (!drv->name || !drv->span_open || !drv->schema != !drv->cfg_parse ||
+	    !drv->schema != !drv->cfg_size)
 		return -EINVAL;
 	if (sg_adapter_driver_find(drv->name))
 		return -EEXIST;
@@ -56,6 +58,7 @@ int sg_adapter_cfg_parse(void *ctx, const char *driver, struct json_object *sect
 			 char *err, size_t errlen)
 {
 	struct sg_adapter_driver *drv = sg_adapter_driver_find(driver);
+	void *cfg;
 	int rc;
 
 	*drv_cfg = NULL;
@@ -73,7 +76,19 @@ int sg_adapter_cfg_parse(void *ctx, const char *driver, struct json_object *sect
 	rc = sg_schema_validate(drv->schema, section, path, err, errlen);
 	if (rc < 0)
 		return rc;
-	return drv->cfg_parse(ctx, section, type, path, drv_cfg, err, errlen);
+	cfg = talloc_zero_size(ctx, drv->cfg_size);
+	if (!cfg) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	talloc_set_name_const(cfg, drv->name);
+	rc = drv->cfg_parse(cfg, section, type, path, err, errlen);
+	if (rc < 0) {
+		talloc_free(cfg);
+		return rc;
+	}
+	*drv_cfg = cfg;
+	return 0;
 }
 
 const void *sg_adapter_cfg_json(void *ctx, const char *driver, const char *json,

@@ -163,15 +163,11 @@ static const struct sg_field dahdi_fields[] = {
 
 static const struct sg_schema dahdi_schema = { "dahdi", dahdi_fields };
 
-static int dahdi_cfg_parse(void *ctx, struct json_object *o, enum sg_span_type type,
-			   const char *path, const void **drv_cfg, char *err, size_t errlen)
+static int dahdi_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			   const char *path, char *err, size_t errlen)
 {
-	struct dahdi_cfg *c = talloc_zero(ctx, struct dahdi_cfg);
+	struct dahdi_cfg *c = cfg;
 
-	if (!c) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
 	c->span = sg_json_int(o, "span", 1);
 	/* DAHDI numbers channels across spans: 31 per E1, 24 per T1 */
 	c->base_channel = sg_json_int(o, "base_channel",
@@ -179,13 +175,7 @@ static int dahdi_cfg_parse(void *ctx, struct json_object *o, enum sg_span_type t
 	c->hdlc = sg_json_bool(o, "hdlc", false);
 	snprintf(c->device, sizeof(c->device), "%s",
 		 sg_json_str(o, "device", DAHDI_DEFAULT_DEVICE));
-	*drv_cfg = c;
 	return 0;
-}
-
-static const struct dahdi_cfg *dahdi_cfg(const struct sg_span *span)
-{
-	return span->drv_cfg;
 }
 
 struct dahdi_span {
@@ -669,7 +659,7 @@ static int chan_ioctl(struct dahdi_chan *ch, unsigned long req, void *arg, const
 static int chan_setup(struct dahdi_chan *ch)
 {
 	struct sg_chan *chan = ch->chan;
-	const struct dahdi_cfg *cfg = dahdi_cfg(chan->span);
+	const struct dahdi_cfg *cfg = chan->span->drv_cfg;
 	struct dahdi_params par;
 	struct dahdi_bufferinfo bi;
 	int zero = 0, one = 1, flush = DAHDI_FLUSH_ALL;
@@ -901,7 +891,7 @@ static int dahdi_chan_open(struct sg_chan *chan)
 {
 	struct sg_span *span = chan->span;
 	struct dahdi_span *ds = span->drv_priv;
-	const struct dahdi_cfg *cfg = dahdi_cfg(span);
+	const struct dahdi_cfg *cfg = span->drv_cfg;
 	struct dahdi_chan *ch;
 	uint32_t alarms, before;
 	int rc;
@@ -964,7 +954,7 @@ static void dahdi_chan_close(struct sg_chan *chan)
 
 static int dahdi_span_open(struct sg_span *span)
 {
-	const struct dahdi_cfg *cfg = dahdi_cfg(span);
+	const struct dahdi_cfg *cfg = span->drv_cfg;
 	struct dahdi_span *ds;
 
 	if (cfg->base_channel < 1) {
@@ -1001,14 +991,15 @@ static void dahdi_span_close(struct sg_span *span)
 
 static bool dahdi_supports(const struct sg_span *span, enum sg_adapter_mode mode)
 {
-	return dahdi_cfg(span)->hdlc ? mode == SG_ADAPTER_MODE_FRAMES :
-				       mode == SG_ADAPTER_MODE_BITS;
+	const struct dahdi_cfg *cfg = span->drv_cfg;
+
+	return cfg->hdlc ? mode == SG_ADAPTER_MODE_FRAMES : mode == SG_ADAPTER_MODE_BITS;
 }
 
 static struct json_object *dahdi_span_info(const struct sg_span *span)
 {
 	const struct dahdi_span *ds = span->drv_priv;
-	const struct dahdi_cfg *cfg = dahdi_cfg(span);
+	const struct dahdi_cfg *cfg = span->drv_cfg;
 	struct json_object *o = json_object_new_object();
 	struct json_object *chans = json_object_new_array();
 
@@ -1042,6 +1033,7 @@ struct sg_adapter_driver sg_dahdi_driver = {
 	.name = "dahdi",
 	.description = "DAHDI E1/T1 cards: HDLC by DAHDI (frames) or clear channel (bitstream)",
 	.schema = &dahdi_schema,
+	.cfg_size = sizeof(struct dahdi_cfg),
 	.cfg_parse = dahdi_cfg_parse,
 	.span_open = dahdi_span_open,
 	.span_close = dahdi_span_close,

@@ -98,18 +98,13 @@ static const struct sg_field frame_fields[] = {
 
 static const struct sg_schema frame_schema = { "frame", frame_fields };
 
-static int frame_cfg_parse(void *ctx, struct json_object *o, enum sg_span_type type,
-			   const char *path, const void **drv_cfg, char *err, size_t errlen)
+static int frame_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			   const char *path, char *err, size_t errlen)
 {
-	struct frame_cfg *c = talloc_zero(ctx, struct frame_cfg);
+	struct frame_cfg *c = cfg;
 
-	if (!c) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
 	snprintf(c->path, sizeof(c->path), "%s", sg_json_str(o, "path", ""));
 	c->listen = sg_json_bool(o, "listen", false);
-	*drv_cfg = c;
 	return 0;
 }
 
@@ -479,6 +474,7 @@ struct sg_adapter_driver sg_frame_driver = {
 	.name = "frame",
 	.description = "HDLC frames (SU + 2 FCS octets) over an AF_UNIX SOCK_SEQPACKET socket",
 	.schema = &frame_schema,
+	.cfg_size = sizeof(struct frame_cfg),
 	.cfg_parse = frame_cfg_parse,
 	.span_open = frame_span_open,
 	.span_close = frame_span_close,

@@ -216,15 +216,11 @@ static bool same_endpoint(const char *a, const char *b)
 	return !strcmp(ha, hb);
 }
 
-static int pw_cfg_parse(void *ctx, struct json_object *o, enum sg_span_type type,
-			const char *path, const void **drv_cfg, char *err, size_t errlen)
+static int pw_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			const char *path, char *err, size_t errlen)
 {
-	struct pw_cfg *c = talloc_zero(ctx, struct pw_cfg);
+	struct pw_cfg *c = cfg;
 
-	if (!c) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
 	snprintf(c->local, sizeof(c->local), "%s", sg_json_str(o, "local", ""));
 	snprintf(c->remote, sizeof(c->remote), "%s", sg_json_str(o, "remote", ""));
 	c->fpp = sg_json_int(o, "frames_per_packet", 8);
@@ -234,17 +230,13 @@ static int pw_cfg_parse(void *ctx, struct json_object *o, enum sg_span_type type
 	if (same_endpoint(c->local, c->remote)) {
 		snprintf(err, errlen, "%s.remote: equals pw.local (%s): the pseudowire would loop "
 			 "to itself", path, c->local);
-		goto fail;
+		return -EINVAL;
 	}
 	if (c->unframed && type != SG_SPAN_E1) {
 		snprintf(err, errlen, "%s.unframed: only an E1 can be carried unframed", path);
-		goto fail;
+		return -EINVAL;
 	}
-	*drv_cfg = c;
 	return 0;
-fail:
-	talloc_free(c);
-	return -EINVAL;
 }
 
 /* ---- addresses ---- */
@@ -879,6 +871,7 @@ struct sg_adapter_driver sg_pw_driver = {
 	.name = "pw",
 	.description = "TDM pseudowire over UDP (RFC 5086 CESoPSN, unframed E1 as RFC 4553)",
 	.schema = &pw_schema,
+	.cfg_size = sizeof(struct pw_cfg),
 	.cfg_parse = pw_cfg_parse,
 	.span_open = pw_span_open,
 	.span_close = pw_span_close,

@@ -111,10 +111,12 @@ struct sg_adapter_driver {
 	const char *name;		/* as in config: "pw", "dahdi", "frame" */
 	const char *description;
 	const struct sg_schema *schema;	/* its section of a span, NULL: none */
-	/* section (already valid against schema) -> *drv_cfg, allocated on ctx; type is the
-	 * span's.  Errors name the JSON path below path (the section's); 0 or -EINVAL. */
-	int (*cfg_parse)(void *ctx, struct json_object *section, enum sg_span_type type,
-			 const char *path, const void **drv_cfg, char *err, size_t errlen);
+	size_t cfg_size;		/* its settings struct */
+	/* section (already valid against schema) -> the settings at cfg (cfg_size octets,
+	 * zeroed); type is the span's.  On error err names the JSON path below path (the
+	 * section's) and it returns -EINVAL. */
+	int (*cfg_parse)(void *cfg, struct json_object *section, enum sg_span_type type,
+			 const char *path, char *err, size_t errlen);
 	int (*span_open)(struct sg_span *span);
 	void (*span_close)(struct sg_span *span);
 	int (*chan_open)(struct sg_chan *chan);
@@ -138,7 +140,7 @@ struct sg_adapter_driver *sg_adapter_driver_next(struct sg_adapter_driver *prev)
 void sg_adapter_driver_names(char *buf, size_t len);
 
 /* A driver's settings from its section of a span: section is checked against the driver's
- * schema, then parsed by its cfg_parse() into *drv_cfg (on ctx).  path is the section's
+ * schema, then parsed by its cfg_parse() into *drv_cfg (allocated on ctx).  path is the section's
  * JSON path ("spans[0].pw"), which errors name.  0; -ENOENT: no driver of that name;
  * -EINVAL: the section is wrong, or given to a driver without settings. */
 int sg_adapter_cfg_parse(void *ctx, const char *driver, struct json_object *section,

@@ -244,7 +244,8 @@ static int check_field(const struct sg_field *f, struct json_object *v, const ch
 	switch (f->type) {
 	case SG_FT_OBJECT:
 		return check_object(f->sub, v, path, err, errlen);
-	case SG_FT_ARRAY:
+	case SG_FT_ARRAY:	/* of objects */
+	case SG_FT_LIST:	/* of scalars */
 		if (!json_object_is_type(v, json_type_array))
 			return fail(err, errlen, path, "expected an array, got %s", type_name(v));
 		n = json_object_array_length(v);
@@ -252,22 +253,11 @@ static int check_field(const struct sg_field *f, struct json_object *v, const ch
 			return fail(err, errlen, path, "has %zu items, allowed %" PRId64 "..%" PRId64,
 				    n, f->min, f->max);
 		for (size_t k = 0; k < n; k++) {
+			struct json_object *item = json_object_array_get_idx(v, k);
+
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
-			rc = check_object(f->sub, json_object_array_get_idx(v, k), sub, err, errlen);
-			if (rc < 0)
-				return rc;
-		}
-		return 0;
-	case SG_FT_LIST:
-		if (!json_object_is_type(v, json_type_array))
-			return fail(err, errlen, path, "expected an array, got %s", type_name(v));
-		n = json_object_array_length(v);
-		if ((int64_t)n < f->min || (int64_t)n > f->max)
-			return fail(err, errlen, path, "has %zu items, allowed %" PRId64 "..%" PRId64,
-				    n, f->min, f->max);
-		for (size_t k = 0; k < n; k++) {
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, k);
-			rc = check_field(f->value, json_object_array_get_idx(v, k), sub, err, errlen);
+			rc = f->type == SG_FT_ARRAY ? check_object(f->sub, item, sub, err, errlen)
+						    : check_field(f->value, item, sub, err, errlen);
 			if (rc < 0)
 				return rc;
 		}

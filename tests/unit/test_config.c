@@ -422,20 +422,17 @@ static const struct sg_field knob_fields[] = {
 
 static const struct sg_schema knob_schema = { "knob", knob_fields };
 
-static int knob_cfg_parse(void *ctx, struct json_object *o, enum sg_span_type type,
-			  const char *path, const void **drv_cfg, char *err, size_t errlen)
+static int knob_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			  const char *path, char *err, size_t errlen)
 {
-	struct knob_cfg *c = talloc_zero(ctx, struct knob_cfg);
+	struct knob_cfg *c = cfg;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	c->knob = sg_json_int(o, "knob", 0);
 	c->type = type;
 	if (c->knob == 7) {	/* what only the driver knows */
-		talloc_free(c);
 		snprintf(err, errlen, "%s.knob: 7 is not a knob position", path);
 		return -EINVAL;
 	}
-	*drv_cfg = c;
 	return 0;
 }
 
@@ -450,6 +447,7 @@ static struct sg_adapter_driver knob_driver = {
 	.name = "knob",
 	.description = "a test's driver",
 	.schema = &knob_schema,
+	.cfg_size = sizeof(struct knob_cfg),
 	.cfg_parse = knob_cfg_parse,
 	.span_open = knob_span_open,
 };
