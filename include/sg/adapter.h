@@ -153,7 +153,8 @@ const void *sg_adapter_cfg_json(void *ctx, const char *driver, const char *json,
 /* Register the drivers built into sigtran-sg (pw, dahdi, frame). */
 void sg_adapter_register_builtin(void);
 
-/* The built-in drivers (adapters/pw.c, dahdi.c, frame.c). */
+/* The built-in drivers (adapters/pw.c, dahdi.c, frame.c), for tests and tools that register
+ * one alone; adapters/builtin.c lists them for sg_adapter_register_builtin(). */
 extern struct sg_adapter_driver sg_pw_driver;
 extern struct sg_adapter_driver sg_dahdi_driver;
 extern struct sg_adapter_driver sg_frame_driver;
