@@ -14,7 +14,6 @@
 #include <osmocom/core/msgb.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
 #include <sg/mtp2.h>
 #include <sg/slt.h>
@@ -122,7 +121,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_cfg_span cfg = { 0 };
+	struct sg_span_cfg cfg = { .name = "fr0", .driver = "frame" };
 	struct sg_slt_cfg lcfg = { 0 };
 	struct sg_span *span;
 	struct frame_span *fs;
@@ -134,13 +133,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	snprintf(cfg.name, sizeof(cfg.name), "fr0");
-	cfg.driver = SG_DRV_FRAME;
 	/* relative, never created: the connection attempt fails, the peer comes from us */
-	snprintf(cfg.frame_path, sizeof(cfg.frame_path), "fuzz-frame-no-such.sock");
+	cfg.drv_cfg = sg_adapter_cfg_json(NULL, "frame",
+					  "{ \"path\": \"fuzz-frame-no-such.sock\" }", SG_SPAN_E1,
+					  err, sizeof(err));
+	if (!cfg.drv_cfg)
+		abort();
 	span = sg_span_open(NULL, &cfg, err, sizeof(err));
 	if (!span)
 		abort();
+	talloc_steal(span->ctx, (void *)cfg.drv_cfg);	/* goes with the span */
 	lcfg.name = "l0";
 	lcfg.ts = 1;
 	lcfg.annex_a = data[0] & 1;

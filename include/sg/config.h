@@ -5,12 +5,10 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
+#include <sg/adapter.h>		/* enum sg_span_type */
 #include <sg/mgmt.h>
 #include <sg/name.h>
 #include <sg/pc.h>
-
-enum sg_span_type { SG_SPAN_E1, SG_SPAN_T1 };
-enum sg_span_driver { SG_DRV_PW, SG_DRV_DAHDI, SG_DRV_FRAME };
 
 struct sg_cfg_sp {
 	char name[SG_NAME_MAX];
@@ -36,25 +34,14 @@ struct sg_cfg_route {
 	unsigned int priority;		/* lower is preferred; equal: load sharing */
 };
 
+/* A span's common part; the rest is its driver's (include/sg/adapter.h): the driver's
+ * section, checked against the schema the driver registered and parsed by the driver. */
 struct sg_cfg_span {
 	char name[SG_NAME_MAX];
-	enum sg_span_type type;
-	enum sg_span_driver driver;
+	enum sg_span_type type;		/* include/sg/adapter.h */
+	char driver[SG_NAME_MAX];	/* a registered adapter driver */
 	unsigned int thread;		/* index of the TDM thread that owns it */
-	/* pw */
-	char pw_local[64];		/* "addr:port" */
-	char pw_remote[64];
-	unsigned int pw_frames_per_packet;
-	unsigned int pw_jitter_ms;
-	bool pw_unframed;		/* E1 carried unframed (32 octets per frame) */
-	/* dahdi */
-	unsigned int dahdi_span;
-	unsigned int dahdi_base_channel;	/* DAHDI channel number of timeslot 1 */
-	bool dahdi_hdlc;		/* the card does HDLC (frames), else clear channel */
-	char dahdi_device[108];		/* default /dev/dahdi/channel */
-	/* frame */
-	char frame_path[108];
-	bool frame_listen;		/* listen on path (else connect to it) */
+	const void *drv_cfg;		/* the driver's settings (NULL: it has none), on the config */
 };
 
 struct sg_cfg_link {

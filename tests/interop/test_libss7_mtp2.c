@@ -29,9 +29,9 @@
 
 #include <libss7.h>
 #include <osmocom/core/select.h>
+#include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
 #include <sg/slt.h>
 #include <sg/thread.h>
@@ -121,8 +121,8 @@ static void run_ms(unsigned int ms)
 static void test_libss7_mtp2_in_service(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char path[] = "/tmp/sg-ss7-XXXXXX", sock[64], pcap[96], err[256];
-	struct sg_cfg_span scfg = { .type = SG_SPAN_E1, .driver = SG_DRV_FRAME };
+	char path[] = "/tmp/sg-ss7-XXXXXX", sock[64], pcap[96], err[256], json[100];
+	struct sg_span_cfg scfg = { .name = "ss7", .type = SG_SPAN_E1, .driver = "frame" };
 	struct sg_slt_cfg lcfg = { .name = "to-libss7", .ts = 16 };
 	struct sg_span *span;
 	struct sg_slt *slt;
@@ -139,12 +139,13 @@ static void test_libss7_mtp2_in_service(void)
 	CU_ASSERT_FATAL(listen(L.listen_fd, 1) == 0);
 
 	/* our side: a frame span connecting to it, one link */
-	snprintf(scfg.name, sizeof(scfg.name), "ss7");
-	snprintf(scfg.frame_path, sizeof(scfg.frame_path), "%s", sock);
-	span = sg_span_open(NULL, &scfg, err, sizeof(err));
+	snprintf(json, sizeof(json), "{ \"path\": \"%s\" }", sock);
+	scfg.drv_cfg = sg_adapter_cfg_json(NULL, "frame", json, SG_SPAN_E1, err, sizeof(err));
+	span = scfg.drv_cfg ? sg_span_open(NULL, &scfg, err, sizeof(err)) : NULL;
 	if (!span)
 		fprintf(stderr, "%s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(span);
+	talloc_steal(span->ctx, (void *)scfg.drv_cfg);	/* goes with the span */
 	slt = sg_slt_open(NULL, span, &lcfg, ind, NULL, err, sizeof(err));
 	if (!slt)
 		fprintf(stderr, "%s\n", err);

@@ -54,6 +54,7 @@
 
 #include <libss7.h>
 #include <osmocom/core/select.h>
+#include <talloc.h>
 
 #include <sg/adapter.h>
 #include <sg/config.h>
@@ -106,7 +107,6 @@ struct link {
 	bool cut;
 	char sock[100];
 	char pcap[100];			/* trace of our end */
-	struct sg_cfg_span scfg;	/* the span keeps a pointer to it */
 	struct sg_span *span;
 	struct sg_slt *slt;
 	struct sg_mtp3_link *ml;
@@ -745,9 +745,9 @@ static void teardown(bool traces)
 static int link_setup(struct link *lk, int idx)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct sg_cfg_span *scfg = &lk->scfg;
+	struct sg_span_cfg scfg = { .type = SG_SPAN_E1, .driver = "frame" };
 	struct sg_slt_cfg lcfg = { .ts = 16 };
-	char name[16], err[256];
+	char name[16], err[256], json[140];
 	int sp[2];
 
 	lk->idx = idx;
@@ -763,15 +763,16 @@ static int link_setup(struct link *lk, int idx)
 	    listen(lk->listen_fd, 1) < 0)
 		return -1;
 
-	scfg->type = SG_SPAN_E1;
-	scfg->driver = SG_DRV_FRAME;
-	snprintf(scfg->name, sizeof(scfg->name), "ss7-%d", idx);
-	snprintf(scfg->frame_path, sizeof(scfg->frame_path), "%s", lk->sock);
-	lk->span = sg_span_open(NULL, scfg, err, sizeof(err));
+	snprintf(name, sizeof(name), "ss7-%d", idx);
+	scfg.name = name;
+	snprintf(json, sizeof(json), "{ \"path\": \"%s\" }", lk->sock);
+	scfg.drv_cfg = sg_adapter_cfg_json(NULL, "frame", json, SG_SPAN_E1, err, sizeof(err));
+	lk->span = scfg.drv_cfg ? sg_span_open(NULL, &scfg, err, sizeof(err)) : NULL;
 	if (!lk->span) {
 		fprintf(stderr, "  span: %s\n", err);
 		return -1;
 	}
+	talloc_steal(lk->span->ctx, (void *)scfg.drv_cfg);	/* goes with the span */
 	snprintf(name, sizeof(name), "l%d", idx);
 	lcfg.name = name;
 	lcfg.link_id = idx;
