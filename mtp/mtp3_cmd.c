@@ -409,9 +409,6 @@ static void act_one(struct sg_mtp3_link *l, const struct mtp3_cmd *cmd)
 		l->cbc = cmd->snm.cbc;
 		m->next_cbc = cmd->snm.cbc + 1;
 		break;
-	case MTP3_CMD_CB_RETRY:
-		l->cb_tries++;
-		break;
 	case MTP3_CMD_CB_DONE:
 		l->cb_pending = false;
 		LOGPL(l, LOGL_NOTICE, "changeback (code %u) complete: %s\n", l->cbc, cmd->why);
@@ -419,6 +416,9 @@ static void act_one(struct sg_mtp3_link *l, const struct mtp3_cmd *cmd)
 		break;
 	case MTP3_CMD_CB_CANCEL:
 		l->cb_pending = false;
+		break;
+	case MTP3_CMD_CB_RETRY:
+		l->cb_tries++;
 		break;
 	case MTP3_CMD_START_TIMER:
 		sg_timer_start_ms(link_timer(l, cmd->timer), mtp3_t(m, cmd->timer));

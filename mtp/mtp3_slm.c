@@ -120,16 +120,15 @@ static void slm_blocked(const struct mtp3_slm_facts *f, struct mtp3_cmds *c)
 void mtp3_slm_decide(const struct mtp3_slm_facts *f, const struct mtp3_slm_ev *ev,
 		     struct mtp3_cmds *c)
 {
-	c->proc = "SLM";
 	switch (ev->type) {
-	case MTP3_SLM_EV_START:
-		slm_start(f, c);
-		break;
 	case MTP3_SLM_EV_ACTIVATE:
 		mtp3_cmd_flag(c, MTP3_CMD_ACTIVE, true);
 		if (f->state == SG_MTP3_LINK_INACTIVE ||
 		    (f->state == SG_MTP3_LINK_FAILED && !f->t17_running && !f->co_running))
 			slm_start(f, c);
+		break;
+	case MTP3_SLM_EV_START:
+		slm_start(f, c);
 		break;
 	case MTP3_SLM_EV_DEACTIVATE:
 		mtp3_cmd_flag(c, MTP3_CMD_ACTIVE, false);
@@ -196,11 +195,12 @@ void mtp3_slm_decide(const struct mtp3_slm_facts *f, const struct mtp3_slm_ev *e
 
 /* ---- facts, events ---- */
 
-static void slm_facts(struct sg_mtp3_link *l, struct mtp3_slm_facts *f)
+/* Snapshot the facts, decide, act */
+void mtp3_slm_event(struct sg_mtp3_link *l, const struct mtp3_slm_ev *ev)
 {
 	struct sg_mtp3_linkset *ls = l->ls;
-
-	*f = (struct mtp3_slm_facts){
+	struct mtp3_cmds c = { .proc = "SLM" };
+	struct mtp3_slm_facts f = {
 		.state = l->state,
 		.active = l->active,
 		.restart_pending = l->restart_pending,
@@ -208,17 +208,10 @@ static void slm_facts(struct sg_mtp3_link *l, struct mtp3_slm_facts *f)
 		.co_running = l->co != SG_MTP3_CO_NONE,
 		.cb_pending = l->cb_pending,
 	};
+
 	for (unsigned int i = 0; i < ls->nlinks; i++)
 		if (ls->links[i] != l && ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
-			f->other_avail = true;
-}
-
-void mtp3_slm_event(struct sg_mtp3_link *l, const struct mtp3_slm_ev *ev)
-{
-	struct mtp3_slm_facts f;
-	struct mtp3_cmds c = { .n = 0 };
-
-	slm_facts(l, &f);
+			f.other_avail = true;
 	mtp3_slm_decide(&f, ev, &c);
 	mtp3_act(l, &c);
 }

@@ -49,7 +49,6 @@ static enum sg_mtp3_timer cb_timer(const struct mtp3_cb_facts *f)
 void mtp3_tcbc_decide(const struct mtp3_cb_facts *f, const struct mtp3_cb_ev *ev,
 		      struct mtp3_cmds *c)
 {
-	c->proc = "TCBC";
 	switch (ev->type) {
 	case MTP3_CB_EV_START:
 		/* §6.2: hold the SLS to move, CBD on this link behind their last MSU */
@@ -131,8 +130,8 @@ static void cb_facts(struct sg_mtp3_link *y, struct mtp3_cb_facts *f)
 
 void mtp3_tcbc_event(struct sg_mtp3_link *y, const struct mtp3_cb_ev *ev)
 {
+	struct mtp3_cmds c = { .proc = "TCBC" };
 	struct mtp3_cb_facts f;
-	struct mtp3_cmds c = { .n = 0 };
 
 	cb_facts(y, &f);
 	mtp3_tcbc_decide(&f, ev, &c);

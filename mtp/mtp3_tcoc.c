@@ -24,7 +24,7 @@
  * are lost (Q.704 §5.6: possible loss); our MTP2 can only retrieve from a known FSNC.
  *
  * mtp3_tcoc_decide() decides (a pure function of the link's changeover state and the facts
- * read by co_facts()), mtp3_act() acts (mtp3_cmd.h).
+ * snapshot taken by mtp3_tcoc_event()), mtp3_act() acts (mtp3_cmd.h).
  */
 
 /* ---- decide ---- */
@@ -189,7 +189,6 @@ static void co_rx(const struct mtp3_co_facts *f, const struct mtp3_co_ev *ev,
 void mtp3_tcoc_decide(const struct mtp3_co_facts *f, const struct mtp3_co_ev *ev,
 		      struct mtp3_cmds *c)
 {
-	c->proc = "TCOC";
 	switch (ev->type) {
 	case MTP3_CO_EV_START:
 		co_start(f, c);
@@ -238,11 +237,12 @@ void mtp3_tcoc_decide(const struct mtp3_co_facts *f, const struct mtp3_co_ev *ev
 
 /* ---- facts, events ---- */
 
-static void co_facts(struct sg_mtp3_link *l, struct mtp3_co_facts *f)
+/* Snapshot the facts, decide, act */
+void mtp3_tcoc_event(struct sg_mtp3_link *l, const struct mtp3_co_ev *ev)
 {
 	struct sg_mtp3_linkset *ls = l->ls;
-
-	*f = (struct mtp3_co_facts){
+	struct mtp3_cmds c = { .proc = "TCOC" };
+	struct mtp3_co_facts f = {
 		.co = l->co,
 		.state = l->state,
 		.slc = l->slc,
@@ -255,21 +255,14 @@ static void co_facts(struct sg_mtp3_link *l, struct mtp3_co_facts *f)
 		.restart_pending = l->restart_pending,
 		.path = mtp3_snm_path(ls, l),
 	};
+
 	for (unsigned int s = 0; s < ls->m->nsls; s++) {
 		if (ls->cur[s] != l)
 			continue;
-		mtp3_sls_add(&f->carried, s);
+		mtp3_sls_add(&f.carried, s);
 		if (ls->held[s])
-			mtp3_sls_add(&f->held, s);
+			mtp3_sls_add(&f.held, s);
 	}
-}
-
-void mtp3_tcoc_event(struct sg_mtp3_link *l, const struct mtp3_co_ev *ev)
-{
-	struct mtp3_co_facts f;
-	struct mtp3_cmds c = { .n = 0 };
-
-	co_facts(l, &f);
 	mtp3_tcoc_decide(&f, ev, &c);
 	mtp3_act(l, &c);
 }
