@@ -10,7 +10,7 @@
 
 #include <sg/msg.h>
 
-#include "m3ua_int.h"
+#include "xua_int.h"
 
 static const struct sg_ctr_desc as_ctr_desc[_AS_CTR_NUM] = {
 	[AS_CTR_TX_DATA_MSGS] = { "tx:data:msgs", "DATA messages sent to the AS (SS7 to IP)" },
@@ -24,189 +24,6 @@ static const struct sg_ctr_desc as_ctr_desc[_AS_CTR_NUM] = {
 	[AS_CTR_STATE_CHG] = { "state:changes", "AS state changes" },
 };
 static const struct sg_ctr_group_desc as_ctrg_desc = { "m3ua_as", _AS_CTR_NUM, as_ctr_desc };
-
-static void t_r_cb(void *data);
-
-/* ---- membership ---- */
-
-struct sg_m3ua_memb *m3ua_memb(struct sg_m3ua_as *as, const struct sg_m3ua_asp *asp)
-{
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (as->memb[i].asp == asp)
-			return &as->memb[i];
-	return NULL;
-}
-
-struct sg_m3ua_memb *m3ua_memb_add(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp)
-{
-	struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
-
-	if (mb)
-		return mb;
-	if (as->nmemb >= SG_M3UA_AS_MAX_ASPS)
-		return NULL;
-	mb = &as->memb[as->nmemb++];
-	memset(mb, 0, sizeof(*mb));
-	mb->asp = asp;
-	mb->st = asp->state == SG_M3UA_ASP_DOWN ? SG_M3UA_ASP_DOWN : SG_M3UA_ASP_INACTIVE;
-	return mb;
-}
-
-void m3ua_memb_del(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp)
-{
-	for (unsigned int i = 0; i < as->nmemb; i++) {
-		if (as->memb[i].asp != asp)
-			continue;
-		memmove(&as->memb[i], &as->memb[i + 1], (as->nmemb - i - 1) * sizeof(as->memb[0]));
-		as->nmemb--;
-		return;
-	}
-}
-
-static bool memb_active(const struct sg_m3ua_as *as, const struct sg_m3ua_memb *mb)
-{
-	if (!mb->asp->conn)
-		return false;
-	if (as->client)
-		return mb->lact && mb->asp->lstate == SG_M3UA_ASP_ACTIVE;
-	return mb->st == SG_M3UA_ASP_ACTIVE;
-}
-
-static bool memb_up(const struct sg_m3ua_as *as, const struct sg_m3ua_memb *mb)
-{
-	if (!mb->asp->conn)
-		return false;
-	if (as->client)
-		return mb->asp->lstate != SG_M3UA_ASP_DOWN;
-	return mb->st != SG_M3UA_ASP_DOWN;
-}
-
-unsigned int m3ua_asp_nas(const struct sg_m3ua_asp *asp, bool client)
-{
-	struct sg_m3ua_as *as;
-	unsigned int n = 0;
-
-	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client == client && m3ua_memb(as, asp))
-			n++;
-	return n;
-}
-
-/* The peer's overall state from its per-AS states (server side) */
-void m3ua_asp_recompute(struct sg_m3ua_asp *asp)
-{
-	struct sg_m3ua_as *as;
-	bool act = false;
-
-	if (asp->state == SG_M3UA_ASP_DOWN)
-		return;
-	llist_for_each_entry(as, &asp->m->ass, list) {
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
-
-		if (mb && !as->client && mb->st == SG_M3UA_ASP_ACTIVE)
-			act = true;
-	}
-	m3ua_asp_set_state(asp, act ? SG_M3UA_ASP_ACTIVE : SG_M3UA_ASP_INACTIVE);
-}
-
-/* ---- DATA towards the AS ---- */
-
-static uint16_t sls_stream(const struct sg_m3ua_asp *asp, uint8_t sls)
-{
-	/* never stream 0 for DATA when there is another; the same SLS keeps its stream */
-	if (asp->out_streams <= 1)
-		return 0;
-	return 1 + sls % (asp->out_streams - 1);
-}
-
-static struct msgb *msg_clone(const struct msgb *msg)
-{
-	struct msgb *c = sg_msgb_alloc(msgb_length(msg) + SG_MSGB_HEADROOM, "m3ua copy");
-
-	if (!c)
-		return NULL;
-	msgb_reserve(c, SG_MSGB_HEADROOM / 2);
-	c->l3h = msgb_put(c, msgb_length(msg));
-	memcpy(c->l3h, msg->data, msgb_length(msg));
-	return c;
-}
-
-static void tx_data(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp, struct msgb *msg,
-		    uint8_t sls, uint16_t octets)
-{
-	sg_ctr_inc(asp->ctr, ASP_CTR_TX_DATA_MSGS);
-	sg_ctr_add(asp->ctr, ASP_CTR_TX_DATA_OCTETS, octets);
-	sg_ctr_inc(as->ctr, AS_CTR_TX_DATA_MSGS);
-	sg_ctr_add(as->ctr, AS_CTR_TX_DATA_OCTETS, octets);
-	m3ua_tx(asp, sls_stream(asp, sls), msg);
-}
-
-/* Deliver one encoded DATA to the active member(s) per traffic mode.  Takes ownership. */
-static int deliver(struct sg_m3ua_as *as, struct msgb *msg, uint8_t sls, uint16_t octets)
-{
-	struct sg_m3ua_memb *act[SG_M3UA_AS_MAX_ASPS];
-	unsigned int n = 0;
-	enum sg_m3ua_tmt tmt = as->cur_tmt ? as->cur_tmt : as->tmt;
-
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_active(as, &as->memb[i]))
-			act[n++] = &as->memb[i];
-	if (!n) {
-		msgb_free(msg);
-		return -ENETUNREACH;
-	}
-	if (as->client && tmt == SG_M3UA_TMT_NONE)
-		tmt = SG_M3UA_TMT_LOADSHARE;	/* the SGPs of one SG are equivalent */
-	switch (tmt) {
-	case SG_M3UA_TMT_BROADCAST:
-		for (unsigned int i = 1; i < n; i++) {
-			struct msgb *c = msg_clone(msg);
-
-			if (c)
-				tx_data(as, act[i]->asp, c, sls, octets);
-		}
-		tx_data(as, act[0]->asp, msg, sls, octets);
-		break;
-	case SG_M3UA_TMT_LOADSHARE:
-		/* by SLS: one SLS always reaches the same ASP while the set is unchanged */
-		tx_data(as, act[sls % n]->asp, msg, sls, octets);
-		break;
-	default: {
-		struct sg_m3ua_memb *best = act[0];
-
-		for (unsigned int i = 1; i < n; i++)
-			if (act[i]->act_seq > best->act_seq)
-				best = act[i];
-		tx_data(as, best->asp, msg, sls, octets);
-		break;
-	}
-	}
-	return 0;
-}
-
-void m3ua_as_flush_pending(struct sg_m3ua_as *as)
-{
-	struct msgb *msg, *tmp;
-
-	llist_for_each_entry_safe(msg, tmp, &as->pending, list) {
-		llist_del(&msg->list);
-		as->npending--;
-		sg_ctr_inc(as->ctr, AS_CTR_PEND_DELIVERED);
-		deliver(as, msg, msg->cb[0], msg->cb[1]);
-	}
-}
-
-static void discard_pending(struct sg_m3ua_as *as)
-{
-	struct msgb *msg, *tmp;
-
-	llist_for_each_entry_safe(msg, tmp, &as->pending, list) {
-		llist_del(&msg->list);
-		sg_ctr_inc(as->ctr, AS_CTR_PEND_DISCARDED);
-		msgb_free(msg);
-	}
-	as->npending = 0;
-}
 
 int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_m3ua_pdata *pd)
 {
@@ -249,114 +66,7 @@ int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_
 		sg_ctr_inc(as->ctr, AS_CTR_PEND_BUFFERED);
 		return 1;
 	}
-	return deliver(as, msg, pd->sls, pd->len);
-}
-
-/* ---- AS state machine (§4.3.2) ---- */
-
-static void ntfy_members(struct sg_m3ua_as *as, uint16_t info)
-{
-	if (as->client)
-		return;
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_up(as, &as->memb[i]))
-			m3ua_tx_ntfy(as->memb[i].asp, SG_M3UA_NTFY_T_STATCHG, info, as, NULL);
-}
-
-static void set_state(struct sg_m3ua_as *as, enum sg_m3ua_as_state st)
-{
-	enum sg_m3ua_as_state old = as->state;
-
-	if (old == st)
-		return;
-	as->state = st;
-	sg_ctr_inc(as->ctr, AS_CTR_STATE_CHG);
-	LOGAS(as, LOGL_INFO, "%s -> %s\n", get_value_string(sg_m3ua_as_state_names, old),
-	      get_value_string(sg_m3ua_as_state_names, st));
-	switch (st) {
-	case SG_M3UA_AS_INACTIVE:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_INACT);
-		break;
-	case SG_M3UA_AS_ACTIVE:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_ACT);
-		break;
-	case SG_M3UA_AS_PENDING:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_PEND);
-		break;
-	default:
-		break;
-	}
-	if (as->m->uops.as_state)
-		as->m->uops.as_state(as->m->uctx, as, old, st);
-}
-
-/*
- * Recompute the AS state after a member changed.  restart: the member that left ACTIVE did so
- * by ASPUP while ACTIVE (it restarted; there is nobody to hold traffic for, so no T(r)).
- */
-void m3ua_as_update(struct sg_m3ua_as *as, struct sg_m3ua_asp *cause, bool restart)
-{
-	unsigned int nup = 0, nact = 0;
-	enum sg_m3ua_as_state old = as->state, st;
-	enum sg_m3ua_tmt tmt;
-
-	(void)cause;
-	for (unsigned int i = 0; i < as->nmemb; i++) {
-		if (memb_up(as, &as->memb[i]))
-			nup++;
-		if (memb_active(as, &as->memb[i]))
-			nact++;
-	}
-	if (nact)
-		st = SG_M3UA_AS_ACTIVE;
-	else if ((old == SG_M3UA_AS_ACTIVE || old == SG_M3UA_AS_PENDING) && !restart && !as->client)
-		st = SG_M3UA_AS_PENDING;
-	else
-		st = nup ? SG_M3UA_AS_INACTIVE : SG_M3UA_AS_DOWN;
-
-	if (st == SG_M3UA_AS_PENDING && old != SG_M3UA_AS_PENDING)
-		sg_timer_start_ms(&as->t_r, as->t_r_ms ? as->t_r_ms : as->m->cfg.t_r_ms);
-	if (st != SG_M3UA_AS_PENDING && old == SG_M3UA_AS_PENDING)
-		sg_timer_stop(&as->t_r);
-	if (st != SG_M3UA_AS_ACTIVE && st != SG_M3UA_AS_PENDING && as->npending)
-		discard_pending(as);
-	if (!nact && st != SG_M3UA_AS_PENDING)
-		as->cur_tmt = SG_M3UA_TMT_NONE;
-	set_state(as, st);
-	if (st == SG_M3UA_AS_ACTIVE && old == SG_M3UA_AS_PENDING)
-		m3ua_as_flush_pending(as);
-
-	/* §3.8.2 Insufficient ASP resources active in AS: loadshare/broadcast below n */
-	tmt = as->cur_tmt ? as->cur_tmt : as->tmt;
-	if (!as->client && st == SG_M3UA_AS_ACTIVE && as->min_asps > 1 && nact < as->min_asps &&
-	    (tmt == SG_M3UA_TMT_LOADSHARE || tmt == SG_M3UA_TMT_BROADCAST)) {
-		if (!as->insufficient) {
-			as->insufficient = true;
-			for (unsigned int i = 0; i < as->nmemb; i++)
-				if (as->memb[i].asp->conn &&
-				    as->memb[i].st == SG_M3UA_ASP_INACTIVE)
-					m3ua_tx_ntfy(as->memb[i].asp, SG_M3UA_NTFY_T_OTHER,
-						     SG_M3UA_NTFY_I_OT_INS_RESRC, as, NULL);
-		}
-	} else {
-		as->insufficient = false;
-	}
-}
-
-static void t_r_cb(void *data)
-{
-	struct sg_m3ua_as *as = data;
-	unsigned int nup = 0;
-
-	if (as->state != SG_M3UA_AS_PENDING)
-		return;
-	LOGAS(as, LOGL_NOTICE, "T(r) expired: %u buffered MSUs discarded\n", as->npending);
-	discard_pending(as);
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_up(as, &as->memb[i]))
-			nup++;
-	as->cur_tmt = SG_M3UA_TMT_NONE;
-	set_state(as, nup ? SG_M3UA_AS_INACTIVE : SG_M3UA_AS_DOWN);
+	return xua_as_deliver(as, msg, pd->sls, pd->len);
 }
 
 /* ---- AS objects ---- */
@@ -417,21 +127,20 @@ struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *c
 	as->rk = cfg->rk;
 	as->client = any_cli_only;
 	as->state = SG_M3UA_AS_DOWN;
-	INIT_LLIST_HEAD(&as->pending);
-	sg_timer_setup(&as->t_r, t_r_cb, as);
+	xua_as_init(as);
 	as->ctr = sg_ctr_group_alloc(as, &as_ctrg_desc);
 	for (unsigned int i = 0; i < cfg->nasps; i++)
-		m3ua_memb_add(as, members[i]);
+		xua_memb_add(as, members[i]);
 	llist_add_tail(&as->list, &m->ass);
 	m3ua_idx_dirty(m);
-	m3ua_as_update(as, NULL, false);
+	xua_as_update(as, NULL, false);
 	return as;
 }
 
 void m3ua_as_free(struct sg_m3ua_as *as)
 {
 	sg_timer_stop(&as->t_r);
-	discard_pending(as);
+	xua_as_discard_pending(as);
 	llist_del(&as->list);
 	m3ua_idx_dirty(as->m);
 	talloc_free(as);
@@ -455,19 +164,19 @@ int sg_m3ua_as_del(struct sg_m3ua_as *as, bool force)
 	unsigned int n = as->nmemb;
 
 	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_active(as, &as->memb[i]) && !force)
+		if (xua_memb_active(as, &as->memb[i]) && !force)
 			return -EBUSY;
 	for (unsigned int i = 0; i < n; i++)
 		asps[i] = as->memb[i].asp;
 	if (as->dynamic)
 		as->m->ndynamic--;
 	sg_timer_stop(&as->t_r);
-	discard_pending(as);
+	xua_as_discard_pending(as);
 	if (as->state != SG_M3UA_AS_DOWN && as->m->uops.as_state)
 		as->m->uops.as_state(as->m->uctx, as, as->state, SG_M3UA_AS_DOWN);
 	m3ua_as_free(as);
 	for (unsigned int i = 0; i < n; i++)
-		m3ua_asp_recompute(asps[i]);
+		xua_asp_recompute(asps[i]);
 	return 0;
 }
 
@@ -826,13 +535,13 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		struct sg_m3ua_memb *mb;
 
 		as = sg_m3ua_as_by_rc(m, rc);
-		mb = as ? m3ua_memb(as, asp) : NULL;
+		mb = as ? xua_memb(as, asp) : NULL;
 		if (!mb) {
 			m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc, NULL, msg->buf,
 				    msg->len);
 			return;
 		}
-		if (!memb_active(as, mb) && !(asp->srv && asp->cli && (mb->lact || mb->st ==
+		if (!xua_memb_active(as, mb) && !(asp->srv && asp->cli && (mb->lact || mb->st ==
 							SG_M3UA_ASP_ACTIVE))) {
 			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, &rc, NULL, msg->buf, msg->len);
 			return;
@@ -842,9 +551,9 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		struct sg_m3ua_as *one = NULL;
 
 		llist_for_each_entry(it, &m->ass, list) {
-			struct sg_m3ua_memb *mb = m3ua_memb(it, asp);
+			struct sg_m3ua_memb *mb = xua_memb(it, asp);
 
-			if (mb && memb_active(it, mb)) {
+			if (mb && xua_memb_active(it, mb)) {
 				n++;
 				one = it;
 			}

@@ -154,7 +154,7 @@ bool m3ua_pc_match(uint32_t pc, const struct sg_m3ua_pc_mask *pm);
 void m3ua_asp_set_state(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st);
 void m3ua_asp_set_lstate(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st);
 
-/* m3ua_asp.c */
+/* xua_asp_fsm.c */
 void m3ua_rx_aspsm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
 void m3ua_rx_asptm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
 void m3ua_rx_mgmt(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
@@ -166,17 +166,10 @@ void m3ua_asp_client_activate(struct sg_m3ua_asp *asp);
 void m3ua_beat_start(struct sg_m3ua_asp *asp);
 
 /* m3ua_as.c */
-struct sg_m3ua_memb *m3ua_memb(struct sg_m3ua_as *as, const struct sg_m3ua_asp *asp);
-struct sg_m3ua_memb *m3ua_memb_add(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp);
-void m3ua_memb_del(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp);
-void m3ua_as_update(struct sg_m3ua_as *as, struct sg_m3ua_asp *cause, bool restart);
-void m3ua_asp_recompute(struct sg_m3ua_asp *asp);
-unsigned int m3ua_asp_nas(const struct sg_m3ua_asp *asp, bool client);
 void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
 struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg);
 void m3ua_as_free(struct sg_m3ua_as *as);
 bool m3ua_rk_equal(const struct sg_m3ua_rkey *a, const struct sg_m3ua_rkey *b);
-void m3ua_as_flush_pending(struct sg_m3ua_as *as);
 
 /* m3ua_rkm.c */
 void m3ua_rx_rkm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);

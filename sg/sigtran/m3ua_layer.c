@@ -9,7 +9,7 @@
 
 #include <sg/msg.h>
 
-#include "m3ua_int.h"
+#include "xua_int.h"
 
 const struct value_string sg_m3ua_asp_state_names[] = {
 	{ SG_M3UA_ASP_DOWN, "ASP-DOWN" },
@@ -347,7 +347,7 @@ int sg_m3ua_asp_del(struct sg_m3ua_asp *asp)
 	if (asp->conn || asp->state != SG_M3UA_ASP_DOWN || asp->lstate != SG_M3UA_ASP_DOWN)
 		return -EBUSY;
 	llist_for_each_entry_safe(as, as2, &asp->m->ass, list)
-		m3ua_memb_del(as, asp);
+		xua_memb_del(as, asp);
 	sg_timer_stop(&asp->t_ack);
 	sg_timer_stop(&asp->t_beat);
 	sg_timer_stop(&asp->t_reg);
@@ -412,7 +412,7 @@ void sg_m3ua_asp_conn_down(struct sg_m3ua_asp *asp)
 	/* §4.3.4.2 / M3-TR-04: the peer is ASP-DOWN in every AS; the other ASPs of each AS get
 	 * NTFY(ASP Failure) and the AS state is recomputed (T(r) when it was active). */
 	llist_for_each_entry(as, &asp->m->ass, list) {
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
+		struct sg_m3ua_memb *mb = xua_memb(as, asp);
 
 		if (!mb)
 			continue;
@@ -431,7 +431,7 @@ void sg_m3ua_asp_conn_down(struct sg_m3ua_asp *asp)
 						     (asp->cfg.has_asp_id ? &asp->cfg.asp_id : NULL));
 			}
 		}
-		m3ua_as_update(as, asp, false);
+		xua_as_update(as, asp, false);
 	}
 	asp->has_peer_id = false;
 	m3ua_asp_set_state(asp, SG_M3UA_ASP_DOWN);
@@ -582,7 +582,7 @@ struct json_object *sg_m3ua_asp_to_json(const struct sg_m3ua_asp *asp)
 	json_object_object_add(o, "out_streams",
 			       json_object_new_int(asp->conn ? asp->out_streams : 0));
 	llist_for_each_entry(as, &asp->m->ass, list) {
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
+		struct sg_m3ua_memb *mb = xua_memb(as, asp);
 		struct json_object *e;
 
 		if (!mb)

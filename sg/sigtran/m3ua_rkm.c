@@ -7,7 +7,7 @@
 
 #include <osmocom/core/utils.h>
 
-#include "m3ua_int.h"
+#include "xua_int.h"
 
 #define MAX_KEYS 64
 
@@ -114,7 +114,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 		if (!as->client && m3ua_rk_equal(&as->rk, &k))
 			same = as;
 	if (same) {
-		struct sg_m3ua_memb *mb = m3ua_memb(same, asp);
+		struct sg_m3ua_memb *mb = xua_memb(same, asp);
 		enum sg_m3ua_tmt cur = same->tmt ? same->tmt : same->cur_tmt;
 
 		if (w->has_tmt && cur != SG_M3UA_TMT_NONE && cur != w->tmt) {
@@ -139,7 +139,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 			return;
 		}
 		if (!mb)
-			mb = m3ua_memb_add(same, asp);
+			mb = xua_memb_add(same, asp);
 		if (!mb) {
 			res->status = SG_M3UA_REG_ERR_INSUFF_RESRC;
 			return;
@@ -157,7 +157,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 			same->tmt = w->tmt;
 		res->status = SG_M3UA_REG_OK;
 		res->rctx = same->rc;
-		m3ua_as_update(same, asp, false);
+		xua_as_update(same, asp, false);
 		return;
 	}
 	if (k.ncic) {
@@ -257,7 +257,7 @@ static void srv_dereg(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	for (int i = 0; i < n; i++) {
 		struct sg_m3ua_dereg_result res = { .rctx = rc[i] };
 		struct sg_m3ua_as *as = sg_m3ua_as_by_rc(m, rc[i]);
-		struct sg_m3ua_memb *mb = as && !as->client ? m3ua_memb(as, asp) : NULL;
+		struct sg_m3ua_memb *mb = as && !as->client ? xua_memb(as, asp) : NULL;
 
 		if (!as)
 			res.status = SG_M3UA_DEREG_ERR_NOT_REGD;
@@ -270,11 +270,11 @@ static void srv_dereg(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 		else
 			res.status = SG_M3UA_DEREG_OK;
 		if (res.status == SG_M3UA_DEREG_OK) {
-			m3ua_memb_del(as, asp);
+			xua_memb_del(as, asp);
 			if (!as->nmemb)
 				sg_m3ua_as_del(as, true);
 			else
-				m3ua_as_update(as, asp, false);
+				xua_as_update(as, asp, false);
 		}
 		sg_ctr_inc(m->ctr, res.status == SG_M3UA_DEREG_OK ? M_CTR_DEREG_OK :
 			   M_CTR_DEREG_FAIL);
@@ -297,7 +297,7 @@ static bool reg_req_send(struct sg_m3ua_asp *asp, bool again)
 	llist_for_each_entry(as, &asp->m->ass, list) {
 		struct sg_m3ua_rk w;
 
-		if (!as->client || !m3ua_memb(as, asp) || as->has_rc || !as->rk.ndpc)
+		if (!as->client || !xua_memb(as, asp) || as->has_rc || !as->rk.ndpc)
 			continue;
 		if (again && !as->reg_pending)
 			continue;
@@ -357,7 +357,7 @@ int sg_m3ua_asp_deregister(struct sg_m3ua_asp *asp)
 	if (!asp->cli || !asp->conn)
 		return -EINVAL;
 	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client && as->dynamic && as->has_rc && m3ua_memb(as, asp) && n < MAX_KEYS)
+		if (as->client && as->dynamic && as->has_rc && xua_memb(as, asp) && n < MAX_KEYS)
 			rc[n++] = as->rc;
 	if (!n)
 		return 0;
@@ -391,7 +391,7 @@ static void cli_reg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 		}
 	}
 	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client && as->reg_pending && m3ua_memb(as, asp))
+		if (as->client && as->reg_pending && xua_memb(as, asp))
 			pending = true;
 	if (!pending) {
 		sg_timer_stop(&asp->t_reg);

@@ -8,7 +8,7 @@
 #include <talloc.h>
 #include <osmocom/core/utils.h>
 
-#include "m3ua_int.h"
+#include "xua_int.h"
 
 #define MAX_PC 256
 #define MAX_RC 64
@@ -58,7 +58,7 @@ static bool ssnm_rcs(struct sg_m3ua_asp *asp, const struct sg_m3ua_as *skip, boo
 	    asp->state != SG_M3UA_ASP_ACTIVE)
 		return false;
 	llist_for_each_entry(as, &asp->m->ass, list) {
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
+		struct sg_m3ua_memb *mb = xua_memb(as, asp);
 
 		if (!mb || as->client)
 			continue;
@@ -73,7 +73,7 @@ static bool ssnm_rcs(struct sg_m3ua_asp *asp, const struct sg_m3ua_as *skip, boo
 			rc[(*nrc)++] = as->rc;
 	}
 	/* an IPSP server without AS still gets network state */
-	return ok || (asp->cfg.role == SG_M3UA_ROLE_IPSP && !m3ua_asp_nas(asp, false));
+	return ok || (asp->cfg.role == SG_M3UA_ROLE_IPSP && !xua_asp_nas(asp, false));
 }
 
 /* What the SGP may send: DUNA/DAVA/SCON/DUPU/DRST about at least one PC; a DUPU about one
@@ -129,7 +129,7 @@ int sg_m3ua_daud_send(struct sg_m3ua_asp *asp, const uint32_t *pcs, unsigned int
 	if (!asp || !pcs || !n || !asp->cli)
 		return -EINVAL;
 	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client && as->has_rc && m3ua_memb(as, asp) && nrc < MAX_RC)
+		if (as->client && as->has_rc && xua_memb(as, asp) && nrc < MAX_RC)
 			rc[nrc++] = as->rc;
 	return m3ua_tx(asp, 0, ssnm_msg(asp->m, SG_M3UA_SSNM_DAUD, rc, nrc, pcs, n, NULL));
 }
@@ -348,7 +348,7 @@ static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	for (int i = 0; i < nrc; i++) {
 		struct sg_m3ua_as *as = sg_m3ua_as_by_rc(m, rc[i]);
 
-		if (!as || as->client || !m3ua_memb(as, asp)) {
+		if (!as || as->client || !xua_memb(as, asp)) {
 			m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc[i], NULL, msg->buf,
 				    msg->len);
 			return;

@@ -1,13 +1,13 @@
-/* M3UA ASP state maintenance and traffic maintenance, RFC 4666 §4.3.4 (ASPUP/ASPDN/BEAT,
- * ASPAC/ASPIA) for both sides: answering (SGP, IPSP server) and requesting (ASP, IPSP client),
- * and MGMT reception (§3.8). */
+/* xUA ASP state machines, RFC 4666 / RFC 3868 §4.3.1 and §4.3.4 (ASPUP/ASPDN/BEAT,
+ * ASPAC/ASPIA), as state x event tables (xua_int.h) for both sides: answering (SGP, IPSP
+ * server) and requesting (ASP, IPSP client); BEAT and MGMT reception (§3.8). */
 
 #include <errno.h>
 #include <string.h>
 
 #include <osmocom/core/utils.h>
 
-#include "m3ua_int.h"
+#include "xua_int.h"
 
 #define MAX_RC 64
 
@@ -103,7 +103,7 @@ static unsigned int asp_ass(struct sg_m3ua_asp *asp, bool client, struct sg_m3ua
 	unsigned int n = 0;
 
 	llist_for_each_entry(as, &asp->m->ass, list) {
-		if (as->client != client || !m3ua_memb(as, asp))
+		if (as->client != client || !xua_memb(as, asp))
 			continue;
 		if (n < max)
 			out[n] = as;
@@ -126,7 +126,7 @@ static int srv_targets(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg, b
 		for (int i = 0; i < n; i++) {
 			struct sg_m3ua_as *as = sg_m3ua_as_by_rc(asp->m, rc[i]);
 
-			if (!as || as->client || !m3ua_memb(as, asp))
+			if (!as || as->client || !xua_memb(as, asp))
 				bad[nbad++] = rc[i];
 			else
 				t[(*nt)++] = as;
@@ -205,11 +205,11 @@ static void srv_aspup(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 
 	nt = asp_ass(asp, false, t, MAX_RC);
 	for (unsigned int i = 0; i < nt && i < MAX_RC; i++) {
-		struct sg_m3ua_memb *mb = m3ua_memb(t[i], asp);
+		struct sg_m3ua_memb *mb = xua_memb(t[i], asp);
 		enum sg_m3ua_as_state before = t[i]->state;
 
 		mb->st = SG_M3UA_ASP_INACTIVE;
-		m3ua_as_update(t[i], asp, was_active);
+		xua_as_update(t[i], asp, was_active);
 		/* the peer learns the AS state even when it did not change (M3-NTFY-01) */
 		if (t[i]->state == before && before != SG_M3UA_AS_DOWN)
 			m3ua_tx_ntfy(asp, SG_M3UA_NTFY_T_STATCHG,
@@ -226,10 +226,10 @@ static void srv_down(struct sg_m3ua_asp *asp)
 	unsigned int nt = asp_ass(asp, false, t, MAX_RC);
 
 	for (unsigned int i = 0; i < nt && i < MAX_RC; i++)
-		m3ua_memb(t[i], asp)->st = SG_M3UA_ASP_DOWN;
+		xua_memb(t[i], asp)->st = SG_M3UA_ASP_DOWN;
 	m3ua_asp_set_state(asp, SG_M3UA_ASP_DOWN);
 	for (unsigned int i = 0; i < nt && i < MAX_RC; i++)
-		m3ua_as_update(t[i], asp, false);
+		xua_as_update(t[i], asp, false);
 }
 
 static void srv_aspdn(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
@@ -256,10 +256,6 @@ static void srv_aspac(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	int nrc;
 	struct msgb *ack;
 
-	if (asp->state == SG_M3UA_ASP_DOWN) {
-		diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		return;
-	}
 	if (asp->blocked) {
 		diag_err(asp, SG_M3UA_ERR_REFUSED_MGMT_BLOCKING, msg);
 		return;
@@ -291,7 +287,7 @@ static void srv_aspac(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	}
 	for (unsigned int i = 0; i < nt; i++) {
 		struct sg_m3ua_as *as = t[i];
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
+		struct sg_m3ua_memb *mb = xua_memb(as, asp);
 		bool others = false;
 
 		for (unsigned int j = 0; j < as->nmemb; j++)
@@ -314,7 +310,7 @@ static void srv_aspac(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 			o->st = SG_M3UA_ASP_INACTIVE;
 			m3ua_tx_ntfy(o->asp, SG_M3UA_NTFY_T_OTHER, SG_M3UA_NTFY_I_OT_ALT_ASP_ACT, as,
 				     asp_id_of(asp));
-			m3ua_asp_recompute(o->asp);
+			xua_asp_recompute(o->asp);
 		}
 	}
 	ack = sg_m3ua_msg_new(SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT_ACK);
@@ -329,7 +325,7 @@ static void srv_aspac(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	m3ua_tx(asp, 0, ack);
 	m3ua_asp_set_state(asp, SG_M3UA_ASP_ACTIVE);
 	for (unsigned int i = 0; i < nt; i++)
-		m3ua_as_update(t[i], asp, false);
+		xua_as_update(t[i], asp, false);
 }
 
 static void srv_inactivate(struct sg_m3ua_asp *asp, struct sg_m3ua_as **t, unsigned int nt,
@@ -338,7 +334,7 @@ static void srv_inactivate(struct sg_m3ua_asp *asp, struct sg_m3ua_as **t, unsig
 	struct msgb *ack = sg_m3ua_msg_new(SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_INACT_ACK);
 
 	for (unsigned int i = 0; i < nt; i++) {
-		struct sg_m3ua_memb *mb = m3ua_memb(t[i], asp);
+		struct sg_m3ua_memb *mb = xua_memb(t[i], asp);
 
 		if (mb->st == SG_M3UA_ASP_ACTIVE)
 			mb->st = SG_M3UA_ASP_INACTIVE;
@@ -349,9 +345,9 @@ static void srv_inactivate(struct sg_m3ua_asp *asp, struct sg_m3ua_as **t, unsig
 		sg_m3ua_finish(ack);
 		m3ua_tx(asp, 0, ack);
 	}
-	m3ua_asp_recompute(asp);
+	xua_asp_recompute(asp);
 	for (unsigned int i = 0; i < nt; i++)
-		m3ua_as_update(t[i], asp, false);
+		xua_as_update(t[i], asp, false);
 }
 
 static void srv_aspia(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
@@ -361,10 +357,6 @@ static void srv_aspia(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	uint32_t rc[MAX_RC];
 	int nrc;
 
-	if (asp->state == SG_M3UA_ASP_DOWN) {
-		diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		return;
-	}
 	if (srv_targets(asp, msg, false, t, &nt) < 0)
 		return;
 	nrc = sg_m3ua_get_u32_list(msg, SG_M3UA_IEI_ROUTE_CTX, rc, MAX_RC);
@@ -444,147 +436,262 @@ static void cli_set_lact(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg,
 			if (t[i]->has_rc && t[i]->rc == rc[j])
 				hit = true;
 		if (hit)
-			m3ua_memb(t[i], asp)->lact = act;
+			xua_memb(t[i], asp)->lact = act;
 	}
 	for (unsigned int i = 0; i < nt && i < MAX_RC; i++)
-		m3ua_as_update(t[i], asp, false);
+		xua_as_update(t[i], asp, false);
 }
 
-static void cli_rx_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+/* the ACK answers the request we sent (ASPUP/ASPDN +3 = their ACKs; ASPAC/ASPIA +2) */
+static bool cli_solicited(const struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 {
-	/* ASPUP/ASPDN +3 = their ACKs; ASPAC/ASPIA +2 */
-	bool solicited = asp->req_cls == msg->cls &&
-			 asp->req_type + (msg->cls == SG_M3UA_CLS_ASPSM ? 3 : 2) == msg->type;
+	return asp->req_cls == msg->cls &&
+	       asp->req_type + (msg->cls == SG_M3UA_CLS_ASPSM ? 3 : 2) == msg->type;
+}
 
-	switch (msg->cls << 8 | msg->type) {
-	case SG_M3UA_CLS_ASPSM << 8 | SG_M3UA_ASPSM_UP_ACK:
-		if (!solicited) {
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-			return;
-		}
-		sg_timer_stop(&asp->t_ack);
-		asp->req_cls = asp->req_type = 0;
-		m3ua_asp_set_lstate(asp, SG_M3UA_ASP_INACTIVE);
-		if (asp->stopping) {
-			cli_send(asp, SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN);
-			return;
-		}
-		if (asp->cfg.register_keys)
-			m3ua_asp_register(asp);
-		else
-			m3ua_asp_client_activate(asp);
-		break;
-	case SG_M3UA_CLS_ASPSM << 8 | SG_M3UA_ASPSM_DOWN_ACK:
-		if (solicited) {
-			sg_timer_stop(&asp->t_ack);
-			asp->req_cls = asp->req_type = 0;
-		}
-		cli_set_lact(asp, NULL, false);
-		m3ua_asp_set_lstate(asp, SG_M3UA_ASP_DOWN);
-		/* unsolicited (the SGP took us down) or an answer to ASPUP: try again after T(ack)
-		 * unless we are stopping (ETSI m3ua-asp-aspsm-o-001: no ASPAC follows) */
-		if (!solicited && !asp->stopping && asp->conn) {
-			asp->req_cls = SG_M3UA_CLS_ASPSM;
-			asp->req_type = SG_M3UA_ASPSM_UP;
-			sg_timer_start_ms(&asp->t_ack, asp->m->cfg.t_ack_ms);
-		}
-		break;
-	case SG_M3UA_CLS_ASPTM << 8 | SG_M3UA_ASPTM_ACT_ACK:
-		if (asp->lstate == SG_M3UA_ASP_DOWN || !solicited) {
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-			return;
-		}
-		sg_timer_stop(&asp->t_ack);
-		asp->req_cls = asp->req_type = 0;
-		m3ua_asp_set_lstate(asp, SG_M3UA_ASP_ACTIVE);
-		cli_set_lact(asp, msg, true);
-		break;
-	case SG_M3UA_CLS_ASPTM << 8 | SG_M3UA_ASPTM_INACT_ACK:
-		if (asp->lstate == SG_M3UA_ASP_DOWN) {
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-			return;
-		}
-		if (solicited) {
-			sg_timer_stop(&asp->t_ack);
-			asp->req_cls = asp->req_type = 0;
-		}
-		m3ua_asp_set_lstate(asp, SG_M3UA_ASP_INACTIVE);
-		cli_set_lact(asp, NULL, false);
-		if (asp->stopping)
-			cli_send(asp, SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN);
-		break;
+static void cli_req_done(struct sg_m3ua_asp *asp)
+{
+	sg_timer_stop(&asp->t_ack);
+	asp->req_cls = asp->req_type = 0;
+}
+
+/* ASPUP ACK (§4.3.4.1): up; then register our keys (§4.4.1) or activate */
+static void h_cli_up_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	if (!cli_solicited(asp, msg)) {
+		diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
+		return;
+	}
+	cli_req_done(asp);
+	m3ua_asp_set_lstate(asp, SG_M3UA_ASP_INACTIVE);
+	if (asp->stopping) {
+		cli_send(asp, SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN);
+		return;
+	}
+	if (asp->cfg.register_keys)
+		m3ua_asp_register(asp);
+	else
+		m3ua_asp_client_activate(asp);
+}
+
+/* ASPDN ACK (§4.3.4.2), in every state */
+static void h_cli_down_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	bool solicited = cli_solicited(asp, msg);
+
+	if (solicited)
+		cli_req_done(asp);
+	cli_set_lact(asp, NULL, false);
+	m3ua_asp_set_lstate(asp, SG_M3UA_ASP_DOWN);
+	/* unsolicited (the SGP took us down) or an answer to ASPUP: try again after T(ack)
+	 * unless we are stopping (ETSI m3ua-asp-aspsm-o-001: no ASPAC follows) */
+	if (!solicited && !asp->stopping && asp->conn) {
+		asp->req_cls = SG_M3UA_CLS_ASPSM;
+		asp->req_type = SG_M3UA_ASPSM_UP;
+		sg_timer_start_ms(&asp->t_ack, asp->m->cfg.t_ack_ms);
 	}
 }
 
-/* ---- dispatch ---- */
+/* ASPAC ACK (§4.3.4.3) while up */
+static void h_cli_act_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	if (!cli_solicited(asp, msg)) {
+		diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
+		return;
+	}
+	cli_req_done(asp);
+	m3ua_asp_set_lstate(asp, SG_M3UA_ASP_ACTIVE);
+	cli_set_lact(asp, msg, true);
+}
+
+/* ASPIA ACK (§4.3.4.4) while up, solicited or not (the SGP's management blocking) */
+static void h_cli_inact_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	if (cli_solicited(asp, msg))
+		cli_req_done(asp);
+	m3ua_asp_set_lstate(asp, SG_M3UA_ASP_INACTIVE);
+	cli_set_lact(asp, NULL, false);
+	if (asp->stopping)
+		cli_send(asp, SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN);
+}
+
+/* ---- the tables ---- */
+
+typedef void (*asp_fn)(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg);
+
+const struct value_string xua_asp_event_names[] = {
+	{ XUA_ASP_EV_RX_ASPUP, "RX_ASPUP" },
+	{ XUA_ASP_EV_RX_ASPDN, "RX_ASPDN" },
+	{ XUA_ASP_EV_RX_ASPAC, "RX_ASPAC" },
+	{ XUA_ASP_EV_RX_ASPIA, "RX_ASPIA" },
+	{ XUA_ASP_EV_BLOCK, "BLOCK" },
+	{ XUA_ASP_EV_RX_ASPUP_ACK, "RX_ASPUP_ACK" },
+	{ XUA_ASP_EV_RX_ASPDN_ACK, "RX_ASPDN_ACK" },
+	{ XUA_ASP_EV_RX_ASPAC_ACK, "RX_ASPAC_ACK" },
+	{ XUA_ASP_EV_RX_ASPIA_ACK, "RX_ASPIA_ACK" },
+	{ 0, NULL }
+};
+
+/* §4.3.4.3, §4.3.4.4: ASPAC/ASPIA from an ASP that is not up; an ACK we cannot be waiting for */
+static void h_unexpected(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
+}
+
+/* management blocking of a peer that is up: per cfg.block, an unsolicited ASPDN ACK (the peer
+ * is DOWN) or, when it is active, an unsolicited ASPIA ACK (it is INACTIVE) */
+static void h_srv_block(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	struct sg_m3ua_as *t[MAX_RC];
+	struct msgb *ack;
+	unsigned int nt;
+
+	(void)msg;
+	if (!asp->conn)
+		return;
+	if (asp->m->cfg.block == SG_M3UA_BLOCK_ASPDN_ACK) {
+		ack = sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN_ACK);
+		if (ack) {
+			sg_m3ua_finish(ack);
+			m3ua_tx(asp, 0, ack);
+		}
+		srv_down(asp);
+	} else if (asp->state == SG_M3UA_ASP_ACTIVE) {
+		nt = asp_ass(asp, false, t, MAX_RC);
+		srv_inactivate(asp, t, nt > MAX_RC ? MAX_RC : nt, NULL, 0);
+	}
+}
+
+#define S_DOWN SG_M3UA_ASP_DOWN
+#define S_INACT SG_M3UA_ASP_INACTIVE
+#define S_ACT SG_M3UA_ASP_ACTIVE
+
+/* Server machine: the peer's state at us (§4.3.1 Figure 3, the SGP's view); an empty cell means
+ * "ignore".  ASPUP and ASPDN are answered in every state (ASPUP while active: ERR Unexpected
+ * Message first, then the peer is INACTIVE; ETSI m3ua-sgp-aspsm-o-004 for ASPDN). */
+static const asp_fn srv_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
+	[S_DOWN] = {
+		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
+		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,
+		[XUA_ASP_EV_RX_ASPAC] = h_unexpected,
+		[XUA_ASP_EV_RX_ASPIA] = h_unexpected,
+	},
+	[S_INACT] = {
+		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
+		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,
+		[XUA_ASP_EV_RX_ASPAC] = srv_aspac,
+		[XUA_ASP_EV_RX_ASPIA] = srv_aspia,
+		[XUA_ASP_EV_BLOCK] = h_srv_block,
+	},
+	[S_ACT] = {
+		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
+		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,
+		[XUA_ASP_EV_RX_ASPAC] = srv_aspac,
+		[XUA_ASP_EV_RX_ASPIA] = srv_aspia,
+		[XUA_ASP_EV_BLOCK] = h_srv_block,
+	},
+};
+
+/* Client machine: our state at the peer (§4.3.1 from the ASP's end).  ASPDN ACK is taken in
+ * every state; ASPAC/ASPIA ACK while we are down are unexpected. */
+static const asp_fn cli_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
+	[S_DOWN] = {
+		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
+		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,
+		[XUA_ASP_EV_RX_ASPAC_ACK] = h_unexpected,
+		[XUA_ASP_EV_RX_ASPIA_ACK] = h_unexpected,
+	},
+	[S_INACT] = {
+		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
+		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,
+		[XUA_ASP_EV_RX_ASPAC_ACK] = h_cli_act_ack,
+		[XUA_ASP_EV_RX_ASPIA_ACK] = h_cli_inact_ack,
+	},
+	[S_ACT] = {
+		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
+		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,
+		[XUA_ASP_EV_RX_ASPAC_ACK] = h_cli_act_ack,
+		[XUA_ASP_EV_RX_ASPIA_ACK] = h_cli_inact_ack,
+	},
+};
+
+#undef S_DOWN
+#undef S_INACT
+#undef S_ACT
+
+void xua_asp_event(struct sg_m3ua_asp *asp, enum xua_asp_event ev, const struct sg_m3ua_msg *msg)
+{
+	bool srv_ev = ev < XUA_ASP_EV_RX_ASPUP_ACK;
+	enum sg_m3ua_asp_state st = srv_ev ? asp->state : asp->lstate;
+	asp_fn fn;
+
+	OSMO_ASSERT(ev < _XUA_ASP_EV_MAX && st <= SG_M3UA_ASP_ACTIVE);
+	if (srv_ev ? !asp->srv : !asp->cli) {
+		/* the peer does not run this machine: we neither answer nor send requests */
+		LOGA(asp, LOGL_DEBUG, "no %s machine: %s\n", srv_ev ? "server" : "client",
+		     get_value_string(xua_asp_event_names, ev));
+		if (msg)
+			h_unexpected(asp, msg);
+		return;
+	}
+	fn = srv_ev ? srv_table[st][ev] : cli_table[st][ev];
+	LOGA(asp, LOGL_DEBUG, "%s %s: %s%s\n", srv_ev ? "server" : "client",
+	     get_value_string(sg_m3ua_asp_state_names, st),
+	     get_value_string(xua_asp_event_names, ev), fn ? "" : " ignored");
+	if (fn)
+		fn(asp, msg);
+}
+
+/* ---- reception: message -> event ---- */
+
+static const struct {
+	uint8_t cls, type;
+	enum xua_asp_event ev;
+} msg_events[] = {
+	{ SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_UP, XUA_ASP_EV_RX_ASPUP },
+	{ SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN, XUA_ASP_EV_RX_ASPDN },
+	{ SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_UP_ACK, XUA_ASP_EV_RX_ASPUP_ACK },
+	{ SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN_ACK, XUA_ASP_EV_RX_ASPDN_ACK },
+	{ SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT, XUA_ASP_EV_RX_ASPAC },
+	{ SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_INACT, XUA_ASP_EV_RX_ASPIA },
+	{ SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT_ACK, XUA_ASP_EV_RX_ASPAC_ACK },
+	{ SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_INACT_ACK, XUA_ASP_EV_RX_ASPIA_ACK },
+};
+
+static void rx_event(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(msg_events); i++) {
+		if (msg_events[i].cls == msg->cls && msg_events[i].type == msg->type) {
+			xua_asp_event(asp, msg_events[i].ev, msg);
+			return;
+		}
+	}
+	diag_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, msg);
+}
 
 void m3ua_rx_aspsm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg)
 {
-	/* §4.3.4 / M3-TR-02: ASPSM (other than BEAT) travels on stream 0 */
-	if (stream != 0 && msg->type != SG_M3UA_ASPSM_BEAT &&
-	    msg->type != SG_M3UA_ASPSM_BEAT_ACK) {
+	/* BEAT and its ACK: any stream, any state, either side (§3.5.5, §4.3.4.6) */
+	if (msg->type == SG_M3UA_ASPSM_BEAT) {
+		rx_beat(asp, msg);
+		return;
+	}
+	if (msg->type == SG_M3UA_ASPSM_BEAT_ACK) {
+		asp->beat_out = 0;
+		return;
+	}
+	/* §4.3.4 / M3-TR-02: the other ASPSM messages travel on stream 0 */
+	if (stream != 0) {
 		diag_err(asp, SG_M3UA_ERR_INVALID_STREAM_ID, msg);
 		return;
 	}
-	switch (msg->type) {
-	case SG_M3UA_ASPSM_UP:
-		if (!asp->srv)
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		else
-			srv_aspup(asp, msg);
-		break;
-	case SG_M3UA_ASPSM_DOWN:
-		if (!asp->srv)
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		else
-			srv_aspdn(asp, msg);
-		break;
-	case SG_M3UA_ASPSM_BEAT:
-		rx_beat(asp, msg);
-		break;
-	case SG_M3UA_ASPSM_BEAT_ACK:
-		asp->beat_out = 0;
-		break;
-	case SG_M3UA_ASPSM_UP_ACK:
-	case SG_M3UA_ASPSM_DOWN_ACK:
-		if (!asp->cli)
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		else
-			cli_rx_ack(asp, msg);
-		break;
-	default:
-		diag_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, msg);
-		break;
-	}
+	rx_event(asp, msg);
 }
 
 void m3ua_rx_asptm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg)
 {
 	(void)stream;	/* ASPTM may use the stream of its Routing Context (§4.3.4.3) */
-	switch (msg->type) {
-	case SG_M3UA_ASPTM_ACT:
-		if (!asp->srv)
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		else
-			srv_aspac(asp, msg);
-		break;
-	case SG_M3UA_ASPTM_INACT:
-		if (!asp->srv)
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		else
-			srv_aspia(asp, msg);
-		break;
-	case SG_M3UA_ASPTM_ACT_ACK:
-	case SG_M3UA_ASPTM_INACT_ACK:
-		if (!asp->cli)
-			diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		else
-			cli_rx_ack(asp, msg);
-		break;
-	default:
-		diag_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, msg);
-		break;
-	}
+	rx_event(asp, msg);
 }
 
 void m3ua_rx_mgmt(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg)
@@ -620,31 +727,14 @@ void m3ua_rx_mgmt(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 
 int sg_m3ua_asp_block(struct sg_m3ua_asp *asp)
 {
-	struct sg_m3ua_as *t[MAX_RC];
-	struct msgb *msg;
-	unsigned int nt;
-
 	if (asp->blocked)
 		return 0;
 	asp->blocked = true;
 	LOGA(asp, LOGL_NOTICE, "blocked\n");
 	if (asp->cli && asp->conn && asp->lstate == SG_M3UA_ASP_ACTIVE)
 		cli_send(asp, SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_INACT);
-	if (!asp->srv || !asp->conn || asp->state == SG_M3UA_ASP_DOWN)
-		return 0;
-	nt = asp_ass(asp, false, t, MAX_RC);
-	if (nt > MAX_RC)
-		nt = MAX_RC;
-	if (asp->m->cfg.block == SG_M3UA_BLOCK_ASPDN_ACK) {
-		msg = sg_m3ua_msg_new(SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN_ACK);
-		if (msg) {
-			sg_m3ua_finish(msg);
-			m3ua_tx(asp, 0, msg);
-		}
-		srv_down(asp);
-	} else if (asp->state == SG_M3UA_ASP_ACTIVE) {
-		srv_inactivate(asp, t, nt, NULL, 0);
-	}
+	if (asp->srv)
+		xua_asp_event(asp, XUA_ASP_EV_BLOCK, NULL);
 	return 0;
 }
 
