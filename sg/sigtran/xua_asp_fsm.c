@@ -455,14 +455,23 @@ static void cli_req_done(struct sg_m3ua_asp *asp)
 	asp->req_cls = asp->req_type = 0;
 }
 
-/* ASPUP ACK (§4.3.4.1): up; then register our keys (§4.4.1) or activate */
-static void h_cli_up_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+/* An ACK that must answer our request: it ends the request (true); unsolicited, it is an
+ * Unexpected Message (false). */
+static bool cli_take_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 {
 	if (!cli_solicited(asp, msg)) {
 		diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
-		return;
+		return false;
 	}
 	cli_req_done(asp);
+	return true;
+}
+
+/* ASPUP ACK (§4.3.4.1): up; then register our keys (§4.4.1) or activate */
+static void h_cli_up_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+{
+	if (!cli_take_ack(asp, msg))
+		return;
 	m3ua_asp_set_lstate(asp, SG_M3UA_ASP_INACTIVE);
 	if (asp->stopping) {
 		cli_send(asp, SG_M3UA_CLS_ASPSM, SG_M3UA_ASPSM_DOWN);
@@ -495,11 +504,8 @@ static void h_cli_down_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *ms
 /* ASPAC ACK (§4.3.4.3) while up */
 static void h_cli_act_ack(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 {
-	if (!cli_solicited(asp, msg)) {
-		diag_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, msg);
+	if (!cli_take_ack(asp, msg))
 		return;
-	}
-	cli_req_done(asp);
 	m3ua_asp_set_lstate(asp, SG_M3UA_ASP_ACTIVE);
 	cli_set_lact(asp, msg, true);
 }
@@ -568,7 +574,15 @@ static void h_srv_block(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 
 /* Server machine: the peer's state at us (§4.3.1 Figure 3, the SGP's view); an empty cell means
  * "ignore".  ASPUP and ASPDN are answered in every state (ASPUP while active: ERR Unexpected
- * Message first, then the peer is INACTIVE; ETSI m3ua-sgp-aspsm-o-004 for ASPDN). */
+ * Message first, then the peer is INACTIVE; ETSI m3ua-sgp-aspsm-o-004 for ASPDN); INACTIVE and
+ * ACTIVE take the same events. */
+#define SRV_UP {							\
+		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,			\
+		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,			\
+		[XUA_ASP_EV_RX_ASPAC] = srv_aspac,			\
+		[XUA_ASP_EV_RX_ASPIA] = srv_aspia,			\
+		[XUA_ASP_EV_BLOCK] = h_srv_block,			\
+	}
 static const asp_fn srv_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
 	[S_DOWN] = {
 		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
@@ -576,24 +590,18 @@ static const asp_fn srv_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
 		[XUA_ASP_EV_RX_ASPAC] = h_unexpected,
 		[XUA_ASP_EV_RX_ASPIA] = h_unexpected,
 	},
-	[S_INACT] = {
-		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
-		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,
-		[XUA_ASP_EV_RX_ASPAC] = srv_aspac,
-		[XUA_ASP_EV_RX_ASPIA] = srv_aspia,
-		[XUA_ASP_EV_BLOCK] = h_srv_block,
-	},
-	[S_ACT] = {
-		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
-		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,
-		[XUA_ASP_EV_RX_ASPAC] = srv_aspac,
-		[XUA_ASP_EV_RX_ASPIA] = srv_aspia,
-		[XUA_ASP_EV_BLOCK] = h_srv_block,
-	},
+	[S_INACT] = SRV_UP,
+	[S_ACT] = SRV_UP,
 };
 
 /* Client machine: our state at the peer (§4.3.1 from the ASP's end).  ASPDN ACK is taken in
  * every state; ASPAC/ASPIA ACK while we are down are unexpected. */
+#define CLI_UP {							\
+		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,		\
+		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,		\
+		[XUA_ASP_EV_RX_ASPAC_ACK] = h_cli_act_ack,		\
+		[XUA_ASP_EV_RX_ASPIA_ACK] = h_cli_inact_ack,		\
+	}
 static const asp_fn cli_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
 	[S_DOWN] = {
 		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
@@ -601,20 +609,12 @@ static const asp_fn cli_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
 		[XUA_ASP_EV_RX_ASPAC_ACK] = h_unexpected,
 		[XUA_ASP_EV_RX_ASPIA_ACK] = h_unexpected,
 	},
-	[S_INACT] = {
-		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
-		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,
-		[XUA_ASP_EV_RX_ASPAC_ACK] = h_cli_act_ack,
-		[XUA_ASP_EV_RX_ASPIA_ACK] = h_cli_inact_ack,
-	},
-	[S_ACT] = {
-		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
-		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,
-		[XUA_ASP_EV_RX_ASPAC_ACK] = h_cli_act_ack,
-		[XUA_ASP_EV_RX_ASPIA_ACK] = h_cli_inact_ack,
-	},
+	[S_INACT] = CLI_UP,
+	[S_ACT] = CLI_UP,
 };
 
+#undef SRV_UP
+#undef CLI_UP
 #undef S_DOWN
 #undef S_INACT
 #undef S_ACT
