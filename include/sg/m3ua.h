@@ -27,48 +27,52 @@ struct msgb;
 /* Most parameters one message may carry (more is a Protocol Error). */
 #define SG_M3UA_MAX_PARAMS	SG_XUA_MAX_PARAMS
 
-/* Message classes (§3.1.2) */
+/* Message classes (§3.1.2): the xUA core's and M3UA's transfer class */
 enum sg_m3ua_class {
-	SG_M3UA_CLS_MGMT = 0,
+	SG_M3UA_CLS_MGMT = SG_XUA_CLS_MGMT,
 	SG_M3UA_CLS_XFER = 1,
-	SG_M3UA_CLS_SSNM = 2,
-	SG_M3UA_CLS_ASPSM = 3,
-	SG_M3UA_CLS_ASPTM = 4,
-	SG_M3UA_CLS_RKM = 9,
+	SG_M3UA_CLS_SSNM = SG_XUA_CLS_SSNM,
+	SG_M3UA_CLS_ASPSM = SG_XUA_CLS_ASPSM,
+	SG_M3UA_CLS_ASPTM = SG_XUA_CLS_ASPTM,
+	SG_M3UA_CLS_RKM = SG_XUA_CLS_RKM,
 };
 
-/* Message types per class */
-enum { SG_M3UA_MGMT_ERR = 0, SG_M3UA_MGMT_NTFY = 1 };
+/* Message types per class (the xUA core's but DATA) */
+enum { SG_M3UA_MGMT_ERR = SG_XUA_MGMT_ERR, SG_M3UA_MGMT_NTFY = SG_XUA_MGMT_NTFY };
 enum { SG_M3UA_XFER_DATA = 1 };
 enum {
-	SG_M3UA_SSNM_DUNA = 1, SG_M3UA_SSNM_DAVA = 2, SG_M3UA_SSNM_DAUD = 3,
-	SG_M3UA_SSNM_SCON = 4, SG_M3UA_SSNM_DUPU = 5, SG_M3UA_SSNM_DRST = 6,
+	SG_M3UA_SSNM_DUNA = SG_XUA_SSNM_DUNA, SG_M3UA_SSNM_DAVA = SG_XUA_SSNM_DAVA,
+	SG_M3UA_SSNM_DAUD = SG_XUA_SSNM_DAUD, SG_M3UA_SSNM_SCON = SG_XUA_SSNM_SCON,
+	SG_M3UA_SSNM_DUPU = SG_XUA_SSNM_DUPU, SG_M3UA_SSNM_DRST = SG_XUA_SSNM_DRST,
 };
 enum {
-	SG_M3UA_ASPSM_UP = 1, SG_M3UA_ASPSM_DOWN = 2, SG_M3UA_ASPSM_BEAT = 3,
-	SG_M3UA_ASPSM_UP_ACK = 4, SG_M3UA_ASPSM_DOWN_ACK = 5, SG_M3UA_ASPSM_BEAT_ACK = 6,
+	SG_M3UA_ASPSM_UP = SG_XUA_ASPSM_UP, SG_M3UA_ASPSM_DOWN = SG_XUA_ASPSM_DOWN,
+	SG_M3UA_ASPSM_BEAT = SG_XUA_ASPSM_BEAT, SG_M3UA_ASPSM_UP_ACK = SG_XUA_ASPSM_UP_ACK,
+	SG_M3UA_ASPSM_DOWN_ACK = SG_XUA_ASPSM_DOWN_ACK,
+	SG_M3UA_ASPSM_BEAT_ACK = SG_XUA_ASPSM_BEAT_ACK,
 };
 enum {
-	SG_M3UA_ASPTM_ACT = 1, SG_M3UA_ASPTM_INACT = 2,
-	SG_M3UA_ASPTM_ACT_ACK = 3, SG_M3UA_ASPTM_INACT_ACK = 4,
+	SG_M3UA_ASPTM_ACT = SG_XUA_ASPTM_ACT, SG_M3UA_ASPTM_INACT = SG_XUA_ASPTM_INACT,
+	SG_M3UA_ASPTM_ACT_ACK = SG_XUA_ASPTM_ACT_ACK,
+	SG_M3UA_ASPTM_INACT_ACK = SG_XUA_ASPTM_INACT_ACK,
 };
 enum {
-	SG_M3UA_RKM_REG_REQ = 1, SG_M3UA_RKM_REG_RSP = 2,
-	SG_M3UA_RKM_DEREG_REQ = 3, SG_M3UA_RKM_DEREG_RSP = 4,
+	SG_M3UA_RKM_REG_REQ = SG_XUA_RKM_REG_REQ, SG_M3UA_RKM_REG_RSP = SG_XUA_RKM_REG_RSP,
+	SG_M3UA_RKM_DEREG_REQ = SG_XUA_RKM_DEREG_REQ, SG_M3UA_RKM_DEREG_RSP = SG_XUA_RKM_DEREG_RSP,
 };
 
-/* Parameter tags (§3.2: common 0x0000-0x01ff, M3UA-specific 0x0200-) */
+/* Parameter tags (§3.2: common 0x0000-0x01ff, the xUA core's; M3UA-specific 0x0200-) */
 enum sg_m3ua_tag {
-	SG_M3UA_IEI_INFO_STRING = 0x0004,
-	SG_M3UA_IEI_ROUTE_CTX = 0x0006,
-	SG_M3UA_IEI_DIAG_INFO = 0x0007,
-	SG_M3UA_IEI_HEARTBEAT_DATA = 0x0009,
-	SG_M3UA_IEI_TRAFFIC_MODE = 0x000b,
-	SG_M3UA_IEI_ERR_CODE = 0x000c,
-	SG_M3UA_IEI_STATUS = 0x000d,
-	SG_M3UA_IEI_ASP_ID = 0x0011,
-	SG_M3UA_IEI_AFFECTED_PC = 0x0012,
-	SG_M3UA_IEI_CORR_ID = 0x0013,
+	SG_M3UA_IEI_INFO_STRING = SG_XUA_IEI_INFO_STRING,
+	SG_M3UA_IEI_ROUTE_CTX = SG_XUA_IEI_ROUTE_CTX,
+	SG_M3UA_IEI_DIAG_INFO = SG_XUA_IEI_DIAG_INFO,
+	SG_M3UA_IEI_HEARTBEAT_DATA = SG_XUA_IEI_HEARTBEAT_DATA,
+	SG_M3UA_IEI_TRAFFIC_MODE = SG_XUA_IEI_TRAFFIC_MODE,
+	SG_M3UA_IEI_ERR_CODE = SG_XUA_IEI_ERR_CODE,
+	SG_M3UA_IEI_STATUS = SG_XUA_IEI_STATUS,
+	SG_M3UA_IEI_ASP_ID = SG_XUA_IEI_ASP_ID,
+	SG_M3UA_IEI_AFFECTED_PC = SG_XUA_IEI_AFFECTED_PC,
+	SG_M3UA_IEI_CORR_ID = SG_XUA_IEI_CORR_ID,
 	SG_M3UA_IEI_NET_APPEAR = 0x0200,
 	SG_M3UA_IEI_USER_CAUSE = 0x0204,
 	SG_M3UA_IEI_CONG_IND = 0x0205,
@@ -259,7 +263,7 @@ int sg_m3ua_get_dereg_result(const struct sg_m3ua_msg *m, unsigned int idx, stru
  * common header.  Appending never fails below SG_M3UA_MAX_LEN; beyond it the
  * append returns -1 and the message is unchanged.
  */
-struct msgb *sg_m3ua_msg_new(uint8_t cls, uint8_t type);
+#define sg_m3ua_msg_new sg_xua_msg_new
 /* The same with room for max_len octets from the common header on (at most
  * SG_M3UA_MAX_LEN; appends beyond it return -1): cheaper for the DATA fast
  * path, e.g. max_len = 8 + 8 (RC) + 8 (NA) + 8 (Corr. ID) + 16 + MSU length.
@@ -287,7 +291,7 @@ struct msgb *sg_m3ua_err_new(enum sg_m3ua_err code, const uint32_t *rctx, const 
 
 /* Names for logs and the API */
 const char *sg_m3ua_msg_name(uint8_t cls, uint8_t type);	/* "ASPUP", "DATA", ... */
-const char *sg_m3ua_err_name(enum sg_m3ua_err code);
+#define sg_m3ua_err_name sg_xua_err_name			/* the xUA core's */
 const char *sg_m3ua_tmt_name(enum sg_m3ua_tmt t);
 const char *sg_m3ua_tag_name(uint16_t tag);		/* "Protocol Data", ... */
 const char *sg_m3ua_reg_status_name(uint32_t status);

@@ -26,6 +26,48 @@ struct msgb;
 /* Most parameter rules of one message type in a dialect table. */
 #define SG_XUA_MAX_RULES	12
 
+/* The message classes and types the xUA protocols share (§3.1.2 of both; SUA numbers its
+ * connectionless and connection-oriented classes 7 and 8, M3UA its transfer class 1) */
+enum {
+	SG_XUA_CLS_MGMT = 0,
+	SG_XUA_CLS_SSNM = 2,
+	SG_XUA_CLS_ASPSM = 3,
+	SG_XUA_CLS_ASPTM = 4,
+	SG_XUA_CLS_RKM = 9,
+};
+enum { SG_XUA_MGMT_ERR = 0, SG_XUA_MGMT_NTFY = 1 };
+enum {
+	SG_XUA_SSNM_DUNA = 1, SG_XUA_SSNM_DAVA = 2, SG_XUA_SSNM_DAUD = 3,
+	SG_XUA_SSNM_SCON = 4, SG_XUA_SSNM_DUPU = 5, SG_XUA_SSNM_DRST = 6,
+};
+enum {
+	SG_XUA_ASPSM_UP = 1, SG_XUA_ASPSM_DOWN = 2, SG_XUA_ASPSM_BEAT = 3,
+	SG_XUA_ASPSM_UP_ACK = 4, SG_XUA_ASPSM_DOWN_ACK = 5, SG_XUA_ASPSM_BEAT_ACK = 6,
+};
+enum {
+	SG_XUA_ASPTM_ACT = 1, SG_XUA_ASPTM_INACT = 2,
+	SG_XUA_ASPTM_ACT_ACK = 3, SG_XUA_ASPTM_INACT_ACK = 4,
+};
+enum {
+	SG_XUA_RKM_REG_REQ = 1, SG_XUA_RKM_REG_RSP = 2,
+	SG_XUA_RKM_DEREG_REQ = 3, SG_XUA_RKM_DEREG_RSP = 4,
+};
+
+/* The common parameter tags (§3.2 of both: 0x0000-0x00ff); each protocol numbers its own
+ * from 0x0100 (SUA) or 0x0200 (M3UA) on */
+enum {
+	SG_XUA_IEI_INFO_STRING = 0x0004,
+	SG_XUA_IEI_ROUTE_CTX = 0x0006,
+	SG_XUA_IEI_DIAG_INFO = 0x0007,
+	SG_XUA_IEI_HEARTBEAT_DATA = 0x0009,
+	SG_XUA_IEI_TRAFFIC_MODE = 0x000b,
+	SG_XUA_IEI_ERR_CODE = 0x000c,
+	SG_XUA_IEI_STATUS = 0x000d,
+	SG_XUA_IEI_ASP_ID = 0x0011,
+	SG_XUA_IEI_AFFECTED_PC = 0x0012,
+	SG_XUA_IEI_CORR_ID = 0x0013,
+};
+
 /* ERR error codes (RFC 4666 §3.8.1, RFC 3868 §3.8.1: the same numbers) */
 enum sg_xua_err {
 	SG_XUA_ERR_NONE = 0x00,
@@ -167,6 +209,8 @@ void sg_xua_sub_put_u32(uint8_t *buf, size_t *off, uint16_t tag, uint32_t v);
  * unchanged.
  */
 struct msgb *sg_xua_msg_new_len(uint8_t cls, uint8_t type, size_t max_len);
+/* The same with room for SG_XUA_MAX_LEN octets. */
+struct msgb *sg_xua_msg_new(uint8_t cls, uint8_t type);
 /* Append a TLV whose value the caller writes: the value's start (len octets, then zeroed
  * padding), or NULL when it does not fit. */
 uint8_t *sg_xua_put_tlv(struct msgb *msg, uint16_t tag, size_t len);
@@ -175,3 +219,6 @@ int sg_xua_put_u32(struct msgb *msg, uint16_t tag, uint32_t v);
 int sg_xua_put_u32_list(struct msgb *msg, uint16_t tag, const uint32_t *v, unsigned int n);
 /* Set the common header's length; returns the total length. */
 unsigned int sg_xua_finish(struct msgb *msg);
+
+/* "Invalid Version", ... ("unknown" for a code not in §3.8.1) */
+const char *sg_xua_err_name(enum sg_xua_err code);

@@ -10,7 +10,7 @@
 
 #include <sg/msg.h>
 
-#include "xua_int.h"
+#include "m3ua_int.h"
 
 static const struct sg_ctr_desc as_ctr_desc[_AS_CTR_NUM] = {
 	[AS_CTR_TX_DATA_MSGS] = { "tx:data:msgs", "DATA messages sent to the AS (SS7 to IP)" },
@@ -132,18 +132,9 @@ struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *c
 	for (unsigned int i = 0; i < cfg->nasps; i++)
 		xua_memb_add(as, members[i]);
 	llist_add_tail(&as->list, &m->ass);
-	m3ua_idx_dirty(m);
+	xua_idx_dirty(m);
 	xua_as_update(as, NULL, false);
 	return as;
-}
-
-void m3ua_as_free(struct sg_m3ua_as *as)
-{
-	sg_timer_stop(&as->t_r);
-	xua_as_discard_pending(as);
-	llist_del(&as->list);
-	m3ua_idx_dirty(as->m);
-	talloc_free(as);
 }
 
 struct sg_m3ua_as *sg_m3ua_as_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
@@ -154,7 +145,7 @@ struct sg_m3ua_as *sg_m3ua_as_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg
 	if (as && as->client)
 		for (unsigned int i = 0; i < as->nmemb; i++)
 			if (as->memb[i].asp->lstate == SG_M3UA_ASP_INACTIVE)
-				m3ua_asp_client_activate(as->memb[i].asp);
+				xua_asp_client_activate(as->memb[i].asp);
 	return as;
 }
 
@@ -174,7 +165,7 @@ int sg_m3ua_as_del(struct sg_m3ua_as *as, bool force)
 	xua_as_discard_pending(as);
 	if (as->state != SG_M3UA_AS_DOWN && as->m->uops.as_state)
 		as->m->uops.as_state(as->m->uctx, as, as->state, SG_M3UA_AS_DOWN);
-	m3ua_as_free(as);
+	xua_as_free(as);
 	for (unsigned int i = 0; i < n; i++)
 		xua_asp_recompute(asps[i]);
 	return 0;
@@ -515,20 +506,20 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 	bool cli_ok = asp->cli && asp->lstate == SG_M3UA_ASP_ACTIVE;
 
 	if (msg->type != SG_M3UA_XFER_DATA) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (!srv_ok && !cli_ok) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	/* DATA never on stream 0 (ETSI change request, M3-TR-02) unless the peer has just one */
 	if (stream == 0 && asp->in_streams > 1) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_STREAM_ID, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_INVALID_STREAM_ID, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (sg_m3ua_get_u32(msg, SG_M3UA_IEI_NET_APPEAR, &na) && (!m->cfg.has_na || na != m->cfg.na)) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_NET_APPEAR, NULL, &na, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_INVALID_NET_APPEAR, NULL, &na, msg->buf, msg->len);
 		return;
 	}
 	if (sg_m3ua_get_u32(msg, SG_M3UA_IEI_ROUTE_CTX, &rc)) {
@@ -537,13 +528,13 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		as = sg_m3ua_as_by_rc(m, rc);
 		mb = as ? xua_memb(as, asp) : NULL;
 		if (!mb) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc, NULL, msg->buf,
+			xua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc, NULL, msg->buf,
 				    msg->len);
 			return;
 		}
 		if (!xua_memb_active(as, mb) && !(asp->srv && asp->cli && (mb->lact || mb->st ==
 							SG_M3UA_ASP_ACTIVE))) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, &rc, NULL, msg->buf, msg->len);
+			xua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, &rc, NULL, msg->buf, msg->len);
 			return;
 		}
 	} else {
@@ -561,7 +552,7 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		as = n == 1 ? one : NULL;
 	}
 	if (sg_m3ua_get_pdata(msg, &pd) < 0) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	sg_ctr_inc(asp->ctr, ASP_CTR_RX_DATA_MSGS);

@@ -415,11 +415,6 @@ int sg_m3ua_get_dereg_result(const struct sg_m3ua_msg *m, unsigned int idx,
 
 /* ---- encoder ---- */
 
-struct msgb *sg_m3ua_msg_new(uint8_t cls, uint8_t type)
-{
-	return sg_m3ua_msg_new_len(cls, type, SG_M3UA_MAX_LEN);
-}
-
 int sg_m3ua_put_pdata(struct msgb *msg, const struct sg_m3ua_pdata *pd)
 {
 	uint8_t *p;
@@ -611,29 +606,6 @@ const char *sg_m3ua_msg_name(uint8_t cls, uint8_t type)
 	return type < n && t[type] ? t[type] : "unknown";
 }
 
-static const struct value_string err_names[] = {
-	{ SG_M3UA_ERR_NONE, "none" },
-	{ SG_M3UA_ERR_INVALID_VERSION, "Invalid Version" },
-	{ SG_M3UA_ERR_UNSUPP_MSG_CLASS, "Unsupported Message Class" },
-	{ SG_M3UA_ERR_UNSUPP_MSG_TYPE, "Unsupported Message Type" },
-	{ SG_M3UA_ERR_UNSUPP_TRAFFIC_MODE, "Unsupported Traffic Mode Type" },
-	{ SG_M3UA_ERR_UNEXPECTED_MSG, "Unexpected Message" },
-	{ SG_M3UA_ERR_PROTOCOL_ERROR, "Protocol Error" },
-	{ SG_M3UA_ERR_INVALID_STREAM_ID, "Invalid Stream Identifier" },
-	{ SG_M3UA_ERR_REFUSED_MGMT_BLOCKING, "Refused - Management Blocking" },
-	{ SG_M3UA_ERR_ASP_ID_REQUIRED, "ASP Identifier Required" },
-	{ SG_M3UA_ERR_INVALID_ASP_ID, "Invalid ASP Identifier" },
-	{ SG_M3UA_ERR_INVALID_PARAM_VAL, "Invalid Parameter Value" },
-	{ SG_M3UA_ERR_PARAM_FIELD_ERR, "Parameter Field Error" },
-	{ SG_M3UA_ERR_UNEXPECTED_PARAM, "Unexpected Parameter" },
-	{ SG_M3UA_ERR_DEST_STATUS_UNKNOWN, "Destination Status Unknown" },
-	{ SG_M3UA_ERR_INVALID_NET_APPEAR, "Invalid Network Appearance" },
-	{ SG_M3UA_ERR_MISSING_PARAM, "Missing Parameter" },
-	{ SG_M3UA_ERR_INVALID_ROUTING_CTX, "Invalid Routing Context" },
-	{ SG_M3UA_ERR_NO_CONFGD_AS_FOR_ASP, "No Configured AS for ASP" },
-	{ 0, NULL }
-};
-
 static const struct value_string tmt_names[] = {
 	{ SG_M3UA_TMT_NONE, "none" },
 	{ SG_M3UA_TMT_OVERRIDE, "override" },
@@ -698,36 +670,22 @@ static const struct value_string dereg_status_names[] = {
 	{ 0, NULL }
 };
 
-/* get_value_string() formats unknown values into a static buffer, which is
- * not thread safe: unknown values get a constant name. */
-static const char *vs_name(const struct value_string *vs, uint32_t v)
-{
-	const char *s = get_value_string_or_null(vs, v);
-
-	return s ? s : "unknown";
-}
-
-const char *sg_m3ua_err_name(enum sg_m3ua_err code)
-{
-	return vs_name(err_names, code);
-}
-
 const char *sg_m3ua_tmt_name(enum sg_m3ua_tmt t)
 {
-	return vs_name(tmt_names, t);
+	return sg_xua_vs_name(tmt_names, t);
 }
 
 const char *sg_m3ua_tag_name(uint16_t tag)
 {
-	return vs_name(tag_names, tag);
+	return sg_xua_vs_name(tag_names, tag);
 }
 
 const char *sg_m3ua_reg_status_name(uint32_t status)
 {
-	return vs_name(reg_status_names, status);
+	return sg_xua_vs_name(reg_status_names, status);
 }
 
 const char *sg_m3ua_dereg_status_name(uint32_t status)
 {
-	return vs_name(dereg_status_names, status);
+	return sg_xua_vs_name(dereg_status_names, status);
 }

@@ -90,7 +90,7 @@ void xua_asp_recompute(struct sg_m3ua_asp *asp)
 		if (mb && !as->client && mb->st == SG_M3UA_ASP_ACTIVE)
 			act = true;
 	}
-	m3ua_asp_set_state(asp, act ? SG_M3UA_ASP_ACTIVE : SG_M3UA_ASP_INACTIVE);
+	xua_asp_set_state(asp, act ? SG_M3UA_ASP_ACTIVE : SG_M3UA_ASP_INACTIVE);
 }
 
 /* ---- DATA towards the AS ---- */
@@ -122,7 +122,7 @@ static void tx_data(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp, struct msgb 
 	sg_ctr_add(asp->ctr, ASP_CTR_TX_DATA_OCTETS, octets);
 	sg_ctr_inc(as->ctr, AS_CTR_TX_DATA_MSGS);
 	sg_ctr_add(as->ctr, AS_CTR_TX_DATA_OCTETS, octets);
-	m3ua_tx(asp, sls_stream(asp, sls), msg);
+	xua_tx(asp, sls_stream(asp, sls), msg);
 }
 
 /* Deliver one encoded DATA to the active member(s) per traffic mode.  Takes ownership. */
@@ -200,7 +200,7 @@ static void ntfy_members(struct sg_m3ua_as *as, uint16_t info)
 		return;
 	for (unsigned int i = 0; i < as->nmemb; i++)
 		if (memb_up(as, &as->memb[i]))
-			m3ua_tx_ntfy(as->memb[i].asp, SG_M3UA_NTFY_T_STATCHG, info, as, NULL);
+			xua_tx_ntfy(as->memb[i].asp, SG_XUA_NTFY_T_STATCHG, info, as, NULL);
 }
 
 static void set_state(struct sg_m3ua_as *as, enum sg_m3ua_as_state st)
@@ -215,13 +215,13 @@ static void set_state(struct sg_m3ua_as *as, enum sg_m3ua_as_state st)
 	      get_value_string(sg_m3ua_as_state_names, st));
 	switch (st) {
 	case SG_M3UA_AS_INACTIVE:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_INACT);
+		ntfy_members(as, SG_XUA_NTFY_I_AS_INACT);
 		break;
 	case SG_M3UA_AS_ACTIVE:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_ACT);
+		ntfy_members(as, SG_XUA_NTFY_I_AS_ACT);
 		break;
 	case SG_M3UA_AS_PENDING:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_PEND);
+		ntfy_members(as, SG_XUA_NTFY_I_AS_PEND);
 		break;
 	default:
 		break;
@@ -367,8 +367,8 @@ void xua_as_update(struct sg_m3ua_as *as, struct sg_m3ua_asp *cause, bool restar
 			for (unsigned int i = 0; i < as->nmemb; i++)
 				if (as->memb[i].asp->conn &&
 				    as->memb[i].st == SG_M3UA_ASP_INACTIVE)
-					m3ua_tx_ntfy(as->memb[i].asp, SG_M3UA_NTFY_T_OTHER,
-						     SG_M3UA_NTFY_I_OT_INS_RESRC, as, NULL);
+					xua_tx_ntfy(as->memb[i].asp, SG_XUA_NTFY_T_OTHER,
+						     SG_XUA_NTFY_I_OT_INS_RESRC, as, NULL);
 		}
 	} else {
 		as->insufficient = false;
@@ -386,4 +386,13 @@ void xua_as_init(struct sg_m3ua_as *as)
 {
 	INIT_LLIST_HEAD(&as->pending);
 	sg_timer_setup(&as->t_r, t_r_cb, as);
+}
+
+void xua_as_free(struct sg_m3ua_as *as)
+{
+	sg_timer_stop(&as->t_r);
+	xua_as_discard_pending(as);
+	llist_del(&as->list);
+	xua_idx_dirty(as->m);
+	talloc_free(as);
 }

@@ -337,6 +337,11 @@ int sg_xua_get_u32_list(const struct sg_xua_msg *m, uint16_t tag, uint32_t *v, u
 
 /* ---- encoder ---- */
 
+struct msgb *sg_xua_msg_new(uint8_t cls, uint8_t type)
+{
+	return sg_xua_msg_new_len(cls, type, SG_XUA_MAX_LEN);
+}
+
 struct msgb *sg_xua_msg_new_len(uint8_t cls, uint8_t type, size_t max_len)
 {
 	struct msgb *msg;
@@ -442,3 +447,32 @@ unsigned int sg_xua_finish(struct msgb *msg)
 	return len;
 }
 
+/* ---- names ---- */
+
+static const struct value_string err_names[] = {
+	{ SG_XUA_ERR_NONE, "none" },
+	{ SG_XUA_ERR_INVALID_VERSION, "Invalid Version" },
+	{ SG_XUA_ERR_UNSUPP_MSG_CLASS, "Unsupported Message Class" },
+	{ SG_XUA_ERR_UNSUPP_MSG_TYPE, "Unsupported Message Type" },
+	{ SG_XUA_ERR_UNSUPP_TRAFFIC_MODE, "Unsupported Traffic Mode Type" },
+	{ SG_XUA_ERR_UNEXPECTED_MSG, "Unexpected Message" },
+	{ SG_XUA_ERR_PROTOCOL_ERROR, "Protocol Error" },
+	{ SG_XUA_ERR_INVALID_STREAM_ID, "Invalid Stream Identifier" },
+	{ SG_XUA_ERR_REFUSED_MGMT_BLOCKING, "Refused - Management Blocking" },
+	{ SG_XUA_ERR_ASP_ID_REQUIRED, "ASP Identifier Required" },
+	{ SG_XUA_ERR_INVALID_ASP_ID, "Invalid ASP Identifier" },
+	{ SG_XUA_ERR_INVALID_PARAM_VAL, "Invalid Parameter Value" },
+	{ SG_XUA_ERR_PARAM_FIELD_ERR, "Parameter Field Error" },
+	{ SG_XUA_ERR_UNEXPECTED_PARAM, "Unexpected Parameter" },
+	{ SG_XUA_ERR_DEST_STATUS_UNKNOWN, "Destination Status Unknown" },
+	{ SG_XUA_ERR_INVALID_NET_APPEAR, "Invalid Network Appearance" },
+	{ SG_XUA_ERR_MISSING_PARAM, "Missing Parameter" },
+	{ SG_XUA_ERR_INVALID_ROUTING_CTX, "Invalid Routing Context" },
+	{ SG_XUA_ERR_NO_CONFGD_AS_FOR_ASP, "No Configured AS for ASP" },
+	{ 0, NULL }
+};
+
+const char *sg_xua_err_name(enum sg_xua_err code)
+{
+	return sg_xua_vs_name(err_names, code);
+}

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <osmocom/core/utils.h>
+
 static inline uint16_t ld16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -31,4 +33,13 @@ static inline void st32(uint8_t *p, uint32_t v)
 static inline size_t pad4(size_t n)
 {
 	return (n + 3) & ~(size_t)3;
+}
+
+/* get_value_string() formats unknown values into a static buffer, which is
+ * not thread safe: unknown values get a constant name. */
+static inline const char *sg_xua_vs_name(const struct value_string *vs, uint32_t v)
+{
+	const char *s = get_value_string_or_null(vs, v);
+
+	return s ? s : "unknown";
 }
