@@ -29,10 +29,7 @@ struct msgb;
 /* The message classes and types the xUA protocols share (§3.1.2 of both; SUA numbers its
  * connectionless and connection-oriented classes 7 and 8, M3UA its transfer class 1) */
 enum {
-	SG_XUA_CLS_MGMT = 0,
-	SG_XUA_CLS_SSNM = 2,
-	SG_XUA_CLS_ASPSM = 3,
-	SG_XUA_CLS_ASPTM = 4,
+	SG_XUA_CLS_MGMT = 0, SG_XUA_CLS_SSNM = 2, SG_XUA_CLS_ASPSM = 3, SG_XUA_CLS_ASPTM = 4,
 	SG_XUA_CLS_RKM = 9,
 };
 enum { SG_XUA_MGMT_ERR = 0, SG_XUA_MGMT_NTFY = 1 };
@@ -158,10 +155,11 @@ struct sg_xua_mspec {
 	struct sg_xua_prule r[SG_XUA_MAX_RULES];
 };
 
-/* One message class: its types, indexed by type; ntypes 0: no such class. */
+/* One message class: its types and their names, indexed by type; ntypes 0: no such class. */
 struct sg_xua_class {
 	const struct sg_xua_mspec *types;
 	unsigned int ntypes;
+	const char *const *names;	/* ntypes names ("ASPUP", ...), NULL for a gap */
 };
 
 struct sg_xua_dialect {
@@ -220,5 +218,7 @@ int sg_xua_put_u32_list(struct msgb *msg, uint16_t tag, const uint32_t *v, unsig
 /* Set the common header's length; returns the total length. */
 unsigned int sg_xua_finish(struct msgb *msg);
 
+/* A message's name in dialect d ("ASPUP", "DATA", ...; "unknown" when it has none) */
+const char *sg_xua_msg_name(const struct sg_xua_dialect *d, uint8_t cls, uint8_t type);
 /* "Invalid Version", ... ("unknown" for a code not in §3.8.1) */
 const char *sg_xua_err_name(enum sg_xua_err code);

@@ -30,14 +30,8 @@
 
 /* ---- per-message parameter tables (§3.3-§3.8) ---- */
 
-/* How a parameter's value is checked: the walker's kinds, then M3UA's own. */
+/* How a parameter's value is checked: M3UA's own kinds (the walker's are SG_XUA_K_*). */
 enum pkind {
-	K_U32 = SG_XUA_K_U32,
-	K_LIST = SG_XUA_K_LIST,
-	K_INFO = SG_XUA_K_INFO,
-	K_ANY = SG_XUA_K_ANY,
-	K_TMT = SG_XUA_K_TMT,
-	K_STATUS = SG_XUA_K_STATUS,
 	K_USER_CAUSE = SG_XUA_K_DIALECT, /* DUPU User/Cause: 4 octets, cause 0..2, user 0..15 */
 	K_CONG,		/* Congestion Indications: 4 octets, level 0..3 (§3.4.4) */
 	K_APC1,		/* DUPU Affected Point Code: exactly one (§3.4.5) */
@@ -50,7 +44,9 @@ enum pkind {
 #define R_M	SG_XUA_P_M
 #define R_REP	SG_XUA_P_REP
 
-#define P(t, k, f) { SG_M3UA_IEI_##t, K_##k, f }
+/* a parameter of one of the walker's kinds (P) or of M3UA's own (D) */
+#define P(t, k, f) { SG_M3UA_IEI_##t, SG_XUA_K_##k, f }
+#define D(t, k, f) { SG_M3UA_IEI_##t, K_##k, f }
 
 /* MGMT (§3.8): ERR's RC/NA/APC are mandatory only in some cases, which
  * depend on the offending message: the codec takes them as optional. */
@@ -65,7 +61,7 @@ static const struct sg_xua_mspec mgmt_specs[] = {
 /* XFER (§3.3.1): DATA carries one Routing Context value. */
 static const struct sg_xua_mspec xfer_specs[] = {
 	[SG_M3UA_XFER_DATA] = { 5, { P(NET_APPEAR, U32, 0), P(ROUTE_CTX, U32, 0),
-				     P(PROT_DATA, PDATA, R_M), P(CORR_ID, U32, 0),
+				     D(PROT_DATA, PDATA, R_M), P(CORR_ID, U32, 0),
 				     P(INFO_STRING, INFO, 0) } },
 };
 
@@ -79,9 +75,9 @@ static const struct sg_xua_mspec ssnm_specs[] = {
 	[SG_M3UA_SSNM_DAUD] = SSNM_DUNA_LIKE,
 	[SG_M3UA_SSNM_SCON] = { 6, { P(NET_APPEAR, U32, 0), P(ROUTE_CTX, LIST, 0),
 				     P(AFFECTED_PC, LIST, R_M), P(CONCERNED_DEST, U32, 0),
-				     P(CONG_IND, CONG, 0), P(INFO_STRING, INFO, 0) } },
+				     D(CONG_IND, CONG, 0), P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_SSNM_DUPU] = { 5, { P(NET_APPEAR, U32, 0), P(ROUTE_CTX, LIST, 0),
-				     P(AFFECTED_PC, APC1, R_M), P(USER_CAUSE, USER_CAUSE, R_M),
+				     D(AFFECTED_PC, APC1, R_M), D(USER_CAUSE, USER_CAUSE, R_M),
 				     P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_SSNM_DRST] = SSNM_DUNA_LIKE,
 };
@@ -108,26 +104,38 @@ static const struct sg_xua_mspec asptm_specs[] = {
 
 /* RKM (§3.6); the INFO String is our addition (robustness, see above) */
 static const struct sg_xua_mspec rkm_specs[] = {
-	[SG_M3UA_RKM_REG_REQ] = { 2, { P(ROUTING_KEY, RK, R_M | R_REP), P(INFO_STRING, INFO, 0) } },
-	[SG_M3UA_RKM_REG_RSP] = { 2, { P(REG_RESULT, REG_RES, R_M | R_REP),
+	[SG_M3UA_RKM_REG_REQ] = { 2, { D(ROUTING_KEY, RK, R_M | R_REP), P(INFO_STRING, INFO, 0) } },
+	[SG_M3UA_RKM_REG_RSP] = { 2, { D(REG_RESULT, REG_RES, R_M | R_REP),
 				       P(INFO_STRING, INFO, 0) } },
 	[SG_M3UA_RKM_DEREG_REQ] = { 2, { P(ROUTE_CTX, LIST, R_M), P(INFO_STRING, INFO, 0) } },
-	[SG_M3UA_RKM_DEREG_RSP] = { 2, { P(DEREG_RESULT, DEREG_RES, R_M | R_REP),
+	[SG_M3UA_RKM_DEREG_RSP] = { 2, { D(DEREG_RESULT, DEREG_RES, R_M | R_REP),
 					 P(INFO_STRING, INFO, 0) } },
 };
 
 #undef P
+#undef D
 #undef SSNM_DUNA_LIKE
 
-/* the dialect's classes, by number (§3.1.2) */
+/* the messages' names, by type */
+static const char *const mgmt_names[] = { "ERR", "NTFY" };
+static const char *const xfer_names[] = { NULL, "DATA" };
+static const char *const ssnm_names[] = { NULL, "DUNA", "DAVA", "DAUD", "SCON", "DUPU", "DRST" };
+static const char *const aspsm_names[] = { NULL, "ASPUP", "ASPDN", "BEAT",
+					   "ASPUP_ACK", "ASPDN_ACK", "BEAT_ACK" };
+static const char *const asptm_names[] = { NULL, "ASPAC", "ASPIA", "ASPAC_ACK", "ASPIA_ACK" };
+static const char *const rkm_names[] = { NULL, "REG_REQ", "REG_RSP", "DEREG_REQ", "DEREG_RSP" };
+
+/* the dialect's classes, by number (§3.1.2); each name table is as long as its spec table */
+#define CLS(x) { x##_specs, ARRAY_SIZE(x##_specs), x##_names }
 static const struct sg_xua_class m3ua_classes[] = {
-	[SG_M3UA_CLS_MGMT] = { mgmt_specs, ARRAY_SIZE(mgmt_specs) },
-	[SG_M3UA_CLS_XFER] = { xfer_specs, ARRAY_SIZE(xfer_specs) },
-	[SG_M3UA_CLS_SSNM] = { ssnm_specs, ARRAY_SIZE(ssnm_specs) },
-	[SG_M3UA_CLS_ASPSM] = { aspsm_specs, ARRAY_SIZE(aspsm_specs) },
-	[SG_M3UA_CLS_ASPTM] = { asptm_specs, ARRAY_SIZE(asptm_specs) },
-	[SG_M3UA_CLS_RKM] = { rkm_specs, ARRAY_SIZE(rkm_specs) },
+	[SG_M3UA_CLS_MGMT] = CLS(mgmt),
+	[SG_M3UA_CLS_XFER] = CLS(xfer),
+	[SG_M3UA_CLS_SSNM] = CLS(ssnm),
+	[SG_M3UA_CLS_ASPSM] = CLS(aspsm),
+	[SG_M3UA_CLS_ASPTM] = CLS(asptm),
+	[SG_M3UA_CLS_RKM] = CLS(rkm),
 };
+#undef CLS
 
 /* ---- Registration / Deregistration Result ---- */
 
@@ -562,48 +570,9 @@ struct msgb *sg_m3ua_err_new(enum sg_m3ua_err code, const uint32_t *rctx, const 
 
 /* ---- names ---- */
 
-static const char *const mgmt_names[] = { "ERR", "NTFY" };
-static const char *const xfer_names[] = { NULL, "DATA" };
-static const char *const ssnm_names[] = { NULL, "DUNA", "DAVA", "DAUD", "SCON", "DUPU", "DRST" };
-static const char *const aspsm_names[] = { NULL, "ASPUP", "ASPDN", "BEAT",
-					   "ASPUP_ACK", "ASPDN_ACK", "BEAT_ACK" };
-static const char *const asptm_names[] = { NULL, "ASPAC", "ASPIA", "ASPAC_ACK", "ASPIA_ACK" };
-static const char *const rkm_names[] = { NULL, "REG_REQ", "REG_RSP", "DEREG_REQ", "DEREG_RSP" };
-
 const char *sg_m3ua_msg_name(uint8_t cls, uint8_t type)
 {
-	const char *const *t;
-	size_t n;
-
-	switch (cls) {
-	case SG_M3UA_CLS_MGMT:
-		t = mgmt_names;
-		n = ARRAY_SIZE(mgmt_names);
-		break;
-	case SG_M3UA_CLS_XFER:
-		t = xfer_names;
-		n = ARRAY_SIZE(xfer_names);
-		break;
-	case SG_M3UA_CLS_SSNM:
-		t = ssnm_names;
-		n = ARRAY_SIZE(ssnm_names);
-		break;
-	case SG_M3UA_CLS_ASPSM:
-		t = aspsm_names;
-		n = ARRAY_SIZE(aspsm_names);
-		break;
-	case SG_M3UA_CLS_ASPTM:
-		t = asptm_names;
-		n = ARRAY_SIZE(asptm_names);
-		break;
-	case SG_M3UA_CLS_RKM:
-		t = rkm_names;
-		n = ARRAY_SIZE(rkm_names);
-		break;
-	default:
-		return "unknown";
-	}
-	return type < n && t[type] ? t[type] : "unknown";
+	return sg_xua_msg_name(&m3ua_dialect, cls, type);
 }
 
 static const struct value_string tmt_names[] = {

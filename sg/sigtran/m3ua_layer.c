@@ -95,12 +95,7 @@ static struct json_object *rk_json(const struct sg_m3ua_as *as)
 
 struct json_object *sg_m3ua_rks_json(struct sg_m3ua *m)
 {
-	struct json_object *a = json_object_new_array();
-	struct sg_m3ua_as *as;
-
-	llist_for_each_entry(as, &m->ass, list)
-		json_object_array_add(a, rk_json(as));
-	return a;
+	return xua_as_list_json(m, rk_json);
 }
 
 /* ---- M3UA on the xUA core ---- */

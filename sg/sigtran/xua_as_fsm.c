@@ -288,30 +288,15 @@ static void h_tr_expiry(struct sg_m3ua_as *as, unsigned int nup)
 	set_state(as, nup ? SG_M3UA_AS_INACTIVE : SG_M3UA_AS_DOWN);
 }
 
-/* State x event table of the AS (§4.3.2 Figure 4); an empty cell means "stay".  DOWN and
- * INACTIVE take the same events. */
-#define AS_IDLE {							\
-		[XUA_AS_EV_ASP_ACTIVE] = h_active,			\
-		[XUA_AS_EV_ASP_INACTIVE] = h_settle,			\
-		[XUA_AS_EV_ASP_DOWN] = h_settle,			\
-		[XUA_AS_EV_NO_RECOVERY] = h_settle,			\
-	}
+/* State x event table of the AS (§4.3.2 Figure 4): one row per state, one column per event in
+ * the order of enum xua_as_event; NULL means "stay". */
 static const as_fn as_table[SG_M3UA_AS_PENDING + 1][_XUA_AS_EV_MAX] = {
-	[SG_M3UA_AS_DOWN] = AS_IDLE,
-	[SG_M3UA_AS_INACTIVE] = AS_IDLE,
-	[SG_M3UA_AS_ACTIVE] = {
-		[XUA_AS_EV_ASP_ACTIVE] = h_active,
-		[XUA_AS_EV_ASP_INACTIVE] = h_pending,
-		[XUA_AS_EV_ASP_DOWN] = h_pending,
-		[XUA_AS_EV_NO_RECOVERY] = h_settle,
-	},
-	[SG_M3UA_AS_PENDING] = {
-		[XUA_AS_EV_ASP_ACTIVE] = h_recovered,
-		[XUA_AS_EV_NO_RECOVERY] = h_settle,
-		[XUA_AS_EV_TR_EXPIRY] = h_tr_expiry,
-	},
+	/*			  ASP_ACTIVE   ASP_INACTIVE ASP_DOWN   NO_RECOVERY TR_EXPIRY */
+	[SG_M3UA_AS_DOWN] =	{ h_active,    h_settle,    h_settle,  h_settle,   NULL },
+	[SG_M3UA_AS_INACTIVE] =	{ h_active,    h_settle,    h_settle,  h_settle,   NULL },
+	[SG_M3UA_AS_ACTIVE] =	{ h_active,    h_pending,   h_pending, h_settle,   NULL },
+	[SG_M3UA_AS_PENDING] =	{ h_recovered, NULL,        NULL,      h_settle,   h_tr_expiry },
 };
-#undef AS_IDLE
 
 static unsigned int count_up(const struct sg_m3ua_as *as)
 {

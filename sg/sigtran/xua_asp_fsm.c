@@ -568,49 +568,27 @@ static void h_srv_block(struct sg_m3ua_asp *asp, const struct sg_xua_msg *msg)
 #define S_INACT SG_M3UA_ASP_INACTIVE
 #define S_ACT SG_M3UA_ASP_ACTIVE
 
-/* Server machine: the peer's state at us (§4.3.1 Figure 3, the SGP's view); an empty cell means
- * "ignore".  ASPUP and ASPDN are answered in every state (ASPUP while active: ERR Unexpected
- * Message first, then the peer is INACTIVE; ETSI m3ua-sgp-aspsm-o-004 for ASPDN); INACTIVE and
- * ACTIVE take the same events. */
-#define SRV_UP {							\
-		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,			\
-		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,			\
-		[XUA_ASP_EV_RX_ASPAC] = srv_aspac,			\
-		[XUA_ASP_EV_RX_ASPIA] = srv_aspia,			\
-		[XUA_ASP_EV_BLOCK] = h_srv_block,			\
-	}
-static const asp_fn srv_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
-	[S_DOWN] = {
-		[XUA_ASP_EV_RX_ASPUP] = srv_aspup,
-		[XUA_ASP_EV_RX_ASPDN] = srv_aspdn,
-		[XUA_ASP_EV_RX_ASPAC] = h_unexpected,
-		[XUA_ASP_EV_RX_ASPIA] = h_unexpected,
-	},
-	[S_INACT] = SRV_UP,
-	[S_ACT] = SRV_UP,
+/* Server machine: the peer's state at us (§4.3.1 Figure 3, the SGP's view), one row per state,
+ * one column per event in the order of enum xua_asp_event; NULL means "ignore".  ASPUP and
+ * ASPDN are answered in every state (ASPUP while active: ERR Unexpected Message first, then the
+ * peer is INACTIVE; ETSI m3ua-sgp-aspsm-o-004 for ASPDN). */
+#define N_SRV_EV XUA_ASP_EV_RX_ASPUP_ACK
+static const asp_fn srv_table[S_ACT + 1][N_SRV_EV] = {
+	/*	     RX_ASPUP   RX_ASPDN   RX_ASPAC      RX_ASPIA      BLOCK */
+	[S_DOWN] =  { srv_aspup, srv_aspdn, h_unexpected, h_unexpected, NULL },
+	[S_INACT] = { srv_aspup, srv_aspdn, srv_aspac,    srv_aspia,    h_srv_block },
+	[S_ACT] =   { srv_aspup, srv_aspdn, srv_aspac,    srv_aspia,    h_srv_block },
 };
 
-/* Client machine: our state at the peer (§4.3.1 from the ASP's end).  ASPDN ACK is taken in
- * every state; ASPAC/ASPIA ACK while we are down are unexpected. */
-#define CLI_UP {							\
-		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,		\
-		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,		\
-		[XUA_ASP_EV_RX_ASPAC_ACK] = h_cli_act_ack,		\
-		[XUA_ASP_EV_RX_ASPIA_ACK] = h_cli_inact_ack,		\
-	}
-static const asp_fn cli_table[S_ACT + 1][_XUA_ASP_EV_MAX] = {
-	[S_DOWN] = {
-		[XUA_ASP_EV_RX_ASPUP_ACK] = h_cli_up_ack,
-		[XUA_ASP_EV_RX_ASPDN_ACK] = h_cli_down_ack,
-		[XUA_ASP_EV_RX_ASPAC_ACK] = h_unexpected,
-		[XUA_ASP_EV_RX_ASPIA_ACK] = h_unexpected,
-	},
-	[S_INACT] = CLI_UP,
-	[S_ACT] = CLI_UP,
+/* Client machine: our state at the peer (§4.3.1 from the ASP's end), the same way.  ASPDN ACK
+ * is taken in every state; ASPAC/ASPIA ACK while we are down are unexpected. */
+#define N_CLI_EV (_XUA_ASP_EV_MAX - XUA_ASP_EV_RX_ASPUP_ACK)
+static const asp_fn cli_table[S_ACT + 1][N_CLI_EV] = {
+	/*	     RX_ASPUP_ACK  RX_ASPDN_ACK    RX_ASPAC_ACK   RX_ASPIA_ACK */
+	[S_DOWN] =  { h_cli_up_ack, h_cli_down_ack, h_unexpected,  h_unexpected },
+	[S_INACT] = { h_cli_up_ack, h_cli_down_ack, h_cli_act_ack, h_cli_inact_ack },
+	[S_ACT] =   { h_cli_up_ack, h_cli_down_ack, h_cli_act_ack, h_cli_inact_ack },
 };
-
-#undef SRV_UP
-#undef CLI_UP
 #undef S_DOWN
 #undef S_INACT
 #undef S_ACT
@@ -630,7 +608,7 @@ void xua_asp_event(struct sg_m3ua_asp *asp, enum xua_asp_event ev, const struct 
 			h_unexpected(asp, msg);
 		return;
 	}
-	fn = srv_ev ? srv_table[st][ev] : cli_table[st][ev];
+	fn = srv_ev ? srv_table[st][ev] : cli_table[st][ev - N_SRV_EV];
 	LOGA(asp, LOGL_DEBUG, "%s %s: %s%s\n", srv_ev ? "server" : "client",
 	     get_value_string(sg_m3ua_asp_state_names, st),
 	     get_value_string(xua_asp_event_names, ev), fn ? "" : " ignored");

@@ -472,6 +472,15 @@ static const struct value_string err_names[] = {
 	{ 0, NULL }
 };
 
+const char *sg_xua_msg_name(const struct sg_xua_dialect *d, uint8_t cls, uint8_t type)
+{
+	const struct sg_xua_class *c = cls < d->ncls ? &d->cls[cls] : NULL;
+
+	if (!c || type >= c->ntypes || !c->names || !c->names[type])
+		return "unknown";
+	return c->names[type];
+}
+
 const char *sg_xua_err_name(enum sg_xua_err code)
 {
 	return sg_xua_vs_name(err_names, code);

@@ -235,6 +235,9 @@ void xua_tx_ntfy(struct sg_m3ua_asp *asp, uint16_t type, uint16_t info, const st
 		 const uint32_t *asp_id);
 void xua_asp_set_state(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st);
 void xua_asp_set_lstate(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st);
+/* a JSON array of one(as) for every AS of the instance */
+struct json_object *xua_as_list_json(struct sg_m3ua *m,
+				     struct json_object *(*one)(const struct sg_m3ua_as *as));
 
 /* xua_asp_fsm.c */
 void xua_rx_aspsm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_xua_msg *msg);

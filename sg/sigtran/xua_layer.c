@@ -201,7 +201,8 @@ void xua_tx_err(struct sg_m3ua_asp *asp, enum sg_xua_err code, const uint32_t *r
 	LOGP_LIMIT(&asp->log_tx_err, DM3UA, LOGL_NOTICE, "%s/%s: tx ERR %s\n", asp->m->name,
 		   asp->name, sg_xua_err_name(code));
 	count_err(asp->m, code);
-	xua_tx(asp, 0, asp->m->proto->err_new(code, rc, na, diag, diag_len > DIAG_MAX ? DIAG_MAX : diag_len));
+	xua_tx(asp, 0, asp->m->proto->err_new(code, rc, na, diag,
+					      diag_len > DIAG_MAX ? DIAG_MAX : diag_len));
 }
 
 /* ERR carrying a list of Routing Contexts (Invalid Routing Context for several RCs) */
@@ -244,30 +245,30 @@ void xua_tx_ntfy(struct sg_m3ua_asp *asp, uint16_t type, uint16_t info, const st
 	xua_tx(asp, 0, msg);
 }
 
-void xua_asp_set_state(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st)
+/* One of the peer's two states (xua_int.h: server, client) to st, logged; report: the user
+ * sees the change. */
+static void set_st(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state *cur, enum sg_m3ua_asp_state st,
+		   const char *which, bool report)
 {
-	enum sg_m3ua_asp_state old = asp->state;
+	enum sg_m3ua_asp_state old = *cur;
 
 	if (old == st)
 		return;
-	asp->state = st;
-	LOGA(asp, LOGL_INFO, "%s -> %s\n", get_value_string(sg_m3ua_asp_state_names, old),
+	*cur = st;
+	LOGA(asp, LOGL_INFO, "%s%s -> %s\n", which, get_value_string(sg_m3ua_asp_state_names, old),
 	     get_value_string(sg_m3ua_asp_state_names, st));
-	if (asp->m->uops.asp_state && (asp->srv || !asp->cli))
+	if (report && asp->m->uops.asp_state)
 		asp->m->uops.asp_state(asp->m->uctx, asp, old, st);
+}
+
+void xua_asp_set_state(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st)
+{
+	set_st(asp, &asp->state, st, "", asp->srv || !asp->cli);
 }
 
 void xua_asp_set_lstate(struct sg_m3ua_asp *asp, enum sg_m3ua_asp_state st)
 {
-	enum sg_m3ua_asp_state old = asp->lstate;
-
-	if (old == st)
-		return;
-	asp->lstate = st;
-	LOGA(asp, LOGL_INFO, "local %s -> %s\n", get_value_string(sg_m3ua_asp_state_names, old),
-	     get_value_string(sg_m3ua_asp_state_names, st));
-	if (asp->m->uops.asp_state && !asp->srv)
-		asp->m->uops.asp_state(asp->m->uctx, asp, old, st);
+	set_st(asp, &asp->lstate, st, "local ", !asp->srv);
 }
 
 /* ---- peers ---- */
@@ -545,14 +546,20 @@ struct json_object *sg_m3ua_asps_json(struct sg_m3ua *m)
 	return a;
 }
 
-struct json_object *sg_m3ua_as_json(struct sg_m3ua *m)
+struct json_object *xua_as_list_json(struct sg_m3ua *m,
+				     struct json_object *(*one)(const struct sg_m3ua_as *as))
 {
 	struct json_object *a = json_object_new_array();
 	struct sg_m3ua_as *as;
 
 	llist_for_each_entry(as, &m->ass, list)
-		json_object_array_add(a, sg_m3ua_as_to_json(as));
+		json_object_array_add(a, one(as));
 	return a;
+}
+
+struct json_object *sg_m3ua_as_json(struct sg_m3ua *m)
+{
+	return xua_as_list_json(m, sg_m3ua_as_to_json);
 }
 
 struct json_object *sg_m3ua_counters_json(struct sg_m3ua *m)

@@ -54,28 +54,21 @@ unsigned int xua_asp_rcs(struct sg_m3ua_asp *asp, bool client, bool dynamic_only
 
 void xua_rx_ssnm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_xua_msg *msg)
 {
+	bool daud = msg->type == SG_XUA_SSNM_DAUD;
+
 	(void)stream;
-	switch (msg->type) {
-	case SG_XUA_SSNM_DAUD:
-		/* only an SGP (or IPSP server) answers audits (cf. osmo TC_clnt_no_daud_in_asp) */
-		if (!asp->srv)
-			xua_tx_err(asp, SG_XUA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
-		else
-			asp->m->proto->ssnm_daud(asp, msg);
-		break;
-	case SG_XUA_SSNM_DUNA:
-	case SG_XUA_SSNM_DAVA:
-	case SG_XUA_SSNM_SCON:
-	case SG_XUA_SSNM_DUPU:
-	case SG_XUA_SSNM_DRST:
-		/* an ASP never sends these to its SGP (M3-SSNM-09) */
-		if (!asp->cli)
-			xua_tx_err(asp, SG_XUA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
-		else
-			asp->m->proto->ssnm_ind(asp, msg);
-		break;
-	default:
+	if (msg->type < SG_XUA_SSNM_DUNA || msg->type > SG_XUA_SSNM_DRST) {
 		xua_tx_err(asp, SG_XUA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
-		break;
+		return;
 	}
+	/* only an SGP (or IPSP server) answers audits (cf. osmo TC_clnt_no_daud_in_asp); an ASP
+	 * never sends the others to its SGP (M3-SSNM-09) */
+	if (daud ? !asp->srv : !asp->cli) {
+		xua_tx_err(asp, SG_XUA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
+		return;
+	}
+	if (daud)
+		asp->m->proto->ssnm_daud(asp, msg);
+	else
+		asp->m->proto->ssnm_ind(asp, msg);
 }
