@@ -101,7 +101,8 @@ struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *c
 	if (!cfg || !cfg->name || !cfg->name[0] || strlen(cfg->name) >= SG_M3UA_NAME_MAX ||
 	    sg_m3ua_as_by_name(m, cfg->name) || (cfg->has_rc && sg_m3ua_as_by_rc(m, cfg->rc)) ||
 	    cfg->nasps > SG_M3UA_AS_MAX_ASPS || cfg->tmt > SG_M3UA_TMT_BROADCAST ||
-	    !rkey_valid(m, &cfg->rk) || cfg->t_r_ms > 60000)
+	    !rkey_valid(m, &cfg->rk) ||
+	    cfg->t_r_ms > sg_xua_timer_defs[SG_XUA_T_R].max_val)
 		return NULL;
 	for (unsigned int i = 0; i < cfg->nasps; i++) {
 		members[i] = cfg->asps[i] ? sg_m3ua_asp_by_name(m, cfg->asps[i]) : NULL;

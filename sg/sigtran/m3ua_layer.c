@@ -13,9 +13,9 @@ void sg_m3ua_cfg_defaults(struct sg_m3ua_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->name = "m3ua";
 	cfg->variant = SG_PC_ITU;
-	cfg->t_r_ms = 2000;
-	cfg->t_ack_ms = 2000;
-	cfg->beat_ms = 0;
+	cfg->t_r_ms = sg_xua_timer_defs[SG_XUA_T_R].def_val;
+	cfg->t_ack_ms = sg_xua_timer_defs[SG_XUA_T_ACK].def_val;
+	cfg->beat_ms = sg_xua_timer_defs[SG_XUA_T_BEAT].def_val;
 	cfg->beat_max_lost = 3;
 	cfg->rkm = SG_M3UA_RKM_STATIC;
 	cfg->max_dynamic = 16;
