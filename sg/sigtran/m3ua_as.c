@@ -1,5 +1,6 @@
-/* M3UA Application Servers, RFC 4666 §4.3.2 (AS state machine, T(r) recovery, NTFY §3.8.2),
- * routing keys (§1.4.2.2), traffic modes (§4.3.4.3) and DATA both ways (§3.3.1). */
+/* M3UA Application Servers' MTP3 routing keys, RFC 4666 §1.4.2.2: their validity, the DPC
+ * indexes, routing by key (most specific first), and DATA both ways (§3.3.1).  The AS objects,
+ * their state machine and traffic modes are the xUA core's (xua_as.c, xua_as_fsm.c). */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,19 +12,6 @@
 #include <sg/msg.h>
 
 #include "m3ua_int.h"
-
-static const struct sg_ctr_desc as_ctr_desc[_AS_CTR_NUM] = {
-	[AS_CTR_TX_DATA_MSGS] = { "tx:data:msgs", "DATA messages sent to the AS (SS7 to IP)" },
-	[AS_CTR_TX_DATA_OCTETS] = { "tx:data:octets", "User data octets sent to the AS" },
-	[AS_CTR_RX_DATA_MSGS] = { "rx:data:msgs", "DATA messages received from the AS" },
-	[AS_CTR_RX_DATA_OCTETS] = { "rx:data:octets", "User data octets received from the AS" },
-	[AS_CTR_PEND_BUFFERED] = { "pending:buffered", "MSUs buffered while AS-PENDING" },
-	[AS_CTR_PEND_DELIVERED] = { "pending:delivered", "Buffered MSUs delivered after T(r)" },
-	[AS_CTR_PEND_DISCARDED] = { "pending:discarded", "Buffered MSUs discarded (T(r) expiry)" },
-	[AS_CTR_DISC_DOWN] = { "tx:data:discarded", "MSUs refused: AS not active" },
-	[AS_CTR_STATE_CHG] = { "state:changes", "AS state changes" },
-};
-static const struct sg_ctr_group_desc as_ctrg_desc = { "m3ua_as", _AS_CTR_NUM, as_ctr_desc };
 
 int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_m3ua_pdata *pd)
 {
@@ -69,10 +57,13 @@ int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_
 	return xua_as_deliver(as, msg, pd->sls, pd->len);
 }
 
-/* ---- AS objects ---- */
+/* ---- routing keys ---- */
 
-static bool rkey_valid(const struct sg_m3ua *m, const struct sg_m3ua_rkey *rk)
+/* An AS's configured routing key (the xUA core asks, struct xua_proto) */
+bool m3ua_as_cfg_valid(const struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
 {
+	const struct sg_m3ua_rkey *rk = &cfg->rk;
+
 	if (rk->ndpc > SG_M3UA_RK_MAX_DPC || rk->nopc > SG_M3UA_RK_MAX_OPC ||
 	    rk->nsi > SG_M3UA_RK_MAX_SI || rk->nssn > SG_M3UA_RK_MAX_SSN ||
 	    rk->ncic > SG_M3UA_RK_MAX_CIC)
@@ -92,98 +83,6 @@ static bool rkey_valid(const struct sg_m3ua *m, const struct sg_m3ua_rkey *rk)
 	return true;
 }
 
-struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
-{
-	struct sg_m3ua_as *as;
-	struct sg_m3ua_asp *members[SG_M3UA_AS_MAX_ASPS];
-	bool any_srv = false, any_cli_only = false;
-
-	if (!cfg || !cfg->name || !cfg->name[0] || strlen(cfg->name) >= SG_M3UA_NAME_MAX ||
-	    sg_m3ua_as_by_name(m, cfg->name) || (cfg->has_rc && sg_m3ua_as_by_rc(m, cfg->rc)) ||
-	    cfg->nasps > SG_M3UA_AS_MAX_ASPS || cfg->tmt > SG_M3UA_TMT_BROADCAST ||
-	    !rkey_valid(m, &cfg->rk) ||
-	    cfg->t_r_ms > sg_xua_timer_defs[SG_XUA_T_R].max_val)
-		return NULL;
-	for (unsigned int i = 0; i < cfg->nasps; i++) {
-		members[i] = cfg->asps[i] ? sg_m3ua_asp_by_name(m, cfg->asps[i]) : NULL;
-		if (!members[i])
-			return NULL;
-		if (members[i]->srv)
-			any_srv = true;
-		else
-			any_cli_only = true;
-	}
-	if (any_srv && any_cli_only)
-		return NULL;
-	as = talloc_zero(m, struct sg_m3ua_as);
-	if (!as)
-		return NULL;
-	as->m = m;
-	osmo_strlcpy(as->name, cfg->name, sizeof(as->name));
-	as->has_rc = cfg->has_rc;
-	as->rc = cfg->rc;
-	as->tmt = cfg->tmt;
-	as->min_asps = cfg->min_asps ? cfg->min_asps : 1;
-	as->t_r_ms = cfg->t_r_ms;
-	as->rk = cfg->rk;
-	as->client = any_cli_only;
-	as->state = SG_M3UA_AS_DOWN;
-	xua_as_init(as);
-	as->ctr = sg_ctr_group_alloc(as, &as_ctrg_desc);
-	for (unsigned int i = 0; i < cfg->nasps; i++)
-		xua_memb_add(as, members[i]);
-	llist_add_tail(&as->list, &m->ass);
-	xua_idx_dirty(m);
-	xua_as_update(as, NULL, false);
-	return as;
-}
-
-struct sg_m3ua_as *sg_m3ua_as_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
-{
-	struct sg_m3ua_as *as = m3ua_as_new(m, cfg);
-
-	/* a client-side AS whose peers are already up is activated at once */
-	if (as && as->client)
-		for (unsigned int i = 0; i < as->nmemb; i++)
-			if (as->memb[i].asp->lstate == SG_M3UA_ASP_INACTIVE)
-				xua_asp_client_activate(as->memb[i].asp);
-	return as;
-}
-
-int sg_m3ua_as_del(struct sg_m3ua_as *as, bool force)
-{
-	struct sg_m3ua_asp *asps[SG_M3UA_AS_MAX_ASPS];
-	unsigned int n = as->nmemb;
-
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (xua_memb_active(as, &as->memb[i]) && !force)
-			return -EBUSY;
-	for (unsigned int i = 0; i < n; i++)
-		asps[i] = as->memb[i].asp;
-	if (as->dynamic)
-		as->m->ndynamic--;
-	sg_timer_stop(&as->t_r);
-	xua_as_discard_pending(as);
-	if (as->state != SG_M3UA_AS_DOWN && as->m->uops.as_state)
-		as->m->uops.as_state(as->m->uctx, as, as->state, SG_M3UA_AS_DOWN);
-	xua_as_free(as);
-	for (unsigned int i = 0; i < n; i++)
-		xua_asp_recompute(asps[i]);
-	return 0;
-}
-
-struct sg_m3ua_as *sg_m3ua_as_by_name(struct sg_m3ua *m, const char *name)
-{
-	struct sg_m3ua_as *as;
-
-	llist_for_each_entry(as, &m->ass, list)
-		if (!strcmp(as->name, name))
-			return as;
-	return NULL;
-}
-
-/* ---- lookup indexes (rebuilt lazily; ASs change rarely, DATA is frequent) ---- */
-
 static int dpc_ent_cmp(const void *a, const void *b)
 {
 	const struct m3ua_dpc_ent *x = a, *y = b;
@@ -193,40 +92,23 @@ static int dpc_ent_cmp(const void *a, const void *b)
 	return x->as->order < y->as->order ? -1 : x->as->order > y->as->order;
 }
 
-static inline unsigned int rc_hash(uint32_t rc, unsigned int size)
-{
-	return (rc * 2654435761u) & (size - 1);
-}
-
-static void idx_rebuild(struct sg_m3ua *m)
+/* The DPC indexes of the routing keys, after xua_as.c numbered the ASs (nas of them): routing
+ * candidates by exact DPC (sorted) and the ASs with a masked DPC (always scored). */
+void m3ua_idx_rebuild(struct sg_m3ua *m, unsigned int nas)
 {
 	struct sg_m3ua_as *as;
-	unsigned int nas = 0, ndpc = 0, size = 8;
+	unsigned int ndpc = 0;
 
-	llist_for_each_entry(as, &m->ass, list) {
-		as->order = nas++;
+	llist_for_each_entry(as, &m->ass, list)
 		ndpc += as->rk.ndpc;
-	}
 	talloc_free(m->dpc_idx);
 	talloc_free(m->wild);
-	talloc_free(m->rc_tab);
-	while (size < 2 * nas)
-		size <<= 1;
 	m->dpc_idx = talloc_zero_array(m, struct m3ua_dpc_ent, ndpc ? ndpc : 1);
 	m->wild = talloc_zero_array(m, struct sg_m3ua_as *, nas ? nas : 1);
-	m->rc_tab = talloc_zero_array(m, struct sg_m3ua_as *, size);
-	m->rc_size = size;
 	m->ndpc_idx = m->nwild = 0;
 	llist_for_each_entry(as, &m->ass, list) {
 		bool wild = false;
 
-		if (as->has_rc) {
-			unsigned int h = rc_hash(as->rc, size);
-
-			while (m->rc_tab[h])
-				h = (h + 1) & (size - 1);
-			m->rc_tab[h] = as;
-		}
 		if (as->client)
 			continue;
 		for (unsigned int i = 0; i < as->rk.ndpc; i++) {
@@ -239,46 +121,9 @@ static void idx_rebuild(struct sg_m3ua *m)
 			m->wild[m->nwild++] = as;
 	}
 	qsort(m->dpc_idx, m->ndpc_idx, sizeof(m->dpc_idx[0]), dpc_ent_cmp);
-	m->idx_dirty = false;
 }
 
-static inline void idx_fresh(struct sg_m3ua *m)
-{
-	if (m->idx_dirty || !m->rc_tab)
-		idx_rebuild(m);
-}
-
-struct sg_m3ua_as *sg_m3ua_as_by_rc(struct sg_m3ua *m, uint32_t rc)
-{
-	unsigned int h;
-
-	idx_fresh(m);
-	for (h = rc_hash(rc, m->rc_size); m->rc_tab[h]; h = (h + 1) & (m->rc_size - 1))
-		if (m->rc_tab[h]->rc == rc && m->rc_tab[h]->has_rc)
-			return m->rc_tab[h];
-	return NULL;
-}
-
-const char *sg_m3ua_as_name(const struct sg_m3ua_as *as) { return as->name; }
-enum sg_m3ua_as_state sg_m3ua_as_state(const struct sg_m3ua_as *as) { return as->state; }
-bool sg_m3ua_as_rc(const struct sg_m3ua_as *as, uint32_t *rc)
-{
-	if (as->has_rc && rc)
-		*rc = as->rc;
-	return as->has_rc;
-}
-enum sg_m3ua_tmt sg_m3ua_as_tmt(const struct sg_m3ua_as *as)
-{
-	return as->cur_tmt ? as->cur_tmt : as->tmt;
-}
 const struct sg_m3ua_rkey *sg_m3ua_as_rkey(const struct sg_m3ua_as *as) { return &as->rk; }
-bool sg_m3ua_as_dynamic(const struct sg_m3ua_as *as) { return as->dynamic; }
-
-bool sg_m3ua_as_remote(const struct sg_m3ua_as *as)
-{
-	return as->client;
-}
-
 struct sg_m3ua_as *sg_m3ua_rk_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
 {
 	if (!cfg || !cfg->rk.ndpc)
@@ -428,7 +273,7 @@ struct sg_m3ua_as *sg_m3ua_route_ssn(struct sg_m3ua *m, const struct sg_m3ua_pda
 		return NULL;
 	if (ssn < 0 && pd->si == 3)
 		ssn = sccp_called_ssn(m, pd);
-	idx_fresh(m);
+	xua_idx_fresh(m);
 	/* candidates: the ASs with this exact DPC (binary search in the sorted index; they are
 	 * in configuration order), and those with a masked DPC; same scores as a full scan,
 	 * ties to the AS configured first */

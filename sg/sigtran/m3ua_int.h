@@ -10,7 +10,8 @@ bool m3ua_pc_match(uint32_t pc, const struct sg_m3ua_pc_mask *pm);
 
 /* m3ua_as.c */
 void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg);
-struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg);
+bool m3ua_as_cfg_valid(const struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg);
+void m3ua_idx_rebuild(struct sg_m3ua *m, unsigned int nas);
 bool m3ua_rk_equal(const struct sg_m3ua_rkey *a, const struct sg_m3ua_rkey *b);
 
 /* m3ua_rkm.c: the MTP3 routing keys of RKM */

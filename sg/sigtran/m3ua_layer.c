@@ -120,6 +120,8 @@ static const struct xua_proto m3ua_proto = {
 	.put_dereg_result = sg_m3ua_put_dereg_result,
 	.ssnm_daud = m3ua_rx_daud,
 	.ssnm_ind = m3ua_rx_ssnm_asp,
+	.as_cfg_valid = m3ua_as_cfg_valid,
+	.idx_rebuild = m3ua_idx_rebuild,
 	.rk_json = rk_json,
 };
 

@@ -196,7 +196,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 	acfg.nasps = 1;
 	acfg.asps[0] = asp->name;
 	acfg.rk = k;
-	as = m3ua_as_new(m, &acfg);
+	as = xua_as_new(m, &acfg);
 	if (!as) {
 		res->status = SG_M3UA_REG_ERR_INSUFF_RESRC;
 		return;

@@ -141,7 +141,7 @@ struct sg_m3ua_as {
 	unsigned int order;		/* position in ass (index rebuild): ties go to the first */
 };
 
-/* the lookup indexes over the ASs are out of date (m3ua_as.c rebuilds them) */
+/* the lookup indexes over the ASs are out of date (xua_idx_fresh() rebuilds them) */
 static inline void xua_idx_dirty(struct sg_m3ua *m) { m->idx_dirty = true; }
 
 /*
@@ -218,6 +218,10 @@ struct xua_proto {
 	/* SSNM: a DAUD at the SGP (answers it); DUNA/DAVA/SCON/DUPU/DRST at the ASP */
 	void (*ssnm_daud)(struct sg_m3ua_asp *asp, const struct sg_xua_msg *msg);
 	void (*ssnm_ind)(struct sg_m3ua_asp *asp, const struct sg_xua_msg *msg);
+	/* ASs: a configured AS's routing key is valid; rebuild the protocol's indexes over the
+	 * nas ASs (numbered in as->order) */
+	bool (*as_cfg_valid)(const struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg);
+	void (*idx_rebuild)(struct sg_m3ua *m, unsigned int nas);
 	/* the management view of an AS's routing key */
 	struct json_object *(*rk_json)(const struct sg_m3ua_as *as);
 };
@@ -256,6 +260,11 @@ void xua_asp_register(struct sg_m3ua_asp *asp);
 void xua_t_reg_cb(void *data);
 
 void xua_asp_event(struct sg_m3ua_asp *asp, enum xua_asp_event ev, const struct sg_xua_msg *msg);
+
+/* xua_as.c: AS objects and lookup */
+struct sg_m3ua_as *xua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg);
+/* the indexes over the ASs up to date */
+void xua_idx_fresh(struct sg_m3ua *m);
 
 /* xua_as_fsm.c: the AS machine, membership, traffic modes, the AS-PENDING buffer */
 void xua_as_init(struct sg_m3ua_as *as);
