@@ -1,5 +1,5 @@
 /* libFuzzer target: routing keys from the peer (RKM REG/DEREG REQ, RFC 4666 §3.6, §4.4;
- * sg/sigtran/m3ua_rkm.c) and routing by key (sg_m3ua_route_ssn, sg/sigtran/m3ua_as.c) against
+ * sg/sigtran/xua_rkm.c, m3ua_rkm.c) and routing by key (sg_m3ua_route_ssn, m3ua_as.c) against
  * a full scan. */
 
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* Seed corpus generator for fuzz_m3ua_layer: the message sequences of the M3UA conformance
  * tests (tests/conformance/m3ua_test.c), as event lists for the fuzz target's peers.
  * Build and run from the top source directory:
- *   clang -I include fuzz/mkcorpus_m3ua_layer.c sg/sigtran/m3ua_codec.c sg/rt/msg.c $(pkg-config \
+ *   clang -I include fuzz/mkcorpus_m3ua_layer.c sg/sigtran/xua_codec.c sg/sigtran/m3ua_codec.c sg/rt/msg.c $(pkg-config \
  *       --cflags --libs libosmocore talloc) -o /tmp/mkcorpus && /tmp/mkcorpus fuzz/corpus/m3ua_layer
  */
 
