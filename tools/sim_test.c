@@ -11,6 +11,7 @@
 #include <sg/timer.h>
 
 #include "cu_main.h"
+#include "cu_log.h"
 #include "tshark.h"
 
 #include "isup_sim.h"
@@ -883,15 +884,7 @@ static void test_traffic_options(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSG, getenv("SIM_DEBUG") ? LOGL_DEBUG : LOGL_FATAL);
-	return 0;
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
+	return cu_log_init(DSG, "SIM_DEBUG", LOGL_FATAL);
 }
 
 int main(void)
@@ -923,5 +916,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("sim", tests, init, fini);
+	return cu_run_suite("sim", tests, init, cu_log_fini);
 }

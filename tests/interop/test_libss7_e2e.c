@@ -49,6 +49,7 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
 
 #define NLINKS		2
 #define CALL_CIC	10
@@ -1011,9 +1012,8 @@ static int init(void)
 	int base;
 
 	signal(SIGPIPE, SIG_IGN);
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, debug() ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, NULL, debug() ? LOGL_DEBUG : LOGL_ERROR) < 0)
+		return -1;
 	ss7_set_message(ss7_msg_cb);
 	ss7_set_error(ss7_msg_cb);
 	ss7_set_hangup(ss7_hangup_cb);

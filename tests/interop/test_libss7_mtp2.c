@@ -37,6 +37,7 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
 #include "../unit/tshark.h"
 
 static struct {
@@ -217,17 +218,10 @@ static void test_libss7_mtp2_in_service(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, getenv("SS7_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, "SS7_DEBUG", LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -238,5 +232,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("libss7 MTP2 interop", tests, init, fini);
+	return cu_run_suite("libss7 MTP2 interop", tests, init, cu_log_fini);
 }

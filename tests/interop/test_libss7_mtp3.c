@@ -64,6 +64,7 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
 #include "../unit/tshark.h"
 
 #define NLINKS		2
@@ -1126,9 +1127,8 @@ static void test_ansi_up(void) { check_up(&v_ansi); }
 static int init(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, debug() ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, NULL, debug() ? LOGL_DEBUG : LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
 }

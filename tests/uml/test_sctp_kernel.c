@@ -24,6 +24,7 @@
 #include <sg/sctp.h>
 #include <sg/thread.h>
 #include "cu_main.h"
+#include "cu_log.h"
 
 #define PORT	   3905
 #define WAIT_MS	   5000
@@ -424,9 +425,7 @@ static int suite_init(void)
 {
 	struct sg_sctp_cfg cfg = {.transport = SG_SCTP_KERNEL};
 
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSCTP, getenv("TEST_SCTP_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
-	if (sg_loop_init() < 0)
+	if (cu_log_init(DSCTP, "TEST_SCTP_DEBUG", LOGL_ERROR) < 0 || sg_loop_init() < 0)
 		return -1;
 	io = sg_thread_alloc(NULL, "sctp", SG_THREAD_SCTP, 0);
 	if (!io || sg_thread_start(io) < 0)

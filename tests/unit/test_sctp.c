@@ -24,6 +24,7 @@
 #include <sg/thread.h>
 #include "bound.h"
 #include "cu_main.h"
+#include "cu_log.h"
 #include "done.h"
 
 static uint16_t udp_parent, udp_child, sctp_port;
@@ -208,9 +209,7 @@ static int child_main(void)
 	struct child c = { };
 	int rc;
 
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSCTP, getenv("TEST_SCTP_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
-	if (sg_loop_init() < 0)
+	if (cu_log_init(DSCTP, "TEST_SCTP_DEBUG", LOGL_ERROR) < 0 || sg_loop_init() < 0)
 		return 2;
 	osmo_fd_setup(&c.ctrl, ctrl_fd, OSMO_FD_READ, child_ctrl_cb, &c, 0);
 	osmo_fd_register(&c.ctrl);
@@ -1074,9 +1073,7 @@ static int suite_init(void)
 	}
 	close(sv[1]);
 	ctrl_fd = sv[0];
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSCTP, getenv("TEST_SCTP_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
-	if (sg_loop_init() < 0)
+	if (cu_log_init(DSCTP, "TEST_SCTP_DEBUG", LOGL_ERROR) < 0 || sg_loop_init() < 0)
 		return -1;
 	osmo_fd_setup(&P.ctrl, ctrl_fd, OSMO_FD_READ, parent_ctrl_cb, NULL, 0);
 	return osmo_fd_register(&P.ctrl) < 0 ? -1 : 0;
