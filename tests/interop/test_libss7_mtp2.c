@@ -38,6 +38,7 @@
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
 #include "../unit/cu_log.h"
+#include "libss7_peer.h"
 #include "../unit/tshark.h"
 
 static struct {
@@ -53,12 +54,6 @@ static struct {
 	bool in_service;
 	unsigned int oos;
 } O;
-
-static void ss7_msg(struct ss7 *ss7, char *s)
-{
-	if (getenv("SS7_DEBUG"))
-		fprintf(stderr, "libss7: %s", s);
-}
 
 static void drain_events(void)
 {
@@ -84,17 +79,8 @@ static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 /* every 5 ms: libss7 writes what changed and runs its timers */
 static void pace_cb(void *data)
 {
-	struct timeval *next;
-
 	ss7_write(L.ss7, L.fd);
-	next = ss7_schedule_next(L.ss7);
-	if (next) {
-		struct timeval now;
-
-		gettimeofday(&now, NULL);
-		if (timercmp(next, &now, <=))
-			ss7_schedule_run(L.ss7);
-	}
+	ss7_peer_run_timers(L.ss7);
 	drain_events();
 	sg_timer_start_ms(&L.pace, 5);
 }
@@ -167,8 +153,8 @@ static void test_libss7_mtp2_in_service(void)
 	/* libss7: ITU, national, SLC 0 (doc/testing.md, "libss7 as a peer") */
 	L.ss7 = ss7_new(SS7_ITU);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(L.ss7);
-	ss7_set_message(ss7_msg);
-	ss7_set_error(ss7_msg);
+	ss7_set_message(ss7_msg_cb);
+	ss7_set_error(ss7_msg_cb);
 	if (getenv("SS7_DEBUG"))
 		ss7_set_debug(L.ss7, SS7_DEBUG_MTP2);
 	ss7_set_network_ind(L.ss7, SS7_NI_NAT);
