@@ -355,30 +355,32 @@ static void test_json(void)
 	json_object_put(j);
 }
 
-/* RFC 4960 §9.2: a graceful close is SHUTDOWN at the peer; the connector reconnects. */
-static void test_close(void)
+/* The server ends its association with end(), which it sees as server_why and the connector
+ * as client_why; the connector reconnects. */
+static void end_and_reconnect(int (*end)(struct sg_sctp *, uint32_t),
+			      enum sg_sctp_down_reason server_why,
+			      enum sg_sctp_down_reason client_why)
 {
 	unsigned int sd = S.downs, cd = C.downs, cu = C.ups;
 
 	CU_ASSERT_TRUE_FATAL(S.id && C.id);
-	CU_ASSERT_EQUAL(sg_sctp_close(s, S.id), 0);
+	CU_ASSERT_EQUAL(end(s, S.id), 0);
 	CU_ASSERT_TRUE(WAIT_FOR(S.downs > sd && C.downs > cd, WAIT_MS));
-	CU_ASSERT_EQUAL(S.last_down, SG_SCTP_DOWN_CLOSED);
-	CU_ASSERT_EQUAL(C.last_down, SG_SCTP_DOWN_SHUTDOWN);
+	CU_ASSERT_EQUAL(S.last_down, server_why);
+	CU_ASSERT_EQUAL(C.last_down, client_why);
 	CU_ASSERT_TRUE(WAIT_FOR(C.ups > cu && S.id && C.id, WAIT_MS));
+}
+
+/* RFC 4960 §9.2: a graceful close is SHUTDOWN at the peer; the connector reconnects. */
+static void test_close(void)
+{
+	end_and_reconnect(sg_sctp_close, SG_SCTP_DOWN_CLOSED, SG_SCTP_DOWN_SHUTDOWN);
 }
 
 /* RFC 4960 §9.1: an ABORT is seen as such by the peer; the connector reconnects. */
 static void test_abort(void)
 {
-	unsigned int sd = S.downs, cd = C.downs, cu = C.ups;
-
-	CU_ASSERT_TRUE_FATAL(S.id && C.id);
-	CU_ASSERT_EQUAL(sg_sctp_abort(s, S.id), 0);
-	CU_ASSERT_TRUE(WAIT_FOR(S.downs > sd && C.downs > cd, WAIT_MS));
-	CU_ASSERT_EQUAL(S.last_down, SG_SCTP_DOWN_ABORTED);
-	CU_ASSERT_EQUAL(C.last_down, SG_SCTP_DOWN_PEER_ABORT);
-	CU_ASSERT_TRUE(WAIT_FOR(C.ups > cu && S.id && C.id, WAIT_MS));
+	end_and_reconnect(sg_sctp_abort, SG_SCTP_DOWN_ABORTED, SG_SCTP_DOWN_PEER_ABORT);
 	/* data flows again on the new association */
 	CU_ASSERT_EQUAL(sg_sctp_send(s, C.id, 0, 3, make_msg(0, 0, 64)), 0);
 	CU_ASSERT_TRUE(WAIT_FOR(S.next_seq[0] == 1, WAIT_MS));
