@@ -199,11 +199,25 @@ static void check_rc(uint32_t rc)
 	}
 }
 
+/* asp8 rc16: a DEREG REQ or ASPAC (cls, type) from an ASP for one routing context */
+static void ev_rc(struct fz_in *in, uint8_t cls, uint8_t type)
+{
+	struct msgb *msg;
+	uint32_t v;
+	uint8_t a;
+
+	if (!fz_get8(in, &a) || !fz_getn(in, 2, &v))
+		return;
+	msg = sg_m3ua_msg_new(cls, type);
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, v);
+	rx(A[a & 1], msg);
+	check_rc(v);
+}
+
 static void event(struct fz_in *in)
 {
 	uint8_t ev, a, b;
 	uint32_t v;
-	struct msgb *msg;
 
 	if (!fz_get8(in, &ev))
 		return;
@@ -215,20 +229,10 @@ static void event(struct fz_in *in)
 		ev_route(in);
 		break;
 	case 2:
-		if (!fz_get8(in, &a) || !fz_getn(in, 2, &v))
-			return;
-		msg = sg_m3ua_msg_new(SG_M3UA_CLS_RKM, SG_M3UA_RKM_DEREG_REQ);
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, v);
-		rx(A[a & 1], msg);
-		check_rc(v);
+		ev_rc(in, SG_M3UA_CLS_RKM, SG_M3UA_RKM_DEREG_REQ);
 		break;
 	case 3:
-		if (!fz_get8(in, &a) || !fz_getn(in, 2, &v))
-			return;
-		msg = sg_m3ua_msg_new(SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT);
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, v);
-		rx(A[a & 1], msg);
-		check_rc(v);
+		ev_rc(in, SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT);
 		break;
 	case 4: {
 		struct sg_m3ua_as_cfg c = { .min_asps = 1, .nasps = 1 };

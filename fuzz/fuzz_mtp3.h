@@ -5,11 +5,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <sg/mtp3.h>
 
 #include "fuzz.h"
 #include "tests/unit/mtp3_eq.h"
+
+/* A decoder's result rc for n octets of which a whole value needs need: true when decoded;
+ * false when short, which must have been said (SG_MTP3_ERR_SHORT); any other outcome aborts. */
+static inline bool fz_mtp3_decoded(int rc, size_t n, size_t need)
+{
+	if (n < need) {
+		if (rc != SG_MTP3_ERR_SHORT)
+			abort();
+		return false;
+	}
+	if (rc != SG_MTP3_OK)
+		abort();
+	return true;
+}
 
 /* Take the format octet off the front of the input; false when there is none. */
 static inline bool fz_mtp3_fmt(struct sg_mtp3_fmt *f, const uint8_t **data, size_t *size)
@@ -21,4 +36,15 @@ static inline bool fz_mtp3_fmt(struct sg_mtp3_fmt *f, const uint8_t **data, size
 	(*data)++;
 	(*size)--;
 	return true;
+}
+
+/* The body of an MTP3 target: check(format, rest) for an input with a format octet. */
+static inline int fz_mtp3_input(const uint8_t *data, size_t size,
+				void (*check)(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n))
+{
+	struct sg_mtp3_fmt f;
+
+	if (fz_mtp3_fmt(&f, &data, &size))
+		check(&f, data, size);
+	return 0;
 }

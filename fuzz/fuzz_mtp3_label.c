@@ -23,13 +23,8 @@ static void check_label(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
 	int rc;
 
 	rc = sg_mtp3_label_decode(&l, f, d, n);
-	if (n < ll) {
-		if (rc != SG_MTP3_ERR_SHORT)
-			abort();
+	if (!fz_mtp3_decoded(rc, n, ll))
 		return;
-	}
-	if (rc != SG_MTP3_OK)
-		abort();
 	len = sg_mtp3_label_encode(buf, sizeof(buf), f, &l);
 	if (len != ll)
 		abort();
@@ -60,13 +55,8 @@ static void check_hdr(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
 	int rc;
 
 	rc = sg_mtp3_hdr_decode(&h, f, d, n);
-	if (n < sg_mtp3_hdr_len(f->variant)) {
-		if (rc != SG_MTP3_ERR_SHORT)
-			abort();
+	if (!fz_mtp3_decoded(rc, n, sg_mtp3_hdr_len(f->variant)))
 		return;
-	}
-	if (rc != SG_MTP3_OK)
-		abort();
 	len = sg_mtp3_hdr_encode(buf, sizeof(buf), f, &h);
 	if (len != sg_mtp3_hdr_len(f->variant) || buf[0] != d[0])
 		abort();
@@ -76,14 +66,15 @@ static void check_hdr(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
 		abort();
 }
 
+/* the MSU from its SIO; the label after the SIO */
+static void check_msu(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
+{
+	check_hdr(f, d, n);
+	if (n)
+		check_label(f, d + 1, n - 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_mtp3_fmt f;
-
-	if (!fz_mtp3_fmt(&f, &data, &size))
-		return 0;
-	check_hdr(&f, data, size);
-	if (size)
-		check_label(&f, data + 1, size - 1);
-	return 0;
+	return fz_mtp3_input(data, size, check_msu);
 }

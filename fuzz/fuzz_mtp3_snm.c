@@ -98,16 +98,18 @@ static void check_bodies(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n
 	}
 }
 
+/* the MSU as a whole SNM and a whole test MSU; what follows its label as either body */
+static void check_msu(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
+{
+	size_t hl = sg_mtp3_hdr_len(f->variant);
+
+	check_snm_msu(f, d, n);
+	check_slt_msu(f, d, n);
+	if (n > hl)
+		check_bodies(f, d + hl, n - hl);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_mtp3_fmt f;
-
-	if (!fz_mtp3_fmt(&f, &data, &size))
-		return 0;
-	check_snm_msu(&f, data, size);
-	check_slt_msu(&f, data, size);
-	if (size > sg_mtp3_hdr_len(f.variant))
-		check_bodies(&f, data + sg_mtp3_hdr_len(f.variant),
-			     size - sg_mtp3_hdr_len(f.variant));
-	return 0;
+	return fz_mtp3_input(data, size, check_msu);
 }
