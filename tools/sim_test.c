@@ -880,6 +880,12 @@ static void test_traffic_options(void)
 	CU_ASSERT(traffic_opt(&o, "cic", "x", &bad) && !bad);
 	CU_ASSERT_EQUAL(sim_traffic_check(&o, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(err, "--cic: FIRST-LAST within 0..16383");
+
+	/* --opc and --dpc are kept as given, for the program to read with its variant */
+	CU_ASSERT(!o.opc && !o.dpc);
+	CU_ASSERT(traffic_opt(&o, "opc", "2-100-1", &bad) && !bad);
+	CU_ASSERT(traffic_opt(&o, "dpc", "3-0-5", &bad) && !bad);
+	CU_ASSERT(o.opc && !strcmp(o.opc, "2-100-1") && o.dpc && !strcmp(o.dpc, "3-0-5"));
 }
 
 static int init(void)

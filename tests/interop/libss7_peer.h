@@ -10,6 +10,7 @@
 #include <sys/time.h>
 
 #include <libss7.h>
+#include <osmocom/core/select.h>
 
 /* ISUP message types, Q.763 Table 4 */
 #define ISUP_IAM	0x01
@@ -112,6 +113,13 @@ static inline struct isup_call *ss7_peer_call(struct ss7 *ss7, int cic, unsigned
 			 SS7_SCREENING_USER_PROVIDED);
 	*rc = isup_iam(ss7, c);
 	return c;
+}
+
+/* libss7 reads what its link's socket ofd has, when it is readable (what). */
+static inline void ss7_peer_read(struct ss7 *ss7, struct osmo_fd *ofd, unsigned int what)
+{
+	if (what & OSMO_FD_READ)
+		ss7_read(ss7, ofd->fd);
 }
 
 /* Run libss7's timers that are due. */

@@ -70,8 +70,7 @@ static void drain_events(void)
 
 static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
-	if (what & OSMO_FD_READ)
-		ss7_read(L.ss7, ofd->fd);
+	ss7_peer_read(L.ss7, ofd, what);
 	drain_events();
 	return 0;
 }
