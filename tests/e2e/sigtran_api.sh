@@ -127,16 +127,19 @@ check "  asp1 still ASP-ACTIVE" api_field_is /api/v1/asps/asp1 .state ASP-ACTIVE
 # §4.3.4.4 asks of an ASP that was active, sends ASPAC again, which is refused (ERR Refused -
 # Management Blocking) and repeated every T(ack) (--ack-ms 300) until the block is lifted;
 # then asp1 is ASP-ACTIVE again
-api POST /api/v1/asps/asp1/block
-check "POST asps/asp1/block" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:true"
+# asp1_post ACTION BLOCKED: POST asps/asp1/ACTION answers 200 with "blocked": BLOCKED
+asp1_post() {
+	api POST "/api/v1/asps/asp1/$1"
+	[ "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:$2" ]
+}
+check "POST asps/asp1/block" asp1_post block true
 poll 5000 asp_state_not asp1 ASP-ACTIVE
 check "  blocked asp1 is not ASP-ACTIVE any more" test "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE
 poll 5000 grep -q "blocked by the SGP's management; repeating ASPAC" "$TMP/asp1.log"
 check "  sg-simasp tried ASPAC again and was refused (Management Blocking)" \
 	grep -q "ERR from the SGP: Refused - Management Blocking" "$TMP/asp1.log"
 check "  asp1 stays ASP-INACTIVE while blocked" api_field_is /api/v1/asps/asp1 .state ASP-INACTIVE
-api POST /api/v1/asps/asp1/unblock
-check "POST asps/asp1/unblock" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:false"
+check "POST asps/asp1/unblock" asp1_post unblock false
 poll 10000 asp_state_is asp1 ASP-ACTIVE
 check "  unblocked asp1 re-activates by itself: ASP-ACTIVE" \
 	test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
