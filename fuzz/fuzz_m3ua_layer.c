@@ -376,8 +376,8 @@ static void ev_ssnm(struct fz_in *in)
 	uint16_t pc;
 	uint32_t pcs[2];
 
-	if (!fz_get8(in, &type) || !fz_get8(in, &mask) || !fz_get16(in, &pc) || !fz_get8(in, &cong) ||
-	    !fz_get8(in, &user))
+	if (!fz_get8(in, &type) || !fz_get8(in, &mask) || !fz_get16(in, &pc) ||
+	    !fz_get8(in, &cong) || !fz_get8(in, &user))
 		return;
 	pcs[0] = (uint32_t)(mask & 0x1f) << 24 | pc;
 	pcs[1] = pc + 1;

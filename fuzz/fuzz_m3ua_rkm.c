@@ -143,8 +143,8 @@ static void ev_route(struct fz_in *in)
 	struct sg_m3ua_as *got, *ref = NULL, *it;
 	int ssn, best = -1;
 
-	if (!fz_getn(in, 3, &opc) || !fz_getn(in, 3, &dpc) || !fz_get8(in, &si) || !fz_get8(in, &ssnb) ||
-	    !fz_get8(in, &len))
+	if (!fz_getn(in, 3, &opc) || !fz_getn(in, 3, &dpc) || !fz_get8(in, &si) ||
+	    !fz_get8(in, &ssnb) || !fz_get8(in, &len))
 		return;
 	if (len > in->n)
 		len = (uint8_t)in->n;

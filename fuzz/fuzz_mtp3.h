@@ -39,8 +39,8 @@ static inline bool fz_mtp3_fmt(struct sg_mtp3_fmt *f, const uint8_t **data, size
 }
 
 /* The body of an MTP3 target: check(format, rest) for an input with a format octet. */
-static inline int fz_mtp3_input(const uint8_t *data, size_t size,
-				void (*check)(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n))
+typedef void fz_mtp3_check(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n);
+static inline int fz_mtp3_input(const uint8_t *data, size_t size, fz_mtp3_check *check)
 {
 	struct sg_mtp3_fmt f;
 

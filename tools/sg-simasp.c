@@ -1024,7 +1024,8 @@ static int parse_args(struct asp *a, int argc, char **argv)
 	}
 	if (sg_pc_parse(to.opc, a->scfg.variant, &a->scfg.opc) < 0 ||
 	    sg_pc_parse(to.dpc, a->scfg.variant, &a->scfg.dpc) < 0) {
-		fprintf(stderr, "sg-simasp: bad point code in --opc %s / --dpc %s\n", to.opc, to.dpc);
+		fprintf(stderr, "sg-simasp: bad point code in --opc %s / --dpc %s\n", to.opc,
+			to.dpc);
 		return EXIT_CONFIG;
 	}
 	if (sim_traffic_check(&to, err, sizeof(err)) < 0) {
