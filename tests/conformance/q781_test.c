@@ -113,6 +113,14 @@ static bool proved(struct tester *t, enum tst_kind lssu, unsigned int wait_ms, u
 	return true;
 }
 
+/* A has aborted proving n times (the alignment error rate monitor, Ca above Tin). */
+static bool proving_aborts(struct tester *t, unsigned int n)
+{
+	CHECK(CTR(SG_MTP2_CTR_PROVING_ABORT) == n, "%lu aborts",
+	      (unsigned long)CTR(SG_MTP2_CTR_PROVING_ABORT));
+	return true;
+}
+
 /* ---------------------------------------------------------------------- */
 /* 1. Link state control - expected signal units/orders                   */
 
@@ -1358,12 +1366,9 @@ static bool t7_2(struct tester *t)
 	CHECK(t0, "proving not reached");
 	tst_run(t, 1000 * MS);
 	t->b_err_next = 4;
-	WAIT(~KM(K_SIN), 2 * PN_HI, "end of proving");
-	CHECK(t->hit.kind == K_FISU, "A sent %s", tst_kind_name(t->hit.kind));
-	WIN(t->hit.t - t0, 2 * PN_LO, 2 * PN_HI, "two proving periods");
-	CHECK(CTR(SG_MTP2_CTR_PROVING_ABORT) == 1, "%lu aborts",
-	      (unsigned long)CTR(SG_MTP2_CTR_PROVING_ABORT));
-	return true;
+	if (!proved(t, K_SIN, 2 * PN_HI, t0, 2 * PN_LO, 2 * PN_HI, "two proving periods"))
+		return false;
+	return proving_aborts(t, 1);
 }
 
 /* 7.3: errors above Tin in every period: M = 5 aborts, then SIOS. */
@@ -1375,8 +1380,8 @@ static bool t7_3(struct tester *t)
 	t->b_err_every = 50;
 	WAIT(~KM(K_SIN), 5 * PN_HI + 1000, "end of alignment");
 	CHECK(t->hit.kind == K_SIOS, "A sent %s", tst_kind_name(t->hit.kind));
-	CHECK(CTR(SG_MTP2_CTR_PROVING_ABORT) == 5, "%lu aborts",
-	      (unsigned long)CTR(SG_MTP2_CTR_PROVING_ABORT));
+	if (!proving_aborts(t, 5))
+		return false;
 	/* the fifth abort falls early in the fifth period */
 	WIN(t->hit.t - t0, 4 * PN_LO, 4 * PN_HI + 1000, "five proving attempts");
 	return oos_with(t, 0, SG_MTP2_OOS_ALIGN_FAIL) && stays_oos(t, 1000);
@@ -1389,12 +1394,9 @@ static bool t7_4(struct tester *t)
 	CHECK(t0, "proving not reached");
 	tst_run(t, 100 * MS);
 	t->b_err_next = 1;
-	WAIT(~KM(K_SIE), 2 * PE_HI, "end of proving");
-	CHECK(t->hit.kind == K_FISU, "A sent %s", tst_kind_name(t->hit.kind));
-	WIN(t->hit.t - t0, 2 * PE_LO, 2 * PE_HI, "two emergency proving periods");
-	CHECK(CTR(SG_MTP2_CTR_PROVING_ABORT) == 1, "%lu aborts",
-	      (unsigned long)CTR(SG_MTP2_CTR_PROVING_ABORT));
-	return true;
+	if (!proved(t, K_SIE, 2 * PE_HI, t0, 2 * PE_LO, 2 * PE_HI, "two emergency proving periods"))
+		return false;
+	return proving_aborts(t, 1);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1631,6 +1633,21 @@ static bool next_msu(struct tester *t, uint16_t *fsn, unsigned int ms)
 	CHECK(f_ == (want), "MSU FSN %u sent, expected %u", f_, (unsigned int)(want)); \
 } while (0)
 
+/* A in service, B holding its acknowledgements: A is given n MSUs of len octets (i, len) and
+ * sends the first sent of them, FSN 0 up, once each. */
+static bool msus_unacked(struct tester *t, unsigned int n, unsigned int len, unsigned int sent)
+{
+	unsigned int i;
+
+	UP();
+	t->b_hold_ack = true;
+	for (i = 0; i < n; i++)
+		a_msu(t, i, len);
+	for (i = 0; i < sent; i++)
+		NEXT_MSU(i);
+	return true;
+}
+
 static bool t9_1(struct tester *t)
 {
 	unsigned int i;
@@ -1683,12 +1700,8 @@ static bool t9_3(struct tester *t)
 {
 	unsigned int i;
 
-	UP();
-	t->b_hold_ack = true;
-	for (i = 0; i < 200; i++)
-		a_msu(t, i, 6);
-	for (i = 0; i < 127; i++)
-		NEXT_MSU(i);
+	if (!msus_unacked(t, 200, 6, 127))
+		return false;
 	for (i = 0; i < 127; i++)
 		NEXT_MSU(i);
 	NEXT_MSU(0);
@@ -1711,12 +1724,8 @@ static bool t9_4(struct tester *t)
 {
 	unsigned int i;
 
-	UP();
-	t->b_hold_ack = true;
-	for (i = 0; i < 20; i++)
-		a_msu(t, i, 50);
-	for (i = 0; i < 10; i++)
-		NEXT_MSU(i);
+	if (!msus_unacked(t, 20, 50, 10))
+		return false;
 	for (i = 0; i < 10; i++)
 		NEXT_MSU(i);
 	NEXT_MSU(0);
@@ -1727,14 +1736,8 @@ static bool t9_4(struct tester *t)
  * below N1/N2 ends it (decision, Q.703 §6.4): new MSUs follow at once. */
 static bool t9_5(struct tester *t)
 {
-	unsigned int i;
-
-	UP();
-	t->b_hold_ack = true;
-	for (i = 0; i < 20; i++)
-		a_msu(t, i, 50);
-	for (i = 0; i < 10; i++)
-		NEXT_MSU(i);
+	if (!msus_unacked(t, 20, 50, 10))
+		return false;
 	NEXT_MSU(0);
 	NEXT_MSU(1);
 	t->b_bsn = 4;
