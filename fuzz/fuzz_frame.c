@@ -19,6 +19,8 @@
 #include <sg/slt.h>
 #include <sg/timer.h>
 
+#include "fuzz.h"
+
 /*
  * What the span transmits (FISUs and LSSUs repeated every millisecond of virtual time) is not
  * input, and its send()/recv() pairs were half the target's time: the driver's send() goes to
@@ -102,23 +104,17 @@ static const enum sg_mtp2_prim reqs[] = {
 	SG_MTP2_START, SG_MTP2_START,
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	if (osmo_stderr_target)
-		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
-	for (unsigned int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	fz_log_init(FZ_ALL_CATS);
 	sg_clock_virtual(0);
 	if (sg_adapter_driver_register(&sg_frame_driver) < 0)
 		abort();
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sg_span_cfg cfg = { .name = "fr0", .driver = "frame" };
@@ -220,7 +216,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_span_close(span);
 	if (sv[1] >= 0)
 		close(sv[1]);
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

@@ -13,6 +13,8 @@
 #include <sg/log.h>
 #include <sg/timer.h>
 
+#include "fuzz.h"
+
 #include <sys/socket.h>
 
 /* What the span transmits is not input: its packets are counted as sent, without a system
@@ -81,22 +83,17 @@ static const struct sg_chan_ops user_ops = {
 	.alarm = u_alarm,
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	if (osmo_stderr_target)
-		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
-	sg_log_set_level(DADP, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	fz_log_init(DADP);
 	sg_clock_virtual(0);
 	if (sg_adapter_driver_register(&sg_pw_driver) < 0)
 		abort();
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sg_span_cfg cfg = { .name = "pw0", .driver = "pw" };
@@ -175,7 +172,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sg_chan_close(chan);
 	sg_span_close(span);
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

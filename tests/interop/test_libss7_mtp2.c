@@ -37,6 +37,8 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
+#include "libss7_peer.h"
 #include "../unit/tshark.h"
 
 static struct {
@@ -53,12 +55,6 @@ static struct {
 	unsigned int oos;
 } O;
 
-static void ss7_msg(struct ss7 *ss7, char *s)
-{
-	if (getenv("SS7_DEBUG"))
-		fprintf(stderr, "libss7: %s", s);
-}
-
 static void drain_events(void)
 {
 	ss7_event *ev;
@@ -74,8 +70,7 @@ static void drain_events(void)
 
 static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
-	if (what & OSMO_FD_READ)
-		ss7_read(L.ss7, ofd->fd);
+	ss7_peer_read(L.ss7, ofd, what);
 	drain_events();
 	return 0;
 }
@@ -83,17 +78,8 @@ static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 /* every 5 ms: libss7 writes what changed and runs its timers */
 static void pace_cb(void *data)
 {
-	struct timeval *next;
-
 	ss7_write(L.ss7, L.fd);
-	next = ss7_schedule_next(L.ss7);
-	if (next) {
-		struct timeval now;
-
-		gettimeofday(&now, NULL);
-		if (timercmp(next, &now, <=))
-			ss7_schedule_run(L.ss7);
-	}
+	ss7_peer_run_timers(L.ss7);
 	drain_events();
 	sg_timer_start_ms(&L.pace, 5);
 }
@@ -167,8 +153,8 @@ static void test_libss7_mtp2_in_service(void)
 	/* libss7: ITU, national, SLC 0 (doc/testing.md, "libss7 as a peer") */
 	L.ss7 = ss7_new(SS7_ITU);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(L.ss7);
-	ss7_set_message(ss7_msg);
-	ss7_set_error(ss7_msg);
+	ss7_set_message(ss7_msg_cb);
+	ss7_set_error(ss7_msg_cb);
 	if (getenv("SS7_DEBUG"))
 		ss7_set_debug(L.ss7, SS7_DEBUG_MTP2);
 	ss7_set_network_ind(L.ss7, SS7_NI_NAT);
@@ -218,17 +204,10 @@ static void test_libss7_mtp2_in_service(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, getenv("SS7_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, "SS7_DEBUG", LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -239,5 +218,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("libss7 MTP2 interop", tests, init, fini);
+	return cu_run_suite("libss7 MTP2 interop", tests, init, cu_log_fini);
 }

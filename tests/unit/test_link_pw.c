@@ -27,6 +27,7 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "cu_main.h"
+#include "cu_log.h"
 
 /* UDP ports, ephemeral ones chosen per test (parallel runs must not collide) */
 static uint16_t PORT_A, PORT_B;
@@ -445,17 +446,10 @@ static void test_pw_annex_a_unframed(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, NULL, LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -476,5 +470,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("link over pw", tests, init, fini);
+	return cu_run_suite("link over pw", tests, init, cu_log_fini);
 }

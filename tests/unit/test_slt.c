@@ -14,6 +14,7 @@
 #include <sg/slt.h>
 #include <sg/timer.h>
 #include "cu_main.h"
+#include "cu_log.h"
 #include "tshark.h"
 
 /*
@@ -393,16 +394,10 @@ static void test_trace_pcap(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DMTP2, getenv("SLT_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(DMTP2, "SLT_DEBUG", LOGL_ERROR) < 0)
+		return -1;
 	sg_log_set_level(DADP, LOGL_ERROR);
 	return sg_adapter_driver_register(&wire_driver);
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -419,5 +414,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("slt", tests, init, fini);
+	return cu_run_suite("slt", tests, init, cu_log_fini);
 }
