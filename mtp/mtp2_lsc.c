@@ -127,6 +127,12 @@ static const struct sg_ctr_desc mtp2_ctr_desc[_SG_MTP2_CTR_MAX] = {
 	[SG_MTP2_CTR_TX_DISCARD_LEN] = { "tx:discard:length",
 		"MSUs from MTP3 refused: SIF length outside 2..m (Q.703 2.3.3)" },
 	[SG_MTP2_CTR_CONG_ONSET] = { "cong:onset", "Transmit congestion onsets (level 0 to 1 or more)" },
+	[SG_MTP2_CTR_TX_DISCARD_FLUSH] = { "tx:discard:flush",
+		"MSUs from MTP3 never sent, discarded by FLUSH BUFFERS (changeover without buffer "
+		"updating, Q.704 5.6; processor outage, 5.3)" },
+	[SG_MTP2_CTR_TX_DISCARD_UNACKED] = { "tx:discard:unacked",
+		"MSUs sent but not acknowledged, discarded from the retransmission buffer (FLUSH "
+		"BUFFERS, CLEAR RTB, restart): lost, or received without acknowledgement (Q.704 5.6)" },
 };
 
 const struct sg_ctr_group_desc sg_mtp2_ctr_group_desc = {
@@ -895,7 +901,7 @@ int sg_mtp2_l3_req(struct sg_mtp2_link *l, enum sg_mtp2_prim prim,
 		if (l->state == SG_MTP2_LSC_IN_SERVICE)
 			rc = -EBUSY;
 		else
-			txc_clear_rtb(l);
+			txc_discard_rtb(l);
 		break;
 	case SG_MTP2_DATA:
 		if (!msg) {

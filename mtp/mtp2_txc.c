@@ -44,8 +44,10 @@ int txc_init(struct sg_mtp2_link *l)
 	return 0;
 }
 
-void txc_clear_tb(struct sg_mtp2_link *l)
+/* Empty the TB; returns how many MSUs it held (never sent: the caller counts their loss). */
+unsigned int txc_clear_tb(struct sg_mtp2_link *l)
 {
+	unsigned int n = l->txc.tb_cnt;
 	struct msgb *m, *m2;
 
 	llist_for_each_entry_safe(m, m2, &l->txc.tb, list) {
@@ -53,12 +55,15 @@ void txc_clear_tb(struct sg_mtp2_link *l)
 		msgb_free(m);
 	}
 	l->txc.tb_cnt = 0;
+	return n;
 }
 
-void txc_clear_rtb(struct sg_mtp2_link *l)
+/* Empty the RTB; returns how many MSUs it held (sent, not acknowledged: the caller counts
+ * them as discarded, though the far end may have received some of them, Q.704 §5.6.2). */
+unsigned int txc_clear_rtb(struct sg_mtp2_link *l)
 {
 	struct mtp2_txc *t = &l->txc;
-	unsigned int i;
+	unsigned int i, n = t->rtb_cnt;
 
 	for (i = 0; i <= l->seq_mask; i++) {
 		msgb_free(t->rtb[i]);
@@ -71,6 +76,18 @@ void txc_clear_rtb(struct sg_mtp2_link *l)
 	t->retrans = false;
 	t->forced = false;
 	sg_timer_stop(&t->t7);
+	return n;
+}
+
+/* MSUs of the RTB lost to CLEAR RTB or a restart (START): counted as tx:discard:unacked */
+void txc_discard_rtb(struct sg_mtp2_link *l)
+{
+	unsigned int n = txc_clear_rtb(l);
+
+	if (n) {
+		LOGPLINK(l, LOGL_NOTICE, "%u unacknowledged MSUs discarded\n", n);
+		ctr_add(l, SG_MTP2_CTR_TX_DISCARD_UNACKED, n);
+	}
 }
 
 void txc_fini(struct sg_mtp2_link *l)
@@ -93,7 +110,9 @@ void txc_start(struct sg_mtp2_link *l)
 	struct mtp2_txc *t = &l->txc;
 
 	t->fsnf = 0;
-	txc_clear_rtb(l);
+	/* L3 retrieved or flushed the RTB of a failed link before restarting it (changeover);
+	 * whatever is left gets new sequence numbers no more and is lost */
+	txc_discard_rtb(l);
 	t->fsnt = l->seq_mask;
 	t->fib = true;
 	t->cyc_next = 0;
@@ -451,13 +470,18 @@ void txc_sib_received(struct sg_mtp2_link *l)
 		sg_timer_start_ms(&t->t7, link_timer_ms(l, SG_MTP2_T7));
 }
 
-/* Flush buffers (L3 order after processor outage, Q.704 §5.3/§8): all
- * MSUs not yet acknowledged or sent are discarded. */
+/* Flush buffers (L3 order after processor outage, Q.704 §5.3/§8, or changeover without buffer
+ * updating, §5.6): all MSUs not yet acknowledged or sent are discarded, and counted: those
+ * never sent as tx:discard:flush, those sent but not acknowledged as tx:discard:unacked. */
 void txc_flush_buffers(struct sg_mtp2_link *l)
 {
+	unsigned int rtb, tb;
+
 	LOGPLINK(l, LOGL_INFO, "flushing %u + %u MSUs\n", l->txc.tb_cnt, l->txc.rtb_cnt);
-	txc_clear_rtb(l);
-	txc_clear_tb(l);
+	rtb = txc_clear_rtb(l);
+	tb = txc_clear_tb(l);
+	ctr_add(l, SG_MTP2_CTR_TX_DISCARD_UNACKED, rtb);
+	ctr_add(l, SG_MTP2_CTR_TX_DISCARD_FLUSH, tb);
 	l->txc.fsnt = l->txc.fsnl;
 	txc_cong_check(l);
 }

@@ -302,6 +302,8 @@ static int hmrt_route(struct sg_mtp3 *m, const struct sg_mtp3_hdr *h, struct msg
 		LOGPM(m, LOGL_INFO, "MSU to %u (SI %u) during MTP restart: discarded\n",
 		      h->label.dpc, h->si);
 		mtp3_ctr(NULL, NULL, m, SG_MTP3_CTR_ROUTING_FAIL, 1);
+		if (rt)
+			sg_ctr_inc(rt->ctr, SG_MTP3_CTR_ROUTING_FAIL);
 		msgb_free(msg);
 		return -EHOSTUNREACH;
 	}

@@ -51,6 +51,8 @@
  * Buffers: on going out of service the TB and RTB are kept for Q.704
  * retrieval (RETRIEVAL_REQ) until CLEAR_RTB / FLUSH_BUFFERS; START clears
  * the RTB (new sequence numbers) but keeps MSUs still waiting in the TB.
+ * Every MSU so discarded is counted: never sent (TB) as tx:discard:flush,
+ * sent but unacknowledged (RTB) as tx:discard:unacked.
  */
 
 /*
@@ -312,6 +314,8 @@ enum sg_mtp2_ctr {
 	SG_MTP2_CTR_TX_DISCARD_CONG,	/* MSUs from L3 discarded: TB+RTB at the discard threshold */
 	SG_MTP2_CTR_TX_DISCARD_LEN,	/* MSUs from L3 refused: SIF length outside 2..m */
 	SG_MTP2_CTR_CONG_ONSET,		/* transmit congestion onsets (level 0 -> 1 or more) */
+	SG_MTP2_CTR_TX_DISCARD_FLUSH,	/* MSUs from L3 never sent, discarded by FLUSH BUFFERS */
+	SG_MTP2_CTR_TX_DISCARD_UNACKED,	/* sent, unacknowledged MSUs discarded from the RTB */
 	_SG_MTP2_CTR_MAX
 };
 extern const struct sg_ctr_group_desc sg_mtp2_ctr_group_desc;

@@ -751,6 +751,92 @@ out:
 	pair_free(P);
 }
 
+static uint64_t ctr(struct pair *p, unsigned int i, enum sg_mtp2_ctr c)
+{
+	return sg_ctr_get(sg_mtp2_counters(p->s[i].l), c);
+}
+
+/* A link that fails with MSUs in its buffers: whatever L3 does not retrieve is counted as
+ * discarded, never sent (TB) as tx:discard:flush, sent and unacknowledged (RTB) as
+ * tx:discard:unacked: by FLUSH BUFFERS (changeover without buffer updating, Q.704 §5.6), by
+ * CLEAR RTB and by a restart. */
+static void test_failed_link_discards(void)
+{
+	struct sg_mtp2_cfg cfg;
+	struct pair *P = &the_pair;
+	unsigned int k;
+
+	sg_mtp2_cfg_defaults(&cfg);
+	pair_init(P, &cfg, false);
+	if (!bring_up(P))
+		goto out;
+	for (k = 0; k < 10; k++)
+		send_msu(P, 0, k, 20);
+	pair_run(P, 200 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(P->s[1].n_rx, 10);
+	/* the line A->B breaks: 8 MSUs go out unacknowledged, 5 more wait after the failure */
+	P->cut[0] = true;
+	for (k = 10; k < 18; k++)
+		send_msu(P, 0, k, 20);
+	pair_run(P, 500 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(P->s[0].oos, 1);
+	for (k = 18; k < 23; k++)
+		send_msu(P, 0, k, 20);
+	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 8);
+	CU_ASSERT_EQUAL(sg_mtp2_tb_len(P->s[0].l), 5);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_FLUSH), 0);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_UNACKED), 0);
+	/* changeover without buffer updating */
+	CU_ASSERT_EQUAL(sg_mtp2_l3_req(P->s[0].l, SG_MTP2_FLUSH_BUFFERS, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 0);
+	CU_ASSERT_EQUAL(sg_mtp2_tb_len(P->s[0].l), 0);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_FLUSH), 5);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_UNACKED), 8);
+	/* nothing else counted: the MSUs B received were acknowledged, B lost nothing */
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_CONG), 0);
+	CU_ASSERT_EQUAL(ctr(P, 1, SG_MTP2_CTR_TX_DISCARD_FLUSH), 0);
+	CU_ASSERT_EQUAL(ctr(P, 1, SG_MTP2_CTR_TX_DISCARD_UNACKED), 0);
+
+	/* again, and L3 restarts the link without retrieving: the RTB is lost, the TB waits */
+	P->cut[0] = false;
+	if (!bring_up(P))
+		goto out;
+	P->cut[0] = true;
+	for (k = 30; k < 34; k++)
+		send_msu(P, 0, k, 20);
+	pair_run(P, 500 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(P->s[0].oos, 2);
+	send_msu(P, 0, 34, 20);
+	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 4);
+	CU_ASSERT_EQUAL(sg_mtp2_tb_len(P->s[0].l), 1);
+	sg_mtp2_l3_req(P->s[0].l, SG_MTP2_START, NULL, NULL);
+	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 0);
+	CU_ASSERT_EQUAL(sg_mtp2_tb_len(P->s[0].l), 1);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_UNACKED), 12);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_FLUSH), 5);
+	/* the waiting MSU goes once the link is back */
+	P->cut[0] = false;
+	sg_mtp2_l3_req(P->s[0].l, SG_MTP2_STOP, NULL, NULL);
+	if (!bring_up(P))
+		goto out;
+	pair_run(P, 200 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(P->s[1].n_rx, 11);
+	CU_ASSERT_EQUAL(P->s[1].rx_tag[10], 34);
+
+	/* CLEAR RTB out of service */
+	P->cut[0] = true;
+	for (k = 40; k < 43; k++)
+		send_msu(P, 0, k, 20);
+	pair_run(P, 500 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 3);
+	CU_ASSERT_EQUAL(sg_mtp2_l3_req(P->s[0].l, SG_MTP2_CLEAR_RTB, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 0);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_UNACKED), 15);
+	CU_ASSERT_EQUAL(ctr(P, 0, SG_MTP2_CTR_TX_DISCARD_FLUSH), 5);
+out:
+	pair_free(P);
+}
+
 /* Realignment after a failure, and processor outage between two links. */
 static void test_two_links_po(void)
 {
@@ -917,6 +1003,8 @@ int main(void)
 		{ "two links: emergency during normal proving", test_two_links_emergency },
 		{ "two links over the software HDLC, with bit errors", test_two_links_hdlc },
 		{ "BSNT and retrieval for changeover", test_retrieval },
+		{ "a failed link's buffers not retrieved are counted as discarded",
+		  test_failed_link_discards },
 		{ NULL, NULL }
 	};
 

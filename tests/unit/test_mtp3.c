@@ -568,6 +568,12 @@ static void test_restart_po(void)
 	msgb_reserve(msg, 32);
 	msgb_put(msg, 4);
 	CU_ASSERT_EQUAL(sg_mtp3_transfer_req(m, &p, msg), -EHOSTUNREACH);
+	/* the discarded MSU counts as routing:fail on the route too, where the API has it */
+	j = sg_mtp3_routes_json(m);
+	CU_ASSERT_STRING_EQUAL(jstr(find(json_object_object_get(find(j, "dpc", "0-0-2"),
+								   "counters"),
+					 "name", "routing:fail"), "value"), "1");
+	json_object_put(j);
 	/* inhibit tests for an unknown SLC, from a non-adjacent SP: no answer, no change */
 	d0 = sg_ctr_get(sg_mtp3_counters(m), SG_MTP3_CTR_RX_DISCARD);
 	R.n = 0;
