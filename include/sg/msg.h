@@ -107,7 +107,8 @@ enum sg_sap {
 extern const struct value_string sg_sap_names[];
 
 /* Allocate a primitive msgb with room for a parameter block of param_len and
- * data_len octets of user data; oph is filled in and msg->data points at it. */
+ * data_len octets of user data; oph is filled in and msg->data points at it.  The
+ * convention's headroom and tailroom are reserved around it all. */
 struct msgb *sg_prim_alloc(enum sg_sap sap, unsigned int prim,
 			   enum osmo_prim_operation op, size_t param_len,
 			   size_t data_len, const char *name);

@@ -102,8 +102,9 @@ struct msgb *sg_prim_alloc(enum sg_sap sap, unsigned int prim, enum osmo_prim_op
 	struct msgb *msg;
 	uint8_t *p;
 
-	OSMO_ASSERT(len + data_len + SG_MSGB_HEADROOM <= UINT16_MAX);
-	msg = sg_msgb_alloc(SG_MSGB_HEADROOM + len + data_len, name);
+	/* the convention's room around the user data, too (include/sg/msg.h) */
+	OSMO_ASSERT(SG_MSGB_HEADROOM + len + data_len + SG_MSGB_TAILROOM <= UINT16_MAX);
+	msg = sg_msgb_alloc(SG_MSGB_HEADROOM + len + data_len + SG_MSGB_TAILROOM, name);
 	if (!msg)
 		return NULL;
 	msgb_reserve(msg, SG_MSGB_HEADROOM);

@@ -9,6 +9,7 @@
 #include <osmocom/core/talloc.h>
 #include <osmocom/core/utils.h>
 
+#include <sg/l2_sap.h>
 #include <sg/log.h>
 #include <sg/m3ua.h>
 #include <sg/m3ua_sg.h>
@@ -407,22 +408,32 @@ static void layer_teardown(void)
 }
 
 /* SS7 -> IP: the MSU's user part is the DATA's, at the same address, with the octets the
- * encoder makes; an MSU without room is copied once and counted */
+ * encoder makes, whether the MSU is in a buffer of the convention or, as in sgd, in the
+ * primitive that carried it from the TDM thread; an MSU without room is copied once and
+ * counted */
 static void test_nif_msu_to_data(void)
 {
 	layer_setup();
-	for (unsigned int room = 0; room < 2; room++) {
+	/* room: 0 none, 1 the convention's, 2 an MTP2 DATA primitive's (sg_mtp2_prim_wrap) */
+	for (unsigned int room = 0; room < 3; room++) {
 		struct sg_m3ua_pdata pd = { .opc = PC_FAR, .dpc = PC_AS1, .si = 5,
 					    .ni = SG_NI_NATIONAL, .sls = 9, .data = pattern,
 					    .len = 37 };
 		struct sg_mtp_param p = { .opc = pd.opc, .dpc = pd.dpc, .sls = pd.sls,
 					  .si = pd.si, .ni = pd.ni };
-		struct msgb *msu = msu_new(SG_PC_ITU, &pd, room ? SG_MSGB_HEADROOM : 0,
-					   room ? SG_MSGB_TAILROOM : 0);
+		struct msgb *msu = msu_new(SG_PC_ITU, &pd, room == 1 ? SG_MSGB_HEADROOM : 0,
+					   room == 1 ? SG_MSGB_TAILROOM : 0);
 		struct msgb *ref = ref_data(&pd, NULL, &RC1, NULL);
 		uint64_t sent = sg_nif_ctr(L.nif, SG_NIF_CTR_TDM_TO_IP);
 		uint64_t copied = sg_nif_ctr(L.nif, SG_NIF_CTR_BUF_COPY);
-		uint8_t *up = msu->l4h;
+		uint8_t *up;
+
+		if (room == 2) {
+			msu = sg_mtp2_prim_wrap(SG_MTP2_DATA, PRIM_OP_INDICATION, NULL, 0, msu);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(msu);
+			msu->l4h = msu->l3h + sg_mtp3_hdr_len(SG_PC_ITU);
+		}
+		up = msu->l4h;
 
 		sg_nif_mtp_transfer_ind(L.nif, &p, msu);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(L.out);
