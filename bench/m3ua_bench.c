@@ -289,19 +289,9 @@ static struct msgb *pd_to_msu(const struct sg_m3ua_pdata *pd, struct msgb *msg)
 		msgb_free(msg);
 		return NULL;
 	}
-	if (msg) {
-		msu = msg;
-		if (sg_m3ua_data_unwrap(msu, pd) < 0 || sg_msgb_room(&msu, hl, 0) < 0) {
-			msgb_free(msu);
-			return NULL;
-		}
-	} else {
-		msu = sg_msgb_new(pd->len, "msu");
-		if (!msu)
-			return NULL;
-		msu->l4h = msgb_put(msu, pd->len);
-		memcpy(msu->l4h, pd->data, pd->len);
-	}
+	msu = sg_m3ua_data_user_part(msg, pd, hl, NULL);
+	if (!msu)
+		return NULL;
 	/* MTP3 (HMRT) puts SIO and routing label in front of the user part */
 	h.ni = tdm_ni;
 	h.label.opc = opc;

@@ -348,3 +348,13 @@ int sg_m3ua_data_room(struct msgb **msgp);
  * Returns 0, or -EINVAL (msg unchanged) when pd's user part is not inside msg.
  */
 int sg_m3ua_data_unwrap(struct msgb *msg, const struct sg_m3ua_pdata *pd);
+/*
+ * A received DATA's user part as a message of its own, with head octets of room in front
+ * (for an MTP3 header): msg unwrapped in place (msg: the buffer pd was decoded from, taken),
+ * or pd's user part copied into a new msgb of the convention (msg NULL).  Afterwards
+ * msg->data == l4h is the user part.  *copied (copied may be NULL) tells whether msg had to
+ * be copied for the room (sg_msgb_room()).  NULL: no memory, or pd is not from msg (msg is
+ * freed either way).
+ */
+struct msgb *sg_m3ua_data_user_part(struct msgb *msg, const struct sg_m3ua_pdata *pd, size_t head,
+				    bool *copied);

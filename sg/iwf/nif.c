@@ -503,25 +503,10 @@ int sg_nif_start(struct sg_nif *nif)
 static struct msgb *msu_user_part(struct sg_nif *nif, const struct sg_m3ua_pdata *pd,
 				  struct msgb *msg)
 {
-	int r = 0;
+	bool copied;
 
-	if (msg) {
-		if (sg_m3ua_data_unwrap(msg, pd) == 0)
-			r = sg_msgb_room(&msg, sg_mtp3_hdr_len(nif->cfg.variant), 0);
-		else
-			r = -EINVAL;	/* pd is not from msg: the layer's bug */
-		if (r < 0) {
-			msgb_free(msg);
-			return NULL;
-		}
-	} else {
-		msg = sg_msgb_new(pd->len, "nif-msu");
-		if (!msg)
-			return NULL;
-		msg->l4h = msgb_put(msg, pd->len);
-		memcpy(msg->l4h, pd->data, pd->len);
-	}
-	if (r > 0)
+	msg = sg_m3ua_data_user_part(msg, pd, sg_mtp3_hdr_len(nif->cfg.variant), &copied);
+	if (copied)
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_BUF_COPY);
 	return msg;
 }

@@ -107,3 +107,34 @@ int sg_m3ua_data_unwrap(struct msgb *msg, const struct sg_m3ua_pdata *pd)
 	msg->l4h = msg->data;
 	return 0;
 }
+
+struct msgb *sg_m3ua_data_user_part(struct msgb *msg, const struct sg_m3ua_pdata *pd, size_t head,
+				    bool *copied)
+{
+	int r = 0;
+
+	if (copied)
+		*copied = false;
+	if (msg) {
+		r = sg_m3ua_data_unwrap(msg, pd);
+		if (r == 0)
+			r = sg_msgb_room(&msg, head, 0);
+		if (r < 0) {
+			msgb_free(msg);
+			return NULL;
+		}
+		if (copied)
+			*copied = r > 0;
+		return msg;
+	}
+	msg = sg_msgb_new(head > SG_MSGB_HEADROOM ? head - SG_MSGB_HEADROOM + pd->len : pd->len,
+			  "m3ua user part");
+	if (!msg)
+		return NULL;
+	if (head > SG_MSGB_HEADROOM)
+		msgb_reserve(msg, head - SG_MSGB_HEADROOM);
+	msg->l4h = msgb_put(msg, pd->len);
+	if (pd->len)
+		memcpy(msg->l4h, pd->data, pd->len);
+	return msg;
+}

@@ -514,10 +514,46 @@ static void test_nif_rx_dropped(void)
 	layer_teardown();
 }
 
+/* sg_m3ua_data_user_part: in place when given the buffer, else a copy; room for the label */
+static void test_user_part(void)
+{
+	const struct conv *c = &convs[5];
+	struct sg_m3ua_pdata pd = conv_pd(c), d;
+	unsigned int hl = sg_mtp3_hdr_len(c->v);
+	struct msgb *ref = ref_data(&pd, &NA, &RC1, &CORR);
+	struct msgb *msg = sg_msgb_new(msgb_length(ref), "rx"), *up_msg;
+	struct sg_m3ua_decode_err err;
+	struct sg_m3ua_msg m;
+	bool copied = true;
+
+	memcpy(msgb_put(msg, msgb_length(ref)), ref->data, msgb_length(ref));
+	CU_ASSERT_EQUAL_FATAL(sg_m3ua_decode(&m, msg->data, msgb_length(msg), &err), 0);
+	CU_ASSERT_EQUAL_FATAL(sg_m3ua_get_pdata(&m, &d), 0);
+	/* a copy of the octets */
+	up_msg = sg_m3ua_data_user_part(NULL, &d, hl, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(up_msg);
+	CU_ASSERT_EQUAL(msgb_length(up_msg), c->len);
+	CU_ASSERT_EQUAL(memcmp(up_msg->data, pattern, c->len), 0);
+	CU_ASSERT_PTR_EQUAL(up_msg->l4h, up_msg->data);
+	CU_ASSERT(msgb_headroom(up_msg) >= (int)hl);
+	msgb_free(up_msg);
+	/* in place */
+	up_msg = sg_m3ua_data_user_part(msg, &d, hl, &copied);
+	CU_ASSERT_PTR_EQUAL_FATAL(up_msg, msg);
+	CU_ASSERT_FALSE(copied);
+	CU_ASSERT_PTR_EQUAL(msg->data, d.data);
+	CU_ASSERT_EQUAL(msgb_length(msg), c->len);
+	/* pd not from msg: refused, msg freed (the sanitizers see a leak otherwise) */
+	d.data = pattern;
+	CU_ASSERT_PTR_NULL(sg_m3ua_data_user_part(msg, &d, hl, NULL));
+	msgb_free(ref);
+}
+
 static const struct cu_test tests[] = {
 	{ "round trip in place", test_round_trip_in_place },
 	{ "short room: one copy, counted", test_short_room },
 	{ "unwrap without room", test_unwrap_no_room },
+	{ "user part, in place or copied", test_user_part },
 	{ "errors", test_errors },
 	{ "msgb helpers", test_msgb_helpers },
 	{ "NIF: MSU -> DATA", test_nif_msu_to_data },
