@@ -1,7 +1,10 @@
-/* The adapter drivers built into sigtran-sg. */
+/* The adapter drivers built into sigtran-sg: a new driver is a file in adapters/, a line in
+ * adapters/Makefile.inc and a line here (doc/adapters.md, "Writing a driver"). */
 
 #include <sg/adapter.h>
 #include <sg/log.h>
+
+extern struct sg_adapter_driver sg_pw_driver, sg_dahdi_driver, sg_frame_driver;
 
 void sg_adapter_register_builtin(void)
 {

@@ -3,7 +3,7 @@
 /*
  * One DAHDI channel per signalling channel: open the generic channel device
  * (/dev/dahdi/channel), bind it to a channel number with DAHDI_SPECIFY, then
- *  - FRAMES mode (span config dahdi_hdlc): the card or DAHDI's kernel HDLC
+ *  - FRAMES mode (the span's dahdi.hdlc): the card or DAHDI's kernel HDLC
  *    does flags, bit stuffing and FCS.  A "clear" channel is put in
  *    DAHDI_HDLCFCSMODE; a "hardhdlc" channel does HDLC in hardware already
  *    (the ioctl is refused there, as libosmo-abis notes).  Each read()
@@ -31,9 +31,9 @@
 #include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
+#include <sg/schema.h>
 #include <sg/timer.h>
 
 #define LOGPSPAN(span, lvl, fmt, args...) \
@@ -144,6 +144,39 @@ struct dahdi_chan {
 	bool in_tx;		/* inside chan_tx_frame(): the user is not to be called back */
 	struct sg_timer retry;
 };
+
+/* settings: a span's "dahdi" section (doc/config.md) */
+struct dahdi_cfg {
+	unsigned int span;		/* DAHDI's span number */
+	unsigned int base_channel;	/* DAHDI channel number of timeslot 1 */
+	bool hdlc;			/* the card does HDLC (frames), else clear channel */
+	char device[108];
+};
+
+static const struct sg_field dahdi_fields[] = {
+	{ "span", SG_FT_INT, true, 1, 255 },
+	{ "base_channel", SG_FT_INT, false, 1, 4096 },
+	{ "hdlc", SG_FT_BOOL, false },
+	{ "device", SG_FT_STRING, false, 1, 107 },
+	{ NULL }
+};
+
+static const struct sg_schema dahdi_schema = { "dahdi", dahdi_fields };
+
+static int dahdi_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			   const char *path, char *err, size_t errlen)
+{
+	struct dahdi_cfg *c = cfg;
+
+	c->span = sg_json_int(o, "span", 1);
+	/* DAHDI numbers channels across spans: 31 per E1, 24 per T1 */
+	c->base_channel = sg_json_int(o, "base_channel",
+				      (c->span - 1) * (type == SG_SPAN_E1 ? 31 : 24) + 1);
+	c->hdlc = sg_json_bool(o, "hdlc", false);
+	snprintf(c->device, sizeof(c->device), "%s",
+		 sg_json_str(o, "device", DAHDI_DEFAULT_DEVICE));
+	return 0;
+}
 
 struct dahdi_span {
 	struct sg_span *span;
@@ -626,7 +659,7 @@ static int chan_ioctl(struct dahdi_chan *ch, unsigned long req, void *arg, const
 static int chan_setup(struct dahdi_chan *ch)
 {
 	struct sg_chan *chan = ch->chan;
-	const struct sg_cfg_span *cfg = chan->span->cfg;
+	const struct dahdi_cfg *cfg = chan->span->drv_cfg;
 	struct dahdi_params par;
 	struct dahdi_bufferinfo bi;
 	int zero = 0, one = 1, flush = DAHDI_FLUSH_ALL;
@@ -638,9 +671,9 @@ static int chan_setup(struct dahdi_chan *ch)
 	if (rc < 0)
 		return rc;
 	ch->sigtype = par.sigtype;
-	if (cfg->dahdi_span && par.spanno != (int)cfg->dahdi_span) {
+	if (cfg->span && par.spanno != (int)cfg->span) {
 		LOGPCHAN(ch, lvl, "DAHDI channel %d is on DAHDI span %d, not %u: check "
-			 "dahdi_base_channel\n", ch->channo, par.spanno, cfg->dahdi_span);
+			 "dahdi.base_channel\n", ch->channo, par.spanno, cfg->span);
 		return -EXDEV;
 	}
 	if (chan->mode == SG_ADAPTER_MODE_FRAMES) {
@@ -858,7 +891,7 @@ static int dahdi_chan_open(struct sg_chan *chan)
 {
 	struct sg_span *span = chan->span;
 	struct dahdi_span *ds = span->drv_priv;
-	const struct sg_cfg_span *cfg = span->cfg;
+	const struct dahdi_cfg *cfg = span->drv_cfg;
 	struct dahdi_chan *ch;
 	uint32_t alarms, before;
 	int rc;
@@ -872,7 +905,7 @@ static int dahdi_chan_open(struct sg_chan *chan)
 	if (!ch)
 		return -ENOMEM;
 	ch->chan = chan;
-	ch->channo = cfg->dahdi_base_channel + chan->ts - 1;
+	ch->channo = cfg->base_channel + chan->ts - 1;
 	ch->ofd.fd = -1;
 	sg_timer_setup(&ch->retry, chan_retry_cb, ch);
 	/* DAHDI delivers the first bit of a timeslot in bit 7 (G.704 bit 1) */
@@ -921,18 +954,18 @@ static void dahdi_chan_close(struct sg_chan *chan)
 
 static int dahdi_span_open(struct sg_span *span)
 {
-	const struct sg_cfg_span *cfg = span->cfg;
+	const struct dahdi_cfg *cfg = span->drv_cfg;
 	struct dahdi_span *ds;
 
-	if (cfg->dahdi_base_channel < 1) {
-		LOGPSPAN(span, LOGL_ERROR, "dahdi_base_channel must be 1 or more\n");
+	if (cfg->base_channel < 1) {
+		LOGPSPAN(span, LOGL_ERROR, "dahdi.base_channel must be 1 or more\n");
 		return -EINVAL;
 	}
 	ds = talloc_zero(span->ctx, struct dahdi_span);
 	if (!ds)
 		return -ENOMEM;
 	ds->span = span;
-	ds->device = cfg->dahdi_device[0] ? cfg->dahdi_device : DAHDI_DEFAULT_DEVICE;
+	ds->device = cfg->device[0] ? cfg->device : DAHDI_DEFAULT_DEVICE;
 	span->ctr = sg_ctr_group_alloc(span->ctx, &dahdi_ctr_group);
 	if (!span->ctr) {
 		talloc_free(ds);
@@ -941,8 +974,8 @@ static int dahdi_span_open(struct sg_span *span)
 	span->drv_priv = ds;
 	sg_timer_setup(&ds->alarm_poll, alarm_poll_cb, ds);
 	LOGPSPAN(span, LOGL_INFO, "DAHDI span %u, timeslot 1 = channel %u, %s, device %s\n",
-		 cfg->dahdi_span, cfg->dahdi_base_channel,
-		 cfg->dahdi_hdlc ? "HDLC by DAHDI" : "clear channel", ds->device);
+		 cfg->span, cfg->base_channel,
+		 cfg->hdlc ? "HDLC by DAHDI" : "clear channel", ds->device);
 	return 0;
 }
 
@@ -958,22 +991,23 @@ static void dahdi_span_close(struct sg_span *span)
 
 static bool dahdi_supports(const struct sg_span *span, enum sg_adapter_mode mode)
 {
-	return span->cfg->dahdi_hdlc ? mode == SG_ADAPTER_MODE_FRAMES :
-				       mode == SG_ADAPTER_MODE_BITS;
+	const struct dahdi_cfg *cfg = span->drv_cfg;
+
+	return cfg->hdlc ? mode == SG_ADAPTER_MODE_FRAMES : mode == SG_ADAPTER_MODE_BITS;
 }
 
 static struct json_object *dahdi_span_info(const struct sg_span *span)
 {
 	const struct dahdi_span *ds = span->drv_priv;
-	const struct sg_cfg_span *cfg = span->cfg;
+	const struct dahdi_cfg *cfg = span->drv_cfg;
 	struct json_object *o = json_object_new_object();
 	struct json_object *chans = json_object_new_array();
 
 	json_object_object_add(o, "driver", json_object_new_string("dahdi"));
 	json_object_object_add(o, "device", json_object_new_string(ds->device));
-	json_object_object_add(o, "dahdi_span", json_object_new_int(cfg->dahdi_span));
-	json_object_object_add(o, "base_channel", json_object_new_int(cfg->dahdi_base_channel));
-	json_object_object_add(o, "mode", json_object_new_string(cfg->dahdi_hdlc ? "frames" :
+	json_object_object_add(o, "dahdi_span", json_object_new_int(cfg->span));
+	json_object_object_add(o, "base_channel", json_object_new_int(cfg->base_channel));
+	json_object_object_add(o, "mode", json_object_new_string(cfg->hdlc ? "frames" :
 								 "bits"));
 	for (unsigned int ts = 1; ts <= SG_SPAN_MAX_TS; ts++) {
 		const struct dahdi_chan *ch = ds->ch[ts];
@@ -998,6 +1032,9 @@ static struct json_object *dahdi_span_info(const struct sg_span *span)
 struct sg_adapter_driver sg_dahdi_driver = {
 	.name = "dahdi",
 	.description = "DAHDI E1/T1 cards: HDLC by DAHDI (frames) or clear channel (bitstream)",
+	.schema = &dahdi_schema,
+	.cfg_size = sizeof(struct dahdi_cfg),
+	.cfg_parse = dahdi_cfg_parse,
 	.span_open = dahdi_span_open,
 	.span_close = dahdi_span_close,
 	.chan_open = dahdi_chan_open,

@@ -7,7 +7,7 @@
  * 00 00 and strips the last 2 octets without checking them), so libss7 given
  * the other end of the socket talks to us directly.
  *
- * The span either listens at frame_path and takes one peer at a time, or
+ * The span either listens at its path and takes one peer at a time, or
  * connects to it.  While no peer is connected the span is in SG_ALARM_LOS and
  * frames to send are discarded, as a line without a far end would; a
  * connecting span retries with a doubling back-off.
@@ -27,9 +27,9 @@
 #include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
+#include <sg/schema.h>
 #include <sg/timer.h>
 
 #define LOGPFS(fs, lvl, fmt, args...) \
@@ -84,6 +84,30 @@ static const struct sg_ctr_group_desc frame_ctr_group = {
 	.ctr = frame_ctr_desc,
 };
 
+/* settings: a span's "frame" section (doc/config.md) */
+struct frame_cfg {
+	char path[108];			/* sockaddr_un.sun_path */
+	bool listen;			/* listen on path (else connect to it) */
+};
+
+static const struct sg_field frame_fields[] = {
+	{ "path", SG_FT_STRING, true, 1, 107 },
+	{ "listen", SG_FT_BOOL, false },
+	{ NULL }
+};
+
+static const struct sg_schema frame_schema = { "frame", frame_fields };
+
+static int frame_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			   const char *path, char *err, size_t errlen)
+{
+	struct frame_cfg *c = cfg;
+
+	snprintf(c->path, sizeof(c->path), "%s", sg_json_str(o, "path", ""));
+	c->listen = sg_json_bool(o, "listen", false);
+	return 0;
+}
+
 struct frame_span {
 	struct sg_span *span;
 	struct sg_chan *chan;		/* the one channel, or NULL */
@@ -94,6 +118,11 @@ struct frame_span {
 	uint8_t buf[FRAME_MAX + 1];
 };
 
+static const struct frame_cfg *frame_cfg(const struct sg_span *span)
+{
+	return span->drv_cfg;
+}
+
 static inline void ctr_inc(struct frame_span *fs, enum frame_ctr c)
 {
 	sg_ctr_inc(fs->span->ctr, c);
@@ -101,7 +130,7 @@ static inline void ctr_inc(struct frame_span *fs, enum frame_ctr c)
 
 static int make_addr(const struct frame_span *fs, struct sockaddr_un *sun)
 {
-	const char *path = fs->span->cfg->frame_path;
+	const char *path = frame_cfg(fs->span)->path;
 
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
@@ -119,7 +148,7 @@ static void report_error(struct frame_span *fs, enum sg_adapter_error err)
 
 static void schedule_retry(struct frame_span *fs)
 {
-	if (fs->span->cfg->frame_listen)
+	if (frame_cfg(fs->span)->listen)
 		return;
 	sg_timer_start_ms(&fs->retry, fs->backoff_ms);
 	fs->backoff_ms *= 2;
@@ -213,7 +242,7 @@ static void conn_up(struct frame_span *fs, int fd)
 	}
 	fs->backoff_ms = BACKOFF_MIN_MS;
 	ctr_inc(fs, FRAME_CTR_CONN_UP);
-	LOGPFS(fs, LOGL_NOTICE, "peer connected on %s\n", fs->span->cfg->frame_path);
+	LOGPFS(fs, LOGL_NOTICE, "peer connected on %s\n", frame_cfg(fs->span)->path);
 	sg_span_set_alarms(fs->span, SG_ALARM_NONE);
 }
 
@@ -300,7 +329,7 @@ static int start_listen(struct frame_span *fs)
 
 static int frame_span_open(struct sg_span *span)
 {
-	const struct sg_cfg_span *cfg = span->cfg;
+	const struct frame_cfg *cfg = frame_cfg(span);
 	struct frame_span *fs;
 	struct sockaddr_un sun;
 	int rc;
@@ -315,7 +344,7 @@ static int frame_span_open(struct sg_span *span)
 	sg_timer_setup(&fs->retry, retry_cb, fs);
 	rc = make_addr(fs, &sun);
 	if (rc < 0) {
-		LOGPFS(fs, LOGL_ERROR, "frame_path '%s' is empty or too long\n", cfg->frame_path);
+		LOGPFS(fs, LOGL_ERROR, "path '%s' is empty or too long\n", cfg->path);
 		talloc_free(fs);
 		return rc;
 	}
@@ -327,16 +356,16 @@ static int frame_span_open(struct sg_span *span)
 	span->drv_priv = fs;
 	/* no far end until a peer is connected */
 	sg_span_set_alarms(span, SG_ALARM_LOS);
-	if (cfg->frame_listen) {
+	if (cfg->listen) {
 		rc = start_listen(fs);
 		if (rc < 0) {
 			span->drv_priv = NULL;
 			talloc_free(fs);
 			return rc;
 		}
-		LOGPFS(fs, LOGL_INFO, "listening on %s\n", cfg->frame_path);
+		LOGPFS(fs, LOGL_INFO, "listening on %s\n", cfg->path);
 	} else {
-		LOGPFS(fs, LOGL_INFO, "connecting to %s\n", cfg->frame_path);
+		LOGPFS(fs, LOGL_INFO, "connecting to %s\n", cfg->path);
 		retry_cb(fs);
 	}
 	return 0;
@@ -356,7 +385,7 @@ static void frame_span_close(struct sg_span *span)
 	if (fs->listen_ofd.fd >= 0) {
 		osmo_fd_unregister(&fs->listen_ofd);
 		close(fs->listen_ofd.fd);
-		unlink(span->cfg->frame_path);
+		unlink(frame_cfg(span)->path);
 	}
 	span->drv_priv = NULL;
 	talloc_free(fs);
@@ -429,11 +458,11 @@ static struct json_object *frame_span_info(const struct sg_span *span)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "driver", json_object_new_string("frame"));
-	json_object_object_add(o, "path", json_object_new_string(span->cfg->frame_path));
-	json_object_object_add(o, "role", json_object_new_string(span->cfg->frame_listen ?
+	json_object_object_add(o, "path", json_object_new_string(frame_cfg(span)->path));
+	json_object_object_add(o, "role", json_object_new_string(frame_cfg(span)->listen ?
 								 "listen" : "connect"));
 	json_object_object_add(o, "connected", json_object_new_boolean(fs->conn_ofd.fd >= 0));
-	if (!span->cfg->frame_listen && fs->conn_ofd.fd < 0)
+	if (!frame_cfg(span)->listen && fs->conn_ofd.fd < 0)
 		json_object_object_add(o, "retry_in_ms", json_object_new_int64(
 			sg_timer_remaining_ns(&fs->retry) / SG_NS_PER_MS));
 	json_object_object_add(o, "timeslot", fs->chan ? json_object_new_int(fs->chan->ts) :
@@ -444,6 +473,9 @@ static struct json_object *frame_span_info(const struct sg_span *span)
 struct sg_adapter_driver sg_frame_driver = {
 	.name = "frame",
 	.description = "HDLC frames (SU + 2 FCS octets) over an AF_UNIX SOCK_SEQPACKET socket",
+	.schema = &frame_schema,
+	.cfg_size = sizeof(struct frame_cfg),
+	.cfg_parse = frame_cfg_parse,
 	.span_open = frame_span_open,
 	.span_close = frame_span_close,
 	.chan_open = frame_chan_open,

@@ -30,12 +30,10 @@
 #include <osmocom/core/utils.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
+#include <sg/schema.h>
 #include <sg/timer.h>
-
-#include "../sg/config/config_schema.h"	/* sg_parse_hostport() */
 
 #define LOGPW(pw, lvl, fmt, args...) \
 	LOGP(DADP, lvl, "pw %s: " fmt, (pw)->span->name, ##args)
@@ -177,6 +175,68 @@ struct pw_span {
 static inline struct pw_span *to_pw(const struct sg_span *span)
 {
 	return span->drv_priv;
+}
+
+/* ---- settings: a span's "pw" section (doc/config.md) ---- */
+
+struct pw_cfg {
+	char local[64];			/* "addr:port" */
+	char remote[64];
+	unsigned int fpp;		/* frames per packet */
+	unsigned int jitter_ms;
+	bool unframed;			/* E1 carried unframed (32 octets per frame) */
+};
+
+static const struct sg_field pw_fields[] = {
+	{ "local", SG_FT_HOSTPORT, true },
+	{ "remote", SG_FT_HOSTPORT, true },
+	{ "frames_per_packet", SG_FT_INT, false, 1, PW_MAX_FPP },
+	{ "jitter_ms", SG_FT_INT, false, 1, 100 },
+	{ "unframed", SG_FT_BOOL, false },
+	{ NULL }
+};
+
+static const struct sg_schema pw_schema = { "pw", pw_fields };
+
+/* Whether two numeric address:port strings (already checked by the schema) are the same
+ * endpoint: the addresses compared as binary ("::1" and "0::1" are one), the ports as numbers */
+static bool same_endpoint(const char *a, const char *b)
+{
+	uint8_t ba[16], bb[16];
+	char ha[64], hb[64];
+	uint16_t pa, pb;
+
+	if (sg_parse_hostport(a, ha, sizeof(ha), &pa) < 0 ||
+	    sg_parse_hostport(b, hb, sizeof(hb), &pb) < 0 || pa != pb)
+		return false;
+	if (inet_pton(AF_INET, ha, ba) == 1 && inet_pton(AF_INET, hb, bb) == 1)
+		return !memcmp(ba, bb, 4);
+	if (inet_pton(AF_INET6, ha, ba) == 1 && inet_pton(AF_INET6, hb, bb) == 1)
+		return !memcmp(ba, bb, 16);
+	return !strcmp(ha, hb);
+}
+
+static int pw_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			const char *path, char *err, size_t errlen)
+{
+	struct pw_cfg *c = cfg;
+
+	snprintf(c->local, sizeof(c->local), "%s", sg_json_str(o, "local", ""));
+	snprintf(c->remote, sizeof(c->remote), "%s", sg_json_str(o, "remote", ""));
+	c->fpp = sg_json_int(o, "frames_per_packet", 8);
+	c->jitter_ms = sg_json_int(o, "jitter_ms", 4);
+	c->unframed = sg_json_bool(o, "unframed", false);
+	/* a pseudowire to itself would receive its own packets: a loop */
+	if (same_endpoint(c->local, c->remote)) {
+		snprintf(err, errlen, "%s.remote: equals pw.local (%s): the pseudowire would loop "
+			 "to itself", path, c->local);
+		return -EINVAL;
+	}
+	if (c->unframed && type != SG_SPAN_E1) {
+		snprintf(err, errlen, "%s.unframed: only an E1 can be carried unframed", path);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* ---- addresses ---- */
@@ -622,7 +682,7 @@ static void pw_tick_cb(void *data)
 
 static int pw_span_open(struct sg_span *span)
 {
-	const struct sg_cfg_span *cfg = span->cfg;
+	const struct pw_cfg *cfg = span->drv_cfg;
 	struct sockaddr_storage local;
 	socklen_t local_len;
 	struct pw_span *pw;
@@ -630,24 +690,25 @@ static int pw_span_open(struct sg_span *span)
 	int fd, rc, tos = 0xb8;	/* DSCP EF */
 	uint16_t seq0;
 
-	if (cfg->pw_unframed && cfg->type != SG_SPAN_E1)
+	if (cfg->unframed && span->type != SG_SPAN_E1)
 		return -EINVAL;
 	pw = talloc_zero(span->ctx, struct pw_span);
 	if (!pw)
 		return -ENOMEM;
 	pw->span = span;
 	pw->ofd.fd = -1;
-	pw->unframed = cfg->pw_unframed;
-	pw->fpp = cfg->pw_frames_per_packet ? cfg->pw_frames_per_packet : 8;
-	if (pw->fpp > PW_MAX_FPP) {
+	pw->unframed = cfg->unframed;
+	span->unframed = cfg->unframed;
+	pw->fpp = cfg->fpp;
+	if (!pw->fpp || pw->fpp > PW_MAX_FPP) {
 		rc = -EINVAL;
 		goto err;
 	}
-	pw->opf = cfg->type == SG_SPAN_T1 ? 24 : pw->unframed ? 32 : 31;
+	pw->opf = span->type == SG_SPAN_T1 ? 24 : pw->unframed ? 32 : 31;
 	pw->payload_len = pw->fpp * pw->opf;
 	pw->period_ns = pw->fpp * PW_FRAME_NS;
 	/* depth in packets: jitter_ms rounded up to whole packets */
-	jitter_ms = cfg->pw_jitter_ms ? cfg->pw_jitter_ms : 4;
+	jitter_ms = cfg->jitter_ms;
 	pw->depth = (jitter_ms * 8 + pw->fpp - 1) / pw->fpp;
 	if (pw->depth < PW_MIN_DEPTH)
 		pw->depth = PW_MIN_DEPTH;
@@ -655,14 +716,14 @@ static int pw_span_open(struct sg_span *span)
 	for (pw->nslots = 1; pw->nslots < 2 * pw->depth; pw->nslots <<= 1)
 		;
 
-	rc = pw_resolve(cfg->pw_remote, &pw->remote, &pw->remote_len);
+	rc = pw_resolve(cfg->remote, &pw->remote, &pw->remote_len);
 	if (rc < 0) {
-		LOGPW(pw, LOGL_ERROR, "bad remote address '%s'\n", cfg->pw_remote);
+		LOGPW(pw, LOGL_ERROR, "bad remote address '%s'\n", cfg->remote);
 		goto err;
 	}
-	rc = pw_resolve(cfg->pw_local, &local, &local_len);
+	rc = pw_resolve(cfg->local, &local, &local_len);
 	if (rc < 0) {
-		LOGPW(pw, LOGL_ERROR, "bad local address '%s'\n", cfg->pw_local);
+		LOGPW(pw, LOGL_ERROR, "bad local address '%s'\n", cfg->local);
 		goto err;
 	}
 	if (local.ss_family != pw->remote.ss_family) {
@@ -699,7 +760,7 @@ static int pw_span_open(struct sg_span *span)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
 	if (bind(fd, (struct sockaddr *)&local, local_len) < 0) {
 		rc = -errno;
-		LOGPW(pw, LOGL_ERROR, "bind %s: %s\n", cfg->pw_local, strerror(errno));
+		LOGPW(pw, LOGL_ERROR, "bind %s: %s\n", cfg->local, strerror(errno));
 		close(fd);
 		goto err;
 	}
@@ -723,7 +784,7 @@ static int pw_span_open(struct sg_span *span)
 	sg_timer_start_ns(&pw->tick, pw->period_ns);
 	LOGPW(pw, LOGL_INFO, "%s %s -> %s, %u frames (%u octets) per packet, jitter buffer "
 	      "%u packets, playout from %u\n", pw->unframed ? "E1 unframed" :
-	      cfg->type == SG_SPAN_T1 ? "T1" : "E1", cfg->pw_local, cfg->pw_remote, pw->fpp,
+	      span->type == SG_SPAN_T1 ? "T1" : "E1", cfg->local, cfg->remote, pw->fpp,
 	      pw->payload_len, pw->depth, pw->start_fill);
 	return 0;
 err:
@@ -780,12 +841,13 @@ static struct json_object *pw_span_info(const struct sg_span *span)
 {
 	static const char *const alarm_names[] = { "los", "lof", "ais", "rai", "pw-l", "pw-loss" };
 	const struct pw_span *pw = to_pw(span);
+	const struct pw_cfg *cfg = span->drv_cfg;
 	struct json_object *o = json_object_new_object(), *alarms = json_object_new_array();
 
-	json_object_object_add(o, "local", json_object_new_string(span->cfg->pw_local));
-	json_object_object_add(o, "remote", json_object_new_string(span->cfg->pw_remote));
+	json_object_object_add(o, "local", json_object_new_string(cfg->local));
+	json_object_object_add(o, "remote", json_object_new_string(cfg->remote));
 	json_object_object_add(o, "structure", json_object_new_string(
-		pw->unframed ? "e1-unframed" : span->cfg->type == SG_SPAN_T1 ? "t1" : "e1"));
+		pw->unframed ? "e1-unframed" : span->type == SG_SPAN_T1 ? "t1" : "e1"));
 	json_object_object_add(o, "frames_per_packet", json_object_new_int(pw->fpp));
 	json_object_object_add(o, "packet_octets",
 			       json_object_new_int(PW_CW_LEN + pw->payload_len));
@@ -808,6 +870,9 @@ static struct json_object *pw_span_info(const struct sg_span *span)
 struct sg_adapter_driver sg_pw_driver = {
 	.name = "pw",
 	.description = "TDM pseudowire over UDP (RFC 5086 CESoPSN, unframed E1 as RFC 4553)",
+	.schema = &pw_schema,
+	.cfg_size = sizeof(struct pw_cfg),
+	.cfg_parse = pw_cfg_parse,
 	.span_open = pw_span_open,
 	.span_close = pw_span_close,
 	.chan_open = pw_chan_open,

@@ -7,12 +7,7 @@
 #include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
-
-static const char *const driver_names[] = {
-	[SG_DRV_PW] = "pw", [SG_DRV_DAHDI] = "dahdi", [SG_DRV_FRAME] = "frame",
-};
 
 unsigned int sg_chan_rate_octets(enum sg_chan_rate rate)
 {
@@ -26,15 +21,20 @@ unsigned int sg_chan_rate_octets(enum sg_chan_rate rate)
 	}
 }
 
-struct sg_span *sg_span_open(void *ctx, const struct sg_cfg_span *cfg, char *err, size_t errlen)
+struct sg_span *sg_span_open(void *ctx, const struct sg_span_cfg *cfg, char *err, size_t errlen)
 {
-	const char *dname = driver_names[cfg->driver];
-	struct sg_adapter_driver *drv = sg_adapter_driver_find(dname);
+	struct sg_adapter_driver *drv = sg_adapter_driver_find(cfg->driver);
 	struct sg_span *span;
 	int rc;
 
 	if (!drv) {
-		snprintf(err, errlen, "span %s: driver '%s' is not available", cfg->name, dname);
+		snprintf(err, errlen, "span %s: driver '%s' is not available", cfg->name,
+			 cfg->driver);
+		return NULL;
+	}
+	if (drv->schema && !cfg->drv_cfg) {
+		snprintf(err, errlen, "span %s: driver %s: no settings (its '%s' section)",
+			 cfg->name, drv->name, drv->name);
 		return NULL;
 	}
 	span = talloc_zero(ctx, struct sg_span);
@@ -43,16 +43,18 @@ struct sg_span *sg_span_open(void *ctx, const struct sg_cfg_span *cfg, char *err
 		return NULL;
 	}
 	snprintf(span->name, sizeof(span->name), "%s", cfg->name);
-	span->cfg = cfg;
+	span->type = cfg->type;
 	span->drv = drv;
+	span->drv_cfg = cfg->drv_cfg;
 	span->ctx = span;
 	rc = drv->span_open(span);
 	if (rc < 0) {
-		snprintf(err, errlen, "span %s: driver %s: %s", cfg->name, dname, strerror(-rc));
+		snprintf(err, errlen, "span %s: driver %s: %s", cfg->name, drv->name,
+			 strerror(-rc));
 		talloc_free(span);
 		return NULL;
 	}
-	LOGP(DADP, LOGL_INFO, "span %s opened (driver %s, %s)\n", span->name, dname,
+	LOGP(DADP, LOGL_INFO, "span %s opened (driver %s, %s)\n", span->name, drv->name,
 	     cfg->type == SG_SPAN_E1 ? "E1" : "T1");
 	return span;
 }
@@ -73,7 +75,7 @@ struct sg_chan *sg_chan_open(struct sg_span *span, unsigned int ts, enum sg_adap
 			     enum sg_chan_rate rate, const struct sg_chan_ops *ops, void *user,
 			     char *err, size_t errlen)
 {
-	unsigned int max_ts = span->cfg->type == SG_SPAN_E1 ? 31 : 24;
+	unsigned int max_ts = span->type == SG_SPAN_E1 ? 31 : 24;
 	struct sg_chan *chan;
 	int rc;
 
@@ -94,8 +96,8 @@ struct sg_chan *sg_chan_open(struct sg_span *span, unsigned int ts, enum sg_adap
 			}
 	}
 	if ((rate == SG_CHAN_1984K || rate == SG_CHAN_2048K) != (ts == 0) ||
-	    (rate == SG_CHAN_56K && span->cfg->type != SG_SPAN_T1) ||
-	    ((rate == SG_CHAN_1984K || rate == SG_CHAN_2048K) && span->cfg->type != SG_SPAN_E1)) {
+	    (rate == SG_CHAN_56K && span->type != SG_SPAN_T1) ||
+	    ((rate == SG_CHAN_1984K || rate == SG_CHAN_2048K) && span->type != SG_SPAN_E1)) {
 		snprintf(err, errlen, "span %s: rate does not fit timeslot %u", span->name, ts);
 		return NULL;
 	}

@@ -28,7 +28,6 @@
 #include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/hdlc.h>
 #include <sg/log.h>
 #include <sg/slt.h>
@@ -64,7 +63,7 @@ static bool bench_supports(const struct sg_span *span, enum sg_adapter_mode mode
 }
 
 static struct sg_adapter_driver bench_driver = {
-	.name = "dahdi",	/* spans are configured as dahdi; this stands in */
+	.name = "bench",	/* stands in for a card; no settings of its own */
 	.span_open = bench_span_open,
 	.supports = bench_supports,
 };
@@ -124,7 +123,6 @@ static double hdlc_only_links_per_core(unsigned int seconds)
 int main(int argc, char **argv)
 {
 	unsigned int seconds = 10, msu_rate = 0;
-	struct sg_cfg_span *cfg;
 	double t0, cpu;
 	size_t mem_link;
 	char err[256];
@@ -149,13 +147,14 @@ int main(int argc, char **argv)
 
 	spans = calloc(2 * npairs, sizeof(*spans));
 	slts = calloc(2 * npairs, sizeof(*slts));
-	cfg = calloc(2 * npairs, sizeof(*cfg));
 	for (unsigned int i = 0; i < 2 * npairs; i++) {
 		struct sg_slt_cfg lcfg = { .name = "l", .link_id = i, .ts = 16 };
 
-		cfg[i] = (struct sg_cfg_span){ .type = SG_SPAN_E1, .driver = SG_DRV_DAHDI };
-		snprintf(cfg[i].name, sizeof(cfg[i].name), "s%u", i);
-		spans[i] = sg_span_open(NULL, &cfg[i], err, sizeof(err));
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%u", i);
+		spans[i] = sg_span_open(NULL, &(struct sg_span_cfg){ .name = name,
+			.type = SG_SPAN_E1, .driver = "bench" }, err, sizeof(err));
 		slts[i] = spans[i] ? sg_slt_open(NULL, spans[i], &lcfg, ind, NULL, err,
 						 sizeof(err)) : NULL;
 		if (!slts[i]) {
@@ -225,7 +224,6 @@ int main(int argc, char **argv)
 	}
 	free(slts);
 	free(spans);
-	free(cfg);
 	sg_log_fini();
 	return 0;
 }

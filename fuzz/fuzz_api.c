@@ -269,6 +269,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		.name = "translations", .description = "translation rules (bodies as sgd's)",
 		.list = empty_list, .set = xl_set, .command = del_cmd, .commands = del_cmds,
 	};
+	struct sg_mgmt_params p;
 	struct sg_thread *t;
 	char err[256];
 
@@ -284,7 +285,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "%s\n", cfg ? "no thread" : err);
 		abort();
 	}
-	mgmt = sg_mgmt_alloc(NULL, cfg, t, NULL);
+	sg_config_mgmt_params(cfg, &p);
+	mgmt = sg_mgmt_alloc(NULL, &p, t);
 	if (!mgmt || sg_mgmt_register(mgmt, &rk) < 0 || sg_mgmt_register(mgmt, &xl) < 0)
 		abort();
 	return 0;

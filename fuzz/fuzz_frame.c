@@ -14,11 +14,12 @@
 #include <osmocom/core/msgb.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
 #include <sg/mtp2.h>
 #include <sg/slt.h>
 #include <sg/timer.h>
+
+#include "fuzz.h"
 
 /*
  * What the span transmits (FISUs and LSSUs repeated every millisecond of virtual time) is not
@@ -103,26 +104,20 @@ static const enum sg_mtp2_prim reqs[] = {
 	SG_MTP2_START, SG_MTP2_START,
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	if (osmo_stderr_target)
-		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
-	for (unsigned int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	fz_log_init(FZ_ALL_CATS);
 	sg_clock_virtual(0);
 	if (sg_adapter_driver_register(&sg_frame_driver) < 0)
 		abort();
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_cfg_span cfg = { 0 };
+	struct sg_span_cfg cfg = { .name = "fr0", .driver = "frame" };
 	struct sg_slt_cfg lcfg = { 0 };
 	struct sg_span *span;
 	struct frame_span *fs;
@@ -134,13 +129,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	snprintf(cfg.name, sizeof(cfg.name), "fr0");
-	cfg.driver = SG_DRV_FRAME;
 	/* relative, never created: the connection attempt fails, the peer comes from us */
-	snprintf(cfg.frame_path, sizeof(cfg.frame_path), "fuzz-frame-no-such.sock");
+	cfg.drv_cfg = sg_adapter_cfg_json(NULL, "frame",
+					  "{ \"path\": \"fuzz-frame-no-such.sock\" }", SG_SPAN_E1,
+					  err, sizeof(err));
+	if (!cfg.drv_cfg)
+		abort();
 	span = sg_span_open(NULL, &cfg, err, sizeof(err));
 	if (!span)
 		abort();
+	talloc_steal(span->ctx, (void *)cfg.drv_cfg);	/* goes with the span */
 	lcfg.name = "l0";
 	lcfg.ts = 1;
 	lcfg.annex_a = data[0] & 1;
@@ -218,7 +216,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_span_close(span);
 	if (sv[1] >= 0)
 		close(sv[1]);
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

@@ -1,4 +1,5 @@
-/* libFuzzer target: M3UA message decoder and encoder, RFC 4666 §3 (sg/sigtran/m3ua_codec.c). */
+/* libFuzzer target: M3UA message decoder and encoder, RFC 4666 §3 (sg/sigtran/xua_codec.c and
+ * m3ua_codec.c). */
 
 #include <stdint.h>
 #include <stdlib.h>

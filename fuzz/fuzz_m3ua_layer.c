@@ -19,6 +19,8 @@
 #include <sg/m3ua_sg.h>
 #include <sg/timer.h>
 
+#include "fuzz.h"
+
 /*
  * One M3UA layer per input, configured from the input's first octet (RKM mode, BEAT, ASP
  * Identifier required, network appearance, DAUD and ASPAC policies, blocking mode), with five
@@ -76,30 +78,6 @@ static struct {
 
 /* what the callbacks read, so that nothing is optimized away */
 uint32_t sink;
-
-struct in {
-	const uint8_t *d;
-	size_t n;
-};
-
-static bool get8(struct in *in, uint8_t *v)
-{
-	if (!in->n)
-		return false;
-	*v = *in->d++;
-	in->n--;
-	return true;
-}
-
-static bool get16(struct in *in, uint16_t *v)
-{
-	uint8_t a, b;
-
-	if (!get8(in, &a) || !get8(in, &b))
-		return false;
-	*v = (uint16_t)(a << 8 | b);
-	return true;
-}
 
 static struct peer *peer_of(struct sg_m3ua_asp *asp)
 {
@@ -366,15 +344,15 @@ static void closes(void)
 	}
 }
 
-static void ev_ss7(struct in *in)
+static void ev_ss7(struct fz_in *in)
 {
 	uint8_t si, sls, ni, len, buf[255];
 	uint16_t dpc, opc;
 	struct sg_m3ua_pdata pd;
 	struct sg_m3ua_as *as;
 
-	if (!get16(in, &dpc) || !get16(in, &opc) || !get8(in, &si) || !get8(in, &sls) ||
-	    !get8(in, &ni) || !get8(in, &len))
+	if (!fz_get16(in, &dpc) || !fz_get16(in, &opc) || !fz_get8(in, &si) || !fz_get8(in, &sls) ||
+	    !fz_get8(in, &ni) || !fz_get8(in, &len))
 		return;
 	if (len > in->n)
 		len = (uint8_t)in->n;
@@ -390,7 +368,7 @@ static void ev_ss7(struct in *in)
 		sg_m3ua_send_data(F.m, as, &pd);
 }
 
-static void ev_ssnm(struct in *in)
+static void ev_ssnm(struct fz_in *in)
 {
 	static const char *const infos[] = { NULL, "fuzz" };
 	struct sg_m3ua_ssnm_extra x = { 0 };
@@ -398,8 +376,8 @@ static void ev_ssnm(struct in *in)
 	uint16_t pc;
 	uint32_t pcs[2];
 
-	if (!get8(in, &type) || !get8(in, &mask) || !get16(in, &pc) || !get8(in, &cong) ||
-	    !get8(in, &user))
+	if (!fz_get8(in, &type) || !fz_get8(in, &mask) || !fz_get16(in, &pc) ||
+	    !fz_get8(in, &cong) || !fz_get8(in, &user))
 		return;
 	pcs[0] = (uint32_t)(mask & 0x1f) << 24 | pc;
 	pcs[1] = pc + 1;
@@ -413,14 +391,14 @@ static void ev_ssnm(struct in *in)
 	sg_m3ua_ssnm_send(F.m, type % 7, pcs, 1 + (cong >> 4 & 1), &x);
 }
 
-static void ev_rk_add(struct in *in)
+static void ev_rk_add(struct fz_in *in)
 {
 	struct sg_m3ua_as_cfg a = { 0 };
 	uint8_t rc, si;
 	uint16_t dpc;
 	char name[16];
 
-	if (!get8(in, &rc) || !get16(in, &dpc) || !get8(in, &si))
+	if (!fz_get8(in, &rc) || !fz_get16(in, &dpc) || !fz_get8(in, &si))
 		return;
 	snprintf(name, sizeof(name), "rk%u", rc);
 	a.name = name;
@@ -458,17 +436,17 @@ static void ev_json(uint8_t which)
 	}
 }
 
-static void event(struct in *in)
+static void event(struct fz_in *in)
 {
 	uint8_t ev, a, b, c;
 	uint16_t v;
 	struct peer *p;
 
-	if (!get8(in, &ev))
+	if (!fz_get8(in, &ev))
 		return;
 	switch (ev % _EV_NUM) {
 	case EV_RX:
-		if (!get8(in, &a) || !get8(in, &b) || !get16(in, &v))
+		if (!fz_get8(in, &a) || !fz_get8(in, &b) || !fz_get16(in, &v))
 			return;
 		if (v > in->n)
 			v = (uint16_t)in->n;
@@ -477,36 +455,36 @@ static void event(struct in *in)
 		in->n -= v;
 		break;
 	case EV_UP:
-		if (!get8(in, &a) || !get8(in, &b) || !get8(in, &c))
+		if (!fz_get8(in, &a) || !fz_get8(in, &b) || !fz_get8(in, &c))
 			return;
 		sg_m3ua_asp_conn_up(F.p[a % NPEERS].asp, b, c);
 		break;
 	case EV_DOWN:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_asp_conn_down(F.p[a % NPEERS].asp);
 		break;
 	case EV_RESTART:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_asp_conn_restart(F.p[a % NPEERS].asp);
 		break;
 	case EV_TIME:
-		if (get16(in, &v))
+		if (fz_get16(in, &v))
 			sg_clock_advance_ms(v);
 		break;
 	case EV_BLOCK:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_asp_block(F.p[a % NPEERS].asp);
 		break;
 	case EV_UNBLOCK:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_asp_unblock(F.p[a % NPEERS].asp);
 		break;
 	case EV_STOP:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_asp_stop(F.p[a % NPEERS].asp);
 		break;
 	case EV_DEREG:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_asp_deregister(F.p[a % NPEERS].asp);
 		break;
 	case EV_SS7:
@@ -516,14 +494,14 @@ static void event(struct in *in)
 		ev_ssnm(in);
 		break;
 	case EV_DAUD:
-		if (get8(in, &a) && get8(in, &b) && get16(in, &v)) {
+		if (fz_get8(in, &a) && fz_get8(in, &b) && fz_get16(in, &v)) {
 			uint32_t pc = (uint32_t)(b & 0x1f) << 24 | v;
 
 			sg_m3ua_daud_send(F.p[a % NPEERS].asp, &pc, 1);
 		}
 		break;
 	case EV_REFLECT:
-		if (!get8(in, &a) || !get8(in, &b) || !get8(in, &c))
+		if (!fz_get8(in, &a) || !fz_get8(in, &b) || !fz_get8(in, &c))
 			return;
 		p = &F.p[a % NPEERS];
 		if (p->last_len) {
@@ -539,45 +517,32 @@ static void event(struct in *in)
 		ev_rk_add(in);
 		break;
 	case EV_RK_DEL:
-		if (get8(in, &a))
+		if (fz_get8(in, &a))
 			sg_m3ua_rk_del(F.m, a);
 		break;
 	case EV_JSON:
 		/* the views read state: a few per input (they were much of the target's time) */
-		if (get8(in, &a) && F.views++ < 4)
+		if (fz_get8(in, &a) && F.views++ < 4)
 			ev_json(a);
 		break;
 	}
 	closes();
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	sg_log_init(NULL, SG_LOG_STDERR, false);
 	/* FUZZ_LOG=1: the layer's log, to see what an input does */
-	if (osmo_stderr_target)
-		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
-	sg_log_set_level(DM3UA, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	fz_log_init(DM3UA);
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct in in = { data, size };
-	uint8_t flags;
-
-	if (!get8(&in, &flags))
+	if (!fz_run_events(data, size, setup, event, MAX_EVENTS))
 		return 0;
-	setup(flags);
-	for (unsigned int i = 0; i < MAX_EVENTS && in.n; i++)
-		event(&in);
 	sg_m3ua_free(F.m);
 	/* every timer of the layer is gone with it */
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

@@ -1,5 +1,5 @@
 /* libFuzzer target: routing keys from the peer (RKM REG/DEREG REQ, RFC 4666 §3.6, §4.4;
- * sg/sigtran/m3ua_rkm.c) and routing by key (sg_m3ua_route_ssn, sg/sigtran/m3ua_as.c) against
+ * sg/sigtran/xua_rkm.c, m3ua_rkm.c) and routing by key (sg_m3ua_route_ssn, m3ua_as.c) against
  * a full scan. */
 
 #include <stdint.h>
@@ -14,6 +14,8 @@
 #include <sg/m3ua.h>
 #include <sg/m3ua_sg.h>
 #include <sg/timer.h>
+
+#include "fuzz.h"
 
 /* The AS code itself, for its scoring function (rk_score) and SSN extraction: the reference
  * below (fuzz/targets.list builds this file instead of sg/sigtran/m3ua_as.c). */
@@ -33,33 +35,6 @@
  * Seeds: fuzz/corpus/m3ua_rkm/: the Routing Keys of fuzz/corpus/m3ua/reg_req (the codec
  * test's), keys for provisioned, denied and configured DPCs, and MSUs for each AS.
  */
-
-struct in {
-	const uint8_t *d;
-	size_t n;
-};
-
-static bool get8(struct in *in, uint8_t *v)
-{
-	if (!in->n)
-		return false;
-	*v = *in->d++;
-	in->n--;
-	return true;
-}
-
-static bool getn(struct in *in, unsigned int k, uint32_t *v)
-{
-	uint8_t b;
-
-	*v = 0;
-	for (unsigned int i = 0; i < k; i++) {
-		if (!get8(in, &b))
-			return false;
-		*v = *v << 8 | b;
-	}
-	return true;
-}
 
 static struct sg_m3ua *M;
 static struct sg_m3ua_asp *A[2];
@@ -143,12 +118,12 @@ static void setup(uint8_t flags)
 	}
 }
 
-static void ev_reg(struct in *in)
+static void ev_reg(struct fz_in *in)
 {
 	uint8_t peer, len;
 	struct msgb *msg;
 
-	if (!get8(in, &peer) || !get8(in, &len))
+	if (!fz_get8(in, &peer) || !fz_get8(in, &len))
 		return;
 	if (len > in->n)
 		len = (uint8_t)in->n;
@@ -160,7 +135,7 @@ static void ev_reg(struct in *in)
 }
 
 /* the layer's choice must be the best score of a full scan, ties to the first AS */
-static void ev_route(struct in *in)
+static void ev_route(struct fz_in *in)
 {
 	uint32_t opc, dpc;
 	uint8_t si, ssnb, len;
@@ -168,8 +143,8 @@ static void ev_route(struct in *in)
 	struct sg_m3ua_as *got, *ref = NULL, *it;
 	int ssn, best = -1;
 
-	if (!getn(in, 3, &opc) || !getn(in, 3, &dpc) || !get8(in, &si) || !get8(in, &ssnb) ||
-	    !get8(in, &len))
+	if (!fz_getn(in, 3, &opc) || !fz_getn(in, 3, &dpc) || !fz_get8(in, &si) ||
+	    !fz_get8(in, &ssnb) || !fz_get8(in, &len))
 		return;
 	if (len > in->n)
 		len = (uint8_t)in->n;
@@ -224,13 +199,27 @@ static void check_rc(uint32_t rc)
 	}
 }
 
-static void event(struct in *in)
+/* asp8 rc16: a DEREG REQ or ASPAC (cls, type) from an ASP for one routing context */
+static void ev_rc(struct fz_in *in, uint8_t cls, uint8_t type)
+{
+	struct msgb *msg;
+	uint32_t v;
+	uint8_t a;
+
+	if (!fz_get8(in, &a) || !fz_getn(in, 2, &v))
+		return;
+	msg = sg_m3ua_msg_new(cls, type);
+	sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, v);
+	rx(A[a & 1], msg);
+	check_rc(v);
+}
+
+static void event(struct fz_in *in)
 {
 	uint8_t ev, a, b;
 	uint32_t v;
-	struct msgb *msg;
 
-	if (!get8(in, &ev))
+	if (!fz_get8(in, &ev))
 		return;
 	switch (ev % 6) {
 	case 0:
@@ -240,26 +229,16 @@ static void event(struct in *in)
 		ev_route(in);
 		break;
 	case 2:
-		if (!get8(in, &a) || !getn(in, 2, &v))
-			return;
-		msg = sg_m3ua_msg_new(SG_M3UA_CLS_RKM, SG_M3UA_RKM_DEREG_REQ);
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, v);
-		rx(A[a & 1], msg);
-		check_rc(v);
+		ev_rc(in, SG_M3UA_CLS_RKM, SG_M3UA_RKM_DEREG_REQ);
 		break;
 	case 3:
-		if (!get8(in, &a) || !getn(in, 2, &v))
-			return;
-		msg = sg_m3ua_msg_new(SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT);
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, v);
-		rx(A[a & 1], msg);
-		check_rc(v);
+		ev_rc(in, SG_M3UA_CLS_ASPTM, SG_M3UA_ASPTM_ACT);
 		break;
 	case 4: {
 		struct sg_m3ua_as_cfg c = { .min_asps = 1, .nasps = 1 };
 		char name[16];
 
-		if (!get8(in, &a) || !getn(in, 3, &v) || !get8(in, &b))
+		if (!fz_get8(in, &a) || !fz_getn(in, 3, &v) || !fz_get8(in, &b))
 			return;
 		snprintf(name, sizeof(name), "api%u", a);
 		c.name = name;
@@ -277,7 +256,7 @@ static void event(struct in *in)
 		break;
 	}
 	default:
-		if (get8(in, &a)) {
+		if (fz_get8(in, &a)) {
 			sg_m3ua_rk_del(M, a);
 			check_rc(a);
 		}
@@ -285,32 +264,19 @@ static void event(struct in *in)
 	}
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	if (osmo_stderr_target)
-		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
-	sg_log_set_level(DM3UA, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	fz_log_init(DM3UA);
 	sg_clock_virtual(0);
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct in in = { data, size };
-	uint8_t flags;
-
-	if (!get8(&in, &flags))
+	if (!fz_run_events(data, size, setup, event, 128))
 		return 0;
-	setup(flags);
-	for (unsigned int i = 0; i < 128 && in.n; i++)
-		event(&in);
 	sg_m3ua_free(M);
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

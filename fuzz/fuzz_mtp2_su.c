@@ -12,6 +12,8 @@
 #include <sg/mtp2.h>
 #include <sg/timer.h>
 
+#include "fuzz.h"
+
 /*
  * Input: byte 0 selects the configuration (bit 0 Annex A 12-bit sequence
  * numbers, bit 1 PCR, bit 2 EIM).  The rest is a list of records:
@@ -101,7 +103,6 @@ static struct sg_mtp2_link *bring_up(void *ctx, const struct sg_mtp2_cfg *cfg)
 	return l;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool init;
@@ -187,7 +188,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sg_mtp2_link_free(l);
 	talloc_free(ctx);
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

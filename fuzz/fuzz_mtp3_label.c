@@ -6,6 +6,8 @@
 
 #include <sg/mtp3.h>
 
+#include "fuzz_mtp3.h"
+
 /*
  * Input: byte 0 selects the format (bits 1-0: enum sg_pc_variant, bit 2: 5-bit SLS option);
  * the rest is an MSU from its SIO on.  Whatever decodes must encode again, decode to the same
@@ -21,19 +23,14 @@ static void check_label(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
 	int rc;
 
 	rc = sg_mtp3_label_decode(&l, f, d, n);
-	if (n < ll) {
-		if (rc != SG_MTP3_ERR_SHORT)
-			abort();
+	if (!fz_mtp3_decoded(rc, n, ll))
 		return;
-	}
-	if (rc != SG_MTP3_OK)
-		abort();
 	len = sg_mtp3_label_encode(buf, sizeof(buf), f, &l);
 	if (len != ll)
 		abort();
 	if (sg_mtp3_label_decode(&l2, f, buf, len) != SG_MTP3_OK)
 		abort();
-	if (l.dpc != l2.dpc || l.opc != l2.opc || l.sls != l2.sls)
+	if (!label_eq(&l, &l2))
 		abort();
 	/* only the SLS octet has spare bits (ANSI 5-bit, China, TTC); ITU has none */
 	if (f->variant == SG_PC_ITU) {
@@ -58,36 +55,26 @@ static void check_hdr(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
 	int rc;
 
 	rc = sg_mtp3_hdr_decode(&h, f, d, n);
-	if (n < sg_mtp3_hdr_len(f->variant)) {
-		if (rc != SG_MTP3_ERR_SHORT)
-			abort();
+	if (!fz_mtp3_decoded(rc, n, sg_mtp3_hdr_len(f->variant)))
 		return;
-	}
-	if (rc != SG_MTP3_OK)
-		abort();
 	len = sg_mtp3_hdr_encode(buf, sizeof(buf), f, &h);
 	if (len != sg_mtp3_hdr_len(f->variant) || buf[0] != d[0])
 		abort();
 	if (sg_mtp3_hdr_decode(&h2, f, buf, len) != SG_MTP3_OK)
 		abort();
-	if (h.si != h2.si || h.ni != h2.ni || h.prio != h2.prio || h.label.dpc != h2.label.dpc ||
-	    h.label.opc != h2.label.opc || h.label.sls != h2.label.sls)
+	if (!hdr_eq(&h, &h2))
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* the MSU from its SIO; the label after the SIO */
+static void check_msu(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
+{
+	check_hdr(f, d, n);
+	if (n)
+		check_label(f, d + 1, n - 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_mtp3_fmt f;
-
-	if (size < 1)
-		return 0;
-	f.variant = (enum sg_pc_variant)(data[0] & 3);
-	f.sls5 = data[0] & 4;
-	data++;
-	size--;
-	check_hdr(&f, data, size);
-	if (size)
-		check_label(&f, data + 1, size - 1);
-	return 0;
+	return fz_mtp3_input(data, size, check_msu);
 }

@@ -6,32 +6,14 @@
 
 #include <sg/mtp3.h>
 
+#include "fuzz_mtp3.h"
+
 /*
  * Input: byte 0 selects the format (bits 1-0: enum sg_pc_variant, bit 2: 5-bit SLS option);
  * the rest is an MSU from its SIO on.  It is decoded as a whole SNM MSU and as a whole test
  * MSU, and the part after the label as an SNM and as a test message.  Whatever decodes must
  * encode again and decode to the same values; anything else must be a defined error.
  */
-
-static bool snm_eq(const struct sg_mtp3_snm *a, const struct sg_mtp3_snm *b)
-{
-	return a->heading == b->heading && a->slc == b->slc && a->fsn == b->fsn &&
-	       a->cbc == b->cbc && a->dest == b->dest && a->cong_status == b->cong_status &&
-	       a->sdli == b->sdli && a->upu_user == b->upu_user && a->upu_cause == b->upu_cause;
-}
-
-static bool slt_eq(const struct sg_mtp3_slt *a, const struct sg_mtp3_slt *b)
-{
-	return a->heading == b->heading && a->slc == b->slc && a->len == b->len &&
-	       !memcmp(a->pattern, b->pattern, a->len);
-}
-
-static bool hdr_eq(const struct sg_mtp3_hdr *a, const struct sg_mtp3_hdr *b)
-{
-	return a->si == b->si && a->ni == b->ni && a->prio == b->prio &&
-	       a->label.dpc == b->label.dpc && a->label.opc == b->label.opc &&
-	       a->label.sls == b->label.sls;
-}
 
 static void check_rc(int rc)
 {
@@ -116,21 +98,18 @@ static void check_bodies(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* the MSU as a whole SNM and a whole test MSU; what follows its label as either body */
+static void check_msu(const struct sg_mtp3_fmt *f, const uint8_t *d, size_t n)
+{
+	size_t hl = sg_mtp3_hdr_len(f->variant);
+
+	check_snm_msu(f, d, n);
+	check_slt_msu(f, d, n);
+	if (n > hl)
+		check_bodies(f, d + hl, n - hl);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_mtp3_fmt f;
-
-	if (size < 1)
-		return 0;
-	f.variant = (enum sg_pc_variant)(data[0] & 3);
-	f.sls5 = data[0] & 4;
-	data++;
-	size--;
-	check_snm_msu(&f, data, size);
-	check_slt_msu(&f, data, size);
-	if (size > sg_mtp3_hdr_len(f.variant))
-		check_bodies(&f, data + sg_mtp3_hdr_len(f.variant),
-			     size - sg_mtp3_hdr_len(f.variant));
-	return 0;
+	return fz_mtp3_input(data, size, check_msu);
 }

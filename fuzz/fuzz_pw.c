@@ -7,11 +7,13 @@
 
 #include <json-c/json.h>
 #include <osmocom/core/application.h>
+#include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
 #include <sg/timer.h>
+
+#include "fuzz.h"
 
 #include <sys/socket.h>
 
@@ -81,53 +83,50 @@ static const struct sg_chan_ops user_ops = {
 	.alarm = u_alarm,
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	if (osmo_stderr_target)
-		log_set_log_level(osmo_stderr_target, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
-	sg_log_set_level(DADP, getenv("FUZZ_LOG") ? LOGL_DEBUG : LOGL_FATAL);
+	fz_log_init(DADP);
 	sg_clock_virtual(0);
 	if (sg_adapter_driver_register(&sg_pw_driver) < 0)
 		abort();
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sg_cfg_span cfg = { 0 };
+	struct sg_span_cfg cfg = { .name = "pw0", .driver = "pw" };
 	struct sg_span *span;
 	struct sg_chan *chan;
 	struct pw_span *pw;
-	char err[256];
+	char err[256], json[160];
 	unsigned int ts, count;
+	bool unframed;
 	size_t off = 3;
 	unsigned int periods = 0, views = 0;
 
 	if (size < 3)
 		return 0;
-	snprintf(cfg.name, sizeof(cfg.name), "pw0");
-	cfg.driver = SG_DRV_PW;
 	cfg.type = data[0] & 1 ? SG_SPAN_T1 : SG_SPAN_E1;
-	cfg.pw_unframed = cfg.type == SG_SPAN_E1 && (data[0] & 2);
-	cfg.pw_frames_per_packet = data[1] % 64 + 1;
-	cfg.pw_jitter_ms = data[2] % 32 + 1;
-	snprintf(cfg.pw_local, sizeof(cfg.pw_local), "127.0.0.1:0");
-	snprintf(cfg.pw_remote, sizeof(cfg.pw_remote), "127.0.0.1:9");
+	unframed = cfg.type == SG_SPAN_E1 && (data[0] & 2);
+	snprintf(json, sizeof(json), "{ \"local\": \"127.0.0.1:0\", \"remote\": \"127.0.0.1:9\", "
+		 "\"frames_per_packet\": %u, \"jitter_ms\": %u, \"unframed\": %s }",
+		 data[1] % 64 + 1, data[2] % 32 + 1, unframed ? "true" : "false");
+	cfg.drv_cfg = sg_adapter_cfg_json(NULL, "pw", json, cfg.type, err, sizeof(err));
+	if (!cfg.drv_cfg)
+		abort();
 	span = sg_span_open(NULL, &cfg, err, sizeof(err));
 	if (!span)
 		abort();
+	talloc_steal(span->ctx, (void *)cfg.drv_cfg);	/* goes with the span */
 	pw = to_pw(span);
 	/* a timeslot, or the whole E1 (Annex A) */
 	if (data[0] & 4) {
 		ts = 0;
 		count = pw->opf;
 		chan = sg_chan_open(span, 0, SG_ADAPTER_MODE_BITS,
-				    cfg.pw_unframed ? SG_CHAN_2048K : SG_CHAN_1984K, &user_ops, NULL,
+				    unframed ? SG_CHAN_2048K : SG_CHAN_1984K, &user_ops, NULL,
 				    err, sizeof(err));
 	} else {
 		ts = (data[0] >> 3) % (cfg.type == SG_SPAN_T1 ? 24 : 31) + 1;
@@ -173,7 +172,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sg_chan_close(chan);
 	sg_span_close(span);
-	if (sg_timers_count())
-		abort();
-	return 0;
+	return fz_end_no_timers();
 }

@@ -1,7 +1,7 @@
 /* Seed corpus generator for fuzz_m3ua_layer: the message sequences of the M3UA conformance
  * tests (tests/conformance/m3ua_test.c), as event lists for the fuzz target's peers.
  * Build and run from the top source directory:
- *   clang -I include fuzz/mkcorpus_m3ua_layer.c sg/sigtran/m3ua_codec.c sg/rt/msg.c $(pkg-config \
+ *   clang -I include fuzz/mkcorpus_m3ua_layer.c sg/sigtran/xua_codec.c sg/sigtran/m3ua_codec.c sg/rt/msg.c $(pkg-config \
  *       --cflags --libs libosmocore talloc) -o /tmp/mkcorpus && /tmp/mkcorpus fuzz/corpus/m3ua_layer
  */
 
@@ -74,15 +74,21 @@ static void ms(unsigned int t)
 }
 
 /* a message from peer on stream (the message is freed) */
-static void rx(unsigned int peer, unsigned int stream, struct msgb *msg)
+/* EV_RX: the n octets at d from the peer on a stream, as they are */
+static void rx_raw(unsigned int peer, unsigned int stream, const uint8_t *d, size_t n)
 {
-	sg_m3ua_finish(msg);
 	b8(EV_RX);
 	b8(peer);
 	b8(stream);
-	b16(msgb_length(msg));
-	for (unsigned int i = 0; i < msgb_length(msg); i++)
-		b8(msg->data[i]);
+	b16(n);
+	for (size_t i = 0; i < n; i++)
+		b8(d[i]);
+}
+
+static void rx(unsigned int peer, unsigned int stream, struct msgb *msg)
+{
+	sg_m3ua_finish(msg);
+	rx_raw(peer, stream, msg->data, msgb_length(msg));
 	msgb_free(msg);
 }
 
@@ -351,18 +357,8 @@ int main(int argc, char **argv)
 		static const uint8_t v2[] = { 2, 0, 3, 1, 0, 0, 0, 8 };
 		static const uint8_t shortlen[] = { 1, 0, 3, 1, 0, 0, 0, 12, 0, 4, 0, 3 };
 
-		b8(EV_RX);
-		b8(ASP1);
-		b8(0);
-		b16(sizeof(v2));
-		for (unsigned int i = 0; i < sizeof(v2); i++)
-			b8(v2[i]);
-		b8(EV_RX);
-		b8(ASP1);
-		b8(0);
-		b16(sizeof(shortlen));
-		for (unsigned int i = 0; i < sizeof(shortlen); i++)
-			b8(shortlen[i]);
+		rx_raw(ASP1, 0, v2, sizeof(v2));
+		rx_raw(ASP1, 0, shortlen, sizeof(shortlen));
 	}
 	save(dir, "errors");
 	return 0;

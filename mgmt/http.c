@@ -1086,17 +1086,15 @@ static void config_mask_secrets(struct json_object *root)
 	}
 }
 
-struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
-			      struct sg_thread *mgmt_thread,
-			      const struct sg_mgmt_status_info *info)
+struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_mgmt_params *p,
+			      struct sg_thread *mgmt_thread)
 {
 	struct sg_mgmt *m;
 	struct json_object *shown = NULL;
 	const char *js = "{}";
-	const char *path = NULL;
 	unsigned int i;
 
-	if (!cfg || !mgmt_thread)
+	if (!p || !mgmt_thread)
 		return NULL;
 	m = talloc_zero(ctx, struct sg_mgmt);
 	if (!m)
@@ -1105,29 +1103,29 @@ struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 	INIT_LLIST_HEAD(&m->jobs);
 	INIT_LLIST_HEAD(&m->socks);
 	m->call_timeout_ms = MGMT_CALL_TIMEOUT_MS;
-	/* 0 (a config struct not from the loader): the documented defaults */
-	m->max_conns = cfg->mgmt_max_conns ? cfg->mgmt_max_conns : SG_MGMT_CONNS_DEFAULT;
-	m->max_conns_per_addr = cfg->mgmt_max_conns_per_addr ? cfg->mgmt_max_conns_per_addr
-							      : SG_MGMT_CONNS_PER_ADDR_DEFAULT;
+	/* 0: the documented defaults */
+	m->max_conns = p->max_conns ? p->max_conns : SG_MGMT_CONNS_DEFAULT;
+	m->max_conns_per_addr = p->max_conns_per_addr ? p->max_conns_per_addr
+						      : SG_MGMT_CONNS_PER_ADDR_DEFAULT;
 	m->max_conns_per_addr = OSMO_MIN(m->max_conns_per_addr, m->max_conns);
-	m->header_timeout_ms = cfg->mgmt_header_timeout_ms ? cfg->mgmt_header_timeout_ms
-							   : SG_MGMT_HEADER_TIMEOUT_MS;
-	m->request_timeout_ms = cfg->mgmt_request_timeout_ms ? cfg->mgmt_request_timeout_ms
-							     : SG_MGMT_REQUEST_TIMEOUT_MS;
+	m->header_timeout_ms = p->header_timeout_ms ? p->header_timeout_ms
+						    : SG_MGMT_HEADER_TIMEOUT_MS;
+	m->request_timeout_ms = p->request_timeout_ms ? p->request_timeout_ms
+						      : SG_MGMT_REQUEST_TIMEOUT_MS;
 	m->request_timeout_ms = OSMO_MAX(m->request_timeout_ms, m->header_timeout_ms);
 	m->start_ns = sg_now();
-	OSMO_STRLCPY_ARRAY(m->listen, cfg->mgmt_listen);
-	m->port = cfg->mgmt_port;
-	OSMO_STRLCPY_ARRAY(m->token, cfg->mgmt_token);
+	OSMO_STRLCPY_ARRAY(m->listen, p->listen ? p->listen : "");
+	m->port = p->port;
+	OSMO_STRLCPY_ARRAY(m->token, p->token ? p->token : "");
 	m->token_len = strlen(m->token);
-	m->loopback = cfg->mgmt_loopback;
-	OSMO_STRLCPY_ARRAY(m->node_name, cfg->node_name);
+	m->loopback = p->loopback;
+	OSMO_STRLCPY_ARRAY(m->node_name, p->node_name ? p->node_name : "");
 
-	/* cfg->root belongs to the main thread: serialize it here, once,
-	 * with the secrets masked (GET /api/v1/config shows that they are
-	 * set, never what they are) */
-	if (cfg->root) {
-		if (json_object_deep_copy(cfg->root, &shown, NULL) < 0)
+	/* the document belongs to the caller (sgd's main thread): serialize it here, once,
+	 * with the secrets masked (GET /api/v1/config shows that they are set, never what
+	 * they are) */
+	if (p->config) {
+		if (json_object_deep_copy(p->config, &shown, NULL) < 0)
 			goto err;
 		config_mask_secrets(shown);
 		js = json_object_to_json_string_ext(shown, JSON_FLAGS);
@@ -1135,29 +1133,25 @@ struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
 	m->config_json = talloc_asprintf(m, "%s\n", js ? js : "{}");
 	json_object_put(shown);
 	shown = NULL;
-	if (info && info->config_path)
-		path = info->config_path;
-	else
-		path = cfg->path;
-	m->config_path = path ? talloc_strdup(m, path) : NULL;
-	m->version = talloc_strdup(m, info && info->version ? info->version : "unknown");
-	if (!m->config_json || (path && !m->config_path) || !m->version)
+	m->config_path = p->config_path ? talloc_strdup(m, p->config_path) : NULL;
+	m->version = talloc_strdup(m, p->version ? p->version : "unknown");
+	if (!m->config_json || (p->config_path && !m->config_path) || !m->version)
 		goto err;
 	m->config_json_len = strlen(m->config_json);
 
-	if (info && info->num_threads && info->threads) {
-		m->threads = talloc_zero_array(m, struct mgmt_thread_info, info->num_threads);
+	if (p->num_threads && p->threads) {
+		m->threads = talloc_zero_array(m, struct mgmt_thread_info, p->num_threads);
 		if (!m->threads)
 			goto err;
-		for (i = 0; i < info->num_threads; i++) {
-			const char *n = sg_thread_name(info->threads[i]);
+		for (i = 0; i < p->num_threads; i++) {
+			const char *n = sg_thread_name(p->threads[i]);
 
 			m->threads[i].name = talloc_strdup(m->threads, n ? n : "");
-			m->threads[i].role = sg_thread_role(info->threads[i]);
+			m->threads[i].role = sg_thread_role(p->threads[i]);
 			if (!m->threads[i].name)
 				goto err;
 		}
-		m->num_threads = info->num_threads;
+		m->num_threads = p->num_threads;
 	}
 
 	m->ctrs = sg_ctr_group_alloc(m, &mgmt_ctrg_desc);

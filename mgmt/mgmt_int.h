@@ -7,10 +7,10 @@
 #include <osmocom/core/linuxlist.h>
 #include <osmocom/core/select.h>
 
-#include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
 #include <sg/mgmt.h>
+#include <sg/name.h>
 #include <sg/thread.h>
 #include <sg/timer.h>
 

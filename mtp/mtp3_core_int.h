@@ -248,17 +248,15 @@ int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
  * STP, Q.704 §5.2/§5.4): changeover messages when ls has no link left.  -EHOSTUNREACH when
  * there is no such route. */
 int mtp3_snm_tx_alt(struct sg_mtp3_linkset *ls, const struct sg_mtp3_snm *s);
+/* Can a changeover message for link avoid go out (another link of ls, or a route via an STP)? */
+bool mtp3_snm_path(struct sg_mtp3_linkset *ls, const struct sg_mtp3_link *avoid);
 
-/* mtp3_slm.c: link management */
-void mtp3_slm_link_start(struct sg_mtp3_link *l);
+/* mtp3_slm.c: link management (decisions: mtp3_cmd.h) */
 void mtp3_slm_link_failed(struct sg_mtp3_link *l, const char *why);
 void mtp3_slm_link_available(struct sg_mtp3_link *l);
 void mtp3_slm_set_state(struct sg_mtp3_link *l, enum sg_mtp3_link_state st);
 void mtp3_ls_update(struct sg_mtp3_linkset *ls);
 void mtp3_slm_tra_rx(struct sg_mtp3_linkset *ls);
-/* remote processor outage / recovered (SG_MTP2_RPO / RPR) */
-void mtp3_slm_link_blocked(struct sg_mtp3_link *l);
-void mtp3_slm_link_unblocked(struct sg_mtp3_link *l);
 void mtp3_slm_init_link(struct sg_mtp3_link *l);
 void mtp3_slm_init_ls(struct sg_mtp3_linkset *ls);
 
@@ -268,18 +266,14 @@ void mtp3_sltc_stop(struct sg_mtp3_link *l);
 void mtp3_sltc_rx(struct sg_mtp3_link *l, const struct sg_mtp3_hdr *h, struct msgb *msg);
 void mtp3_sltc_init(struct sg_mtp3_link *l);
 
-/* mtp3_tcoc.c: changeover; mtp3_tcbc.c: changeback */
+/* mtp3_tcoc.c: changeover; mtp3_tcbc.c: changeback (decisions and events: mtp3_cmd.h) */
 void mtp3_tcoc_init(struct sg_mtp3_link *l);
-void mtp3_tcoc_start(struct sg_mtp3_link *l);
-void mtp3_tcoc_blocked(struct sg_mtp3_link *l);
-void mtp3_tcoc_unblocked(struct sg_mtp3_link *l);
 void mtp3_tcoc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 		  const struct sg_mtp3_snm *s);
 void mtp3_tcoc_l2_ind(struct sg_mtp3_link *l, enum sg_mtp2_prim prim,
 		      const struct sg_mtp2_param *p, struct msgb *msg);
 void mtp3_tcbc_init(struct sg_mtp3_link *l);
 void mtp3_tcbc_start(struct sg_mtp3_link *from);
-void mtp3_tcbc_cancel(struct sg_mtp3_link *l);
 void mtp3_tcbc_rx(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *rx_link,
 		  const struct sg_mtp3_snm *s);
 

@@ -372,19 +372,49 @@ struct msgb *mtp3_snm_msu(struct sg_mtp3 *m, uint32_t dpc, uint8_t sls, const st
 	return msg;
 }
 
+/* The link of ls for a management message to its adjacent SP: an uninhibited one if there is
+ * one (inhibited links carry management traffic too), never "avoid"; NULL: none. */
+static struct sg_mtp3_link *snm_link(struct sg_mtp3_linkset *ls, const struct sg_mtp3_link *avoid)
+{
+	for (unsigned int i = 0; i < ls->nlinks; i++)
+		if (ls->links[i] != avoid && mtp3_link_traffic(ls->links[i]))
+			return ls->links[i];
+	for (unsigned int i = 0; i < ls->nlinks; i++)
+		if (ls->links[i] != avoid && ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
+			return ls->links[i];
+	return NULL;
+}
+
+/* The best usable route to the adjacent SP of ls through another linkset (an STP, Q.704 §5.2,
+ * §5.4.1); NULL: none. */
+static struct mtp3_rt_entry *alt_entry(struct sg_mtp3_linkset *ls)
+{
+	struct mtp3_route *rt = mtp3_route_find(ls->m, ls->adj_pc);
+	struct mtp3_rt_entry *best = NULL;
+
+	for (unsigned int i = 0; rt && i < rt->n; i++) {
+		struct mtp3_rt_entry *e = &rt->e[i];
+
+		if (e->ls == ls || !mtp3_rt_entry_usable(e))
+			continue;
+		if (!best || e->status < best->status ||
+		    (e->status == best->status && e->prio < best->prio))
+			best = e;
+	}
+	return best;
+}
+
+bool mtp3_snm_path(struct sg_mtp3_linkset *ls, const struct sg_mtp3_link *avoid)
+{
+	return snm_link(ls, avoid) || alt_entry(ls);
+}
+
 int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
 		   const struct sg_mtp3_snm *s)
 {
-	struct sg_mtp3_link *l = NULL;
+	struct sg_mtp3_link *l = snm_link(ls, avoid);
 	struct msgb *msg;
 
-	/* an uninhibited link if there is one (inhibited links carry management traffic too) */
-	for (unsigned int i = 0; i < ls->nlinks && !l; i++)
-		if (ls->links[i] != avoid && mtp3_link_traffic(ls->links[i]))
-			l = ls->links[i];
-	for (unsigned int i = 0; i < ls->nlinks && !l; i++)
-		if (ls->links[i] != avoid && ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
-			l = ls->links[i];
 	if (!l)
 		return -EHOSTUNREACH;
 	msg = mtp3_snm_msu(ls->m, ls->adj_pc,
@@ -399,22 +429,10 @@ int mtp3_snm_tx_ls(struct sg_mtp3_linkset *ls, struct sg_mtp3_link *avoid,
 int mtp3_snm_tx_alt(struct sg_mtp3_linkset *ls, const struct sg_mtp3_snm *s)
 {
 	struct sg_mtp3 *m = ls->m;
-	struct mtp3_route *rt = mtp3_route_find(m, ls->adj_pc);
-	struct mtp3_rt_entry *best = NULL;
+	struct mtp3_rt_entry *best = alt_entry(ls);
 	struct msgb *msg;
 	uint8_t sls;
 
-	/* Q.704 §5.2, §5.4.1: the best usable route to the adjacent SP through another
-	 * linkset (an STP) */
-	for (unsigned int i = 0; rt && i < rt->n; i++) {
-		struct mtp3_rt_entry *e = &rt->e[i];
-
-		if (e->ls == ls || !mtp3_rt_entry_usable(e))
-			continue;
-		if (!best || e->status < best->status ||
-		    (e->status == best->status && e->prio < best->prio))
-			best = e;
-	}
 	if (!best)
 		return -EHOSTUNREACH;
 	sls = sg_mtp3_snm_link_oriented(s->heading) ? s->slc : 0;

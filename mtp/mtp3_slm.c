@@ -5,6 +5,7 @@
 #include <sg/mtp3.h>
 #include <sg/mtp3_core.h>
 
+#include "mtp3_cmd.h"
 #include "mtp3_core_int.h"
 
 /*
@@ -18,7 +19,7 @@
  * available (Q.704 §12.2.2).
  *
  * Remote processor outage: AVAILABLE --RPO--> BLOCKED --RPR--> AVAILABLE (traffic diverted
- * meanwhile, see mtp3_slm_link_blocked()).
+ * meanwhile, see slm_blocked()).
  *
  * Restart (Q.704 §9): when the first link of a linkset becomes available we send our routing
  * data and TRA to the adjacent SP (mtp3_tprc.c; during our own restart only when it ends);
@@ -26,12 +27,6 @@
  * or when T21 runs out.  With cfg.restart off the adjacent SP is accessible at once and no
  * TRA is sent.
  */
-
-static void l2_req(struct sg_mtp3_link *l, enum sg_mtp2_prim prim)
-{
-	if (l->ops)
-		l->ops->req(l->l2_priv, prim, NULL, NULL);
-}
 
 void mtp3_slm_set_state(struct sg_mtp3_link *l, enum sg_mtp3_link_state st)
 {
@@ -49,32 +44,186 @@ void mtp3_slm_set_state(struct sg_mtp3_link *l, enum sg_mtp3_link_state st)
 	l->state = st;
 }
 
-void mtp3_slm_link_start(struct sg_mtp3_link *l)
+/* ---- decide (mtp3_cmd.h) ---- */
+
+/* §12.2: (re)start: alignment, emergency while no other link of the linkset is available */
+static void slm_start(const struct mtp3_slm_facts *f, struct mtp3_cmds *c)
+{
+	if (f->restart_pending)
+		mtp3_cmd_flag(c, MTP3_CMD_RESTART_PENDING, false);
+	mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_ALIGNING);
+	mtp3_cmd_l2(c, f->other_avail ? SG_MTP2_EMERGENCY_CEASES : SG_MTP2_EMERGENCY, 0);
+	mtp3_cmd_l2(c, SG_MTP2_START, 0);
+}
+
+/* The link failed (§12.2, restoration after T17): its traffic changes over (§5) when it was
+ * available; active: restart after T17. */
+static void slm_fail(const struct mtp3_slm_facts *f, const char *why, bool active,
+		     struct mtp3_cmds *c)
+{
+	if (f->state == SG_MTP3_LINK_INACTIVE || f->state == SG_MTP3_LINK_FAILED)
+		return;
+	mtp3_cmd_log(c, LOGL_NOTICE, "failed", why);
+	mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_FAILED);
+	mtp3_cmd_add(c, MTP3_CMD_COUNT)->ctr = SG_MTP3_CTR_LINK_FAIL;
+	mtp3_cmd_flag(c, MTP3_CMD_SLT, false);
+	/* make sure MTP2 is out of service (BSNT retrieval needs it) */
+	mtp3_cmd_l2(c, SG_MTP2_STOP, 0);
+	if (active)
+		mtp3_cmd_timer(c, true, SG_MTP3_T17);
+	if (f->cb_pending)
+		mtp3_cmd_to(c, MTP3_CMD_TO_TCBC, MTP3_CB_EV_CANCEL, NULL);
+	if (f->state == SG_MTP3_LINK_AVAILABLE)
+		mtp3_cmd_to(c, MTP3_CMD_TO_TCOC, MTP3_CO_EV_START, NULL);
+	mtp3_cmd_add(c, MTP3_CMD_LS_UPDATE);
+	mtp3_cmd_add(c, MTP3_CMD_REBALANCE);
+	mtp3_cmd_add(c, MTP3_CMD_TLAC_CHECK);
+}
+
+static void slm_available(struct mtp3_cmds *c)
+{
+	mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_AVAILABLE);
+	mtp3_cmd_add(c, MTP3_CMD_LS_UPDATE);
+	mtp3_cmd_add(c, MTP3_CMD_REBALANCE);
+}
+
+/*
+ * Remote processor outage (Q.704 §3.2.6, §4.3, §5.3.3): the link stays in service at level 2
+ * but is blocked, i.e. unavailable to level 3: no user or management traffic, signalling link
+ * tests stop.  Its traffic is diverted as after a failure, but without buffer updating (the
+ * far end's level 3 cannot take part in a changeover): the SLS it carried are held for T1
+ * (time-controlled diversion, §5.6.2), then MTP2's buffers are flushed and the SLS move to
+ * the other links of the linkset, or through routing to another linkset (forced rerouting,
+ * §7) when none is left.  When the outage ends before T1 the held SLS simply carry on behind
+ * the MSUs MTP2 kept; afterwards the link is available again and changeback brings its SLS
+ * back (§6).
+ */
+static void slm_blocked(const struct mtp3_slm_facts *f, struct mtp3_cmds *c)
+{
+	if (f->state != SG_MTP3_LINK_AVAILABLE) {
+		mtp3_cmd_log(c, LOGL_INFO, "remote processor outage",
+			     "ignored, the link is not available");
+		return;
+	}
+	mtp3_cmd_log(c, LOGL_NOTICE, "remote processor outage", "link blocked");
+	mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_BLOCKED);
+	mtp3_cmd_add(c, MTP3_CMD_COUNT)->ctr = SG_MTP3_CTR_RPO;
+	mtp3_cmd_flag(c, MTP3_CMD_SLT, false);
+	if (f->cb_pending)
+		mtp3_cmd_to(c, MTP3_CMD_TO_TCBC, MTP3_CB_EV_CANCEL, NULL);
+	mtp3_cmd_to(c, MTP3_CMD_TO_TCOC, MTP3_CO_EV_BLOCKED, NULL);
+	mtp3_cmd_add(c, MTP3_CMD_LS_UPDATE);
+	mtp3_cmd_add(c, MTP3_CMD_REBALANCE);
+	mtp3_cmd_add(c, MTP3_CMD_TLAC_CHECK);
+}
+
+void mtp3_slm_decide(const struct mtp3_slm_facts *f, const struct mtp3_slm_ev *ev,
+		     struct mtp3_cmds *c)
+{
+	switch (ev->type) {
+	case MTP3_SLM_EV_ACTIVATE:
+		mtp3_cmd_flag(c, MTP3_CMD_ACTIVE, true);
+		if (f->state == SG_MTP3_LINK_INACTIVE ||
+		    (f->state == SG_MTP3_LINK_FAILED && !f->t17_running && !f->co_running))
+			slm_start(f, c);
+		break;
+	case MTP3_SLM_EV_START:
+		slm_start(f, c);
+		break;
+	case MTP3_SLM_EV_DEACTIVATE:
+		mtp3_cmd_flag(c, MTP3_CMD_ACTIVE, false);
+		if (f->t17_running)
+			mtp3_cmd_timer(c, false, SG_MTP3_T17);
+		if (f->restart_pending)
+			mtp3_cmd_flag(c, MTP3_CMD_RESTART_PENDING, false);
+		if (f->state == SG_MTP3_LINK_INACTIVE)
+			break;
+		if (f->state == SG_MTP3_LINK_FAILED)
+			mtp3_cmd_l2(c, SG_MTP2_STOP, 0);
+		else
+			slm_fail(f, "deactivated", false, c);
+		mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_INACTIVE);
+		break;
+	case MTP3_SLM_EV_T17:
+		if (!f->active || f->state != SG_MTP3_LINK_FAILED)
+			break;
+		if (f->co_running)
+			/* START would clear the retransmission buffer still to be retrieved */
+			mtp3_cmd_flag(c, MTP3_CMD_RESTART_PENDING, true);
+		else
+			slm_start(f, c);
+		break;
+	case MTP3_SLM_EV_IN_SERVICE:
+		if (f->state == SG_MTP3_LINK_ALIGNING) {
+			/* Q.707 §2.2: traffic only after a successful link test */
+			mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_TESTING);
+			mtp3_cmd_flag(c, MTP3_CMD_SLT, true);
+		} else if (f->state == SG_MTP3_LINK_INACTIVE) {
+			mtp3_cmd_l2(c, SG_MTP2_STOP, 0);
+		}
+		break;
+	case MTP3_SLM_EV_OUT_OF_SERVICE:
+		if (f->state == SG_MTP3_LINK_ALIGNING) {
+			/* alignment failed: try again after T17 */
+			mtp3_cmd_state(c, MTP3_CMD_LINK_STATE, SG_MTP3_LINK_FAILED);
+			if (f->active)
+				mtp3_cmd_timer(c, true, SG_MTP3_T17);
+		} else {
+			slm_fail(f, ev->why, f->active, c);
+		}
+		break;
+	case MTP3_SLM_EV_FAILED:
+		slm_fail(f, ev->why, f->active, c);
+		break;
+	case MTP3_SLM_EV_AVAILABLE:
+		slm_available(c);
+		break;
+	case MTP3_SLM_EV_RPO:
+		slm_blocked(f, c);
+		break;
+	case MTP3_SLM_EV_RPR:
+		if (f->state != SG_MTP3_LINK_BLOCKED)
+			break;
+		mtp3_cmd_log(c, LOGL_NOTICE, "remote processor recovered", "link unblocked");
+		mtp3_cmd_to(c, MTP3_CMD_TO_TCOC, MTP3_CO_EV_UNBLOCKED, NULL);
+		slm_available(c);
+		/* periodic signalling link test again, starting with one now (Q.707 §2.2) */
+		mtp3_cmd_flag(c, MTP3_CMD_SLT, true);
+		break;
+	}
+}
+
+/* ---- facts, events ---- */
+
+/* Snapshot the facts, decide, act */
+void mtp3_slm_event(struct sg_mtp3_link *l, const struct mtp3_slm_ev *ev)
 {
 	struct sg_mtp3_linkset *ls = l->ls;
-	bool other = false;
+	struct mtp3_cmds c = { .proc = "SLM" };
+	struct mtp3_slm_facts f = {
+		.state = l->state,
+		.active = l->active,
+		.restart_pending = l->restart_pending,
+		.t17_running = sg_timer_pending(&l->t17),
+		.co_running = l->co != SG_MTP3_CO_NONE,
+		.cb_pending = l->cb_pending,
+	};
 
 	for (unsigned int i = 0; i < ls->nlinks; i++)
 		if (ls->links[i] != l && ls->links[i]->state == SG_MTP3_LINK_AVAILABLE)
-			other = true;
-	l->restart_pending = false;
-	mtp3_slm_set_state(l, SG_MTP3_LINK_ALIGNING);
-	l2_req(l, other ? SG_MTP2_EMERGENCY_CEASES : SG_MTP2_EMERGENCY);
-	l2_req(l, SG_MTP2_START);
+			f.other_avail = true;
+	mtp3_slm_decide(&f, ev, &c);
+	mtp3_act(l, &c);
+}
+
+static void slm_ev(struct sg_mtp3_link *l, enum mtp3_slm_event type, const char *why)
+{
+	mtp3_slm_event(l, &(struct mtp3_slm_ev){ .type = type, .why = why });
 }
 
 static void t17_cb(void *data)
 {
-	struct sg_mtp3_link *l = data;
-
-	if (!l->active || l->state != SG_MTP3_LINK_FAILED)
-		return;
-	if (l->co != SG_MTP3_CO_NONE) {
-		/* START would clear the retransmission buffer still to be retrieved */
-		l->restart_pending = true;
-		return;
-	}
-	mtp3_slm_link_start(l);
+	slm_ev(data, MTP3_SLM_EV_T17, NULL);
 }
 
 static void t21_cb(void *data)
@@ -144,102 +293,25 @@ void mtp3_ls_update(struct sg_mtp3_linkset *ls)
 
 void mtp3_slm_link_available(struct sg_mtp3_link *l)
 {
-	mtp3_slm_set_state(l, SG_MTP3_LINK_AVAILABLE);
-	mtp3_ls_update(l->ls);
-	mtp3_ls_rebalance(l->ls);
+	slm_ev(l, MTP3_SLM_EV_AVAILABLE, NULL);
 }
 
 void mtp3_slm_link_failed(struct sg_mtp3_link *l, const char *why)
 {
-	struct sg_mtp3_linkset *ls = l->ls;
-	enum sg_mtp3_link_state prev = l->state;
-
-	if (prev == SG_MTP3_LINK_INACTIVE || prev == SG_MTP3_LINK_FAILED)
-		return;
-	LOGPL(l, LOGL_NOTICE, "failed: %s\n", why);
-	mtp3_slm_set_state(l, SG_MTP3_LINK_FAILED);
-	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_LINK_FAIL, 1);
-	mtp3_sltc_stop(l);
-	/* make sure MTP2 is out of service (BSNT retrieval needs it) */
-	l2_req(l, SG_MTP2_STOP);
-	if (l->active)
-		sg_timer_start_ms(&l->t17, mtp3_t(ls->m, SG_MTP3_T17));
-	if (l->cb_pending)
-		mtp3_tcbc_cancel(l);
-	if (prev == SG_MTP3_LINK_AVAILABLE)
-		mtp3_tcoc_start(l);
-	mtp3_ls_update(ls);
-	mtp3_ls_rebalance(ls);
-	mtp3_tlac_check(ls);
-}
-
-/*
- * Remote processor outage (Q.704 §3.2.6, §4.3, §5.3.3): the link stays in service at level 2
- * but is blocked, i.e. unavailable to level 3: no user or management traffic, signalling link
- * tests stop.  Its traffic is diverted as after a failure, but without buffer updating (the
- * far end's level 3 cannot take part in a changeover): the SLS it carried are held for T1
- * (time-controlled diversion, §5.6.2), then MTP2's buffers are flushed and the SLS move to
- * the other links of the linkset, or through routing to another linkset (forced rerouting,
- * §7) when none is left.  When the outage ends before T1 the held SLS simply carry on behind
- * the MSUs MTP2 kept; afterwards the link is available again and changeback brings its SLS
- * back (§6).
- */
-void mtp3_slm_link_blocked(struct sg_mtp3_link *l)
-{
-	struct sg_mtp3_linkset *ls = l->ls;
-
-	if (l->state != SG_MTP3_LINK_AVAILABLE) {
-		LOGPL(l, LOGL_INFO, "remote processor outage in state %s: ignored\n",
-		      get_value_string(sg_mtp3_link_state_names, l->state));
-		return;
-	}
-	LOGPL(l, LOGL_NOTICE, "remote processor outage: link blocked\n");
-	mtp3_slm_set_state(l, SG_MTP3_LINK_BLOCKED);
-	mtp3_ctr(l, ls, ls->m, SG_MTP3_CTR_RPO, 1);
-	mtp3_sltc_stop(l);
-	if (l->cb_pending)
-		mtp3_tcbc_cancel(l);
-	mtp3_tcoc_blocked(l);
-	mtp3_ls_update(ls);
-	mtp3_ls_rebalance(ls);
-	mtp3_tlac_check(ls);
-}
-
-void mtp3_slm_link_unblocked(struct sg_mtp3_link *l)
-{
-	if (l->state != SG_MTP3_LINK_BLOCKED)
-		return;
-	LOGPL(l, LOGL_NOTICE, "remote processor recovered: link unblocked\n");
-	mtp3_tcoc_unblocked(l);
-	mtp3_slm_link_available(l);
-	/* periodic signalling link test again, starting with one now (Q.707 §2.2) */
-	mtp3_sltc_start(l);
+	slm_ev(l, MTP3_SLM_EV_FAILED, why);
 }
 
 int sg_mtp3_link_activate(struct sg_mtp3_link *l)
 {
 	if (!l->ops)
 		return -ENOTCONN;
-	l->active = true;
-	if (l->state == SG_MTP3_LINK_INACTIVE ||
-	    (l->state == SG_MTP3_LINK_FAILED && !sg_timer_pending(&l->t17) &&
-	     l->co == SG_MTP3_CO_NONE))
-		mtp3_slm_link_start(l);
+	slm_ev(l, MTP3_SLM_EV_ACTIVATE, NULL);
 	return 0;
 }
 
 int sg_mtp3_link_deactivate(struct sg_mtp3_link *l)
 {
-	l->active = false;
-	sg_timer_stop(&l->t17);
-	l->restart_pending = false;
-	if (l->state == SG_MTP3_LINK_INACTIVE)
-		return 0;
-	if (l->state == SG_MTP3_LINK_FAILED)
-		l2_req(l, SG_MTP2_STOP);
-	else
-		mtp3_slm_link_failed(l, "deactivated");
-	mtp3_slm_set_state(l, SG_MTP3_LINK_INACTIVE);
+	slm_ev(l, MTP3_SLM_EV_DEACTIVATE, NULL);
 	return 0;
 }
 
@@ -260,22 +332,11 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
 		mtp3_hmdc_rx(l, msg);
 		return;
 	case SG_MTP2_IN_SERVICE:
-		if (l->state == SG_MTP3_LINK_ALIGNING) {
-			mtp3_slm_set_state(l, SG_MTP3_LINK_TESTING);
-			mtp3_sltc_start(l);
-		} else if (l->state == SG_MTP3_LINK_INACTIVE) {
-			l2_req(l, SG_MTP2_STOP);
-		}
+		slm_ev(l, MTP3_SLM_EV_IN_SERVICE, NULL);
 		break;
 	case SG_MTP2_OUT_OF_SERVICE:
-		if (l->state == SG_MTP3_LINK_ALIGNING) {
-			mtp3_slm_set_state(l, SG_MTP3_LINK_FAILED);
-			if (l->active)
-				sg_timer_start_ms(&l->t17, mtp3_t(m, SG_MTP3_T17));
-		} else {
-			mtp3_slm_link_failed(l,
-					     get_value_string(sg_mtp2_oos_reason_names, p->reason));
-		}
+		slm_ev(l, MTP3_SLM_EV_OUT_OF_SERVICE,
+		       get_value_string(sg_mtp2_oos_reason_names, p->reason));
 		break;
 	case SG_MTP2_RETRIEVE_BSNT:
 	case SG_MTP2_BSNT_NOT_RETRIEVABLE:
@@ -285,10 +346,10 @@ void sg_mtp3_l2_ind(struct sg_mtp3 *m, struct sg_mtp3_link *l, enum sg_mtp2_prim
 		mtp3_tcoc_l2_ind(l, prim, p, msg);
 		return;
 	case SG_MTP2_RPO:
-		mtp3_slm_link_blocked(l);
+		slm_ev(l, MTP3_SLM_EV_RPO, NULL);
 		break;
 	case SG_MTP2_RPR:
-		mtp3_slm_link_unblocked(l);
+		slm_ev(l, MTP3_SLM_EV_RPR, NULL);
 		break;
 	case SG_MTP2_CONGESTION:
 		/* Q.704 §3.8, §11.2: users and originators are told per MSU (mtp3_rtcc.c) */

@@ -181,7 +181,7 @@ int sg_daemon_run(void *ctx, struct sg_config *cfg)
 int sg_daemon_run_hooks(void *ctx, struct sg_config *cfg, const struct sg_daemon_hooks *hooks)
 {
 	struct sg_daemon *d = talloc_zero(ctx, struct sg_daemon);
-	struct sg_mgmt_status_info info;
+	struct sg_mgmt_params mp;
 	unsigned int started = 0;
 	sigset_t set;
 	int sig, rc = 0;
@@ -222,13 +222,11 @@ int sg_daemon_run_hooks(void *ctx, struct sg_config *cfg, const struct sg_daemon
 		sg_tdm_set_core(d->tdm_state[i], d->tdm[i], d->core_state, d->core);
 	d->mgmt_thread = add_thread(d, "mgmt", SG_THREAD_MGMT);
 
-	info = (struct sg_mgmt_status_info){
-		.version = PACKAGE_VERSION,
-		.config_path = cfg->path,
-		.threads = d->threads,
-		.num_threads = d->num_threads,
-	};
-	d->mgmt = sg_mgmt_alloc(d, cfg, d->mgmt_thread, &info);
+	sg_config_mgmt_params(cfg, &mp);
+	mp.version = PACKAGE_VERSION;
+	mp.threads = d->threads;
+	mp.num_threads = d->num_threads;
+	d->mgmt = sg_mgmt_alloc(d, &mp, d->mgmt_thread);
 	if (!d->mgmt) {
 		LOGP(DSG, LOGL_FATAL, "cannot create the management server\n");
 		rc = 1;

@@ -830,7 +830,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_LPORT = 256, OPT_TRANSPORT, OPT_UDP, OPT_RUDP, OPT_ASPID, OPT_RC, OPT_REG, OPT_TMT,
-	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_OPC, OPT_DPC, OPT_NI, OPT_SILENT, OPT_FLOOD,
+	OPT_NA, OPT_BEAT, OPT_ACK, OPT_VARIANT, OPT_NI, OPT_SILENT, OPT_FLOOD,
 	OPT_MALFORMED, OPT_RECONNECT,
 };
 
@@ -857,8 +857,6 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		{ "beat", required_argument, NULL, OPT_BEAT },
 		{ "ack-ms", required_argument, NULL, OPT_ACK },
 		{ "variant", required_argument, NULL, OPT_VARIANT },
-		{ "opc", required_argument, NULL, OPT_OPC },
-		{ "dpc", required_argument, NULL, OPT_DPC },
 		{ "ni", required_argument, NULL, OPT_NI },
 		SIM_TRAFFIC_OPTIONS,
 		{ "verbose", no_argument, NULL, 'v' },
@@ -867,7 +865,6 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *remotes[SG_SCTP_MAX_ADDRS], *locals[SG_SCTP_MAX_ADDRS];
-	const char *opc_s = NULL, *dpc_s = NULL;
 	unsigned int nremote = 0, nlocal = 0, verbose = 0;
 	struct sim_opts to = { .cfg = &a->scfg };
 	char err[128];
@@ -992,12 +989,6 @@ static int parse_args(struct asp *a, int argc, char **argv)
 			else
 				bad = "--variant: itu, ansi, china or ttc";
 			break;
-		case OPT_OPC:
-			opc_s = optarg;
-			break;
-		case OPT_DPC:
-			dpc_s = optarg;
-			break;
 		case OPT_NI:
 			if (sim_parse_num(optarg, 0, 3, &v) < 0)
 				bad = "--ni: 0..3";
@@ -1027,13 +1018,14 @@ static int parse_args(struct asp *a, int argc, char **argv)
 		fprintf(stderr, "sg-simasp: unexpected argument '%s'\n", argv[optind]);
 		return EXIT_CONFIG;
 	}
-	if (!opc_s || !dpc_s) {
+	if (!to.opc || !to.dpc) {
 		fprintf(stderr, "sg-simasp: --opc and --dpc are required\n");
 		return EXIT_CONFIG;
 	}
-	if (sg_pc_parse(opc_s, a->scfg.variant, &a->scfg.opc) < 0 ||
-	    sg_pc_parse(dpc_s, a->scfg.variant, &a->scfg.dpc) < 0) {
-		fprintf(stderr, "sg-simasp: bad point code in --opc %s / --dpc %s\n", opc_s, dpc_s);
+	if (sg_pc_parse(to.opc, a->scfg.variant, &a->scfg.opc) < 0 ||
+	    sg_pc_parse(to.dpc, a->scfg.variant, &a->scfg.dpc) < 0) {
+		fprintf(stderr, "sg-simasp: bad point code in --opc %s / --dpc %s\n", to.opc,
+			to.dpc);
 		return EXIT_CONFIG;
 	}
 	if (sim_traffic_check(&to, err, sizeof(err)) < 0) {

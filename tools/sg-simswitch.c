@@ -240,21 +240,19 @@ static void hook_teardown(void *priv)
 
 /* ---- command line ---- */
 
-enum { OPT_SP = 256, OPT_OPC, OPT_DPC };
+enum { OPT_SP = 256 };
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "sp", required_argument, NULL, OPT_SP },
-		{ "opc", required_argument, NULL, OPT_OPC },
-		{ "dpc", required_argument, NULL, OPT_DPC },
 		SIM_TRAFFIC_OPTIONS,
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = DEFAULT_CONFIG, *sp_name = NULL, *opc_s = NULL, *dpc_s = NULL;
+	const char *path = DEFAULT_CONFIG, *sp_name = NULL;
 	struct sg_daemon_hooks hooks;
 	struct sg_config *cfg;
 	struct app *a;
@@ -276,12 +274,6 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SP:
 			sp_name = optarg;
-			break;
-		case OPT_OPC:
-			opc_s = optarg;
-			break;
-		case OPT_DPC:
-			dpc_s = optarg;
 			break;
 		case 'V':
 			printf("sg-simswitch (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -338,19 +330,19 @@ int main(int argc, char **argv)
 		}
 		a->sp = i;
 	}
-	if (opc_s) {
+	if (to.opc) {
 		uint32_t opc;
 		unsigned int i;
 
-		if (sg_pc_parse(opc_s, cfg->sps[a->sp].variant, &opc) < 0) {
-			fprintf(stderr, "sg-simswitch: --opc: bad point code '%s'\n", opc_s);
+		if (sg_pc_parse(to.opc, cfg->sps[a->sp].variant, &opc) < 0) {
+			fprintf(stderr, "sg-simswitch: --opc: bad point code '%s'\n", to.opc);
 			goto out_cfg;
 		}
 		for (i = 0; i < cfg->num_sps && cfg->sps[i].pc != opc; i++)
 			;
 		if (i == cfg->num_sps || (sp_name && i != a->sp)) {
 			fprintf(stderr, "sg-simswitch: --opc %s: MTP3 sends with its own point "
-				"code; no signalling point of the configuration has it\n", opc_s);
+				"code; no signalling point of the configuration has it\n", to.opc);
 			goto out_cfg;
 		}
 		a->sp = i;
@@ -359,9 +351,9 @@ int main(int argc, char **argv)
 	a->scfg.opc = cfg->sps[a->sp].pc;
 	a->scfg.ni = cfg->sps[a->sp].ni;
 	a->scfg.sls_bits = cfg->sps[a->sp].sls_bits;
-	if (dpc_s) {
-		if (sg_pc_parse(dpc_s, a->scfg.variant, &a->scfg.dpc) < 0) {
-			fprintf(stderr, "sg-simswitch: --dpc: bad point code '%s'\n", dpc_s);
+	if (to.dpc) {
+		if (sg_pc_parse(to.dpc, a->scfg.variant, &a->scfg.dpc) < 0) {
+			fprintf(stderr, "sg-simswitch: --dpc: bad point code '%s'\n", to.dpc);
 			goto out_cfg;
 		}
 	} else {

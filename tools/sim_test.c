@@ -11,6 +11,7 @@
 #include <sg/timer.h>
 
 #include "cu_main.h"
+#include "cu_log.h"
 #include "tshark.h"
 
 #include "isup_sim.h"
@@ -879,19 +880,17 @@ static void test_traffic_options(void)
 	CU_ASSERT(traffic_opt(&o, "cic", "x", &bad) && !bad);
 	CU_ASSERT_EQUAL(sim_traffic_check(&o, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(err, "--cic: FIRST-LAST within 0..16383");
+
+	/* --opc and --dpc are kept as given, for the program to read with its variant */
+	CU_ASSERT(!o.opc && !o.dpc);
+	CU_ASSERT(traffic_opt(&o, "opc", "2-100-1", &bad) && !bad);
+	CU_ASSERT(traffic_opt(&o, "dpc", "3-0-5", &bad) && !bad);
+	CU_ASSERT(o.opc && !strcmp(o.opc, "2-100-1") && o.dpc && !strcmp(o.dpc, "3-0-5"));
 }
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSG, getenv("SIM_DEBUG") ? LOGL_DEBUG : LOGL_FATAL);
-	return 0;
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
+	return cu_log_init(DSG, "SIM_DEBUG", LOGL_FATAL);
 }
 
 int main(void)
@@ -923,5 +922,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("sim", tests, init, fini);
+	return cu_run_suite("sim", tests, init, cu_log_fini);
 }

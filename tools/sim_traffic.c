@@ -155,6 +155,12 @@ bool sim_traffic_opt(struct sim_opts *o, int opt, const char *arg, const char **
 	case SIM_OPT_CIC:
 		o->cic = arg;
 		break;
+	case SIM_OPT_OPC:
+		o->opc = arg;
+		break;
+	case SIM_OPT_DPC:
+		o->dpc = arg;
+		break;
 	case SIM_OPT_ANSWER:
 		c->answer = true;
 		break;

@@ -92,6 +92,8 @@ enum sim_opt {
 	SIM_OPT_SSN,
 	SIM_OPT_RSSN,
 	SIM_OPT_PAYLOAD,
+	SIM_OPT_OPC,
+	SIM_OPT_DPC,
 };
 
 /* The shared entries of a struct option table, for the program's own table. */
@@ -109,13 +111,17 @@ enum sim_opt {
 	{ "calling", required_argument, NULL, SIM_OPT_CALLING },		\
 	{ "ssn", required_argument, NULL, SIM_OPT_SSN },			\
 	{ "remote-ssn", required_argument, NULL, SIM_OPT_RSSN },		\
-	{ "payload", required_argument, NULL, SIM_OPT_PAYLOAD }
+	{ "payload", required_argument, NULL, SIM_OPT_PAYLOAD },		\
+	{ "opc", required_argument, NULL, SIM_OPT_OPC },			\
+	{ "dpc", required_argument, NULL, SIM_OPT_DPC }
 
-/* What the shared options set: cfg (defaults from sim_cfg_defaults() first), and --cic, kept as
- * given until the variant, which bounds the CIC, is known. */
+/* What the shared options set: cfg (defaults from sim_cfg_defaults() first); --cic, --opc and
+ * --dpc kept as given (NULL: not given) until the variant, which bounds the CIC and says how to
+ * read a point code, is known: each program reads its point codes itself. */
 struct sim_opts {
 	struct sim_cfg *cfg;
 	const char *cic;
+	const char *opc, *dpc;
 };
 /* Handle getopt_long() value opt with its argument arg (getopt's optarg, borrowed).  Returns
  * false when opt is not a shared option; else true, with *bad set to a message ("--si: isup or

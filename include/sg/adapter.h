@@ -8,8 +8,8 @@
 
 #include <sg/counter.h>
 #include <sg/l2_sap.h>
+#include <sg/schema.h>
 
-struct sg_cfg_span;
 struct sg_span;
 struct sg_chan;
 
@@ -70,10 +70,24 @@ struct sg_chan {
 
 #define SG_SPAN_MAX_TS 31
 
+enum sg_span_type { SG_SPAN_E1, SG_SPAN_T1 };
+
+/* What a span is opened with: its name and line, its driver's name and the settings the
+ * driver parsed from its section (sg_adapter_cfg_parse()), which the span borrows. */
+struct sg_span_cfg {
+	const char *name;
+	enum sg_span_type type;
+	const char *driver;
+	const void *drv_cfg;		/* the driver's own settings, opaque; NULL if it has none */
+};
+
 struct sg_span {
 	char name[32];
-	const struct sg_cfg_span *cfg;	/* the validated config (immutable) */
+	enum sg_span_type type;
 	const struct sg_adapter_driver *drv;
+	const void *drv_cfg;		/* the driver's settings (borrowed, immutable) */
+	bool unframed;			/* set by the driver: an E1 carried unframed, so a
+					 * whole-span channel is 2.048 Mbit/s (else 1.984) */
 	void *drv_priv;			/* the driver's per-span state */
 	void *ctx;			/* talloc context of the span (owner thread's) */
 	uint32_t alarms;		/* active alarms, enum sg_adapter_alarm bits */
@@ -85,11 +99,24 @@ struct sg_span {
  * A driver: a table of functions, registered by name.  span_open() sets up
  * span->drv_priv (and span->ctr, described counters of the driver, e.g.
  * packets, losses); chan_open() prepares one channel in the requested mode.
+ *
+ * Its settings are its own (doc/adapters.md, "Writing a driver"): a span of the
+ * configuration names the driver and carries the driver's section under the driver's
+ * name (spans[i].pw); schema describes that section, which the configuration checks at
+ * load, and cfg_parse() turns it into the driver's settings, which span_open() finds in
+ * span->drv_cfg.  A driver without settings leaves both NULL (and has no section).
  */
 struct sg_adapter_driver {
 	struct llist_head list;
 	const char *name;		/* as in config: "pw", "dahdi", "frame" */
 	const char *description;
+	const struct sg_schema *schema;	/* its section of a span, NULL: none */
+	size_t cfg_size;		/* its settings struct */
+	/* section (already valid against schema) -> the settings at cfg (cfg_size octets,
+	 * zeroed); type is the span's.  On error err names the JSON path below path (the
+	 * section's) and it returns -EINVAL. */
+	int (*cfg_parse)(void *cfg, struct json_object *section, enum sg_span_type type,
+			 const char *path, char *err, size_t errlen);
 	int (*span_open)(struct sg_span *span);
 	void (*span_close)(struct sg_span *span);
 	int (*chan_open)(struct sg_chan *chan);
@@ -109,10 +136,25 @@ int sg_adapter_driver_register(struct sg_adapter_driver *drv);
 struct sg_adapter_driver *sg_adapter_driver_find(const char *name);
 /* Iterate: pass NULL for the first. */
 struct sg_adapter_driver *sg_adapter_driver_next(struct sg_adapter_driver *prev);
+/* The registered drivers' names, "pw, dahdi, frame", for messages. */
+void sg_adapter_driver_names(char *buf, size_t len);
+
+/* A driver's settings from its section of a span: section is checked against the driver's
+ * schema, then parsed by its cfg_parse() into *drv_cfg (allocated on ctx).  path is the section's
+ * JSON path ("spans[0].pw"), which errors name.  0; -ENOENT: no driver of that name;
+ * -EINVAL: the section is wrong, or given to a driver without settings. */
+int sg_adapter_cfg_parse(void *ctx, const char *driver, struct json_object *section,
+			 enum sg_span_type type, const char *path, const void **drv_cfg,
+			 char *err, size_t errlen);
+/* Same from the section's JSON text, for programs that open spans without the daemon's
+ * configuration (tests, tools, benchmarks); NULL and err on error. */
+const void *sg_adapter_cfg_json(void *ctx, const char *driver, const char *json,
+				enum sg_span_type type, char *err, size_t errlen);
 /* Register the drivers built into sigtran-sg (pw, dahdi, frame). */
 void sg_adapter_register_builtin(void);
 
-/* The built-in drivers (adapters/pw.c, dahdi.c, frame.c). */
+/* The built-in drivers (adapters/pw.c, dahdi.c, frame.c), for tests and tools that register
+ * one alone; adapters/builtin.c lists them for sg_adapter_register_builtin(). */
 extern struct sg_adapter_driver sg_pw_driver;
 extern struct sg_adapter_driver sg_dahdi_driver;
 extern struct sg_adapter_driver sg_frame_driver;
@@ -120,8 +162,9 @@ extern struct sg_adapter_driver sg_frame_driver;
 /* pw test hook: set the next transmitted sequence number. */
 void sg_pw_set_tx_seq(struct sg_span *span, uint16_t seq);
 
-/* Open a span on the calling (TDM) thread; err gets a one-line reason. */
-struct sg_span *sg_span_open(void *ctx, const struct sg_cfg_span *cfg, char *err, size_t errlen);
+/* Open a span on the calling (TDM) thread; err gets a one-line reason.  The span copies
+ * cfg but borrows cfg->drv_cfg, which must outlive it. */
+struct sg_span *sg_span_open(void *ctx, const struct sg_span_cfg *cfg, char *err, size_t errlen);
 void sg_span_close(struct sg_span *span);
 
 /* Open the channel of timeslot ts (0 = whole span) in the given mode. */

@@ -5,12 +5,10 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
-#define SG_NAME_MAX 32
-
-enum sg_pc_variant { SG_PC_ITU, SG_PC_ANSI, SG_PC_CHINA, SG_PC_TTC };
-
-enum sg_span_type { SG_SPAN_E1, SG_SPAN_T1 };
-enum sg_span_driver { SG_DRV_PW, SG_DRV_DAHDI, SG_DRV_FRAME };
+#include <sg/adapter.h>		/* enum sg_span_type */
+#include <sg/mgmt.h>
+#include <sg/name.h>
+#include <sg/pc.h>
 
 struct sg_cfg_sp {
 	char name[SG_NAME_MAX];
@@ -36,25 +34,14 @@ struct sg_cfg_route {
 	unsigned int priority;		/* lower is preferred; equal: load sharing */
 };
 
+/* A span's common part; the rest is its driver's (include/sg/adapter.h): the driver's
+ * section, checked against the schema the driver registered and parsed by the driver. */
 struct sg_cfg_span {
 	char name[SG_NAME_MAX];
-	enum sg_span_type type;
-	enum sg_span_driver driver;
+	enum sg_span_type type;		/* include/sg/adapter.h */
+	char driver[SG_NAME_MAX];	/* a registered adapter driver */
 	unsigned int thread;		/* index of the TDM thread that owns it */
-	/* pw */
-	char pw_local[64];		/* "addr:port" */
-	char pw_remote[64];
-	unsigned int pw_frames_per_packet;
-	unsigned int pw_jitter_ms;
-	bool pw_unframed;		/* E1 carried unframed (32 octets per frame) */
-	/* dahdi */
-	unsigned int dahdi_span;
-	unsigned int dahdi_base_channel;	/* DAHDI channel number of timeslot 1 */
-	bool dahdi_hdlc;		/* the card does HDLC (frames), else clear channel */
-	char dahdi_device[108];		/* default /dev/dahdi/channel */
-	/* frame */
-	char frame_path[108];
-	bool frame_listen;		/* listen on path (else connect to it) */
+	const void *drv_cfg;		/* the driver's settings (NULL: it has none), on the config */
 };
 
 struct sg_cfg_link {
@@ -193,14 +180,6 @@ struct sg_cfg_xlate {
 	uint32_t tdm_pc, ip_pc;
 };
 
-/* The management API's connection limits and request deadlines: defaults and the largest
- * connection limit (doc/config.md "management", doc/api.md "Limits"). */
-#define SG_MGMT_CONNS_MAX		512
-#define SG_MGMT_CONNS_DEFAULT		64
-#define SG_MGMT_CONNS_PER_ADDR_DEFAULT	16
-#define SG_MGMT_HEADER_TIMEOUT_MS	5000
-#define SG_MGMT_REQUEST_TIMEOUT_MS	10000
-
 struct sg_config {
 	char *path;			/* file it was loaded from */
 	struct json_object *root;	/* the validated document (running config) */
@@ -238,19 +217,23 @@ struct sg_config {
 	struct sg_cfg_xlate *xlates;
 };
 
-/* Load and validate a config file.  On error returns NULL and writes one line
- * to err: "<json path>: <what is wrong>" (or "<file>: <parse error>"). */
 /* Is name a trace file name sgd may create in management.trace_dir: 1..SG_TRACE_NAME_MAX
  * characters of A-Z a-z 0-9 . _ - +, not starting with '.', without "..", so no '/' or
  * control character?  NULL if so, else why not. */
 #define SG_TRACE_NAME_MAX 128
 const char *sg_trace_name_check(const char *name);
 
+/* Load and validate a config file.  On error returns NULL and writes one line
+ * to err: "<json path>: <what is wrong>" (or "<file>: <parse error>"). */
 struct sg_config *sg_config_load(void *ctx, const char *path, char *err, size_t errlen);
 /* Same from a string (tests); name is used in messages. */
 struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 				  char *err, size_t errlen);
 void sg_config_free(struct sg_config *cfg);
+
+/* The management server's parameters from cfg (borrowing its strings and document): what
+ * sgd gives sg_mgmt_alloc(), with the version and the threads still to fill in. */
+void sg_config_mgmt_params(const struct sg_config *cfg, struct sg_mgmt_params *p);
 
 /* One m3ua.as[] / translations[] entry, already checked against its schema
  * (sg_config_as_schema, sg_config_xlate_schema): the values, ASP names and point codes of cfg's
@@ -261,10 +244,3 @@ int sg_config_parse_as(const struct sg_config *cfg, struct json_object *o, const
 int sg_config_parse_xlate(const struct sg_config *cfg, struct json_object *o, const char *path,
 			  struct sg_cfg_xlate *x, char *err, size_t errlen);
 
-/* Point codes: "3-8-3" (ITU, 14 bit), "8-8-8" (ANSI and China, 24 bit),
- * "5-4-7" (Japan TTC, 16 bit), or a plain decimal integer.  Each part is
- * range-checked.  Returns 0, -EINVAL (syntax) or -ERANGE. */
-int sg_pc_parse(const char *s, enum sg_pc_variant v, uint32_t *pc);
-/* Format in the variant's usual notation; returns buf. */
-char *sg_pc_format(char *buf, size_t len, uint32_t pc, enum sg_pc_variant v);
-unsigned int sg_pc_bits(enum sg_pc_variant v);

@@ -1,4 +1,5 @@
-/* M3UA (RFC 4666) wire format: constants, a zero-copy decoder and an encoder.
+/* M3UA (RFC 4666) wire format: constants, a zero-copy decoder and an encoder: M3UA's dialect
+ * of the xUA codec (include/sg/xua.h), whose types and TLV functions it names for M3UA.
  *
  * The codec knows the syntax of every message (which parameters are
  * mandatory, optional or not allowed, their lengths and value ranges) and
@@ -13,59 +14,65 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sg/xua.h>
+
 struct msgb;
 
-#define SG_M3UA_VERSION		1
+#define SG_M3UA_VERSION		SG_XUA_VERSION
 #define SG_M3UA_PORT		2905
 #define SG_M3UA_PPID		3
-#define SG_M3UA_HDR_LEN		8
+#define SG_M3UA_HDR_LEN		SG_XUA_HDR_LEN
 /* Largest message we accept or build (RKM with many keys fits easily). */
-#define SG_M3UA_MAX_LEN		8192
+#define SG_M3UA_MAX_LEN		SG_XUA_MAX_LEN
 /* Most parameters one message may carry (more is a Protocol Error). */
-#define SG_M3UA_MAX_PARAMS	64
+#define SG_M3UA_MAX_PARAMS	SG_XUA_MAX_PARAMS
 
-/* Message classes (§3.1.2) */
+/* Message classes (§3.1.2): the xUA core's and M3UA's transfer class */
 enum sg_m3ua_class {
-	SG_M3UA_CLS_MGMT = 0,
+	SG_M3UA_CLS_MGMT = SG_XUA_CLS_MGMT,
 	SG_M3UA_CLS_XFER = 1,
-	SG_M3UA_CLS_SSNM = 2,
-	SG_M3UA_CLS_ASPSM = 3,
-	SG_M3UA_CLS_ASPTM = 4,
-	SG_M3UA_CLS_RKM = 9,
+	SG_M3UA_CLS_SSNM = SG_XUA_CLS_SSNM,
+	SG_M3UA_CLS_ASPSM = SG_XUA_CLS_ASPSM,
+	SG_M3UA_CLS_ASPTM = SG_XUA_CLS_ASPTM,
+	SG_M3UA_CLS_RKM = SG_XUA_CLS_RKM,
 };
 
-/* Message types per class */
-enum { SG_M3UA_MGMT_ERR = 0, SG_M3UA_MGMT_NTFY = 1 };
+/* Message types per class (the xUA core's but DATA) */
+enum { SG_M3UA_MGMT_ERR = SG_XUA_MGMT_ERR, SG_M3UA_MGMT_NTFY = SG_XUA_MGMT_NTFY };
 enum { SG_M3UA_XFER_DATA = 1 };
 enum {
-	SG_M3UA_SSNM_DUNA = 1, SG_M3UA_SSNM_DAVA = 2, SG_M3UA_SSNM_DAUD = 3,
-	SG_M3UA_SSNM_SCON = 4, SG_M3UA_SSNM_DUPU = 5, SG_M3UA_SSNM_DRST = 6,
+	SG_M3UA_SSNM_DUNA = SG_XUA_SSNM_DUNA, SG_M3UA_SSNM_DAVA = SG_XUA_SSNM_DAVA,
+	SG_M3UA_SSNM_DAUD = SG_XUA_SSNM_DAUD, SG_M3UA_SSNM_SCON = SG_XUA_SSNM_SCON,
+	SG_M3UA_SSNM_DUPU = SG_XUA_SSNM_DUPU, SG_M3UA_SSNM_DRST = SG_XUA_SSNM_DRST,
 };
 enum {
-	SG_M3UA_ASPSM_UP = 1, SG_M3UA_ASPSM_DOWN = 2, SG_M3UA_ASPSM_BEAT = 3,
-	SG_M3UA_ASPSM_UP_ACK = 4, SG_M3UA_ASPSM_DOWN_ACK = 5, SG_M3UA_ASPSM_BEAT_ACK = 6,
+	SG_M3UA_ASPSM_UP = SG_XUA_ASPSM_UP, SG_M3UA_ASPSM_DOWN = SG_XUA_ASPSM_DOWN,
+	SG_M3UA_ASPSM_BEAT = SG_XUA_ASPSM_BEAT, SG_M3UA_ASPSM_UP_ACK = SG_XUA_ASPSM_UP_ACK,
+	SG_M3UA_ASPSM_DOWN_ACK = SG_XUA_ASPSM_DOWN_ACK,
+	SG_M3UA_ASPSM_BEAT_ACK = SG_XUA_ASPSM_BEAT_ACK,
 };
 enum {
-	SG_M3UA_ASPTM_ACT = 1, SG_M3UA_ASPTM_INACT = 2,
-	SG_M3UA_ASPTM_ACT_ACK = 3, SG_M3UA_ASPTM_INACT_ACK = 4,
+	SG_M3UA_ASPTM_ACT = SG_XUA_ASPTM_ACT, SG_M3UA_ASPTM_INACT = SG_XUA_ASPTM_INACT,
+	SG_M3UA_ASPTM_ACT_ACK = SG_XUA_ASPTM_ACT_ACK,
+	SG_M3UA_ASPTM_INACT_ACK = SG_XUA_ASPTM_INACT_ACK,
 };
 enum {
-	SG_M3UA_RKM_REG_REQ = 1, SG_M3UA_RKM_REG_RSP = 2,
-	SG_M3UA_RKM_DEREG_REQ = 3, SG_M3UA_RKM_DEREG_RSP = 4,
+	SG_M3UA_RKM_REG_REQ = SG_XUA_RKM_REG_REQ, SG_M3UA_RKM_REG_RSP = SG_XUA_RKM_REG_RSP,
+	SG_M3UA_RKM_DEREG_REQ = SG_XUA_RKM_DEREG_REQ, SG_M3UA_RKM_DEREG_RSP = SG_XUA_RKM_DEREG_RSP,
 };
 
-/* Parameter tags (§3.2: common 0x0000-0x01ff, M3UA-specific 0x0200-) */
+/* Parameter tags (§3.2: common 0x0000-0x01ff, the xUA core's; M3UA-specific 0x0200-) */
 enum sg_m3ua_tag {
-	SG_M3UA_IEI_INFO_STRING = 0x0004,
-	SG_M3UA_IEI_ROUTE_CTX = 0x0006,
-	SG_M3UA_IEI_DIAG_INFO = 0x0007,
-	SG_M3UA_IEI_HEARTBEAT_DATA = 0x0009,
-	SG_M3UA_IEI_TRAFFIC_MODE = 0x000b,
-	SG_M3UA_IEI_ERR_CODE = 0x000c,
-	SG_M3UA_IEI_STATUS = 0x000d,
-	SG_M3UA_IEI_ASP_ID = 0x0011,
-	SG_M3UA_IEI_AFFECTED_PC = 0x0012,
-	SG_M3UA_IEI_CORR_ID = 0x0013,
+	SG_M3UA_IEI_INFO_STRING = SG_XUA_IEI_INFO_STRING,
+	SG_M3UA_IEI_ROUTE_CTX = SG_XUA_IEI_ROUTE_CTX,
+	SG_M3UA_IEI_DIAG_INFO = SG_XUA_IEI_DIAG_INFO,
+	SG_M3UA_IEI_HEARTBEAT_DATA = SG_XUA_IEI_HEARTBEAT_DATA,
+	SG_M3UA_IEI_TRAFFIC_MODE = SG_XUA_IEI_TRAFFIC_MODE,
+	SG_M3UA_IEI_ERR_CODE = SG_XUA_IEI_ERR_CODE,
+	SG_M3UA_IEI_STATUS = SG_XUA_IEI_STATUS,
+	SG_M3UA_IEI_ASP_ID = SG_XUA_IEI_ASP_ID,
+	SG_M3UA_IEI_AFFECTED_PC = SG_XUA_IEI_AFFECTED_PC,
+	SG_M3UA_IEI_CORR_ID = SG_XUA_IEI_CORR_ID,
 	SG_M3UA_IEI_NET_APPEAR = 0x0200,
 	SG_M3UA_IEI_USER_CAUSE = 0x0204,
 	SG_M3UA_IEI_CONG_IND = 0x0205,
@@ -83,39 +90,38 @@ enum sg_m3ua_tag {
 	SG_M3UA_IEI_DEREG_STATUS = 0x0213,
 };
 
-/* ERR error codes (§3.8.1) */
-enum sg_m3ua_err {
-	SG_M3UA_ERR_NONE = 0x00,
-	SG_M3UA_ERR_INVALID_VERSION = 0x01,
-	SG_M3UA_ERR_UNSUPP_MSG_CLASS = 0x03,
-	SG_M3UA_ERR_UNSUPP_MSG_TYPE = 0x04,
-	SG_M3UA_ERR_UNSUPP_TRAFFIC_MODE = 0x05,
-	SG_M3UA_ERR_UNEXPECTED_MSG = 0x06,
-	SG_M3UA_ERR_PROTOCOL_ERROR = 0x07,
-	SG_M3UA_ERR_INVALID_STREAM_ID = 0x09,
-	SG_M3UA_ERR_REFUSED_MGMT_BLOCKING = 0x0d,
-	SG_M3UA_ERR_ASP_ID_REQUIRED = 0x0e,
-	SG_M3UA_ERR_INVALID_ASP_ID = 0x0f,
-	SG_M3UA_ERR_INVALID_PARAM_VAL = 0x11,
-	SG_M3UA_ERR_PARAM_FIELD_ERR = 0x12,
-	SG_M3UA_ERR_UNEXPECTED_PARAM = 0x13,
-	SG_M3UA_ERR_DEST_STATUS_UNKNOWN = 0x14,
-	SG_M3UA_ERR_INVALID_NET_APPEAR = 0x15,
-	SG_M3UA_ERR_MISSING_PARAM = 0x16,
-	SG_M3UA_ERR_INVALID_ROUTING_CTX = 0x19,
-	SG_M3UA_ERR_NO_CONFGD_AS_FOR_ASP = 0x1a,
-};
+/* ERR error codes (§3.8.1): the xUA core's */
+#define sg_m3ua_err sg_xua_err
+#define SG_M3UA_ERR_NONE			SG_XUA_ERR_NONE
+#define SG_M3UA_ERR_INVALID_VERSION		SG_XUA_ERR_INVALID_VERSION
+#define SG_M3UA_ERR_UNSUPP_MSG_CLASS		SG_XUA_ERR_UNSUPP_MSG_CLASS
+#define SG_M3UA_ERR_UNSUPP_MSG_TYPE		SG_XUA_ERR_UNSUPP_MSG_TYPE
+#define SG_M3UA_ERR_UNSUPP_TRAFFIC_MODE		SG_XUA_ERR_UNSUPP_TRAFFIC_MODE
+#define SG_M3UA_ERR_UNEXPECTED_MSG		SG_XUA_ERR_UNEXPECTED_MSG
+#define SG_M3UA_ERR_PROTOCOL_ERROR		SG_XUA_ERR_PROTOCOL_ERROR
+#define SG_M3UA_ERR_INVALID_STREAM_ID		SG_XUA_ERR_INVALID_STREAM_ID
+#define SG_M3UA_ERR_REFUSED_MGMT_BLOCKING	SG_XUA_ERR_REFUSED_MGMT_BLOCKING
+#define SG_M3UA_ERR_ASP_ID_REQUIRED		SG_XUA_ERR_ASP_ID_REQUIRED
+#define SG_M3UA_ERR_INVALID_ASP_ID		SG_XUA_ERR_INVALID_ASP_ID
+#define SG_M3UA_ERR_INVALID_PARAM_VAL		SG_XUA_ERR_INVALID_PARAM_VAL
+#define SG_M3UA_ERR_PARAM_FIELD_ERR		SG_XUA_ERR_PARAM_FIELD_ERR
+#define SG_M3UA_ERR_UNEXPECTED_PARAM		SG_XUA_ERR_UNEXPECTED_PARAM
+#define SG_M3UA_ERR_DEST_STATUS_UNKNOWN		SG_XUA_ERR_DEST_STATUS_UNKNOWN
+#define SG_M3UA_ERR_INVALID_NET_APPEAR		SG_XUA_ERR_INVALID_NET_APPEAR
+#define SG_M3UA_ERR_MISSING_PARAM		SG_XUA_ERR_MISSING_PARAM
+#define SG_M3UA_ERR_INVALID_ROUTING_CTX		SG_XUA_ERR_INVALID_ROUTING_CTX
+#define SG_M3UA_ERR_NO_CONFGD_AS_FOR_ASP	SG_XUA_ERR_NO_CONFGD_AS_FOR_ASP
 
-/* NTFY status type / information (§3.8.2) */
-enum { SG_M3UA_NTFY_T_STATCHG = 1, SG_M3UA_NTFY_T_OTHER = 2 };
-enum {
-	SG_M3UA_NTFY_I_RESERVED = 1, SG_M3UA_NTFY_I_AS_INACT = 2,
-	SG_M3UA_NTFY_I_AS_ACT = 3, SG_M3UA_NTFY_I_AS_PEND = 4,
-};
-enum {
-	SG_M3UA_NTFY_I_OT_INS_RESRC = 1, SG_M3UA_NTFY_I_OT_ALT_ASP_ACT = 2,
-	SG_M3UA_NTFY_I_OT_ASP_FAILURE = 3,
-};
+/* NTFY status type / information (§3.8.2): the xUA core's */
+#define SG_M3UA_NTFY_T_STATCHG		SG_XUA_NTFY_T_STATCHG
+#define SG_M3UA_NTFY_T_OTHER		SG_XUA_NTFY_T_OTHER
+#define SG_M3UA_NTFY_I_RESERVED		SG_XUA_NTFY_I_RESERVED
+#define SG_M3UA_NTFY_I_AS_INACT		SG_XUA_NTFY_I_AS_INACT
+#define SG_M3UA_NTFY_I_AS_ACT		SG_XUA_NTFY_I_AS_ACT
+#define SG_M3UA_NTFY_I_AS_PEND		SG_XUA_NTFY_I_AS_PEND
+#define SG_M3UA_NTFY_I_OT_INS_RESRC	SG_XUA_NTFY_I_OT_INS_RESRC
+#define SG_M3UA_NTFY_I_OT_ALT_ASP_ACT	SG_XUA_NTFY_I_OT_ALT_ASP_ACT
+#define SG_M3UA_NTFY_I_OT_ASP_FAILURE	SG_XUA_NTFY_I_OT_ASP_FAILURE
 
 /* Traffic mode type (§3.5.1) */
 enum sg_m3ua_tmt {
@@ -157,31 +163,12 @@ enum sg_m3ua_dereg_status {
 	SG_M3UA_DEREG_ERR_ASP_ACTIVE = 5,
 };
 
-/* One parameter of a decoded message; val points into the decoded buffer. */
-struct sg_m3ua_param {
-	uint16_t tag;
-	uint16_t len;		/* value length, without header and padding */
-	const uint8_t *val;
-};
-
-/* A decoded message.  Valid only as long as the buffer it was decoded from. */
-struct sg_m3ua_msg {
-	uint8_t version;
-	uint8_t cls;
-	uint8_t type;
-	uint32_t len;		/* message length from the common header */
-	unsigned int nparams;
-	struct sg_m3ua_param params[SG_M3UA_MAX_PARAMS];
-	const uint8_t *buf;	/* the whole message */
-};
-
-/* Why a decode failed: the error code for the ERR, and the tag at fault (0
- * when none); the M3UA layer adds RC/NA and diagnostic information. */
-struct sg_m3ua_decode_err {
-	enum sg_m3ua_err code;
-	uint16_t tag;
-	const char *reason;	/* static text for logs */
-};
+/* A decoded message and its parameters (valid as long as the buffer it was decoded from), and
+ * why a decode failed: the error code for the ERR and the tag at fault (0 when none); the M3UA
+ * layer adds RC/NA and diagnostic information.  The xUA core's types. */
+#define sg_m3ua_param sg_xua_param
+#define sg_m3ua_msg sg_xua_msg
+#define sg_m3ua_decode_err sg_xua_decode_err
 
 /*
  * Decode and syntax-check buf[0..len).  Checks, in this order: version,
@@ -196,19 +183,19 @@ struct sg_m3ua_decode_err {
  * REG RSP status, not an ERR); Registration / Deregistration Results are
  * (their sub-parameters must all be there with the right lengths).
  * sg_m3ua_decode allocates nothing and never reads outside buf[0..len).
- * The full order is documented at the top of sg/sigtran/m3ua_codec.c.
+ * The full order is documented at the top of sg/sigtran/xua_codec.c (the walker), what is
+ * M3UA's at the top of sg/sigtran/m3ua_codec.c (the dialect).
  * Returns 0, or -1 with *err filled in.
  */
 int sg_m3ua_decode(struct sg_m3ua_msg *m, const uint8_t *buf, size_t len,
 		   struct sg_m3ua_decode_err *err);
 
-/* The idx-th (0-based) occurrence of tag, or NULL. */
-const struct sg_m3ua_param *sg_m3ua_find(const struct sg_m3ua_msg *m, uint16_t tag, unsigned int idx);
-/* A 32-bit value parameter; false when absent (or not 4 octets). */
-bool sg_m3ua_get_u32(const struct sg_m3ua_msg *m, uint16_t tag, uint32_t *v);
-/* A list of 32-bit values (Routing Context, Affected Point Code, ...): up to
- * max values into v; returns how many, -1 when absent. */
-int sg_m3ua_get_u32_list(const struct sg_m3ua_msg *m, uint16_t tag, uint32_t *v, unsigned int max);
+/* The idx-th (0-based) occurrence of tag, or NULL; a 32-bit value parameter (false when
+ * absent or not 4 octets); a list of 32-bit values (Routing Context, Affected Point Code,
+ * ...): up to max values into v, returns how many, -1 when absent.  The xUA core's. */
+#define sg_m3ua_find sg_xua_find
+#define sg_m3ua_get_u32 sg_xua_get_u32
+#define sg_m3ua_get_u32_list sg_xua_get_u32_list
 
 /* Affected Point Code entries: mask (high octet) and 24-bit PC */
 static inline uint8_t sg_m3ua_apc_mask(uint32_t v) { return v >> 24; }
@@ -276,14 +263,15 @@ int sg_m3ua_get_dereg_result(const struct sg_m3ua_msg *m, unsigned int idx, stru
  * common header.  Appending never fails below SG_M3UA_MAX_LEN; beyond it the
  * append returns -1 and the message is unchanged.
  */
-struct msgb *sg_m3ua_msg_new(uint8_t cls, uint8_t type);
+#define sg_m3ua_msg_new sg_xua_msg_new
 /* The same with room for max_len octets from the common header on (at most
  * SG_M3UA_MAX_LEN; appends beyond it return -1): cheaper for the DATA fast
- * path, e.g. max_len = 8 + 8 (RC) + 8 (NA) + 8 (Corr. ID) + 16 + MSU length. */
-struct msgb *sg_m3ua_msg_new_len(uint8_t cls, uint8_t type, size_t max_len);
-int sg_m3ua_put(struct msgb *msg, uint16_t tag, uint16_t len, const void *val);
-int sg_m3ua_put_u32(struct msgb *msg, uint16_t tag, uint32_t v);
-int sg_m3ua_put_u32_list(struct msgb *msg, uint16_t tag, const uint32_t *v, unsigned int n);
+ * path, e.g. max_len = 8 + 8 (RC) + 8 (NA) + 8 (Corr. ID) + 16 + MSU length.
+ * It and the TLV appends are the xUA core's. */
+#define sg_m3ua_msg_new_len sg_xua_msg_new_len
+#define sg_m3ua_put sg_xua_put
+#define sg_m3ua_put_u32 sg_xua_put_u32
+#define sg_m3ua_put_u32_list sg_xua_put_u32_list
 int sg_m3ua_put_pdata(struct msgb *msg, const struct sg_m3ua_pdata *pd);
 /* A Routing Key / Registration Result / Deregistration Result parameter with
  * its nested sub-parameters.  sg_m3ua_put_rk refuses (-1) a key without a
@@ -294,7 +282,7 @@ int sg_m3ua_put_rk(struct msgb *msg, const struct sg_m3ua_rk *rk);
 int sg_m3ua_put_reg_result(struct msgb *msg, const struct sg_m3ua_reg_result *r);
 int sg_m3ua_put_dereg_result(struct msgb *msg, const struct sg_m3ua_dereg_result *r);
 /* Set the common header's length; returns the total length. */
-unsigned int sg_m3ua_finish(struct msgb *msg);
+#define sg_m3ua_finish sg_xua_finish
 
 /* Convenience: an ERR with the code, optional RC / NA (pass NULL to omit),
  * and the offending message as Diagnostic Information (diag may be NULL). */
@@ -303,7 +291,7 @@ struct msgb *sg_m3ua_err_new(enum sg_m3ua_err code, const uint32_t *rctx, const 
 
 /* Names for logs and the API */
 const char *sg_m3ua_msg_name(uint8_t cls, uint8_t type);	/* "ASPUP", "DATA", ... */
-const char *sg_m3ua_err_name(enum sg_m3ua_err code);
+#define sg_m3ua_err_name sg_xua_err_name			/* the xUA core's */
 const char *sg_m3ua_tmt_name(enum sg_m3ua_tmt t);
 const char *sg_m3ua_tag_name(uint16_t tag);		/* "Protocol Data", ... */
 const char *sg_m3ua_reg_status_name(uint32_t status);

@@ -26,8 +26,9 @@
 
 #include <json-c/json.h>
 #include <osmocom/core/utils.h>
-#include <sg/config.h>
+#include <sg/pc.h>
 #include <sg/m3ua.h>
+#include <sg/tdef.h>
 
 struct msgb;
 struct sg_m3ua;
@@ -125,15 +126,30 @@ struct sg_m3ua_rkey {
 
 /* ---- configuration ---- */
 
+/* The xUA core's timers (RFC 4666 / RFC 3868 §4.3.4: T(r) recovery, T(ack) of our own
+ * requests, the BEAT interval), named as in sgd's configuration (m3ua.timers), in ms, with
+ * their default and range (include/sg/tdef.h); a BEAT interval is 0 (no BEAT) or at least
+ * SG_XUA_BEAT_MIN_MS.  The values of an instance are in its struct sg_m3ua_cfg. */
+enum sg_xua_timer {
+	SG_XUA_T_R,
+	SG_XUA_T_ACK,
+	SG_XUA_T_BEAT,
+	_SG_XUA_T_MAX
+};
+extern const struct sg_tdef sg_xua_timer_defs[_SG_XUA_T_MAX];
+#define SG_XUA_BEAT_MIN_MS	100
+/* A timer value in range (BEAT: 0 or from SG_XUA_BEAT_MIN_MS on). */
+bool sg_xua_timer_valid(enum sg_xua_timer t, uint32_t ms);
+
 struct sg_m3ua_cfg {
 	const char *name;			/* for logs and the API ("m3ua") */
 	enum sg_pc_variant variant;		/* PC width for DPC validity (SG_PC_ITU) */
 	uint32_t local_pc;			/* our own PC (0: none); a REG for it is refused */
 	bool has_na;				/* network appearance in use (false) */
 	uint32_t na;
-	uint32_t t_r_ms;			/* T(r) recovery, 2000; 10..60000 */
-	uint32_t t_ack_ms;			/* T(ack) for our own requests, 2000; 100..60000 */
-	uint32_t beat_ms;			/* BEAT interval, 0 = off; 0 or 100..300000 */
+	uint32_t t_r_ms;			/* sg_xua_timer_defs[SG_XUA_T_R] */
+	uint32_t t_ack_ms;			/* sg_xua_timer_defs[SG_XUA_T_ACK] */
+	uint32_t beat_ms;			/* sg_xua_timer_defs[SG_XUA_T_BEAT] (0: off) */
 	unsigned int beat_max_lost;		/* unanswered BEATs that close, 3; 1..100 */
 	bool asp_id_required;			/* ASPUP must carry an ASP Identifier (false) */
 	enum sg_m3ua_rkm_mode rkm;		/* SG_M3UA_RKM_STATIC */

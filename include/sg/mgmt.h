@@ -2,11 +2,11 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <json-c/json.h>
 
 #include <sg/thread.h>
 
-struct sg_config;
 struct sg_mgmt;
 struct sg_mgmt_part;
 
@@ -73,21 +73,43 @@ struct sg_mgmt_part {
 	void *priv;
 };
 
-struct sg_mgmt_status_info {
-	const char *version;
-	const char *config_path;
-	struct sg_thread **threads;	/* for GET /api/v1/status */
-	unsigned int num_threads;
-};
+/* The management API's connection limits and request deadlines: defaults and the largest
+ * connection limit (doc/config.md "management", doc/api.md "Limits"). */
+#define SG_MGMT_CONNS_MAX		512
+#define SG_MGMT_CONNS_DEFAULT		64
+#define SG_MGMT_CONNS_PER_ADDR_DEFAULT	16
+#define SG_MGMT_HEADER_TIMEOUT_MS	5000
+#define SG_MGMT_REQUEST_TIMEOUT_MS	10000
 
 /* What GET /api/v1/config shows for a secret that is set (management.token). */
 #define SG_MGMT_SECRET_SHOWN "(set)"
 
-/* Create the server; listen address, port and token come from cfg.
- * Call on the main thread before the management thread starts. */
-struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_config *cfg,
-			      struct sg_thread *mgmt_thread,
-			      const struct sg_mgmt_status_info *info);
+/* The server's parameters (sgd takes them from its configuration's "management" and "node"
+ * sections, sg_config_mgmt_params()).  Strings, the document and the threads are borrowed
+ * for the sg_mgmt_alloc() call, which copies what it keeps. */
+struct sg_mgmt_params {
+	const char *listen;		/* numeric address to listen on */
+	uint16_t port;			/* 0: any (sg_mgmt_port() tells which) */
+	const char *token;		/* bearer token; NULL or "": none */
+	bool loopback;			/* listen is a loopback address: a token is optional */
+	const char *node_name;		/* GET /api/v1/status; NULL: "" */
+	unsigned int max_conns;		/* connections at once; 0: SG_MGMT_CONNS_DEFAULT */
+	unsigned int max_conns_per_addr;	/* from one address; 0: ..._PER_ADDR_DEFAULT */
+	unsigned int header_timeout_ms;	/* request line and headers within; 0: default */
+	unsigned int request_timeout_ms;	/* whole request within; 0: default */
+	/* the document GET /api/v1/config serves (serialized here, the secrets of the
+	 * "management" section shown as SG_MGMT_SECRET_SHOWN) and the file it came from;
+	 * NULL: {} and none */
+	struct json_object *config;
+	const char *config_path;
+	const char *version;		/* GET /api/v1/status; NULL: "unknown" */
+	struct sg_thread **threads;	/* for GET /api/v1/status */
+	unsigned int num_threads;
+};
+
+/* Create the server.  Call on the main thread before the management thread starts. */
+struct sg_mgmt *sg_mgmt_alloc(void *ctx, const struct sg_mgmt_params *p,
+			      struct sg_thread *mgmt_thread);
 /* Publish a collection; before sg_mgmt_start() only (the registry is then
  * immutable and read by the management thread alone).  The struct is copied. */
 int sg_mgmt_register(struct sg_mgmt *m, const struct sg_mgmt_collection *c);

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <osmocom/core/utils.h>
 
-#include <sg/config.h>
+#include <sg/pc.h>
 
 /*
  * Conventions

@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <osmocom/core/utils.h>
 
-#include <sg/config.h>
+#include <sg/pc.h>
 #include <sg/counter.h>
 #include <sg/l2_sap.h>
 #include <sg/msg.h>

@@ -26,8 +26,9 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
-#include <sg/config.h>
 #include <sg/m3ua_sg.h>
+#include <sg/name.h>
+#include <sg/pc.h>
 
 struct sg_mtp3;
 struct sg_nif;

@@ -13,6 +13,7 @@
 #include <talloc.h>
 #include <osmocom/core/utils.h>
 
+#include <sg/adapter.h>
 #include <sg/config.h>
 #include <sg/log.h>
 #include "config_schema.h"
@@ -53,26 +54,10 @@ static int cfail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static const char *str_or(struct json_object *o, const char *key, const char *def)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : def;
-}
-
-static int64_t int_or(struct json_object *o, const char *key, int64_t def)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : def;
-}
-
-static bool bool_or(struct json_object *o, const char *key, bool def)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_boolean(v) : def;
-}
+/* values of the validated document (include/sg/schema.h) */
+#define str_or sg_json_str
+#define int_or sg_json_int
+#define bool_or sg_json_bool
 
 static struct json_object *obj_or_null(struct json_object *o, const char *key)
 {
@@ -169,24 +154,6 @@ static int pc_list_unique(struct json_object *o, const char *key, const char *pa
 											i)),
 					     key, k);
 	return 0;
-}
-
-/* Whether two numeric address:port strings (already checked by the schema) are the same
- * endpoint: the addresses compared as binary ("::1" and "0::1" are one), the ports as numbers */
-static bool same_endpoint(const char *a, const char *b)
-{
-	uint8_t ba[16], bb[16];
-	char ha[64], hb[64];
-	uint16_t pa, pb;
-
-	if (sg_parse_hostport(a, ha, sizeof(ha), &pa) < 0 ||
-	    sg_parse_hostport(b, hb, sizeof(hb), &pb) < 0 || pa != pb)
-		return false;
-	if (inet_pton(AF_INET, ha, ba) == 1 && inet_pton(AF_INET, hb, bb) == 1)
-		return !memcmp(ba, bb, 4);
-	if (inet_pton(AF_INET6, ha, ba) == 1 && inet_pton(AF_INET6, hb, bb) == 1)
-		return !memcmp(ba, bb, 16);
-	return !strcmp(ha, hb);
 }
 
 /* "path.key" (or "key" at the top of an API request body) */
@@ -570,7 +537,6 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 	static const char *const variants[] = { "itu", "ansi", "china", "ttc", NULL };
 	static const char *const nis[] = { "international", "international-spare", "national",
 					   "national-spare", NULL };
-	static const char *const drivers[] = { "pw", "dahdi", "frame", NULL };
 	struct json_object *root = cfg->root, *o, *arr;
 	char path[128];
 	int rc;
@@ -699,7 +665,7 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 	cfg->spans = talloc_zero_array(cfg, struct sg_cfg_span, cfg->num_spans ? cfg->num_spans : 1);
 	for (unsigned int i = 0; i < cfg->num_spans; i++) {
 		struct sg_cfg_span *sp = &cfg->spans[i];
-		struct json_object *d;
+		struct sg_adapter_driver *drv;
 		int dup;
 
 		o = json_object_array_get_idx(arr, i);
@@ -709,55 +675,37 @@ static int extract(struct sg_config *cfg, char *err, size_t errlen)
 			return cfail(err, errlen, "spans[%u].name: duplicate name '%s' (first at "
 				     "spans[%d])", i, sp->name, dup);
 		sp->type = strcmp(str_or(o, "type", "e1"), "t1") ? SG_SPAN_E1 : SG_SPAN_T1;
-		sp->driver = enum_index(str_or(o, "driver", "pw"), drivers);
+		snprintf(sp->driver, sizeof(sp->driver), "%s", str_or(o, "driver", ""));
 		sp->thread = int_or(o, "thread", 0);
 		if (sp->thread >= cfg->tdm_threads)
 			return cfail(err, errlen, "spans[%u].thread: %u is out of range 0..%u "
 				     "(threads.tdm is %u)", i, sp->thread, cfg->tdm_threads - 1,
 				     cfg->tdm_threads);
-		/* the driver's own section must be there, and no other's */
-		for (unsigned int k = 0; drivers[k]; k++) {
-			bool present = obj_or_null(o, drivers[k]) != NULL;
+		/* the driver's own section must be there, and no other driver's */
+		drv = sg_adapter_driver_find(sp->driver);
+		if (!drv) {
+			char names[200];
 
-			if (k == (unsigned int)sp->driver && !present)
-				return cfail(err, errlen, "spans[%u].%s: required key is missing "
-					     "(driver is '%s')", i, drivers[k], drivers[k]);
-			if (k != (unsigned int)sp->driver && present)
-				return cfail(err, errlen, "spans[%u].%s: section does not match "
-					     "driver '%s'", i, drivers[k], drivers[sp->driver]);
+			sg_adapter_driver_names(names, sizeof(names));
+			return cfail(err, errlen, "spans[%u].driver: no driver '%s' (registered: %s)",
+				     i, sp->driver, names);
 		}
-		d = obj_or_null(o, drivers[sp->driver]);
-		switch (sp->driver) {
-		case SG_DRV_PW:
-			snprintf(sp->pw_local, sizeof(sp->pw_local), "%s", str_or(d, "local", ""));
-			snprintf(sp->pw_remote, sizeof(sp->pw_remote), "%s",
-				 str_or(d, "remote", ""));
-			sp->pw_frames_per_packet = int_or(d, "frames_per_packet", 8);
-			sp->pw_jitter_ms = int_or(d, "jitter_ms", 4);
-			sp->pw_unframed = bool_or(d, "unframed", false);
-			/* a pseudowire to itself would receive its own packets: a loop */
-			if (same_endpoint(sp->pw_local, sp->pw_remote))
-				return cfail(err, errlen, "spans[%u].pw.remote: equals pw.local "
-					     "(%s): the pseudowire would loop to itself", i,
-					     sp->pw_local);
-			if (sp->pw_unframed && sp->type != SG_SPAN_E1)
-				return cfail(err, errlen, "spans[%u].pw.unframed: only an E1 can be "
-					     "carried unframed", i);
-			break;
-		case SG_DRV_DAHDI:
-			sp->dahdi_span = int_or(d, "span", 1);
-			/* DAHDI numbers channels across spans: 31 per E1, 24 per T1 */
-			sp->dahdi_base_channel = int_or(d, "base_channel",
-				(sp->dahdi_span - 1) * (sp->type == SG_SPAN_E1 ? 31 : 24) + 1);
-			sp->dahdi_hdlc = bool_or(d, "hdlc", false);
-			snprintf(sp->dahdi_device, sizeof(sp->dahdi_device), "%s",
-				 str_or(d, "device", "/dev/dahdi/channel"));
-			break;
-		case SG_DRV_FRAME:
-			snprintf(sp->frame_path, sizeof(sp->frame_path), "%s",
-				 str_or(d, "path", ""));
-			sp->frame_listen = bool_or(d, "listen", false);
-			break;
+		for (struct sg_adapter_driver *k = NULL; (k = sg_adapter_driver_next(k)); ) {
+			bool present = obj_or_null(o, k->name) != NULL;
+
+			if (k == drv && k->schema && !present)
+				return cfail(err, errlen, "spans[%u].%s: required key is missing "
+					     "(driver is '%s')", i, k->name, k->name);
+			if (k != drv && k->schema && present)
+				return cfail(err, errlen, "spans[%u].%s: section does not match "
+					     "driver '%s'", i, k->name, sp->driver);
+		}
+		if (drv->schema) {
+			snprintf(path, sizeof(path), "spans[%u].%s", i, sp->driver);
+			rc = sg_adapter_cfg_parse(cfg, sp->driver, obj_or_null(o, sp->driver),
+						  sp->type, path, &sp->drv_cfg, err, errlen);
+			if (rc < 0)
+				return rc;
 		}
 	}
 
@@ -1114,6 +1062,9 @@ struct sg_config *sg_config_parse(void *ctx, const char *json, const char *name,
 	}
 	json_tokener_free(tok);
 
+	/* a span's driver section is checked against what its driver registered: the built-in
+	 * drivers are always known (a program may register more before) */
+	sg_adapter_register_builtin();
 	if (check_keys(json, len, name, err, errlen) < 0 ||
 	    sg_schema_validate(&sg_config_schema, root, "", err, errlen) < 0) {
 		json_object_put(root);
@@ -1226,4 +1177,21 @@ void sg_config_free(struct sg_config *cfg)
 		return;
 	json_object_put(cfg->root);
 	talloc_free(cfg);
+}
+
+void sg_config_mgmt_params(const struct sg_config *cfg, struct sg_mgmt_params *p)
+{
+	*p = (struct sg_mgmt_params){
+		.listen = cfg->mgmt_listen,
+		.port = cfg->mgmt_port,
+		.token = cfg->mgmt_token,
+		.loopback = cfg->mgmt_loopback,
+		.node_name = cfg->node_name,
+		.max_conns = cfg->mgmt_max_conns,
+		.max_conns_per_addr = cfg->mgmt_max_conns_per_addr,
+		.header_timeout_ms = cfg->mgmt_header_timeout_ms,
+		.request_timeout_ms = cfg->mgmt_request_timeout_ms,
+		.config = cfg->root,
+		.config_path = cfg->path,
+	};
 }

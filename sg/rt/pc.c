@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sg/config.h>
+#include <sg/pc.h>
 
 struct pc_format {
 	unsigned int bits;

@@ -1,5 +1,6 @@
-/* M3UA Application Servers, RFC 4666 §4.3.2 (AS state machine, T(r) recovery, NTFY §3.8.2),
- * routing keys (§1.4.2.2), traffic modes (§4.3.4.3) and DATA both ways (§3.3.1). */
+/* M3UA Application Servers' MTP3 routing keys, RFC 4666 §1.4.2.2: their validity, the DPC
+ * indexes, routing by key (most specific first), and DATA both ways (§3.3.1).  The AS objects,
+ * their state machine and traffic modes are the xUA core's (xua_as.c, xua_as_fsm.c). */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,202 +12,6 @@
 #include <sg/msg.h>
 
 #include "m3ua_int.h"
-
-static const struct sg_ctr_desc as_ctr_desc[_AS_CTR_NUM] = {
-	[AS_CTR_TX_DATA_MSGS] = { "tx:data:msgs", "DATA messages sent to the AS (SS7 to IP)" },
-	[AS_CTR_TX_DATA_OCTETS] = { "tx:data:octets", "User data octets sent to the AS" },
-	[AS_CTR_RX_DATA_MSGS] = { "rx:data:msgs", "DATA messages received from the AS" },
-	[AS_CTR_RX_DATA_OCTETS] = { "rx:data:octets", "User data octets received from the AS" },
-	[AS_CTR_PEND_BUFFERED] = { "pending:buffered", "MSUs buffered while AS-PENDING" },
-	[AS_CTR_PEND_DELIVERED] = { "pending:delivered", "Buffered MSUs delivered after T(r)" },
-	[AS_CTR_PEND_DISCARDED] = { "pending:discarded", "Buffered MSUs discarded (T(r) expiry)" },
-	[AS_CTR_DISC_DOWN] = { "tx:data:discarded", "MSUs refused: AS not active" },
-	[AS_CTR_STATE_CHG] = { "state:changes", "AS state changes" },
-};
-static const struct sg_ctr_group_desc as_ctrg_desc = { "m3ua_as", _AS_CTR_NUM, as_ctr_desc };
-
-static void t_r_cb(void *data);
-
-/* ---- membership ---- */
-
-struct sg_m3ua_memb *m3ua_memb(struct sg_m3ua_as *as, const struct sg_m3ua_asp *asp)
-{
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (as->memb[i].asp == asp)
-			return &as->memb[i];
-	return NULL;
-}
-
-struct sg_m3ua_memb *m3ua_memb_add(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp)
-{
-	struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
-
-	if (mb)
-		return mb;
-	if (as->nmemb >= SG_M3UA_AS_MAX_ASPS)
-		return NULL;
-	mb = &as->memb[as->nmemb++];
-	memset(mb, 0, sizeof(*mb));
-	mb->asp = asp;
-	mb->st = asp->state == SG_M3UA_ASP_DOWN ? SG_M3UA_ASP_DOWN : SG_M3UA_ASP_INACTIVE;
-	return mb;
-}
-
-void m3ua_memb_del(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp)
-{
-	for (unsigned int i = 0; i < as->nmemb; i++) {
-		if (as->memb[i].asp != asp)
-			continue;
-		memmove(&as->memb[i], &as->memb[i + 1], (as->nmemb - i - 1) * sizeof(as->memb[0]));
-		as->nmemb--;
-		return;
-	}
-}
-
-static bool memb_active(const struct sg_m3ua_as *as, const struct sg_m3ua_memb *mb)
-{
-	if (!mb->asp->conn)
-		return false;
-	if (as->client)
-		return mb->lact && mb->asp->lstate == SG_M3UA_ASP_ACTIVE;
-	return mb->st == SG_M3UA_ASP_ACTIVE;
-}
-
-static bool memb_up(const struct sg_m3ua_as *as, const struct sg_m3ua_memb *mb)
-{
-	if (!mb->asp->conn)
-		return false;
-	if (as->client)
-		return mb->asp->lstate != SG_M3UA_ASP_DOWN;
-	return mb->st != SG_M3UA_ASP_DOWN;
-}
-
-unsigned int m3ua_asp_nas(const struct sg_m3ua_asp *asp, bool client)
-{
-	struct sg_m3ua_as *as;
-	unsigned int n = 0;
-
-	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client == client && m3ua_memb(as, asp))
-			n++;
-	return n;
-}
-
-/* The peer's overall state from its per-AS states (server side) */
-void m3ua_asp_recompute(struct sg_m3ua_asp *asp)
-{
-	struct sg_m3ua_as *as;
-	bool act = false;
-
-	if (asp->state == SG_M3UA_ASP_DOWN)
-		return;
-	llist_for_each_entry(as, &asp->m->ass, list) {
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
-
-		if (mb && !as->client && mb->st == SG_M3UA_ASP_ACTIVE)
-			act = true;
-	}
-	m3ua_asp_set_state(asp, act ? SG_M3UA_ASP_ACTIVE : SG_M3UA_ASP_INACTIVE);
-}
-
-/* ---- DATA towards the AS ---- */
-
-static uint16_t sls_stream(const struct sg_m3ua_asp *asp, uint8_t sls)
-{
-	/* never stream 0 for DATA when there is another; the same SLS keeps its stream */
-	if (asp->out_streams <= 1)
-		return 0;
-	return 1 + sls % (asp->out_streams - 1);
-}
-
-static struct msgb *msg_clone(const struct msgb *msg)
-{
-	struct msgb *c = sg_msgb_alloc(msgb_length(msg) + SG_MSGB_HEADROOM, "m3ua copy");
-
-	if (!c)
-		return NULL;
-	msgb_reserve(c, SG_MSGB_HEADROOM / 2);
-	c->l3h = msgb_put(c, msgb_length(msg));
-	memcpy(c->l3h, msg->data, msgb_length(msg));
-	return c;
-}
-
-static void tx_data(struct sg_m3ua_as *as, struct sg_m3ua_asp *asp, struct msgb *msg,
-		    uint8_t sls, uint16_t octets)
-{
-	sg_ctr_inc(asp->ctr, ASP_CTR_TX_DATA_MSGS);
-	sg_ctr_add(asp->ctr, ASP_CTR_TX_DATA_OCTETS, octets);
-	sg_ctr_inc(as->ctr, AS_CTR_TX_DATA_MSGS);
-	sg_ctr_add(as->ctr, AS_CTR_TX_DATA_OCTETS, octets);
-	m3ua_tx(asp, sls_stream(asp, sls), msg);
-}
-
-/* Deliver one encoded DATA to the active member(s) per traffic mode.  Takes ownership. */
-static int deliver(struct sg_m3ua_as *as, struct msgb *msg, uint8_t sls, uint16_t octets)
-{
-	struct sg_m3ua_memb *act[SG_M3UA_AS_MAX_ASPS];
-	unsigned int n = 0;
-	enum sg_m3ua_tmt tmt = as->cur_tmt ? as->cur_tmt : as->tmt;
-
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_active(as, &as->memb[i]))
-			act[n++] = &as->memb[i];
-	if (!n) {
-		msgb_free(msg);
-		return -ENETUNREACH;
-	}
-	if (as->client && tmt == SG_M3UA_TMT_NONE)
-		tmt = SG_M3UA_TMT_LOADSHARE;	/* the SGPs of one SG are equivalent */
-	switch (tmt) {
-	case SG_M3UA_TMT_BROADCAST:
-		for (unsigned int i = 1; i < n; i++) {
-			struct msgb *c = msg_clone(msg);
-
-			if (c)
-				tx_data(as, act[i]->asp, c, sls, octets);
-		}
-		tx_data(as, act[0]->asp, msg, sls, octets);
-		break;
-	case SG_M3UA_TMT_LOADSHARE:
-		/* by SLS: one SLS always reaches the same ASP while the set is unchanged */
-		tx_data(as, act[sls % n]->asp, msg, sls, octets);
-		break;
-	default: {
-		struct sg_m3ua_memb *best = act[0];
-
-		for (unsigned int i = 1; i < n; i++)
-			if (act[i]->act_seq > best->act_seq)
-				best = act[i];
-		tx_data(as, best->asp, msg, sls, octets);
-		break;
-	}
-	}
-	return 0;
-}
-
-void m3ua_as_flush_pending(struct sg_m3ua_as *as)
-{
-	struct msgb *msg, *tmp;
-
-	llist_for_each_entry_safe(msg, tmp, &as->pending, list) {
-		llist_del(&msg->list);
-		as->npending--;
-		sg_ctr_inc(as->ctr, AS_CTR_PEND_DELIVERED);
-		deliver(as, msg, msg->cb[0], msg->cb[1]);
-	}
-}
-
-static void discard_pending(struct sg_m3ua_as *as)
-{
-	struct msgb *msg, *tmp;
-
-	llist_for_each_entry_safe(msg, tmp, &as->pending, list) {
-		llist_del(&msg->list);
-		sg_ctr_inc(as->ctr, AS_CTR_PEND_DISCARDED);
-		msgb_free(msg);
-	}
-	as->npending = 0;
-}
 
 /* Can the AS take one more DATA now?  0, or the -errno sg_m3ua_send_data() returns. */
 static int data_refused(struct sg_m3ua *m, struct sg_m3ua_as *as)
@@ -276,120 +81,16 @@ int sg_m3ua_send_data_msg(struct sg_m3ua *m, struct sg_m3ua_as *as,
 		sg_ctr_inc(as->ctr, AS_CTR_PEND_BUFFERED);
 		return 1;
 	}
-	return deliver(as, msg, pd->sls, len);
+	return xua_as_deliver(as, msg, pd->sls, len);
 }
 
-/* ---- AS state machine (§4.3.2) ---- */
+/* ---- routing keys ---- */
 
-static void ntfy_members(struct sg_m3ua_as *as, uint16_t info)
+/* An AS's configured routing key (the xUA core asks, struct xua_proto) */
+bool m3ua_as_cfg_valid(const struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
 {
-	if (as->client)
-		return;
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_up(as, &as->memb[i]))
-			m3ua_tx_ntfy(as->memb[i].asp, SG_M3UA_NTFY_T_STATCHG, info, as, NULL);
-}
+	const struct sg_m3ua_rkey *rk = &cfg->rk;
 
-static void set_state(struct sg_m3ua_as *as, enum sg_m3ua_as_state st)
-{
-	enum sg_m3ua_as_state old = as->state;
-
-	if (old == st)
-		return;
-	as->state = st;
-	sg_ctr_inc(as->ctr, AS_CTR_STATE_CHG);
-	LOGAS(as, LOGL_INFO, "%s -> %s\n", get_value_string(sg_m3ua_as_state_names, old),
-	      get_value_string(sg_m3ua_as_state_names, st));
-	switch (st) {
-	case SG_M3UA_AS_INACTIVE:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_INACT);
-		break;
-	case SG_M3UA_AS_ACTIVE:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_ACT);
-		break;
-	case SG_M3UA_AS_PENDING:
-		ntfy_members(as, SG_M3UA_NTFY_I_AS_PEND);
-		break;
-	default:
-		break;
-	}
-	if (as->m->uops.as_state)
-		as->m->uops.as_state(as->m->uctx, as, old, st);
-}
-
-/*
- * Recompute the AS state after a member changed.  restart: the member that left ACTIVE did so
- * by ASPUP while ACTIVE (it restarted; there is nobody to hold traffic for, so no T(r)).
- */
-void m3ua_as_update(struct sg_m3ua_as *as, struct sg_m3ua_asp *cause, bool restart)
-{
-	unsigned int nup = 0, nact = 0;
-	enum sg_m3ua_as_state old = as->state, st;
-	enum sg_m3ua_tmt tmt;
-
-	(void)cause;
-	for (unsigned int i = 0; i < as->nmemb; i++) {
-		if (memb_up(as, &as->memb[i]))
-			nup++;
-		if (memb_active(as, &as->memb[i]))
-			nact++;
-	}
-	if (nact)
-		st = SG_M3UA_AS_ACTIVE;
-	else if ((old == SG_M3UA_AS_ACTIVE || old == SG_M3UA_AS_PENDING) && !restart && !as->client)
-		st = SG_M3UA_AS_PENDING;
-	else
-		st = nup ? SG_M3UA_AS_INACTIVE : SG_M3UA_AS_DOWN;
-
-	if (st == SG_M3UA_AS_PENDING && old != SG_M3UA_AS_PENDING)
-		sg_timer_start_ms(&as->t_r, as->t_r_ms ? as->t_r_ms : as->m->cfg.t_r_ms);
-	if (st != SG_M3UA_AS_PENDING && old == SG_M3UA_AS_PENDING)
-		sg_timer_stop(&as->t_r);
-	if (st != SG_M3UA_AS_ACTIVE && st != SG_M3UA_AS_PENDING && as->npending)
-		discard_pending(as);
-	if (!nact && st != SG_M3UA_AS_PENDING)
-		as->cur_tmt = SG_M3UA_TMT_NONE;
-	set_state(as, st);
-	if (st == SG_M3UA_AS_ACTIVE && old == SG_M3UA_AS_PENDING)
-		m3ua_as_flush_pending(as);
-
-	/* §3.8.2 Insufficient ASP resources active in AS: loadshare/broadcast below n */
-	tmt = as->cur_tmt ? as->cur_tmt : as->tmt;
-	if (!as->client && st == SG_M3UA_AS_ACTIVE && as->min_asps > 1 && nact < as->min_asps &&
-	    (tmt == SG_M3UA_TMT_LOADSHARE || tmt == SG_M3UA_TMT_BROADCAST)) {
-		if (!as->insufficient) {
-			as->insufficient = true;
-			for (unsigned int i = 0; i < as->nmemb; i++)
-				if (as->memb[i].asp->conn &&
-				    as->memb[i].st == SG_M3UA_ASP_INACTIVE)
-					m3ua_tx_ntfy(as->memb[i].asp, SG_M3UA_NTFY_T_OTHER,
-						     SG_M3UA_NTFY_I_OT_INS_RESRC, as, NULL);
-		}
-	} else {
-		as->insufficient = false;
-	}
-}
-
-static void t_r_cb(void *data)
-{
-	struct sg_m3ua_as *as = data;
-	unsigned int nup = 0;
-
-	if (as->state != SG_M3UA_AS_PENDING)
-		return;
-	LOGAS(as, LOGL_NOTICE, "T(r) expired: %u buffered MSUs discarded\n", as->npending);
-	discard_pending(as);
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_up(as, &as->memb[i]))
-			nup++;
-	as->cur_tmt = SG_M3UA_TMT_NONE;
-	set_state(as, nup ? SG_M3UA_AS_INACTIVE : SG_M3UA_AS_DOWN);
-}
-
-/* ---- AS objects ---- */
-
-static bool rkey_valid(const struct sg_m3ua *m, const struct sg_m3ua_rkey *rk)
-{
 	if (rk->ndpc > SG_M3UA_RK_MAX_DPC || rk->nopc > SG_M3UA_RK_MAX_OPC ||
 	    rk->nsi > SG_M3UA_RK_MAX_SI || rk->nssn > SG_M3UA_RK_MAX_SSN ||
 	    rk->ncic > SG_M3UA_RK_MAX_CIC)
@@ -409,107 +110,6 @@ static bool rkey_valid(const struct sg_m3ua *m, const struct sg_m3ua_rkey *rk)
 	return true;
 }
 
-struct sg_m3ua_as *m3ua_as_new(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
-{
-	struct sg_m3ua_as *as;
-	struct sg_m3ua_asp *members[SG_M3UA_AS_MAX_ASPS];
-	bool any_srv = false, any_cli_only = false;
-
-	if (!cfg || !cfg->name || !cfg->name[0] || strlen(cfg->name) >= SG_M3UA_NAME_MAX ||
-	    sg_m3ua_as_by_name(m, cfg->name) || (cfg->has_rc && sg_m3ua_as_by_rc(m, cfg->rc)) ||
-	    cfg->nasps > SG_M3UA_AS_MAX_ASPS || cfg->tmt > SG_M3UA_TMT_BROADCAST ||
-	    !rkey_valid(m, &cfg->rk) || cfg->t_r_ms > 60000)
-		return NULL;
-	for (unsigned int i = 0; i < cfg->nasps; i++) {
-		members[i] = cfg->asps[i] ? sg_m3ua_asp_by_name(m, cfg->asps[i]) : NULL;
-		if (!members[i])
-			return NULL;
-		if (members[i]->srv)
-			any_srv = true;
-		else
-			any_cli_only = true;
-	}
-	if (any_srv && any_cli_only)
-		return NULL;
-	as = talloc_zero(m, struct sg_m3ua_as);
-	if (!as)
-		return NULL;
-	as->m = m;
-	osmo_strlcpy(as->name, cfg->name, sizeof(as->name));
-	as->has_rc = cfg->has_rc;
-	as->rc = cfg->rc;
-	as->tmt = cfg->tmt;
-	as->min_asps = cfg->min_asps ? cfg->min_asps : 1;
-	as->t_r_ms = cfg->t_r_ms;
-	as->rk = cfg->rk;
-	as->client = any_cli_only;
-	as->state = SG_M3UA_AS_DOWN;
-	INIT_LLIST_HEAD(&as->pending);
-	sg_timer_setup(&as->t_r, t_r_cb, as);
-	as->ctr = sg_ctr_group_alloc(as, &as_ctrg_desc);
-	for (unsigned int i = 0; i < cfg->nasps; i++)
-		m3ua_memb_add(as, members[i]);
-	llist_add_tail(&as->list, &m->ass);
-	m3ua_idx_dirty(m);
-	m3ua_as_update(as, NULL, false);
-	return as;
-}
-
-void m3ua_as_free(struct sg_m3ua_as *as)
-{
-	sg_timer_stop(&as->t_r);
-	discard_pending(as);
-	llist_del(&as->list);
-	m3ua_idx_dirty(as->m);
-	talloc_free(as);
-}
-
-struct sg_m3ua_as *sg_m3ua_as_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
-{
-	struct sg_m3ua_as *as = m3ua_as_new(m, cfg);
-
-	/* a client-side AS whose peers are already up is activated at once */
-	if (as && as->client)
-		for (unsigned int i = 0; i < as->nmemb; i++)
-			if (as->memb[i].asp->lstate == SG_M3UA_ASP_INACTIVE)
-				m3ua_asp_client_activate(as->memb[i].asp);
-	return as;
-}
-
-int sg_m3ua_as_del(struct sg_m3ua_as *as, bool force)
-{
-	struct sg_m3ua_asp *asps[SG_M3UA_AS_MAX_ASPS];
-	unsigned int n = as->nmemb;
-
-	for (unsigned int i = 0; i < as->nmemb; i++)
-		if (memb_active(as, &as->memb[i]) && !force)
-			return -EBUSY;
-	for (unsigned int i = 0; i < n; i++)
-		asps[i] = as->memb[i].asp;
-	if (as->dynamic)
-		as->m->ndynamic--;
-	sg_timer_stop(&as->t_r);
-	discard_pending(as);
-	if (as->state != SG_M3UA_AS_DOWN && as->m->uops.as_state)
-		as->m->uops.as_state(as->m->uctx, as, as->state, SG_M3UA_AS_DOWN);
-	m3ua_as_free(as);
-	for (unsigned int i = 0; i < n; i++)
-		m3ua_asp_recompute(asps[i]);
-	return 0;
-}
-
-struct sg_m3ua_as *sg_m3ua_as_by_name(struct sg_m3ua *m, const char *name)
-{
-	struct sg_m3ua_as *as;
-
-	llist_for_each_entry(as, &m->ass, list)
-		if (!strcmp(as->name, name))
-			return as;
-	return NULL;
-}
-
-/* ---- lookup indexes (rebuilt lazily; ASs change rarely, DATA is frequent) ---- */
-
 static int dpc_ent_cmp(const void *a, const void *b)
 {
 	const struct m3ua_dpc_ent *x = a, *y = b;
@@ -519,40 +119,23 @@ static int dpc_ent_cmp(const void *a, const void *b)
 	return x->as->order < y->as->order ? -1 : x->as->order > y->as->order;
 }
 
-static inline unsigned int rc_hash(uint32_t rc, unsigned int size)
-{
-	return (rc * 2654435761u) & (size - 1);
-}
-
-static void idx_rebuild(struct sg_m3ua *m)
+/* The DPC indexes of the routing keys, after xua_as.c numbered the ASs (nas of them): routing
+ * candidates by exact DPC (sorted) and the ASs with a masked DPC (always scored). */
+void m3ua_idx_rebuild(struct sg_m3ua *m, unsigned int nas)
 {
 	struct sg_m3ua_as *as;
-	unsigned int nas = 0, ndpc = 0, size = 8;
+	unsigned int ndpc = 0;
 
-	llist_for_each_entry(as, &m->ass, list) {
-		as->order = nas++;
+	llist_for_each_entry(as, &m->ass, list)
 		ndpc += as->rk.ndpc;
-	}
 	talloc_free(m->dpc_idx);
 	talloc_free(m->wild);
-	talloc_free(m->rc_tab);
-	while (size < 2 * nas)
-		size <<= 1;
 	m->dpc_idx = talloc_zero_array(m, struct m3ua_dpc_ent, ndpc ? ndpc : 1);
 	m->wild = talloc_zero_array(m, struct sg_m3ua_as *, nas ? nas : 1);
-	m->rc_tab = talloc_zero_array(m, struct sg_m3ua_as *, size);
-	m->rc_size = size;
 	m->ndpc_idx = m->nwild = 0;
 	llist_for_each_entry(as, &m->ass, list) {
 		bool wild = false;
 
-		if (as->has_rc) {
-			unsigned int h = rc_hash(as->rc, size);
-
-			while (m->rc_tab[h])
-				h = (h + 1) & (size - 1);
-			m->rc_tab[h] = as;
-		}
 		if (as->client)
 			continue;
 		for (unsigned int i = 0; i < as->rk.ndpc; i++) {
@@ -565,46 +148,9 @@ static void idx_rebuild(struct sg_m3ua *m)
 			m->wild[m->nwild++] = as;
 	}
 	qsort(m->dpc_idx, m->ndpc_idx, sizeof(m->dpc_idx[0]), dpc_ent_cmp);
-	m->idx_dirty = false;
 }
 
-static inline void idx_fresh(struct sg_m3ua *m)
-{
-	if (m->idx_dirty || !m->rc_tab)
-		idx_rebuild(m);
-}
-
-struct sg_m3ua_as *sg_m3ua_as_by_rc(struct sg_m3ua *m, uint32_t rc)
-{
-	unsigned int h;
-
-	idx_fresh(m);
-	for (h = rc_hash(rc, m->rc_size); m->rc_tab[h]; h = (h + 1) & (m->rc_size - 1))
-		if (m->rc_tab[h]->rc == rc && m->rc_tab[h]->has_rc)
-			return m->rc_tab[h];
-	return NULL;
-}
-
-const char *sg_m3ua_as_name(const struct sg_m3ua_as *as) { return as->name; }
-enum sg_m3ua_as_state sg_m3ua_as_state(const struct sg_m3ua_as *as) { return as->state; }
-bool sg_m3ua_as_rc(const struct sg_m3ua_as *as, uint32_t *rc)
-{
-	if (as->has_rc && rc)
-		*rc = as->rc;
-	return as->has_rc;
-}
-enum sg_m3ua_tmt sg_m3ua_as_tmt(const struct sg_m3ua_as *as)
-{
-	return as->cur_tmt ? as->cur_tmt : as->tmt;
-}
 const struct sg_m3ua_rkey *sg_m3ua_as_rkey(const struct sg_m3ua_as *as) { return &as->rk; }
-bool sg_m3ua_as_dynamic(const struct sg_m3ua_as *as) { return as->dynamic; }
-
-bool sg_m3ua_as_remote(const struct sg_m3ua_as *as)
-{
-	return as->client;
-}
-
 struct sg_m3ua_as *sg_m3ua_rk_add(struct sg_m3ua *m, const struct sg_m3ua_as_cfg *cfg)
 {
 	if (!cfg || !cfg->rk.ndpc)
@@ -754,7 +300,7 @@ struct sg_m3ua_as *sg_m3ua_route_ssn(struct sg_m3ua *m, const struct sg_m3ua_pda
 		return NULL;
 	if (ssn < 0 && pd->si == 3)
 		ssn = sccp_called_ssn(m, pd);
-	idx_fresh(m);
+	xua_idx_fresh(m);
 	/* candidates: the ASs with this exact DPC (binary search in the sorted index; they are
 	 * in configuration order), and those with a masked DPC; same scores as a full scan,
 	 * ties to the AS configured first */
@@ -833,35 +379,35 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 	bool cli_ok = asp->cli && asp->lstate == SG_M3UA_ASP_ACTIVE;
 
 	if (msg->type != SG_M3UA_XFER_DATA) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (!srv_ok && !cli_ok) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	/* DATA never on stream 0 (ETSI change request, M3-TR-02) unless the peer has just one */
 	if (stream == 0 && asp->in_streams > 1) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_STREAM_ID, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_INVALID_STREAM_ID, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (sg_m3ua_get_u32(msg, SG_M3UA_IEI_NET_APPEAR, &na) && (!m->cfg.has_na || na != m->cfg.na)) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_NET_APPEAR, NULL, &na, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_INVALID_NET_APPEAR, NULL, &na, msg->buf, msg->len);
 		return;
 	}
 	if (sg_m3ua_get_u32(msg, SG_M3UA_IEI_ROUTE_CTX, &rc)) {
 		struct sg_m3ua_memb *mb;
 
 		as = sg_m3ua_as_by_rc(m, rc);
-		mb = as ? m3ua_memb(as, asp) : NULL;
+		mb = as ? xua_memb(as, asp) : NULL;
 		if (!mb) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc, NULL, msg->buf,
+			xua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc, NULL, msg->buf,
 				    msg->len);
 			return;
 		}
-		if (!memb_active(as, mb) && !(asp->srv && asp->cli && (mb->lact || mb->st ==
+		if (!xua_memb_active(as, mb) && !(asp->srv && asp->cli && (mb->lact || mb->st ==
 							SG_M3UA_ASP_ACTIVE))) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, &rc, NULL, msg->buf, msg->len);
+			xua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, &rc, NULL, msg->buf, msg->len);
 			return;
 		}
 	} else {
@@ -869,9 +415,9 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		struct sg_m3ua_as *one = NULL;
 
 		llist_for_each_entry(it, &m->ass, list) {
-			struct sg_m3ua_memb *mb = m3ua_memb(it, asp);
+			struct sg_m3ua_memb *mb = xua_memb(it, asp);
 
-			if (mb && memb_active(it, mb)) {
+			if (mb && xua_memb_active(it, mb)) {
 				n++;
 				one = it;
 			}
@@ -879,7 +425,7 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		as = n == 1 ? one : NULL;
 	}
 	if (sg_m3ua_get_pdata(msg, &pd) < 0) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	sg_ctr_inc(asp->ctr, ASP_CTR_RX_DATA_MSGS);

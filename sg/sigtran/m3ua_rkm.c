@@ -1,5 +1,6 @@
-/* M3UA routing key management, RFC 4666 §3.6 and §4.4: REG/DEREG at the SGP (static keys,
- * dynamic ASs for provisioned DPCs) and at the ASP (registering its own keys). */
+/* M3UA routing keys in routing key management, RFC 4666 §3.6.1, §4.4: the MTP3 keys (DPC, OPC,
+ * SI, CIC) of a REG REQ registered at the SGP (static keys, dynamic ASs for provisioned DPCs)
+ * and sent by the ASP; the rest of RKM is the xUA core's (xua_rkm.c). */
 
 #include <errno.h>
 #include <stdio.h>
@@ -114,7 +115,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 		if (!as->client && m3ua_rk_equal(&as->rk, &k))
 			same = as;
 	if (same) {
-		struct sg_m3ua_memb *mb = m3ua_memb(same, asp);
+		struct sg_m3ua_memb *mb = xua_memb(same, asp);
 		enum sg_m3ua_tmt cur = same->tmt ? same->tmt : same->cur_tmt;
 
 		if (w->has_tmt && cur != SG_M3UA_TMT_NONE && cur != w->tmt) {
@@ -139,7 +140,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 			return;
 		}
 		if (!mb)
-			mb = m3ua_memb_add(same, asp);
+			mb = xua_memb_add(same, asp);
 		if (!mb) {
 			res->status = SG_M3UA_REG_ERR_INSUFF_RESRC;
 			return;
@@ -147,7 +148,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 		if (!same->has_rc) {
 			same->has_rc = true;
 			same->rc = alloc_rc(m);
-			m3ua_idx_dirty(m);	/* the RC index must know it */
+			xua_idx_dirty(m);	/* the RC index must know it */
 		}
 		mb->registered = true;
 		mb->lrk_id = w->lrk_id;
@@ -157,7 +158,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 			same->tmt = w->tmt;
 		res->status = SG_M3UA_REG_OK;
 		res->rctx = same->rc;
-		m3ua_as_update(same, asp, false);
+		xua_as_update(same, asp, false);
 		return;
 	}
 	if (k.ncic) {
@@ -195,7 +196,7 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 	acfg.nasps = 1;
 	acfg.asps[0] = asp->name;
 	acfg.rk = k;
-	as = m3ua_as_new(m, &acfg);
+	as = xua_as_new(m, &acfg);
 	if (!as) {
 		res->status = SG_M3UA_REG_ERR_INSUFF_RESRC;
 		return;
@@ -209,7 +210,8 @@ static void reg_one(struct sg_m3ua_asp *asp, const struct sg_m3ua_rk *w, struct 
 	LOGAS(as, LOGL_INFO, "registered by %s, RC %u\n", asp->name, as->rc);
 }
 
-static void srv_reg(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+/* REG REQ at the SGP (§4.4.1): each Routing Key registered or refused, one REG RSP */
+void m3ua_rkm_reg_req(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 {
 	struct msgb *rsp = sg_m3ua_msg_new(SG_M3UA_CLS_RKM, SG_M3UA_RKM_REG_RSP);
 
@@ -237,59 +239,14 @@ static void srv_reg(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 		sg_m3ua_put_reg_result(rsp, &res);
 	}
 	sg_m3ua_finish(rsp);
-	m3ua_tx(asp, 0, rsp);
-}
-
-static void srv_dereg(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
-{
-	struct sg_m3ua *m = asp->m;
-	uint32_t rc[MAX_KEYS];
-	int n = sg_m3ua_get_u32_list(msg, SG_M3UA_IEI_ROUTE_CTX, rc, MAX_KEYS);
-	struct msgb *rsp;
-
-	if (n <= 0) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
-		return;
-	}
-	rsp = sg_m3ua_msg_new(SG_M3UA_CLS_RKM, SG_M3UA_RKM_DEREG_RSP);
-	if (!rsp)
-		return;
-	for (int i = 0; i < n; i++) {
-		struct sg_m3ua_dereg_result res = { .rctx = rc[i] };
-		struct sg_m3ua_as *as = sg_m3ua_as_by_rc(m, rc[i]);
-		struct sg_m3ua_memb *mb = as && !as->client ? m3ua_memb(as, asp) : NULL;
-
-		if (!as)
-			res.status = SG_M3UA_DEREG_ERR_NOT_REGD;
-		else if (!mb)
-			res.status = SG_M3UA_DEREG_ERR_INVAL_RCTX;
-		else if (!as->dynamic || !mb->registered)
-			res.status = SG_M3UA_DEREG_ERR_PERM_DENIED;
-		else if (mb->st == SG_M3UA_ASP_ACTIVE)
-			res.status = SG_M3UA_DEREG_ERR_ASP_ACTIVE;
-		else
-			res.status = SG_M3UA_DEREG_OK;
-		if (res.status == SG_M3UA_DEREG_OK) {
-			m3ua_memb_del(as, asp);
-			if (!as->nmemb)
-				sg_m3ua_as_del(as, true);
-			else
-				m3ua_as_update(as, asp, false);
-		}
-		sg_ctr_inc(m->ctr, res.status == SG_M3UA_DEREG_OK ? M_CTR_DEREG_OK :
-			   M_CTR_DEREG_FAIL);
-		LOGA(asp, LOGL_INFO, "DEREG RC %u: status %u\n", res.rctx, res.status);
-		sg_m3ua_put_dereg_result(rsp, &res);
-	}
-	sg_m3ua_finish(rsp);
-	m3ua_tx(asp, 0, rsp);
+	xua_tx(asp, 0, rsp);
 }
 
 /* ---- ASP side ---- */
 
 /* The REG REQ for our keys without RC: new Local-RK-Identifiers (again: the same ones, for the
  * keys still waiting for their Registration Result).  Returns whether one was sent. */
-static bool reg_req_send(struct sg_m3ua_asp *asp, bool again)
+bool m3ua_rkm_reg_send(struct sg_m3ua_asp *asp, bool again)
 {
 	struct sg_m3ua_as *as;
 	struct msgb *msg = NULL;
@@ -297,7 +254,7 @@ static bool reg_req_send(struct sg_m3ua_asp *asp, bool again)
 	llist_for_each_entry(as, &asp->m->ass, list) {
 		struct sg_m3ua_rk w;
 
-		if (!as->client || !m3ua_memb(as, asp) || as->has_rc || !as->rk.ndpc)
+		if (!as->client || !xua_memb(as, asp) || as->has_rc || !as->rk.ndpc)
 			continue;
 		if (again && !as->reg_pending)
 			continue;
@@ -322,132 +279,8 @@ static bool reg_req_send(struct sg_m3ua_asp *asp, bool again)
 	if (!msg)
 		return false;
 	sg_m3ua_finish(msg);
-	m3ua_tx(asp, 0, msg);
+	xua_tx(asp, 0, msg);
 	/* T(ack) supervises the REG REQ like our ASPSM/ASPTM requests (§4.4.1) */
 	sg_timer_start_ms(&asp->t_reg, asp->m->cfg.t_ack_ms);
 	return true;
-}
-
-void m3ua_asp_register(struct sg_m3ua_asp *asp)
-{
-	asp->reg_tries = 0;
-	if (!reg_req_send(asp, false))
-		m3ua_asp_client_activate(asp);
-}
-
-void m3ua_t_reg_cb(void *data)
-{
-	struct sg_m3ua_asp *asp = data;
-
-	if (!asp->conn)
-		return;
-	asp->reg_tries++;
-	LOGA(asp, LOGL_NOTICE, "T(ack) expired: REG REQ again (%u)\n", asp->reg_tries);
-	if (!reg_req_send(asp, true))
-		m3ua_asp_client_activate(asp);
-}
-
-int sg_m3ua_asp_deregister(struct sg_m3ua_asp *asp)
-{
-	struct sg_m3ua_as *as;
-	uint32_t rc[MAX_KEYS];
-	unsigned int n = 0;
-	struct msgb *msg;
-
-	if (!asp->cli || !asp->conn)
-		return -EINVAL;
-	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client && as->dynamic && as->has_rc && m3ua_memb(as, asp) && n < MAX_KEYS)
-			rc[n++] = as->rc;
-	if (!n)
-		return 0;
-	msg = sg_m3ua_msg_new(SG_M3UA_CLS_RKM, SG_M3UA_RKM_DEREG_REQ);
-	if (!msg)
-		return -ENOMEM;
-	sg_m3ua_put_u32_list(msg, SG_M3UA_IEI_ROUTE_CTX, rc, n);
-	sg_m3ua_finish(msg);
-	return m3ua_tx(asp, 0, msg) < 0 ? -EIO : (int)n;
-}
-
-static void cli_reg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
-{
-	struct sg_m3ua_reg_result r;
-	bool pending = false;
-	struct sg_m3ua_as *as;
-
-	for (unsigned int idx = 0; idx < MAX_KEYS && !sg_m3ua_get_reg_result(msg, idx, &r); idx++) {
-		llist_for_each_entry(as, &asp->m->ass, list) {
-			if (!as->client || !as->reg_pending || as->reg_lrk != r.lrk_id)
-				continue;
-			as->reg_pending = false;
-			if (r.status == SG_M3UA_REG_OK || r.status == SG_M3UA_REG_ERR_RKEY_ALRDY_REGD) {
-				as->has_rc = true;
-				as->rc = r.rctx;
-				as->dynamic = true;
-				m3ua_idx_dirty(asp->m);
-			}
-			if (asp->m->uops.reg_ind)
-				asp->m->uops.reg_ind(asp->m->uctx, asp, as, r.status, r.rctx);
-		}
-	}
-	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client && as->reg_pending && m3ua_memb(as, asp))
-			pending = true;
-	if (!pending) {
-		sg_timer_stop(&asp->t_reg);
-		m3ua_asp_client_activate(asp);
-	}
-}
-
-static void cli_dereg_rsp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
-{
-	struct sg_m3ua_dereg_result r;
-
-	for (unsigned int idx = 0; idx < MAX_KEYS && !sg_m3ua_get_dereg_result(msg, idx, &r);
-	     idx++) {
-		struct sg_m3ua_as *as = sg_m3ua_as_by_rc(asp->m, r.rctx);
-
-		if (as && as->client && r.status == SG_M3UA_DEREG_OK) {
-			as->has_rc = false;
-			as->dynamic = false;
-			m3ua_idx_dirty(asp->m);
-		}
-	}
-}
-
-void m3ua_rx_rkm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg)
-{
-	(void)stream;
-	if (asp->m->cfg.rkm == SG_M3UA_RKM_OFF) {
-		/* RKM not supported (§3.8.1, ETSI m3ua-sgp-rkm-v-004) */
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_CLASS, NULL, NULL, msg->buf, msg->len);
-		return;
-	}
-	switch (msg->type) {
-	case SG_M3UA_RKM_REG_REQ:
-	case SG_M3UA_RKM_DEREG_REQ:
-		if (!asp->srv || asp->state == SG_M3UA_ASP_DOWN) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
-			return;
-		}
-		if (msg->type == SG_M3UA_RKM_REG_REQ)
-			srv_reg(asp, msg);
-		else
-			srv_dereg(asp, msg);
-		break;
-	case SG_M3UA_RKM_REG_RSP:
-	case SG_M3UA_RKM_DEREG_RSP:
-		if (!asp->cli) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
-			return;
-		}
-		if (msg->type == SG_M3UA_RKM_REG_RSP)
-			cli_reg_rsp(asp, msg);
-		else
-			cli_dereg_rsp(asp, msg);
-		break;
-	default:
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
-		break;
-	}
 }

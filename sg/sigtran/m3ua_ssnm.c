@@ -1,6 +1,7 @@
-/* M3UA SS7 signalling network management, RFC 4666 §3.4 and §4.5: DUNA/DAVA/SCON/DUPU/DRST
- * from the SGP to its ASPs, DAUD answered from the SS7 side's view (§4.5.3), and SSNM received
- * in the ASP role (with the optional audit back). */
+/* M3UA SS7 signalling network management, RFC 4666 §3.4 and §4.5: the messages about MTP3
+ * point codes (DUNA/DAVA/SCON/DUPU/DRST) from the SGP to its ASPs, DAUD answered from the SS7
+ * side's view (§4.5.3), and SSNM received in the ASP role (with the optional audit back).
+ * Which peers get them and the roles' checks are the xUA core's (xua_ssnm.c). */
 
 #include <errno.h>
 #include <string.h>
@@ -44,38 +45,6 @@ static struct msgb *ssnm_msg(struct sg_m3ua *m, uint8_t type, const uint32_t *rc
 	return msg;
 }
 
-/* Is the peer concerned by SGP-side SSNM, and with which RCs (§4.5.1; doc/m3ua.md)? */
-static bool ssnm_rcs(struct sg_m3ua_asp *asp, const struct sg_m3ua_as *skip, bool any_state,
-		     uint32_t *rc, unsigned int *nrc)
-{
-	struct sg_m3ua_as *as;
-	bool ok = false;
-
-	*nrc = 0;
-	if (!asp->srv || !asp->conn || asp->state == SG_M3UA_ASP_DOWN)
-		return false;
-	if (!any_state && asp->m->cfg.ssnm_to == SG_M3UA_SSNM_TO_ACTIVE &&
-	    asp->state != SG_M3UA_ASP_ACTIVE)
-		return false;
-	llist_for_each_entry(as, &asp->m->ass, list) {
-		struct sg_m3ua_memb *mb = m3ua_memb(as, asp);
-
-		if (!mb || as->client)
-			continue;
-		if (as == skip)
-			return false;
-		if (mb->st == SG_M3UA_ASP_DOWN ||
-		    (!any_state && asp->m->cfg.ssnm_to == SG_M3UA_SSNM_TO_ACTIVE &&
-		     mb->st != SG_M3UA_ASP_ACTIVE))
-			continue;
-		ok = true;
-		if (as->has_rc && *nrc < MAX_RC)
-			rc[(*nrc)++] = as->rc;
-	}
-	/* an IPSP server without AS still gets network state */
-	return ok || (asp->cfg.role == SG_M3UA_ROLE_IPSP && !m3ua_asp_nas(asp, false));
-}
-
 /* What the SGP may send: DUNA/DAVA/SCON/DUPU/DRST about at least one PC; a DUPU about one
  * Affected Point Code with a User/Cause in range (§3.4.5), as our decoder wants it. */
 static bool ssnm_args_ok(uint8_t type, const uint32_t *pcs, unsigned int n,
@@ -96,9 +65,9 @@ int sg_m3ua_ssnm_send_asp(struct sg_m3ua_asp *asp, uint8_t type, const uint32_t 
 
 	if (!asp || !ssnm_args_ok(type, pcs, n, x))
 		return -EINVAL;
-	if (!ssnm_rcs(asp, NULL, true, rc, &nrc))
+	if (!xua_ssnm_rcs(asp, NULL, true, rc, &nrc))
 		return 0;
-	return m3ua_tx(asp, 0, ssnm_msg(asp->m, type, rc, nrc, pcs, n, x)) < 0 ? 0 : 1;
+	return xua_tx(asp, 0, ssnm_msg(asp->m, type, rc, nrc, pcs, n, x)) < 0 ? 0 : 1;
 }
 
 int sg_m3ua_ssnm_send(struct sg_m3ua *m, uint8_t type, const uint32_t *pcs, unsigned int n,
@@ -112,9 +81,9 @@ int sg_m3ua_ssnm_send(struct sg_m3ua *m, uint8_t type, const uint32_t *pcs, unsi
 	if (!m || !ssnm_args_ok(type, pcs, n, x))
 		return -EINVAL;
 	llist_for_each_entry(asp, &m->asps, list) {
-		if (!ssnm_rcs(asp, x ? x->skip_as : NULL, false, rc, &nrc))
+		if (!xua_ssnm_rcs(asp, x ? x->skip_as : NULL, false, rc, &nrc))
 			continue;
-		if (m3ua_tx(asp, 0, ssnm_msg(m, type, rc, nrc, pcs, n, x)) >= 0)
+		if (xua_tx(asp, 0, ssnm_msg(m, type, rc, nrc, pcs, n, x)) >= 0)
 			sent++;
 	}
 	return sent;
@@ -122,16 +91,13 @@ int sg_m3ua_ssnm_send(struct sg_m3ua *m, uint8_t type, const uint32_t *pcs, unsi
 
 int sg_m3ua_daud_send(struct sg_m3ua_asp *asp, const uint32_t *pcs, unsigned int n)
 {
-	struct sg_m3ua_as *as;
 	uint32_t rc[MAX_RC];
-	unsigned int nrc = 0;
+	unsigned int nrc;
 
 	if (!asp || !pcs || !n || !asp->cli)
 		return -EINVAL;
-	llist_for_each_entry(as, &asp->m->ass, list)
-		if (as->client && as->has_rc && m3ua_memb(as, asp) && nrc < MAX_RC)
-			rc[nrc++] = as->rc;
-	return m3ua_tx(asp, 0, ssnm_msg(asp->m, SG_M3UA_SSNM_DAUD, rc, nrc, pcs, n, NULL));
+	nrc = xua_asp_rcs(asp, true, false, rc, MAX_RC);
+	return xua_tx(asp, 0, ssnm_msg(asp->m, SG_M3UA_SSNM_DAUD, rc, nrc, pcs, n, NULL));
 }
 
 /* ---- DAUD at the SGP (§4.5.3) ---- */
@@ -153,7 +119,7 @@ static void send_list(struct sg_m3ua_asp *asp, uint8_t type, const uint32_t *rc,
 		      const uint32_t *pcs, unsigned int n, const struct sg_m3ua_ssnm_extra *x)
 {
 	if (n)
-		m3ua_tx(asp, 0, ssnm_msg(asp->m, type, rc, nrc, pcs, n, x));
+		xua_tx(asp, 0, ssnm_msg(asp->m, type, rc, nrc, pcs, n, x));
 }
 
 static void ans_flush(struct daud_ans *a, unsigned int k)
@@ -322,7 +288,7 @@ static bool ans_range(struct sg_m3ua *m, struct daud_ans *a, uint32_t entry)
 	return true;
 }
 
-static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+void m3ua_rx_daud(struct sg_m3ua_asp *asp, const struct sg_xua_msg *msg)
 {
 	struct sg_m3ua *m = asp->m;
 	uint32_t pcs[MAX_PC], rc[MAX_RC], na;
@@ -332,15 +298,15 @@ static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	bool unknown_err = false;
 
 	if (asp->state == SG_M3UA_ASP_DOWN) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (n <= 0) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (sg_m3ua_get_u32(msg, SG_M3UA_IEI_NET_APPEAR, &na) && (!m->cfg.has_na || na != m->cfg.na)) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_NET_APPEAR, NULL, &na, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_INVALID_NET_APPEAR, NULL, &na, msg->buf, msg->len);
 		return;
 	}
 	if (nrc < 0)
@@ -348,8 +314,8 @@ static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	for (int i = 0; i < nrc; i++) {
 		struct sg_m3ua_as *as = sg_m3ua_as_by_rc(m, rc[i]);
 
-		if (!as || as->client || !m3ua_memb(as, asp)) {
-			m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc[i], NULL, msg->buf,
+		if (!as || as->client || !xua_memb(as, asp)) {
+			xua_tx_err(asp, SG_M3UA_ERR_INVALID_ROUTING_CTX, &rc[i], NULL, msg->buf,
 				    msg->len);
 			return;
 		}
@@ -380,10 +346,10 @@ static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 		ans_flush(a, k);
 	if (unknown_err) {
 		if (nrc)
-			m3ua_tx_err_rcs(asp, SG_M3UA_ERR_DEST_STATUS_UNKNOWN, rc, nrc, msg->buf,
+			xua_tx_err_rcs(asp, SG_M3UA_ERR_DEST_STATUS_UNKNOWN, rc, nrc, msg->buf,
 					msg->len);
 		else
-			m3ua_tx_err(asp, SG_M3UA_ERR_DEST_STATUS_UNKNOWN, NULL, NULL, msg->buf,
+			xua_tx_err(asp, SG_M3UA_ERR_DEST_STATUS_UNKNOWN, NULL, NULL, msg->buf,
 				    msg->len);
 	}
 	talloc_free(a);
@@ -391,7 +357,7 @@ static void rx_daud(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 
 /* ---- SSNM received as ASP / IPSP ---- */
 
-static void rx_ssnm_asp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
+void m3ua_rx_ssnm_asp(struct sg_m3ua_asp *asp, const struct sg_xua_msg *msg)
 {
 	struct sg_m3ua *m = asp->m;
 	uint32_t pcs[MAX_PC], v;
@@ -402,18 +368,18 @@ static void rx_ssnm_asp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	    (asp->lstate == SG_M3UA_ASP_INACTIVE && !m->cfg.asp_snm_inactive &&
 	     asp->state != SG_M3UA_ASP_ACTIVE)) {
 		/* cf. osmo-stp TC_clnt_no_snm_inactive */
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (n <= 0) {
-		m3ua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
+		xua_tx_err(asp, SG_M3UA_ERR_MISSING_PARAM, NULL, NULL, msg->buf, msg->len);
 		return;
 	}
 	if (msg->type == SG_M3UA_SSNM_DUPU) {
 		/* a DUPU concerns one user part at one PC: no wildcard (ETSI m3ua-asp-ssnm-008) */
 		for (int i = 0; i < n; i++) {
 			if (sg_m3ua_apc_mask(pcs[i])) {
-				m3ua_tx_err(asp, SG_M3UA_ERR_INVALID_PARAM_VAL, NULL, NULL, msg->buf,
+				xua_tx_err(asp, SG_M3UA_ERR_INVALID_PARAM_VAL, NULL, NULL, msg->buf,
 					    msg->len);
 				return;
 			}
@@ -440,32 +406,4 @@ static void rx_ssnm_asp(struct sg_m3ua_asp *asp, const struct sg_m3ua_msg *msg)
 	/* audit the destination back (§4.5.3; ETSI m3ua-asp-ssnm-001..007) */
 	if (m->cfg.asp_audit && msg->type != SG_M3UA_SSNM_DAVA)
 		sg_m3ua_daud_send(asp, pcs, n);
-}
-
-void m3ua_rx_ssnm(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua_msg *msg)
-{
-	(void)stream;
-	switch (msg->type) {
-	case SG_M3UA_SSNM_DAUD:
-		/* only an SGP (or IPSP server) answers audits (cf. osmo TC_clnt_no_daud_in_asp) */
-		if (!asp->srv)
-			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
-		else
-			rx_daud(asp, msg);
-		break;
-	case SG_M3UA_SSNM_DUNA:
-	case SG_M3UA_SSNM_DAVA:
-	case SG_M3UA_SSNM_SCON:
-	case SG_M3UA_SSNM_DUPU:
-	case SG_M3UA_SSNM_DRST:
-		/* an ASP never sends these to its SGP (M3-SSNM-09) */
-		if (!asp->cli)
-			m3ua_tx_err(asp, SG_M3UA_ERR_UNEXPECTED_MSG, NULL, NULL, msg->buf, msg->len);
-		else
-			rx_ssnm_asp(asp, msg);
-		break;
-	default:
-		m3ua_tx_err(asp, SG_M3UA_ERR_UNSUPP_MSG_TYPE, NULL, NULL, msg->buf, msg->len);
-		break;
-	}
 }

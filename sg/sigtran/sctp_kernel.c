@@ -17,6 +17,7 @@
 #include <sg/log.h>
 
 #include "sctp_int.h"
+#include "sctp_ntf.h"
 
 static int k_init(struct sg_sctp *s)
 {
@@ -242,84 +243,17 @@ static int k_send(struct sctp_sock *sk, uint16_t stream, uint32_t ppid, const ui
 	return rc;
 }
 
-static const char *paddr_state_name(int st)
+/* Linux appends the causes of the peer's ABORT (without its chunk header) to COMM_LOST, if
+ * it had any; see k_recv() for the rest */
+static bool sctp_ntf_peer_abort(const uint8_t *buf, size_t n)
 {
-	switch (st) {
-	case SCTP_ADDR_AVAILABLE:
-		return "available";
-	case SCTP_ADDR_UNREACHABLE:
-		return "unreachable";
-	case SCTP_ADDR_REMOVED:
-		return "removed";
-	case SCTP_ADDR_ADDED:
-		return "added";
-	case SCTP_ADDR_MADE_PRIM:
-		return "made primary";
-	case SCTP_ADDR_CONFIRMED:
-		return "confirmed";
-	case SCTP_ADDR_PF:
-		return "potentially failed";
-	default:
-		return "?";
-	}
+	(void)buf;
+	return n > sizeof(struct sctp_assoc_change);
 }
 
-/* Parse a notification, checking its length before reading each part. */
 void sctp_kernel_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r)
 {
-	const union sctp_notification *sn = (const void *)buf;
-
-	r->ntf = SCTP_NTF_OTHER;
-	if (n < sizeof(sn->sn_header))
-		return;
-	switch (sn->sn_header.sn_type) {
-	case SCTP_ASSOC_CHANGE:
-		if (n < sizeof(struct sctp_assoc_change))
-			return;
-		r->ntf = SCTP_NTF_ASSOC_CHANGE;
-		r->ac_error = sn->sn_assoc_change.sac_error;
-		switch (sn->sn_assoc_change.sac_state) {
-		case SCTP_COMM_UP:
-			r->ac = SCTP_AC_UP;
-			break;
-		case SCTP_COMM_LOST:
-			r->ac = SCTP_AC_LOST;
-			/* Linux appends the causes of the peer's ABORT (without its
-			 * chunk header), if it had any; see k_recv() for the rest */
-			r->peer_abort = n > sizeof(struct sctp_assoc_change);
-			break;
-		case SCTP_RESTART:
-			r->ac = SCTP_AC_RESTART;
-			break;
-		case SCTP_SHUTDOWN_COMP:
-			r->ac = SCTP_AC_SHUTDOWN_COMP;
-			break;
-		case SCTP_CANT_STR_ASSOC:
-			r->ac = SCTP_AC_CANT_START;
-			break;
-		default:
-			r->ac = SCTP_AC_OTHER;
-			break;
-		}
-		break;
-	case SCTP_PEER_ADDR_CHANGE:
-		if (n < sizeof(struct sctp_paddr_change))
-			return;
-		r->ntf = SCTP_NTF_PADDR_CHANGE;
-		memcpy(&r->paddr, &sn->sn_paddr_change.spc_aaddr, sizeof(r->paddr));
-		r->paddr_state = sn->sn_paddr_change.spc_state;
-		r->paddr_state_name = paddr_state_name(r->paddr_state);
-		break;
-	case SCTP_SHUTDOWN_EVENT:
-		r->ntf = SCTP_NTF_SHUTDOWN;
-		break;
-	case SCTP_SEND_FAILED:
-	case SCTP_SEND_FAILED_EVENT:
-		r->ntf = SCTP_NTF_SEND_FAILED;
-		break;
-	default:
-		break;
-	}
+	sctp_ntf_parse(buf, n, r);
 }
 
 static int k_recv(struct sctp_sock *sk, uint8_t *buf, size_t len, struct sctp_rcv *r)

@@ -21,6 +21,7 @@
 #include <sg/log.h>
 
 #include "sctp_int.h"
+#include "sctp_ntf.h"
 
 #define UDP_ENCAPS_PORT_DEFAULT 9899	/* RFC 6951 §5.1: sctp-tunneling */
 #define WAKERS 64			/* instances per process */
@@ -510,81 +511,15 @@ static int u_send(struct sctp_sock *sk, uint16_t stream, uint32_t ppid, const ui
 	return rc;
 }
 
-static const char *paddr_state_name(int st)
+/* usrsctp: the peer's ABORT chunk (type 6) follows COMM_LOST when it sent one */
+static bool sctp_ntf_peer_abort(const uint8_t *buf, size_t n)
 {
-	switch (st) {
-	case SCTP_ADDR_AVAILABLE:
-		return "available";
-	case SCTP_ADDR_UNREACHABLE:
-		return "unreachable";
-	case SCTP_ADDR_REMOVED:
-		return "removed";
-	case SCTP_ADDR_ADDED:
-		return "added";
-	case SCTP_ADDR_MADE_PRIM:
-		return "made primary";
-	case SCTP_ADDR_CONFIRMED:
-		return "confirmed";
-	default:
-		return "?";
-	}
+	return n > sizeof(struct sctp_assoc_change) && buf[sizeof(struct sctp_assoc_change)] == 6;
 }
 
 void sctp_usrsctp_notification(const uint8_t *buf, size_t n, struct sctp_rcv *r)
 {
-	const union sctp_notification *sn = (const void *)buf;
-
-	r->ntf = SCTP_NTF_OTHER;
-	if (n < sizeof(sn->sn_header))
-		return;
-	switch (sn->sn_header.sn_type) {
-	case SCTP_ASSOC_CHANGE:
-		if (n < sizeof(struct sctp_assoc_change))
-			return;
-		r->ntf = SCTP_NTF_ASSOC_CHANGE;
-		r->ac_error = sn->sn_assoc_change.sac_error;
-		switch (sn->sn_assoc_change.sac_state) {
-		case SCTP_COMM_UP:
-			r->ac = SCTP_AC_UP;
-			break;
-		case SCTP_COMM_LOST:
-			r->ac = SCTP_AC_LOST;
-			/* the peer's ABORT chunk (type 6) follows when it sent one */
-			r->peer_abort = n > sizeof(struct sctp_assoc_change) &&
-					buf[sizeof(struct sctp_assoc_change)] == 6;
-			break;
-		case SCTP_RESTART:
-			r->ac = SCTP_AC_RESTART;
-			break;
-		case SCTP_SHUTDOWN_COMP:
-			r->ac = SCTP_AC_SHUTDOWN_COMP;
-			break;
-		case SCTP_CANT_STR_ASSOC:
-			r->ac = SCTP_AC_CANT_START;
-			break;
-		default:
-			r->ac = SCTP_AC_OTHER;
-			break;
-		}
-		break;
-	case SCTP_PEER_ADDR_CHANGE:
-		if (n < sizeof(struct sctp_paddr_change))
-			return;
-		r->ntf = SCTP_NTF_PADDR_CHANGE;
-		memcpy(&r->paddr, &sn->sn_paddr_change.spc_aaddr, sizeof(r->paddr));
-		r->paddr_state = sn->sn_paddr_change.spc_state;
-		r->paddr_state_name = paddr_state_name(r->paddr_state);
-		break;
-	case SCTP_SHUTDOWN_EVENT:
-		r->ntf = SCTP_NTF_SHUTDOWN;
-		break;
-	case SCTP_SEND_FAILED_EVENT:
-	case SCTP_SEND_FAILED:
-		r->ntf = SCTP_NTF_SEND_FAILED;
-		break;
-	default:
-		break;
-	}
+	sctp_ntf_parse(buf, n, r);
 }
 
 static int u_recv(struct sctp_sock *sk, uint8_t *buf, size_t len, struct sctp_rcv *r)

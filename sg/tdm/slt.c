@@ -431,7 +431,7 @@ struct sg_slt *sg_slt_open(void *ctx, struct sg_span *span, const struct sg_slt_
 	}
 
 	if (cfg->ts == 0)
-		rate = span->cfg->pw_unframed ? SG_CHAN_2048K : SG_CHAN_1984K;
+		rate = span->unframed ? SG_CHAN_2048K : SG_CHAN_1984K;
 	else
 		rate = cfg->rate_56k ? SG_CHAN_56K : SG_CHAN_64K;
 	mode = !span->drv->supports || span->drv->supports(span, SG_ADAPTER_MODE_BITS)

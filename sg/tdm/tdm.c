@@ -249,9 +249,13 @@ int sg_tdm_start(struct sg_tdm *tdm)
 	char err[256];
 
 	for (unsigned int i = 0; i < cfg->num_spans; i++) {
-		if (cfg->spans[i].thread != tdm->index)
+		const struct sg_cfg_span *sc = &cfg->spans[i];
+
+		if (sc->thread != tdm->index)
 			continue;
-		tdm->spans[i] = sg_span_open(tdm, &cfg->spans[i], err, sizeof(err));
+		tdm->spans[i] = sg_span_open(tdm, &(struct sg_span_cfg){
+			.name = sc->name, .type = sc->type, .driver = sc->driver,
+			.drv_cfg = sc->drv_cfg }, err, sizeof(err));
 		if (!tdm->spans[i]) {
 			LOGP(DADP, LOGL_FATAL, "%s\n", err);
 			return -EIO;

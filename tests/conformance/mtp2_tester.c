@@ -408,17 +408,13 @@ static void b_deliver(struct tester *t)
 	case BI_ERR:
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_SU_ERROR);
 		break;
-	case BI_LOSS:
-		/* the SU in transit when the line broke is lost */
+	case BI_LOSS:	/* the SU in transit when the line broke is lost */
+	case BI_ABORT:
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_SU_ERROR);
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_LOSS_OF_ALIGN);
 		break;
 	case BI_OCTETS:
 		sg_mtp2_rx_event(t->a, SG_MTP2_RX_OCTET_COUNT);
-		break;
-	case BI_ABORT:
-		sg_mtp2_rx_event(t->a, SG_MTP2_RX_SU_ERROR);
-		sg_mtp2_rx_event(t->a, SG_MTP2_RX_LOSS_OF_ALIGN);
 		break;
 	}
 }

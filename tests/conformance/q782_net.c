@@ -347,21 +347,38 @@ struct q_msu *q_msu_at(struct q_end *e, unsigned int i)
 	return NULL;
 }
 
-struct q_msu *q_find_snm(struct q_end *e, unsigned int *from, uint8_t heading,
-			 struct sg_mtp3_snm *s)
+/* Decoders for find_msu(): the message's heading, or -1 when it does not decode. */
+static int dec_snm(const struct q_msu *q, void *out)
+{
+	struct sg_mtp3_snm *s = out;
+	struct sg_mtp3_hdr h;
+
+	return sg_mtp3_snm_msu_decode(&h, s, &q_fmt, q->data, q->len) ? -1 : s->heading;
+}
+
+static int dec_slt(const struct q_msu *q, void *out)
+{
+	struct sg_mtp3_slt *s = out;
+	struct sg_mtp3_hdr h;
+
+	return sg_mtp3_slt_msu_decode(&h, s, &q_fmt, q->data, q->len) ? -1 : s->heading;
+}
+
+/* The first MSU received at or after position *from with service indicator si that decode()
+ * takes into out, with the heading given (0: any); *from moves past it. */
+static struct q_msu *find_msu(struct q_end *e, unsigned int *from, uint8_t si, uint8_t heading,
+			      int (*decode)(const struct q_msu *q, void *out), void *out)
 {
 	struct q_msu *q;
 	unsigned int i = 0;
 
 	llist_for_each_entry(q, &e->rx, list) {
-		struct sg_mtp3_hdr h;
+		int got;
 
-		if (i++ < *from)
+		if (i++ < *from || q->rc || q->h.si != si)
 			continue;
-		if (q->rc || q->h.si != SG_MTP3_SI_SNM ||
-		    sg_mtp3_snm_msu_decode(&h, s, &q_fmt, q->data, q->len))
-			continue;
-		if (heading && s->heading != heading)
+		got = decode(q, out);
+		if (got < 0 || (heading && got != heading))
 			continue;
 		*from = i;
 		return q;
@@ -369,26 +386,16 @@ struct q_msu *q_find_snm(struct q_end *e, unsigned int *from, uint8_t heading,
 	return NULL;
 }
 
+struct q_msu *q_find_snm(struct q_end *e, unsigned int *from, uint8_t heading,
+			 struct sg_mtp3_snm *s)
+{
+	return find_msu(e, from, SG_MTP3_SI_SNM, heading, dec_snm, s);
+}
+
 struct q_msu *q_find_slt(struct q_end *e, unsigned int *from, uint8_t heading,
 			 struct sg_mtp3_slt *s)
 {
-	struct q_msu *q;
-	unsigned int i = 0;
-
-	llist_for_each_entry(q, &e->rx, list) {
-		struct sg_mtp3_hdr h;
-
-		if (i++ < *from)
-			continue;
-		if (q->rc || q->h.si != SG_MTP3_SI_MTN ||
-		    sg_mtp3_slt_msu_decode(&h, s, &q_fmt, q->data, q->len))
-			continue;
-		if (heading && s->heading != heading)
-			continue;
-		*from = i;
-		return q;
-	}
-	return NULL;
+	return find_msu(e, from, SG_MTP3_SI_MTN, heading, dec_slt, s);
 }
 
 void q_rx_clear(struct q_end *e)

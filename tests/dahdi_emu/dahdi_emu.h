@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <sg/config.h>
+#include <sg/adapter.h>
 #include <sg/thread.h>
 #include "../unit/bound.h"
 
@@ -90,18 +90,23 @@ static inline int dahdi_emu_cable_e1(unsigned int a, unsigned int b)
 	return dahdi_emu(cmd, NULL, 0);
 }
 
-/* A span config for E1 span dahdi_span of the emulation: hdlc = DAHDI does HDLC (the
- * channels give frames), else clear channel (the channels give line octets). */
-static inline void dahdi_emu_span_cfg(struct sg_cfg_span *cfg, const char *name,
-				      unsigned int dahdi_span, bool hdlc)
+/* A span config for span dahdi_span of the emulation (whose channels are numbered as on E1
+ * spans): hdlc = DAHDI does HDLC (the channels give frames), else clear channel (the
+ * channels give line octets).  The driver's settings are allocated on ctx. */
+static inline struct sg_span_cfg dahdi_emu_span_cfg(void *ctx, const char *name,
+						    enum sg_span_type type,
+						    unsigned int dahdi_span, bool hdlc)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
-	cfg->type = SG_SPAN_E1;
-	cfg->driver = SG_DRV_DAHDI;
-	cfg->dahdi_span = dahdi_span;
-	cfg->dahdi_base_channel = dahdi_emu_e1_channel(dahdi_span, 1);
-	cfg->dahdi_hdlc = hdlc;
+	char json[128], err[160] = "";
+	const void *drv_cfg;
+
+	snprintf(json, sizeof(json), "{ \"span\": %u, \"base_channel\": %u, \"hdlc\": %s }",
+		 dahdi_span, dahdi_emu_e1_channel(dahdi_span, 1), hdlc ? "true" : "false");
+	drv_cfg = sg_adapter_cfg_json(ctx, "dahdi", json, type, err, sizeof(err));
+	if (!drv_cfg)
+		fprintf(stderr, "dahdi_emu_span_cfg: %s\n", err);
+	return (struct sg_span_cfg){ .name = name, .type = type, .driver = "dahdi",
+				     .drv_cfg = drv_cfg };
 }
 
 static inline unsigned long long dahdi_emu_now_ms(void)

@@ -29,17 +29,28 @@ slow_start() {
 	PIDS="$PIDS $SLOW_PID"
 }
 slow_stop() {
-	kill -TERM "$SLOW_PID"
-	wait "$SLOW_PID"
-	PIDS=$(echo "$PIDS" | sed "s/ $SLOW_PID//")
+	stop_pid TERM "$SLOW_PID"
 }
 ready() { grep -qx ready "$1"; }
 # slow_done RC OUT TEXT: a slowclient run ended well (RC 0) and its counts read TEXT
 slow_done() { [ "$1" -eq 0 ] && grep -qF "$3" "$2"; }
 
+# three_closed STEP MODE ADDRESS WHAT ANSWERED DEADLINE DEADLINES: within run(), 3 slowclient
+# connections in MODE from ADDRESS (with the token) are all closed by the server after
+# ANSWERED answers, counted by http:connections:DEADLINE
+three_closed() {
+	local out="$TMP/$name-$1.out" c0 rc
+	api GET /api/v1/status; c0=$(ctr "http:connections:$6")
+	SLOW_TOKEN=$tok "$SLOW" -m "$2" -i 300 -w $BOUND "$SGD_PORT" "3@$3" >"$out" 2>&1; rc=$?
+	check "$name: $4: $(tail -1 "$out")" \
+		slow_done $rc "$out" "3 connections: 3 closed by the server, 0 open, $5 answered,"
+	api GET /api/v1/status
+	check "$name: counted as $7" [ $(($(ctr "http:connections:$6") - c0)) -eq 3 ]
+}
+
 # run NAME TOKEN: the scenarios against one sgd (TOKEN empty: none configured)
 run() {
-	local name=$1 tok=$2 out a0 r0 h0 q0 addrs i rc
+	local name=$1 tok=$2 out a0 r0 h0 addrs i rc
 	local cfg="$TMP/$name.json" log="$TMP/$name.log"
 
 	jq --arg t "$tok" --argjson pa $PER_ADDR '.management += {
@@ -109,25 +120,12 @@ run() {
 
 	# 4. a body trickling after complete headers (authenticated when there is a token): the
 	# whole request has request_timeout_ms
-	out="$TMP/$name-d.out"
-	api GET /api/v1/status; q0=$(ctr http:connections:request_timeout)
-	SLOW_TOKEN=$tok "$SLOW" -m body -i 300 -w $BOUND "$SGD_PORT" 3@127.0.0.30 >"$out" 2>&1; rc=$?
-	check "$name: 3 requests trickling their body all closed by the server: $(tail -1 "$out")" \
-		slow_done $rc "$out" "3 connections: 3 closed by the server, 0 open, 0 answered,"
-	api GET /api/v1/status
-	check "$name: counted as request deadlines" \
-		[ $(($(ctr http:connections:request_timeout) - q0)) -eq 3 ]
-
+	three_closed d body 127.0.0.30 "3 requests trickling their body all closed by the server" 0 \
+		request_timeout "request deadlines"
 	# 5. a keep-alive connection idling after its answer: its next request's headers have
 	# header_timeout_ms too
-	out="$TMP/$name-e.out"
-	api GET /api/v1/status; h0=$(ctr http:connections:header_timeout)
-	SLOW_TOKEN=$tok "$SLOW" -m idle -i 300 -w $BOUND "$SGD_PORT" 3@127.0.0.31 >"$out" 2>&1; rc=$?
-	check "$name: 3 idle keep-alive connections answered, then closed: $(tail -1 "$out")" \
-		slow_done $rc "$out" "3 connections: 3 closed by the server, 0 open, 3 answered,"
-	api GET /api/v1/status
-	check "$name: counted as header deadlines" \
-		[ $(($(ctr http:connections:header_timeout) - h0)) -eq 3 ]
+	three_closed e idle 127.0.0.31 "3 idle keep-alive connections answered, then closed" 3 \
+		header_timeout "header deadlines"
 
 	# the log: refusals and closures are rate limited, the rest counted as held back
 	local lines refused

@@ -26,39 +26,18 @@ BOUND_MS=4000
 
 # the switch 2-100-2 on a pseudowire (large packets and jitter buffer, as in simswitch.sh, so
 # that a loaded machine does not take the links down)
-cat > "$TMP/sw.json" <<JSON
-{ "node": { "name": "sw" }, "log": { "level": "notice" },
-  "management": { "listen": "127.0.0.1", "port": 0 },
-  "signalling_points": [ { "name": "sp", "pc": "2-100-2", "ni": "national" } ],
-  "spans": [ { "name": "e1", "driver": "pw",
-               "pw": { "local": "127.0.0.1:$base", "remote": "127.0.0.1:$((base + 1))",
-                       "frames_per_packet": 64, "jitter_ms": 80 } } ],
-  "linksets": [ { "name": "ls", "sp": "sp", "adjacent_pc": "2-100-1",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
-                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ],
-  "routes": [ { "dpc": "2-100-5", "linkset": "ls" } ] }
-JSON
+chain_sw_json $base > "$TMP/sw.json"
 # sgd: no "timers" and no SCTP timer keys: the shipped defaults
-cat > "$TMP/sg.json" <<JSON
-{ "node": { "name": "sg" }, "log": { "level": "notice" },
-  "management": { "listen": "127.0.0.1", "port": 0 },
-  "signalling_points": [ { "name": "sg", "pc": "2-100-1", "ni": "national", "stp": true } ],
-  "spans": [ { "name": "e1", "driver": "pw",
-               "pw": { "local": "127.0.0.1:$((base + 1))", "remote": "127.0.0.1:$base",
-                       "frames_per_packet": 64, "jitter_ms": 80 } } ],
-  "linksets": [ { "name": "to-switch", "sp": "sg", "adjacent_pc": "2-100-2",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
-                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ],
-  "sctp": { "transport": "auto", "udp_port": $((base + 2)) },
-  "m3ua": { "sp": "sg", "listen": { "addresses": ["127.0.0.1"], "port": $((base + 3)) },
+m3ua=$(cat <<JSON
+{ "sp": "sg", "listen": { "addresses": ["127.0.0.1"], "port": $((base + 3)) },
             "asps": [ { "name": "asp2", "role": "sgp",
                         "remote": { "addresses": ["127.0.0.1"], "port": $((base + 6)) } },
                       { "name": "asp1", "role": "sgp", "remote": { "addresses": ["127.0.0.1"] } } ],
             "as": [ { "name": "core", "routing_context": 100, "traffic_mode": "loadshare",
-                      "asps": ["asp1", "asp2"], "routing_key": { "dpc": ["3-0-5"], "si": [5] } } ] },
-  "translations": [ { "name": "core", "tdm": { "pc": "2-100-5" }, "ip": { "pc": "3-0-5" } },
-                    { "name": "switch", "tdm": { "pc": "2-100-2" }, "ip": { "pc": "3-0-2" } } ] }
+                      "asps": ["asp1", "asp2"], "routing_key": { "dpc": ["3-0-5"], "si": [5] } } ] }
 JSON
+)
+chain_sg_json $base "$m3ua" > "$TMP/sg.json"
 "$SGD" --check-config "$TMP/sg.json" >/dev/null || { echo "bad config"; exit 1; }
 
 # Both ASPs on 127.0.0.1 (usrsctp binds only interface addresses): asp2 from SCTP port
@@ -102,17 +81,24 @@ d1=$(data_to asp1); d2=$(data_to asp2)
 check "SS7 -> IP traffic reaches asp1" poll 10000 grows asp1 "$d1"
 check "SS7 -> IP traffic reaches asp2 (loadshare)" poll 10000 grows asp2 "$d2"
 
+# kill_asp1 [idle]: SIGKILL asp1, check that sgd finds it ASP-DOWN within the documented bound,
+# print the time it took and the log line that says how (the first such line, or with idle
+# the last)
+kill_asp1() {
+	local t_kill det pick=head
+	t_kill=$(now_ms)
+	stop_pid KILL "$ASP1"
+	poll "$BOUND_MS" asp_state_not asp1 ASP-ACTIVE
+	det=$(( $(now_ms) - t_kill ))
+	[ $# -gt 0 ] && pick=tail
+	check "${1:+$1: }SIGKILLed asp1 detected: ASP-DOWN after $det ms (documented bound $BOUND_MS ms, scaled x$SG_TEST_TIMEOUT_SCALE)" \
+		[ "$(jq -r .state "$BODY_FILE")" = ASP-DOWN ]
+	echo "dead-peer detection${1:+, $1}: $det ms from SIGKILL to ASP-DOWN, by:"
+	grep -E "asp1.*(BEATs unanswered|association [0-9]+ down)" "$TMP/sg.log" | $pick -1
+}
+
 # ---- SIGKILL asp1: detected within the documented bound, traffic moves to asp2 ----
-t_kill=$(now_ms)
-kill -KILL "$ASP1"
-wait "$ASP1" 2>/dev/null
-PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
-poll "$BOUND_MS" asp_state_not asp1 ASP-ACTIVE
-det=$(( $(now_ms) - t_kill ))
-check "SIGKILLed asp1 detected: ASP-DOWN after $det ms (documented bound $BOUND_MS ms, scaled x$SG_TEST_TIMEOUT_SCALE)" \
-	[ "$(jq -r .state "$BODY_FILE")" = ASP-DOWN ]
-echo "dead-peer detection: $det ms from SIGKILL to ASP-DOWN, by:"
-grep -E "asp1.*(BEATs unanswered|association [0-9]+ down)" "$TMP/sg.log" | head -1
+kill_asp1
 check "  closed by BEAT supervision (log: BEATs unanswered) or SCTP (association down)" \
 	grep -qE "asp1.*(BEATs unanswered|association [0-9]+ down)" "$TMP/sg.log"
 check "  the AS stays AS-ACTIVE with asp2" [ "$(as_state)" = AS-ACTIVE ]
@@ -126,29 +112,16 @@ check "restarted asp1 accepted and ASP-ACTIVE again" poll 10000 asp_state_is asp
 d1=$(data_to asp1)
 check "  SS7 -> IP traffic reaches asp1 again" poll 10000 grows asp1 "$d1"
 
-kill -TERM "$SW"
-wait "$SW"
-PIDS=$(echo "$PIDS" | sed "s/ $SW//")
+stop_pid TERM "$SW"
 
 # ---- the same without traffic: only BEAT and SCTP's own messages are in flight ----
-t_kill=$(now_ms)
-kill -KILL "$ASP1"
-wait "$ASP1" 2>/dev/null
-PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
-poll "$BOUND_MS" asp_state_not asp1 ASP-ACTIVE
-det=$(( $(now_ms) - t_kill ))
-check "idle: SIGKILLed asp1 detected: ASP-DOWN after $det ms (documented bound $BOUND_MS ms, scaled x$SG_TEST_TIMEOUT_SCALE)" \
-	[ "$(jq -r .state "$BODY_FILE")" = ASP-DOWN ]
-echo "dead-peer detection, idle: $det ms from SIGKILL to ASP-DOWN, by:"
-grep -E "asp1.*(BEATs unanswered|association [0-9]+ down)" "$TMP/sg.log" | tail -1
+kill_asp1 idle
 check "  the AS stays AS-ACTIVE with asp2" [ "$(as_state)" = AS-ACTIVE ]
 start_asp 1
 check "  asp1 back, ASP-ACTIVE" poll 10000 asp_state_is asp1 ASP-ACTIVE
 for n in 1 2; do
 	eval "pid=\$ASP$n"
-	kill -TERM "$pid"
-	wait "$pid"
-	PIDS=$(echo "$PIDS" | sed "s/ $pid//")
+	stop_pid TERM "$pid"
 done
 stop_sgd
 check "sgd exits 0" [ $? -eq 0 ]
@@ -167,9 +140,7 @@ start_asp 1
 check "slow sgd: asp1 ASP-ACTIVE" poll 10000 asp_state_is asp1 ASP-ACTIVE
 old=$(jq -r .association "$BODY_FILE")
 t_kill=$(now_ms)
-kill -KILL "$ASP1"
-wait "$ASP1" 2>/dev/null
-PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+stop_pid KILL "$ASP1"
 start_asp 1
 # the new association is refused while the old one is up; it is probed (BEAT), does not answer
 # within T(ack) (2000 ms), is closed, and the ASP's next attempt (1 s later) gets the slot
@@ -194,25 +165,23 @@ INTR=$!; PIDS="$PIDS $INTR"
 probed() { api GET /api/v1/asps/asp1; [ "$(jq -r .probes "$BODY_FILE")" -ge 2 ]; }
 probe_over() { api GET /api/v1/asps/asp1; [ "$(jq -r .probing "$BODY_FILE")" = false ]; }
 check "a second client from asp1's address makes sgd probe asp1" poll 5000 probed
-kill -TERM "$INTR"; wait "$INTR"; PIDS=$(echo "$PIDS" | sed "s/ $INTR//")
+stop_pid TERM "$INTR"
 check "  the probe ends" poll 5000 probe_over
 check "  asp1 answered: same association ($cur), ASP-ACTIVE, dead_closed still 1" \
 	[ "$(jq -r '"\(.association) \(.state) \(.dead_closed)"' "$BODY_FILE")" = "$cur ASP-ACTIVE 1" ]
 
 # SCTP restart: asp1 killed and restarted from the same address and ports
-kill -TERM "$ASP1"; wait "$ASP1"; PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+stop_pid TERM "$ASP1"
 check "asp1 stopped (ASPDN)" poll 5000 asp_state_is asp1 ASP-DOWN
 start_asp 1 --local-port $((base + 7))
 check "asp1 ACTIVE from a fixed port" poll 10000 asp_state_is asp1 ASP-ACTIVE
 old=$(jq -r .association "$BODY_FILE")
-kill -KILL "$ASP1"
-wait "$ASP1" 2>/dev/null
-PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+stop_pid KILL "$ASP1"
 start_asp 1 --local-port $((base + 7))
 restarted() { grep -q "asp1: association $old restarted by the peer" "$TMP/slow.log"; }
 check "the same ports again: sgd sees an SCTP restart of association $old" poll 10000 restarted
 check "  asp1 ASP-ACTIVE again" poll 10000 asp_state_is asp1 ASP-ACTIVE
-kill -TERM "$ASP1"; wait "$ASP1"; PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+stop_pid TERM "$ASP1"
 stop_sgd
 check "slow sgd exits 0" [ $? -eq 0 ]
 for f in slow.log asp1.log asp2.log sw.log; do

@@ -20,48 +20,8 @@ PAYLOAD=100
 CAPACITY=$(( 2 * 64000 / ((PAYLOAD + 41) * 8) ))
 
 base=$(( 20000 + ($$ % 1000) * 8 ))
-cat > "$TMP/sg.json" <<JSON
-{
-  "node": { "name": "sg" },
-  "log": { "level": "notice" },
-  "management": { "listen": "127.0.0.1", "port": 0 },
-  "signalling_points": [ { "name": "sg", "pc": "2-100-1", "ni": "national", "stp": true } ],
-  "spans": [ { "name": "e1", "driver": "pw",
-               "pw": { "local": "127.0.0.1:$((base + 1))", "remote": "127.0.0.1:$base",
-                       "frames_per_packet": 64, "jitter_ms": 80 } } ],
-  "linksets": [ { "name": "to-switch", "sp": "sg", "adjacent_pc": "2-100-2",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
-                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ],
-  "sctp": { "transport": "auto", "udp_port": $((base + 2)) },
-  "m3ua": {
-    "sp": "sg",
-    "listen": { "addresses": ["127.0.0.1"], "port": $((base + 3)) },
-    "asps": [ { "name": "core-asp", "role": "sgp", "asp_id": 1,
-                "remote": { "addresses": ["127.0.0.1"] } } ],
-    "as": [ { "name": "core", "routing_context": 100, "traffic_mode": "override",
-              "asps": ["core-asp"], "routing_key": { "dpc": ["3-0-5"], "si": [3, 5] } } ]
-  },
-  "translations": [
-    { "name": "core-as", "tdm": { "pc": "2-100-5" }, "ip": { "pc": "3-0-5" } },
-    { "name": "switch", "tdm": { "pc": "2-100-2" }, "ip": { "pc": "3-0-2" } }
-  ]
-}
-JSON
-cat > "$TMP/sw.json" <<JSON
-{
-  "node": { "name": "sw" },
-  "log": { "level": "notice" },
-  "management": { "listen": "127.0.0.1", "port": 0 },
-  "signalling_points": [ { "name": "sp", "pc": "2-100-2", "ni": "national" } ],
-  "spans": [ { "name": "e1", "driver": "pw",
-               "pw": { "local": "127.0.0.1:$base", "remote": "127.0.0.1:$((base + 1))",
-                       "frames_per_packet": 64, "jitter_ms": 80 } } ],
-  "linksets": [ { "name": "ls", "sp": "sp", "adjacent_pc": "2-100-1",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
-                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ],
-  "routes": [ { "dpc": "2-100-5", "linkset": "ls" } ]
-}
-JSON
+chain_sg_json $base "$(chain_m3ua_one_asp $base 3 5)" > "$TMP/sg.json"
+chain_sw_json $base > "$TMP/sw.json"
 if ! "$SGD" --check-config "$TMP/sg.json" >/dev/null 2>&1 || [ ! -x "$ASP" ]; then
 	echo "SKIP: sgd without the M3UA configuration, or no sg-simasp"
 	exit 77
@@ -70,16 +30,6 @@ asp_args=(--opc 3-0-5 --dpc 3-0-2 --rc 100 --asp-id 1 --port $((base + 3))
 	  --udp-port $((base + 4)) --remote-udp-port $((base + 2)) --stats-interval 0
 	  --payload $PAYLOAD)
 
-field() { sed -n "/^$2 /h; \${x;p}" "$1" | tr ' ' '\n' | sed -n "s/^$3=//p"; }
-wait_exit() { # pid timeout_ms -> exit status in RC
-	local t0=$(now_ms)
-	while kill -0 "$1" 2>/dev/null; do
-		timed_out $t0 "$2" && { RC=timeout; return 1; }
-		sleep 0.05
-	done
-	wait "$1"; RC=$?
-	PIDS=$(echo "$PIDS" | sed "s/ $1//")
-}
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SGD_PID/status"; }
 # every counter whose name says it counts discarded or dropped messages, as name=value,
 # from sgd's links (MTP2), linksets and signalling points (MTP3), interworking (NIF, M3UA)
@@ -163,7 +113,7 @@ while kill -0 $PID_ASP 2>/dev/null; do
 	sleep 0.5
 done
 wait $PID_ASP; rc_asp=$?
-PIDS=$(echo "$PIDS" | sed "s/ $PID_ASP//")
+forget $PID_ASP
 cat "$TMP/flood.out"
 tx=$(field "$TMP/flood.out" asp data_tx)
 blocked=$(field "$TMP/flood.out" asp data_blocked)

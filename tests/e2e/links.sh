@@ -60,15 +60,7 @@ link_state() { # port link
 	SGD_PORT=$1 api GET "/api/v1/links/$2"
 	jq -r .state "$BODY_FILE"
 }
-wait_state() { # port link state timeout_ms
-	local t0=$(now_ms) s
-	while :; do
-		s=$(link_state "$1" "$2")
-		[ "$s" = "$3" ] && return 0
-		timed_out $t0 "$4" && { echo "  ($2 is $s)"; return 1; }
-		sleep 0.05
-	done
-}
+wait_state() { wait_output "$3" "$4" link_state "$1" "$2"; } # port link state timeout_ms
 
 # first link of a linkset aligns with emergency proving (Pe 0.5 s), the
 # second then with normal proving (Pn 8.2 s)
@@ -149,22 +141,19 @@ check "the existing file is left as it was" [ "$(cat "$TMP/traces/exists.pcap")"
 SGD_PORT=$PORT_A expect_error 409 "trace-start to a symlink" \
 	POST /api/v1/links/l0/trace-start '{"file": "symlink.pcap"}'
 check "the symlink's target is left as it was" [ "$(cat "$TMP/victim")" = precious ]
-SGD_PORT=$PORT_A expect_error 400 "trace-start to an absolute path" \
-	POST /api/v1/links/l0/trace-start "{\"file\": \"$TMP/abs.pcap\"}"
-SGD_PORT=$PORT_A expect_error 400 "trace-start to a name with '/'" \
-	POST /api/v1/links/l0/trace-start '{"file": "sub/x.pcap"}'
-SGD_PORT=$PORT_A expect_error 400 "trace-start to a name with '..'" \
-	POST /api/v1/links/l0/trace-start '{"file": "../x.pcap"}'
-SGD_PORT=$PORT_A expect_error 400 "trace-start to a name containing '..'" \
-	POST /api/v1/links/l0/trace-start '{"file": "l0..pcap"}'
-SGD_PORT=$PORT_A expect_error 400 "trace-start to /proc/self/mem" \
-	POST /api/v1/links/l0/trace-start '{"file": "/proc/self/mem"}'
-SGD_PORT=$PORT_A expect_error 400 "trace-start to a name with a control character" \
-	POST /api/v1/links/l0/trace-start '{"file": "a\u0001b.pcap"}'
-SGD_PORT=$PORT_A expect_error 400 "trace-start to an empty name" \
-	POST /api/v1/links/l0/trace-start '{"file": ""}'
-SGD_PORT=$PORT_A expect_error 400 "trace-start with a file that is not a string" \
-	POST /api/v1/links/l0/trace-start '{"file": 7}'
+# file names refused (400): WHAT|BODY
+while IFS='|' read -r what body; do
+	SGD_PORT=$PORT_A expect_error 400 "trace-start $what" POST /api/v1/links/l0/trace-start "$body"
+done <<EOF
+to an absolute path|{"file": "$TMP/abs.pcap"}
+to a name with '/'|{"file": "sub/x.pcap"}
+to a name with '..'|{"file": "../x.pcap"}
+to a name containing '..'|{"file": "l0..pcap"}
+to /proc/self/mem|{"file": "/proc/self/mem"}
+to a name with a control character|{"file": "a\u0001b.pcap"}
+to an empty name|{"file": ""}
+with a file that is not a string|{"file": 7}
+EOF
 check "no file written outside the trace directory" [ ! -e "$TMP/abs.pcap" -a ! -e "$TMP/x.pcap" ]
 SGD_PORT=$PORT_B expect_error 403 "trace-start without a trace directory (traces off)" \
 	POST /api/v1/links/l0/trace-start '{"file": "l0.pcap"}'

@@ -81,7 +81,7 @@ t0=$(now_ms)
 INTR=$!; PIDS="$PIDS $INTR"
 many_refused() { [ "$(refused)" -ge 100 ]; }
 check "100 associations from an unconfigured port refused" poll 30000 many_refused
-kill -KILL "$INTR"; wait "$INTR" 2>/dev/null; PIDS=$(echo "$PIDS" | sed "s/ $INTR//")
+stop_pid KILL "$INTR"
 ELAPSED=$(( $(now_ms) - t0 ))
 # a consistent snapshot: the refusal count unchanged around the read of held_back
 until r1=$(refused); hb=$(held_back sctp); r2=$(refused); [ "$r1" = "$r2" ]; do :; done
@@ -94,7 +94,7 @@ check "  refusal lines rate-limited: $ep_lines and $peer_lines <= $max" \
 check "  held_back (sctp) counts the rest exactly: $hb = 2 x $r1 - $ep_lines - $peer_lines" \
 	[ "$hb" = $(( 2 * r1 - ep_lines - peer_lines )) ]
 
-kill -TERM "$ASP1"; wait "$ASP1"; PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+stop_pid TERM "$ASP1"
 check "asp1 sent $N malformed messages and got $N ERRs back" \
 	grep -q "err_rx=$N .*malformed_tx=$N" "$TMP/asp.out"
 stop_sgd

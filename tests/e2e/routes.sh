@@ -57,15 +57,7 @@ route() { # port dpc -> "accessible status"
 	SGD_PORT=$1 api GET /api/v1/routes
 	jq -r ".[] | select(.dpc == \"$2\") | \"\\(.accessible) \\(.routes[0].status)\"" "$BODY_FILE"
 }
-wait_route() { # port dpc expected timeout_ms
-	local t0=$(now_ms) r
-	while :; do
-		r=$(route "$1" "$2")
-		[ "$r" = "$3" ] && return 0
-		timed_out $t0 "$4" && { echo "  (route to $2: $r)"; return 1; }
-		sleep 0.05
-	done
-}
+wait_route() { wait_output "$3" "$4" route "$1" "$2"; } # port dpc expected timeout_ms
 
 check "A: route to C (1-1-3) via B available" wait_route $PORT_A 1-1-3 "true available" 60000
 check "C: route to A (1-1-1) via B available" wait_route $PORT_C 1-1-1 "true available" 60000

@@ -55,8 +55,7 @@ check "GET interworking: the AS's PC 1-1-5 is a local point code, inaccessible" 
 # routing keys at runtime
 api PUT /api/v1/routing-keys/as2 '{ "routing_context": 20, "traffic_mode": "override", "asps": ["asp2"], "routing_key": { "dpc": ["2-0-6"], "si": [3] } }'
 check "PUT routing-keys/as2 adds an AS" test "$HTTP_CODE:$(jq -r .name "$BODY_FILE")" = "200:as2"
-api GET /api/v1/routing-keys
-check "GET routing-keys lists 2 keys" test "$(jq length "$BODY_FILE")" = 2
+check "GET routing-keys lists 2 keys" api_field_is /api/v1/routing-keys length 2
 expect_error 409 "PUT an AS that exists" PUT /api/v1/routing-keys/as2 '{ "routing_context": 21, "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
 expect_error 409 "PUT a routing context in use" PUT /api/v1/routing-keys/as3 '{ "routing_context": 10, "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
 expect_error 400 "PUT without a DPC (names the key)" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["asp2"], "routing_key": { "si": [5] } }'
@@ -64,12 +63,10 @@ grep -q 'routing_key.dpc' "$BODY_FILE" && ok "  reason names routing_key.dpc" ||
 expect_error 400 "PUT with a bad point code" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["asp2"], "routing_key": { "dpc": ["9-9-9"] } }'
 expect_error 400 "PUT with an unknown ASP" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["nobody"], "routing_key": { "dpc": ["2-0-7"] } }'
 expect_error 400 "PUT with an unknown key" PUT /api/v1/routing-keys/as3 '{ "colour": "red", "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
-api GET /api/v1/routing-keys
-check "the refused requests changed nothing" test "$(jq length "$BODY_FILE")" = 2
+check "the refused requests changed nothing" api_field_is /api/v1/routing-keys length 2
 api POST /api/v1/routing-keys/as2/delete
 check "POST routing-keys/as2/delete" test "$HTTP_CODE" = 200
-api GET /api/v1/routing-keys
-check "one key left" test "$(jq length "$BODY_FILE")" = 1
+check "one key left" api_field_is /api/v1/routing-keys length 1
 expect_error 404 "delete an AS that does not exist" POST /api/v1/routing-keys/as2/delete
 
 # translations at runtime
@@ -104,13 +101,9 @@ check "asp1 connects from its configured address and is ASP-ACTIVE" \
 check "  the silent association was replaced and counted (silent_closed 1)" \
 	test "$(jq -r .silent_closed "$BODY_FILE")" = 1
 check "  and logged" grep -q "closed: replaced by a new association" "$TMP/sg.log"
-kill -TERM "$SILENT"
-wait "$SILENT"
-PIDS=$(echo "$PIDS" | sed "s/ $SILENT//")
-api GET /api/v1/as/as1
-check "as1 is AS-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = AS-ACTIVE
-api GET /api/v1/associations
-check "one association, established" test "$(jq length "$BODY_FILE")" = 1
+stop_pid TERM "$SILENT"
+check "as1 is AS-ACTIVE" api_field_is /api/v1/as/as1 .state AS-ACTIVE
+check "one association, established" api_field_is /api/v1/associations length 1
 
 # a second association from the same address: no configured peer is free for it: refused
 assoc_refused() {
@@ -123,41 +116,37 @@ assoc_refused() {
 ASP2=$!
 PIDS="$PIDS $ASP2"
 poll 5000 assoc_refused
-kill -TERM "$ASP2"
-wait "$ASP2"
-PIDS=$(echo "$PIDS" | sed "s/ $ASP2//")
+stop_pid TERM "$ASP2"
 check "an association no configured peer can take is refused and counted ($refused)" \
 	test "${refused:-0}" -ge 1
 check "  the refused ASP never got further (no ASPUP-ACK)" \
 	grep -q "asp state=ASP-DOWN .*err_rx=0 ntfy_rx=0" "$TMP/asp2.out"
-api GET /api/v1/asps/asp1
-check "  asp1 still ASP-ACTIVE" test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
+check "  asp1 still ASP-ACTIVE" api_field_is /api/v1/asps/asp1 .state ASP-ACTIVE
 
 # blocking an active ASP makes it inactive (unsolicited ASPIA-ACK); sg-simasp, as RFC 4666
 # §4.3.4.4 asks of an ASP that was active, sends ASPAC again, which is refused (ERR Refused -
 # Management Blocking) and repeated every T(ack) (--ack-ms 300) until the block is lifted;
 # then asp1 is ASP-ACTIVE again
-api POST /api/v1/asps/asp1/block
-check "POST asps/asp1/block" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:true"
+# asp1_post ACTION BLOCKED: POST asps/asp1/ACTION answers 200 with "blocked": BLOCKED
+asp1_post() {
+	api POST "/api/v1/asps/asp1/$1"
+	[ "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:$2" ]
+}
+check "POST asps/asp1/block" asp1_post block true
 poll 5000 asp_state_not asp1 ASP-ACTIVE
 check "  blocked asp1 is not ASP-ACTIVE any more" test "$(jq -r .state "$BODY_FILE")" != ASP-ACTIVE
 poll 5000 grep -q "blocked by the SGP's management; repeating ASPAC" "$TMP/asp1.log"
 check "  sg-simasp tried ASPAC again and was refused (Management Blocking)" \
 	grep -q "ERR from the SGP: Refused - Management Blocking" "$TMP/asp1.log"
-api GET /api/v1/asps/asp1
-check "  asp1 stays ASP-INACTIVE while blocked" test "$(jq -r .state "$BODY_FILE")" = ASP-INACTIVE
-api POST /api/v1/asps/asp1/unblock
-check "POST asps/asp1/unblock" test "$HTTP_CODE:$(jq -r .blocked "$BODY_FILE")" = "200:false"
+check "  asp1 stays ASP-INACTIVE while blocked" api_field_is /api/v1/asps/asp1 .state ASP-INACTIVE
+check "POST asps/asp1/unblock" asp1_post unblock false
 poll 10000 asp_state_is asp1 ASP-ACTIVE
 check "  unblocked asp1 re-activates by itself: ASP-ACTIVE" \
 	test "$(jq -r .state "$BODY_FILE")" = ASP-ACTIVE
-api GET /api/v1/as/as1
-check "  as1 is AS-ACTIVE again" test "$(jq -r .state "$BODY_FILE")" = AS-ACTIVE
+check "  as1 is AS-ACTIVE again" api_field_is /api/v1/as/as1 .state AS-ACTIVE
 expect_error 404 "block an unknown ASP" POST /api/v1/asps/nobody/block
 expect_error 404 "unknown command" POST /api/v1/asps/asp1/explode
-kill -TERM "$ASP1"
-wait "$ASP1"
-PIDS=$(echo "$PIDS" | sed "s/ $ASP1//")
+stop_pid TERM "$ASP1"
 poll 2000 asp_state_is asp1 ASP-DOWN
 check "asp1 gone: ASP-DOWN" test "$(jq -r .state "$BODY_FILE")" = ASP-DOWN
 
@@ -179,9 +168,7 @@ poll 10000 silent_closed
 check "a client without ASPUP is closed after aspup_ms (silent_closed $(jq -r .silent_closed "$BODY_FILE"))" \
 	test "$(jq -r .silent_closed "$BODY_FILE")" -ge 1
 check "  and logged" grep -q "closed: no ASPUP in time" "$TMP/sg2.log"
-kill -TERM "$SILENT"
-wait "$SILENT"
-PIDS=$(echo "$PIDS" | sed "s/ $SILENT//")
+stop_pid TERM "$SILENT"
 stop_sgd
 check "sgd exits 0 (aspup_ms run)" test "$?" = 0
 check "no sanitizer report (aspup_ms run)" bash -c "! grep -q 'Sanitizer' '$TMP/sg2.log'"

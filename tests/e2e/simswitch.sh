@@ -22,12 +22,7 @@ mkcfg() { # name own-pc adj-pc local remote
   "log": { "level": "notice" },
   "management": { "listen": "127.0.0.1", "port": 0, "trace_dir": "$TMP" },
   "signalling_points": [ { "name": "sp", "pc": "$2", "ni": "national" } ],
-  "spans": [ { "name": "e1", "driver": "pw",
-               "pw": { "local": "127.0.0.1:$4", "remote": "127.0.0.1:$5",
-                       "frames_per_packet": 64, "jitter_ms": 80 } } ],
-  "linksets": [ { "name": "ls", "sp": "sp", "adjacent_pc": "$3",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
-                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ]
+$(chain_pw_links "$4" "$5" ls sp "$3")
 }
 JSON
 }
@@ -50,20 +45,9 @@ start_sim() {
 	done
 	eval "PID_$name=$pid PORT_$name=$port"
 }
-# field FILE KEY: value of key=value in the last line of FILE that starts with TAG
-field() { sed -n "/^$2 /h; \${x;p}" "$1" | tr ' ' '\n' | sed -n "s/^$3=//p"; }
 counter() { # port name
 	SGD_PORT=$1 api GET /api/v1/traffic/sim
 	jq -r ".counters[] | select(.name == \"$2\") | .value" "$BODY_FILE"
-}
-wait_exit() { # pid timeout_ms -> exit status in RC
-	local t0=$(now_ms)
-	while kill -0 "$1" 2>/dev/null; do
-		timed_out $t0 "$2" && { RC=timeout; return 1; }
-		sleep 0.05
-	done
-	wait "$1"; RC=$?
-	PIDS=$(echo "$PIDS" | sed "s/ $1//")
 }
 
 # strict MARKER-LOG LOG...: true unless, after the generator started (MARKER-LOG), a link
@@ -165,33 +149,7 @@ check "no sanitizer report (B)" no_sanitizer_report "$TMP/B.log"
 # sgd as in etc/demo.json: the switch 2-100-2 is 3-0-2 on the IP side, the IP core's AS
 # (routing context 100, ISUP) 3-0-5 is 2-100-5 on the TDM side.
 ASP="$top_builddir/tools/sg-simasp"
-cat > "$TMP/sg.json" <<JSON
-{
-  "node": { "name": "sg" },
-  "log": { "level": "notice" },
-  "management": { "listen": "127.0.0.1", "port": 0 },
-  "signalling_points": [ { "name": "sg", "pc": "2-100-1", "ni": "national", "stp": true } ],
-  "spans": [ { "name": "e1", "driver": "pw",
-               "pw": { "local": "127.0.0.1:$((base + 1))", "remote": "127.0.0.1:$base",
-                       "frames_per_packet": 64, "jitter_ms": 80 } } ],
-  "linksets": [ { "name": "to-switch", "sp": "sg", "adjacent_pc": "2-100-2",
-                  "links": [ { "name": "l0", "slc": 0, "span": "e1", "timeslot": 16 },
-                             { "name": "l1", "slc": 1, "span": "e1", "timeslot": 17 } ] } ],
-  "sctp": { "transport": "auto", "udp_port": $((base + 2)) },
-  "m3ua": {
-    "sp": "sg",
-    "listen": { "addresses": ["127.0.0.1"], "port": $((base + 3)) },
-    "asps": [ { "name": "core-asp", "role": "sgp", "asp_id": 1,
-                "remote": { "addresses": ["127.0.0.1"] } } ],
-    "as": [ { "name": "core", "routing_context": 100, "traffic_mode": "override",
-              "asps": ["core-asp"], "routing_key": { "dpc": ["3-0-5"], "si": [5] } } ]
-  },
-  "translations": [
-    { "name": "core-as", "tdm": { "pc": "2-100-5" }, "ip": { "pc": "3-0-5" } },
-    { "name": "switch", "tdm": { "pc": "2-100-2" }, "ip": { "pc": "3-0-2" } }
-  ]
-}
-JSON
+chain_sg_json $base "$(chain_m3ua_one_asp $base 5)" > "$TMP/sg.json"
 jq '.signalling_points[0].pc = "2-100-2" | .linksets[0].adjacent_pc = "2-100-1" |
     .routes = [ { "dpc": "2-100-5", "linkset": "ls" } ]' "$TMP/a.json" > "$TMP/sw.json"
 if ! "$SGD" --check-config "$TMP/sg.json" >/dev/null 2>&1 || [ ! -x "$ASP" ]; then

@@ -49,18 +49,13 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
+#include "libss7_peer.h"
 
 #define NLINKS		2
 #define CALL_CIC	10
 #define RCTX		1	/* routing context of the AS */
 #define BEAT_DATA	"sigtran-sg e2e heartbeat"
-
-/* ISUP message types, Q.763 Table 4 */
-#define ISUP_IAM	0x01
-#define ISUP_ACM	0x06
-#define ISUP_ANM	0x09
-#define ISUP_REL	0x0c
-#define ISUP_RLC	0x10
 
 struct variant {
 	const char *name;
@@ -135,11 +130,6 @@ static struct {
 	uint16_t sgd_udp, asp_udp, sctp_port;
 	const char *sgd_path;
 } P;
-
-static bool debug(void)
-{
-	return getenv("SS7_DEBUG") != NULL;
-}
 
 static uint32_t pc(const char *s)
 {
@@ -217,39 +207,6 @@ static unsigned int get_cic(const uint8_t *b)
 	return (b[0] | (b[1] << 8)) & cic_mask();
 }
 
-/* The called party number of an IAM ("" when it cannot be read): the mandatory variable
- * part follows CIC (2), type (1) and the fixed part: ITU NCI, FCI, CPC, TMR (5 octets);
- * ANSI NCI, FCI, CPC (4 octets) and user service information comes first. */
-static void iam_called(const uint8_t *u, unsigned int len, char *out, size_t outlen)
-{
-	unsigned int pos = T.v->pcv == SG_PC_ANSI ? 3 + 4 + 1 : 3 + 5;
-	unsigned int p, l, nd = 0;
-
-	out[0] = 0;
-	if (pos >= len)
-		return;
-	p = pos + u[pos];
-	if (p + 3 > len)
-		return;
-	l = u[p];
-	if (l < 2 || p + 1 + l > len)
-		return;
-	for (unsigned int i = 2; i < l; i++) {
-		uint8_t o = u[p + 1 + i], d[2] = { o & 0xf, o >> 4 };
-
-		for (unsigned int k = 0; k < 2 && nd + 1 < outlen; k++) {
-			/* odd number of digits: the last high nibble is filler (Q.763 §3.9) */
-			if (k == 1 && i + 1 == l && (u[p + 1] & 0x80))
-				break;
-			if (d[k] == 0xf)	/* ST, end of pulsing */
-				goto done;
-			out[nd++] = d[k] <= 9 ? '0' + d[k] : '?';
-		}
-	}
-done:
-	out[nd] = 0;
-}
-
 static int asp_send(struct msgb *msg, uint16_t stream)
 {
 	sg_m3ua_finish(msg);
@@ -298,7 +255,7 @@ static void on_isup(const struct sg_m3ua_msg *m, const struct sg_m3ua_pdata *pd,
 	b[1] = u[1];
 	switch (u[2]) {
 	case ISUP_IAM:
-		iam_called(u, pd->len, T.called, sizeof(T.called));
+		iam_called(u, pd->len, T.v->pcv == SG_PC_ANSI, T.called, sizeof(T.called));
 		if (cic != CALL_CIC)
 			break;
 		/* ACM, Q.763 Table 22: backward call indicators: charge, subscriber free,
@@ -416,37 +373,12 @@ static const struct sg_sctp_ops asp_ops = {
 
 /* ---- libss7 ---- */
 
-static void ss7_msg_cb(struct ss7 *ss7, char *s)
-{
-	if (debug())
-		fprintf(stderr, "libss7: %s", s);
-}
-
-static int ss7_hangup_cb(struct ss7 *ss7, int cic, unsigned int dpc, int cause, int do_hangup)
-{
-	return SS7_CIC_IDLE;
-}
-
-static void ss7_call_null_cb(struct ss7 *ss7, struct isup_call *c, int lock)
-{
-}
-
-static void ss7_notinservice_cb(struct ss7 *ss7, int cic, unsigned int dpc)
-{
-}
-
 static void drain_events(void)
 {
 	ss7_event *ev;
 
-	while (T.ss7 && (ev = ss7_check_event(T.ss7))) {
+	while ((ev = ss7_peer_event(T.ss7, &T.sp_up, &T.sp_down))) {
 		switch (ev->e) {
-		case SS7_EVENT_UP:
-			T.sp_up++;
-			break;
-		case SS7_EVENT_DOWN:
-			T.sp_down++;
-			break;
 		case ISUP_EVENT_ACM:
 			if (ev->acm.cic == CALL_CIC) {
 				T.acm = true;
@@ -469,8 +401,6 @@ static void drain_events(void)
 		default:
 			break;
 		}
-		if (debug())
-			fprintf(stderr, "libss7 event: %s\n", ss7_event2str(ev->e));
 	}
 }
 
@@ -491,25 +421,12 @@ static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 /* every 5 ms: libss7 writes what changed (MTP2 mode: the driver repeats) and runs timers */
 static void pace_cb(void *data)
 {
-	struct timeval *next, now;
-
 	for (int i = 0; i < NLINKS; i++)
 		if (T.ss7_fd[i] >= 0)
 			ss7_write(T.ss7, T.ss7_fd[i]);
-	next = ss7_schedule_next(T.ss7);
-	gettimeofday(&now, NULL);
-	if (next && timercmp(next, &now, <=))
-		ss7_schedule_run(T.ss7);
+	ss7_peer_run_timers(T.ss7);
 	drain_events();
 	sg_timer_start_ms(&T.pace, 5);
-}
-
-static void ss7_timer(const char *name, int ms)
-{
-	char n[16];
-
-	snprintf(n, sizeof(n), "%s", name);
-	ss7_set_mtp3_timer(T.ss7, n, ms);
 }
 
 /* ---- sgd ---- */
@@ -750,20 +667,9 @@ static bool setup(const struct variant *v)
 		return false;
 
 	/* libss7: the switch, adjacent to sgd's SP, same NI */
-	T.ss7 = ss7_new(v->ss7_type);
+	T.ss7 = ss7_peer_new(v->ss7_type, T.sw_pc);
 	if (!T.ss7)
 		return false;
-	if (debug())
-		ss7_set_debug(T.ss7, SS7_DEBUG_MTP3 | SS7_DEBUG_ISUP);
-	ss7_set_network_ind(T.ss7, SS7_NI_NAT);
-	ss7_set_pc(T.ss7, T.sw_pc);
-	ss7_timer("t1", 800);		/* Q.704 T1: 0.5-1.2 s */
-	ss7_timer("t2", 1400);		/* T2: 0.7-2 s */
-	ss7_timer("t3", 800);		/* T3: 0.5-1.2 s */
-	ss7_timer("t4", 800);		/* T4: 0.5-1.2 s */
-	ss7_timer("t5", 800);		/* T5: 0.5-1.2 s */
-	ss7_timer("q707_t1", 6000);	/* Q.707 T1: 4-12 s */
-	ss7_timer("q707_t2", 60000);	/* Q.707 T2: 30-90 s */
 	for (int i = 0; i < NLINKS; i++) {
 		if (ss7_add_link(T.ss7, SS7_TRANSPORT_DAHDIMTP2, T.ss7_fd[i], i, T.sg_pc))
 			return false;
@@ -799,14 +705,6 @@ static int asp_connect(void)
 }
 
 /* ---- the checks ---- */
-
-static bool ready_or_say(void)
-{
-	if (!T.ready)
-		printf("\n  %s: not set up (see the first test of this variant)\n",
-		       T.v ? T.v->name : "?");
-	return T.ready;
-}
 
 /* sgd starts, its links to libss7 come into service (TRA: libss7 declares the SP up); the
  * ASP's association comes up, ASPUP/ASPUP ACK, ASPAC/ASPAC ACK for the AS's routing context
@@ -863,16 +761,14 @@ static void check_up(const struct variant *v)
 static void check_call(void)
 {
 	struct isup_call *c;
+	int rc;
 	char want[2][24];
 
-	if (!ready_or_say())
+	if (!ready_or_say(T.ready, T.v ? T.v->name : "?"))
 		CU_FAIL_FATAL("not set up");
-	c = isup_new_call(T.ss7, CALL_CIC, T.as_pc, 1);
+	c = ss7_peer_call(T.ss7, CALL_CIC, T.as_pc, &rc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	isup_set_called(c, "12345", SS7_NAI_NATIONAL, T.ss7);
-	isup_set_calling(c, "5550100", SS7_NAI_NATIONAL, SS7_PRESENTATION_ALLOWED,
-			 SS7_SCREENING_USER_PROVIDED);
-	CU_ASSERT_EQUAL(isup_iam(T.ss7, c), 0);
+	CU_ASSERT_EQUAL(rc, 0);
 	WAIT_FOR(T.acm && T.anm, 5000);
 
 	/* the IAM at the ASP: IP numbering, the AS's routing context */
@@ -935,7 +831,7 @@ static void check_daud_beat(void)
 	struct msgb *msg;
 	bool dava = false;
 
-	if (!ready_or_say())
+	if (!ready_or_say(T.ready, T.v ? T.v->name : "?"))
 		CU_FAIL_FATAL("not set up");
 	/* sgd already sent DAVA on its own when the switch became accessible (§4.5.1):
 	 * count only the answer */
@@ -968,7 +864,7 @@ static void check_shutdown(void)
 	unsigned int downs;
 	int st, reports;
 
-	if (!ready_or_say()) {
+	if (!ready_or_say(T.ready, T.v ? T.v->name : "?")) {
 		teardown();
 		CU_FAIL_FATAL("not set up");
 	}
@@ -1011,14 +907,8 @@ static int init(void)
 	int base;
 
 	signal(SIGPIPE, SIG_IGN);
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, debug() ? LOGL_DEBUG : LOGL_ERROR);
-	ss7_set_message(ss7_msg_cb);
-	ss7_set_error(ss7_msg_cb);
-	ss7_set_hangup(ss7_hangup_cb);
-	ss7_set_call_null(ss7_call_null_cb);
-	ss7_set_notinservice(ss7_notinservice_cb);
+	if (cu_log_init(CU_LOG_ALL, NULL, debug() ? LOGL_DEBUG : LOGL_ERROR) < 0)
+		return -1;
 	if (sg_loop_init() < 0)
 		return -1;
 	base = b ? atoi(b) : 30000 + (getpid() % 11000) * 3;

@@ -29,14 +29,16 @@
 
 #include <libss7.h>
 #include <osmocom/core/select.h>
+#include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
 #include <sg/slt.h>
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
+#include "libss7_peer.h"
 #include "../unit/tshark.h"
 
 static struct {
@@ -53,12 +55,6 @@ static struct {
 	unsigned int oos;
 } O;
 
-static void ss7_msg(struct ss7 *ss7, char *s)
-{
-	if (getenv("SS7_DEBUG"))
-		fprintf(stderr, "libss7: %s", s);
-}
-
 static void drain_events(void)
 {
 	ss7_event *ev;
@@ -74,8 +70,7 @@ static void drain_events(void)
 
 static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
-	if (what & OSMO_FD_READ)
-		ss7_read(L.ss7, ofd->fd);
+	ss7_peer_read(L.ss7, ofd, what);
 	drain_events();
 	return 0;
 }
@@ -83,17 +78,8 @@ static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 /* every 5 ms: libss7 writes what changed and runs its timers */
 static void pace_cb(void *data)
 {
-	struct timeval *next;
-
 	ss7_write(L.ss7, L.fd);
-	next = ss7_schedule_next(L.ss7);
-	if (next) {
-		struct timeval now;
-
-		gettimeofday(&now, NULL);
-		if (timercmp(next, &now, <=))
-			ss7_schedule_run(L.ss7);
-	}
+	ss7_peer_run_timers(L.ss7);
 	drain_events();
 	sg_timer_start_ms(&L.pace, 5);
 }
@@ -121,8 +107,8 @@ static void run_ms(unsigned int ms)
 static void test_libss7_mtp2_in_service(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char path[] = "/tmp/sg-ss7-XXXXXX", sock[64], pcap[96], err[256];
-	struct sg_cfg_span scfg = { .type = SG_SPAN_E1, .driver = SG_DRV_FRAME };
+	char path[] = "/tmp/sg-ss7-XXXXXX", sock[64], pcap[96], err[256], json[100];
+	struct sg_span_cfg scfg = { .name = "ss7", .type = SG_SPAN_E1, .driver = "frame" };
 	struct sg_slt_cfg lcfg = { .name = "to-libss7", .ts = 16 };
 	struct sg_span *span;
 	struct sg_slt *slt;
@@ -139,12 +125,13 @@ static void test_libss7_mtp2_in_service(void)
 	CU_ASSERT_FATAL(listen(L.listen_fd, 1) == 0);
 
 	/* our side: a frame span connecting to it, one link */
-	snprintf(scfg.name, sizeof(scfg.name), "ss7");
-	snprintf(scfg.frame_path, sizeof(scfg.frame_path), "%s", sock);
-	span = sg_span_open(NULL, &scfg, err, sizeof(err));
+	snprintf(json, sizeof(json), "{ \"path\": \"%s\" }", sock);
+	scfg.drv_cfg = sg_adapter_cfg_json(NULL, "frame", json, SG_SPAN_E1, err, sizeof(err));
+	span = scfg.drv_cfg ? sg_span_open(NULL, &scfg, err, sizeof(err)) : NULL;
 	if (!span)
 		fprintf(stderr, "%s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(span);
+	talloc_steal(span->ctx, (void *)scfg.drv_cfg);	/* goes with the span */
 	slt = sg_slt_open(NULL, span, &lcfg, ind, NULL, err, sizeof(err));
 	if (!slt)
 		fprintf(stderr, "%s\n", err);
@@ -166,8 +153,8 @@ static void test_libss7_mtp2_in_service(void)
 	/* libss7: ITU, national, SLC 0 (doc/testing.md, "libss7 as a peer") */
 	L.ss7 = ss7_new(SS7_ITU);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(L.ss7);
-	ss7_set_message(ss7_msg);
-	ss7_set_error(ss7_msg);
+	ss7_set_message(ss7_msg_cb);
+	ss7_set_error(ss7_msg_cb);
 	if (getenv("SS7_DEBUG"))
 		ss7_set_debug(L.ss7, SS7_DEBUG_MTP2);
 	ss7_set_network_ind(L.ss7, SS7_NI_NAT);
@@ -217,17 +204,10 @@ static void test_libss7_mtp2_in_service(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, getenv("SS7_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, "SS7_DEBUG", LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -238,5 +218,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("libss7 MTP2 interop", tests, init, fini);
+	return cu_run_suite("libss7 MTP2 interop", tests, init, cu_log_fini);
 }

@@ -54,6 +54,7 @@
 
 #include <libss7.h>
 #include <osmocom/core/select.h>
+#include <talloc.h>
 
 #include <sg/adapter.h>
 #include <sg/config.h>
@@ -64,6 +65,8 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "../unit/cu_main.h"
+#include "../unit/cu_log.h"
+#include "libss7_peer.h"
 #include "../unit/tshark.h"
 
 #define NLINKS		2
@@ -75,13 +78,6 @@
 #define SEQ_FROZEN	4	/* and is cut (alarm) this many later */
 #define L2Q_MAX		4096
 #define FRAME_MAX	300
-
-/* ISUP message types, Q.763 Table 4 */
-#define ISUP_IAM	0x01
-#define ISUP_ACM	0x06
-#define ISUP_ANM	0x09
-#define ISUP_REL	0x0c
-#define ISUP_RLC	0x10
 
 struct variant {
 	const char *name;
@@ -106,7 +102,6 @@ struct link {
 	bool cut;
 	char sock[100];
 	char pcap[100];			/* trace of our end */
-	struct sg_cfg_span scfg;	/* the span keeps a pointer to it */
 	struct sg_span *span;
 	struct sg_slt *slt;
 	struct sg_mtp3_link *ml;
@@ -153,11 +148,6 @@ static struct {
 	uint8_t our_seq_sls[SEQ_N];
 	unsigned int n_our_seq;
 } T;
-
-static bool debug(void)
-{
-	return getenv("SS7_DEBUG") != NULL;
-}
 
 /* ---- MTP2 <-> MTP3 glue (queued requests) ---- */
 
@@ -325,40 +315,6 @@ static void send_iam(unsigned int cic, uint8_t sls)
 	isup_send(b, n, sls);
 }
 
-/* The called party number of an IAM as a string ("" when it cannot be read). */
-static void iam_called(const uint8_t *u, unsigned int len, char *out, size_t outlen)
-{
-	/* mandatory variable part after CIC (2), type (1) and the fixed part: ITU NCI, FCI,
-	 * CPC, TMR (5); ANSI NCI, FCI, CPC (4), then USI before the called party number */
-	unsigned int pos = T.v->pcv == SG_PC_ANSI ? 3 + 4 + 1 : 3 + 5;
-	unsigned int p, l, nd = 0;
-
-	out[0] = 0;
-	if (pos >= len)
-		return;
-	p = pos + u[pos];
-	if (p + 3 > len)
-		return;
-	l = u[p];
-	if (l < 2 || p + 1 + l > len)
-		return;
-	/* digits 0-9; code 1111 is the end-of-pulsing signal ST (Q.763 §3.9 f)); an odd
-	 * number of digits leaves the last high nibble as filler */
-	for (unsigned int i = 2; i < l && nd + 2 < outlen; i++) {
-		uint8_t o = u[p + 1 + i], d[2] = { o & 0xf, o >> 4 };
-
-		for (unsigned int k = 0; k < 2; k++) {
-			if (k == 1 && i + 1 == l && (u[p + 1] & 0x80))
-				break;
-			if (d[k] == 0xf)
-				goto done;
-			out[nd++] = d[k] <= 9 ? '0' + d[k] : '?';
-		}
-	}
-done:
-	out[nd] = 0;
-}
-
 static void isup_user(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_mtp_param *p,
 		      struct msgb *msg, void *priv)
 {
@@ -383,7 +339,7 @@ static void isup_user(struct sg_mtp3 *m, enum sg_mtp_prim prim, const struct sg_
 	case ISUP_IAM:
 		T.user_iam++;
 		if (cic == CALL_CIC) {
-			iam_called(u, len, T.called, sizeof(T.called));
+			iam_called(u, len, T.v->pcv == SG_PC_ANSI, T.called, sizeof(T.called));
 			send_acm(cic, p->sls);
 			send_simple(cic, ISUP_ANM, p->sls);
 		} else if (cic >= SEQ_CIC_SS7 && cic < SEQ_CIC_SS7 + SEQ_N && T.n_our_seq < SEQ_N) {
@@ -534,37 +490,12 @@ static int relay_cb(struct osmo_fd *ofd, unsigned int what)
 
 /* ---- libss7 ---- */
 
-static void ss7_msg_cb(struct ss7 *ss7, char *s)
-{
-	if (debug())
-		fprintf(stderr, "libss7: %s", s);
-}
-
-static int ss7_hangup_cb(struct ss7 *ss7, int cic, unsigned int dpc, int cause, int do_hangup)
-{
-	return SS7_CIC_IDLE;
-}
-
-static void ss7_call_null_cb(struct ss7 *ss7, struct isup_call *c, int lock)
-{
-}
-
-static void ss7_notinservice_cb(struct ss7 *ss7, int cic, unsigned int dpc)
-{
-}
-
 static void drain_events(void)
 {
 	ss7_event *ev;
 
-	while (T.ss7 && (ev = ss7_check_event(T.ss7))) {
+	while ((ev = ss7_peer_event(T.ss7, &T.sp_up, &T.sp_down))) {
 		switch (ev->e) {
-		case SS7_EVENT_UP:
-			T.sp_up++;
-			break;
-		case SS7_EVENT_DOWN:
-			T.sp_down++;
-			break;
 		case MTP2_LINK_UP:
 			T.mtp2_up++;
 			break;
@@ -589,15 +520,12 @@ static void drain_events(void)
 		default:
 			break;
 		}
-		if (debug())
-			fprintf(stderr, "libss7 event: %s\n", ss7_event2str(ev->e));
 	}
 }
 
 static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 {
-	if (what & OSMO_FD_READ)
-		ss7_read(T.ss7, ofd->fd);
+	ss7_peer_read(T.ss7, ofd, what);
 	drain_events();
 	return 0;
 }
@@ -605,25 +533,12 @@ static int ss7_fd_cb(struct osmo_fd *ofd, unsigned int what)
 /* every 5 ms: libss7 writes what changed and runs its timers */
 static void pace_cb(void *data)
 {
-	struct timeval *next, now;
-
 	for (int i = 0; i < NLINKS; i++)
 		if (!T.lk[i].cut)
 			ss7_write(T.ss7, T.lk[i].ss7_fd);
-	next = ss7_schedule_next(T.ss7);
-	gettimeofday(&now, NULL);
-	if (next && timercmp(next, &now, <=))
-		ss7_schedule_run(T.ss7);
+	ss7_peer_run_timers(T.ss7);
 	drain_events();
 	sg_timer_start_ms(&T.pace, 5);
-}
-
-static void ss7_timer(const char *name, int ms)
-{
-	char n[16];
-
-	snprintf(n, sizeof(n), "%s", name);
-	ss7_set_mtp3_timer(T.ss7, n, ms);
 }
 
 /* ---- loop ---- */
@@ -745,9 +660,9 @@ static void teardown(bool traces)
 static int link_setup(struct link *lk, int idx)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct sg_cfg_span *scfg = &lk->scfg;
+	struct sg_span_cfg scfg = { .type = SG_SPAN_E1, .driver = "frame" };
 	struct sg_slt_cfg lcfg = { .ts = 16 };
-	char name[16], err[256];
+	char name[16], err[256], json[140];
 	int sp[2];
 
 	lk->idx = idx;
@@ -763,15 +678,16 @@ static int link_setup(struct link *lk, int idx)
 	    listen(lk->listen_fd, 1) < 0)
 		return -1;
 
-	scfg->type = SG_SPAN_E1;
-	scfg->driver = SG_DRV_FRAME;
-	snprintf(scfg->name, sizeof(scfg->name), "ss7-%d", idx);
-	snprintf(scfg->frame_path, sizeof(scfg->frame_path), "%s", lk->sock);
-	lk->span = sg_span_open(NULL, scfg, err, sizeof(err));
+	snprintf(name, sizeof(name), "ss7-%d", idx);
+	scfg.name = name;
+	snprintf(json, sizeof(json), "{ \"path\": \"%s\" }", lk->sock);
+	scfg.drv_cfg = sg_adapter_cfg_json(NULL, "frame", json, SG_SPAN_E1, err, sizeof(err));
+	lk->span = scfg.drv_cfg ? sg_span_open(NULL, &scfg, err, sizeof(err)) : NULL;
 	if (!lk->span) {
 		fprintf(stderr, "  span: %s\n", err);
 		return -1;
 	}
+	talloc_steal(lk->span->ctx, (void *)scfg.drv_cfg);	/* goes with the span */
 	snprintf(name, sizeof(name), "l%d", idx);
 	lcfg.name = name;
 	lcfg.link_id = idx;
@@ -852,25 +768,9 @@ static bool setup(const struct variant *v)
 			return false;
 
 	/* libss7: same NI, its links with SLC 0 and 1 */
-	T.ss7 = ss7_new(v->ss7_type);
+	T.ss7 = ss7_peer_new(v->ss7_type, v->their_pc);
 	if (!T.ss7)
 		return false;
-	ss7_set_message(ss7_msg_cb);
-	ss7_set_error(ss7_msg_cb);
-	ss7_set_hangup(ss7_hangup_cb);
-	ss7_set_call_null(ss7_call_null_cb);
-	ss7_set_notinservice(ss7_notinservice_cb);
-	if (debug())
-		ss7_set_debug(T.ss7, SS7_DEBUG_MTP3 | SS7_DEBUG_ISUP);
-	ss7_set_network_ind(T.ss7, SS7_NI_NAT);
-	ss7_set_pc(T.ss7, v->their_pc);
-	ss7_timer("t1", 800);		/* Q.704 T1: 0.5-1.2 s */
-	ss7_timer("t2", 1400);		/* T2: 0.7-2 s */
-	ss7_timer("t3", 800);		/* T3: 0.5-1.2 s */
-	ss7_timer("t4", 800);		/* T4: 0.5-1.2 s */
-	ss7_timer("t5", 800);		/* T5: 0.5-1.2 s */
-	ss7_timer("q707_t1", 6000);	/* Q.707 T1: 4-12 s */
-	ss7_timer("q707_t2", 60000);	/* Q.707 T2: 30-90 s */
 	for (int i = 0; i < NLINKS; i++) {
 		struct link *lk = &T.lk[i];
 
@@ -897,14 +797,6 @@ static bool all_available(void)
 		if (sg_mtp3_link_state(T.lk[i].ml) != SG_MTP3_LINK_AVAILABLE)
 			return false;
 	return true;
-}
-
-static bool ready_or_say(void)
-{
-	if (!T.ready)
-		printf("\n  %s: not set up (see the first test of this variant)\n",
-		       T.v ? T.v->name : "?");
-	return T.ready;
 }
 
 /* ---- the checks ---- */
@@ -945,7 +837,7 @@ static void check_up(const struct variant *v)
  * sees an SLTA with our pattern on that link), and libss7's SLTM answered by ours. */
 static void check_slt(void)
 {
-	if (!ready_or_say())
+	if (!ready_or_say(T.ready, T.v ? T.v->name : "?"))
 		CU_FAIL_FATAL("not set up");
 	for (int i = 0; i < NLINKS; i++) {
 		struct link *lk = &T.lk[i];
@@ -972,16 +864,14 @@ static void check_slt(void)
 static void check_isup(void)
 {
 	struct isup_call *c;
+	int rc;
 	unsigned int iam0 = T.user_iam;
 
-	if (!ready_or_say())
+	if (!ready_or_say(T.ready, T.v ? T.v->name : "?"))
 		CU_FAIL_FATAL("not set up");
-	c = isup_new_call(T.ss7, CALL_CIC, T.v->our_pc, 1);
+	c = ss7_peer_call(T.ss7, CALL_CIC, T.v->our_pc, &rc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	isup_set_called(c, "12345", SS7_NAI_NATIONAL, T.ss7);
-	isup_set_calling(c, "5550100", SS7_NAI_NATIONAL, SS7_PRESENTATION_ALLOWED,
-			 SS7_SCREENING_USER_PROVIDED);
-	CU_ASSERT_EQUAL(isup_iam(T.ss7, c), 0);
+	CU_ASSERT_EQUAL(rc, 0);
 	WAIT_FOR(T.call_acm && T.call_anm, 3000);
 	CU_ASSERT_EQUAL(T.user_iam, iam0 + 1);
 	CU_ASSERT_STRING_EQUAL(T.called, "12345");
@@ -1064,7 +954,7 @@ static void check_changeover(void)
 	struct link *l0 = &T.lk[0], *l1 = &T.lk[1];
 	unsigned int isup_l0_before = 0;
 
-	if (!ready_or_say())
+	if (!ready_or_say(T.ready, T.v ? T.v->name : "?"))
 		CU_FAIL_FATAL("not set up");
 	T.n_our_seq = T.n_ss7_seq = 0;
 	/* ANSI: our decoder refuses libss7's one-octet CBD (top of the file), so libss7 ends
@@ -1126,9 +1016,8 @@ static void test_ansi_up(void) { check_up(&v_ansi); }
 static int init(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, debug() ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, NULL, debug() ? LOGL_DEBUG : LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
 }

@@ -24,6 +24,7 @@
 #include <sg/sctp.h>
 #include <sg/thread.h>
 #include "cu_main.h"
+#include "cu_log.h"
 
 #define PORT	   3905
 #define WAIT_MS	   5000
@@ -354,30 +355,32 @@ static void test_json(void)
 	json_object_put(j);
 }
 
-/* RFC 4960 §9.2: a graceful close is SHUTDOWN at the peer; the connector reconnects. */
-static void test_close(void)
+/* The server ends its association with end(), which it sees as server_why and the connector
+ * as client_why; the connector reconnects. */
+static void end_and_reconnect(int (*end)(struct sg_sctp *, uint32_t),
+			      enum sg_sctp_down_reason server_why,
+			      enum sg_sctp_down_reason client_why)
 {
 	unsigned int sd = S.downs, cd = C.downs, cu = C.ups;
 
 	CU_ASSERT_TRUE_FATAL(S.id && C.id);
-	CU_ASSERT_EQUAL(sg_sctp_close(s, S.id), 0);
+	CU_ASSERT_EQUAL(end(s, S.id), 0);
 	CU_ASSERT_TRUE(WAIT_FOR(S.downs > sd && C.downs > cd, WAIT_MS));
-	CU_ASSERT_EQUAL(S.last_down, SG_SCTP_DOWN_CLOSED);
-	CU_ASSERT_EQUAL(C.last_down, SG_SCTP_DOWN_SHUTDOWN);
+	CU_ASSERT_EQUAL(S.last_down, server_why);
+	CU_ASSERT_EQUAL(C.last_down, client_why);
 	CU_ASSERT_TRUE(WAIT_FOR(C.ups > cu && S.id && C.id, WAIT_MS));
+}
+
+/* RFC 4960 §9.2: a graceful close is SHUTDOWN at the peer; the connector reconnects. */
+static void test_close(void)
+{
+	end_and_reconnect(sg_sctp_close, SG_SCTP_DOWN_CLOSED, SG_SCTP_DOWN_SHUTDOWN);
 }
 
 /* RFC 4960 §9.1: an ABORT is seen as such by the peer; the connector reconnects. */
 static void test_abort(void)
 {
-	unsigned int sd = S.downs, cd = C.downs, cu = C.ups;
-
-	CU_ASSERT_TRUE_FATAL(S.id && C.id);
-	CU_ASSERT_EQUAL(sg_sctp_abort(s, S.id), 0);
-	CU_ASSERT_TRUE(WAIT_FOR(S.downs > sd && C.downs > cd, WAIT_MS));
-	CU_ASSERT_EQUAL(S.last_down, SG_SCTP_DOWN_ABORTED);
-	CU_ASSERT_EQUAL(C.last_down, SG_SCTP_DOWN_PEER_ABORT);
-	CU_ASSERT_TRUE(WAIT_FOR(C.ups > cu && S.id && C.id, WAIT_MS));
+	end_and_reconnect(sg_sctp_abort, SG_SCTP_DOWN_ABORTED, SG_SCTP_DOWN_PEER_ABORT);
 	/* data flows again on the new association */
 	CU_ASSERT_EQUAL(sg_sctp_send(s, C.id, 0, 3, make_msg(0, 0, 64)), 0);
 	CU_ASSERT_TRUE(WAIT_FOR(S.next_seq[0] == 1, WAIT_MS));
@@ -424,9 +427,7 @@ static int suite_init(void)
 {
 	struct sg_sctp_cfg cfg = {.transport = SG_SCTP_KERNEL};
 
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSCTP, getenv("TEST_SCTP_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
-	if (sg_loop_init() < 0)
+	if (cu_log_init(DSCTP, "TEST_SCTP_DEBUG", LOGL_ERROR) < 0 || sg_loop_init() < 0)
 		return -1;
 	io = sg_thread_alloc(NULL, "sctp", SG_THREAD_SCTP, 0);
 	if (!io || sg_thread_start(io) < 0)

@@ -8,6 +8,7 @@
 
 #include <talloc.h>
 
+#include <sg/adapter.h>
 #include <sg/config.h>
 #include <sg/log.h>
 #include "../../sg/config/config_schema.h"
@@ -83,9 +84,9 @@ static void test_good_config_values(void)
 	CU_ASSERT_EQUAL(cfg->sps[0].ni, 2);
 	CU_ASSERT_EQUAL(cfg->spans[0].type, SG_SPAN_T1);
 	CU_ASSERT_EQUAL(cfg->spans[0].thread, 1);
-	CU_ASSERT_STRING_EQUAL(cfg->spans[0].pw_local, "[::1]:5000");
-	CU_ASSERT_EQUAL(cfg->spans[0].pw_frames_per_packet, 16);
-	CU_ASSERT_EQUAL(cfg->spans[0].pw_jitter_ms, 4);
+	/* the pw section is the pw driver's: its values are tested in test_pw */
+	CU_ASSERT_STRING_EQUAL(cfg->spans[0].driver, "pw");
+	CU_ASSERT_PTR_NOT_NULL(cfg->spans[0].drv_cfg);
 	CU_ASSERT_EQUAL(cfg->linksets[0].adjacent_pc, 66052);
 	CU_ASSERT_EQUAL(cfg->linksets[0].links[0].slc, 15);
 	CU_ASSERT_EQUAL(cfg->linksets[0].links[0].span, 0);
@@ -343,6 +344,22 @@ static unsigned int undocumented(const struct sg_schema *s, const char *doc, con
 		if (f->sub)
 			n += undocumented(f->sub, doc, sub);
 	}
+	/* sections other modules own (a span's driver sections): their keys too */
+	for (unsigned int i = 0; s->section; i++) {
+		const struct sg_schema *ss;
+		const char *key;
+
+		ss = s->section(i, &key);
+		if (!ss)
+			break;
+		snprintf(quoted, sizeof(quoted), "`%s`", key);
+		snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", key);
+		if (!strstr(doc, quoted)) {
+			printf("\n  doc/config.md does not name %s", sub);
+			n++;
+		}
+		n += undocumented(ss, doc, sub);
+	}
 	return n;
 }
 
@@ -355,6 +372,7 @@ static void test_doc_matches_schema(void)
 	unsigned int rows = 0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	sg_adapter_register_builtin();
 	CU_ASSERT_EQUAL(undocumented(&sg_config_schema, doc, ""), 0);
 
 	top = strstr(doc, "\n## Top level\n");
@@ -388,6 +406,133 @@ static void test_doc_matches_schema(void)
 	talloc_free(doc);
 }
 
+/* ---- a driver's section is the driver's ---- */
+
+/* A driver this test registers, with a setting of its own; doc/config.md does not know it,
+ * so it is registered by the last test. */
+struct knob_cfg {
+	int knob;
+	enum sg_span_type type;
+};
+
+static const struct sg_field knob_fields[] = {
+	{ "knob", SG_FT_INT, true, 1, 10 },
+	{ NULL }
+};
+
+static const struct sg_schema knob_schema = { "knob", knob_fields };
+
+static int knob_cfg_parse(void *cfg, struct json_object *o, enum sg_span_type type,
+			  const char *path, char *err, size_t errlen)
+{
+	struct knob_cfg *c = cfg;
+
+	c->knob = sg_json_int(o, "knob", 0);
+	c->type = type;
+	if (c->knob == 7) {	/* what only the driver knows */
+		snprintf(err, errlen, "%s.knob: 7 is not a knob position", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int knob_span_open(struct sg_span *span)
+{
+	const struct knob_cfg *c = span->drv_cfg;
+
+	return c && c->knob >= 1 ? 0 : -EINVAL;
+}
+
+static struct sg_adapter_driver knob_driver = {
+	.name = "knob",
+	.description = "a test's driver",
+	.schema = &knob_schema,
+	.cfg_size = sizeof(struct knob_cfg),
+	.cfg_parse = knob_cfg_parse,
+	.span_open = knob_span_open,
+};
+
+static struct sg_config *knob_span(const char *span, char *err, size_t errlen)
+{
+	char json[256];
+
+	snprintf(json, sizeof(json), "{ \"spans\": [ { \"name\": \"k\", \"type\": \"t1\", %s } ] }",
+		 span);
+	return parse(json, err, errlen);
+}
+
+/* The loader asks the registry: a driver's section is checked against the schema the driver
+ * registered and parsed by the driver's function; an unregistered driver is refused. */
+static void test_driver_registers_its_section(void)
+{
+	static const struct { const char *span, *msg; } cases[] = {
+		{ "\"driver\": \"knob\", \"knob\": { \"knob\": 11 }",
+		  "spans[0].knob.knob: 11 is out of range 1..10" },
+		{ "\"driver\": \"knob\", \"knob\": { \"knob\": 7 }",
+		  "spans[0].knob.knob: 7 is not a knob position" },
+		{ "\"driver\": \"knob\", \"knob\": { \"knobs\": 1 }",
+		  "spans[0].knob.knobs: unknown key in knob (allowed: knob)" },
+		{ "\"driver\": \"knob\"",
+		  "spans[0].knob: required key is missing (driver is 'knob')" },
+		{ "\"driver\": \"knob\", \"knob\": { \"knob\": 1 }, "
+		  "\"frame\": { \"path\": \"x\" }",
+		  "spans[0].frame: section does not match driver 'knob'" },
+		{ "\"driver\": \"pw\", \"knob\": { \"knob\": 1 }, "
+		  "\"pw\": { \"local\": \"127.0.0.1:1\", \"remote\": \"127.0.0.1:2\" }",
+		  "spans[0].knob: section does not match driver 'pw'" },
+		{ "\"driver\": \"knobs\"",
+		  "spans[0].driver: no driver 'knobs' (registered: pw, dahdi, frame, knob)" },
+		{ "\"driver\": \"knob\", \"knob\": { \"knob\": 1 }, \"colour\": 1",
+		  "spans[0].colour: unknown key in span (allowed: name, type, driver, thread, "
+		  "pw, dahdi, frame, knob)" },
+	};
+	struct sg_config *cfg;
+	const struct knob_cfg *kc;
+	struct sg_span *span;
+	char err[256];
+
+	/* not registered: neither the driver nor its section is known */
+	cfg = knob_span("\"driver\": \"knob\"", err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, "spans[0].driver: no driver 'knob' (registered: pw, dahdi, "
+			       "frame)");
+	cfg = knob_span("\"driver\": \"knob\", \"knob\": { \"knob\": 3 }", err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, "spans[0].knob: unknown key in span (allowed: name, type, "
+			       "driver, thread, pw, dahdi, frame)");
+
+	CU_ASSERT_EQUAL_FATAL(sg_adapter_driver_register(&knob_driver), 0);
+	cfg = knob_span("\"driver\": \"knob\", \"knob\": { \"knob\": 3 }", err, sizeof(err));
+	if (!cfg)
+		fprintf(stderr, "unexpected error: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_STRING_EQUAL(cfg->spans[0].driver, "knob");
+	kc = cfg->spans[0].drv_cfg;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(kc);
+	CU_ASSERT_EQUAL(kc->knob, 3);
+	CU_ASSERT_EQUAL(kc->type, SG_SPAN_T1);
+	/* and a span opens with those settings */
+	span = sg_span_open(NULL, &(struct sg_span_cfg){ .name = cfg->spans[0].name,
+		.type = cfg->spans[0].type, .driver = cfg->spans[0].driver,
+		.drv_cfg = cfg->spans[0].drv_cfg }, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(span);
+	CU_ASSERT_PTR_EQUAL(span->drv_cfg, kc);
+	CU_ASSERT_PTR_EQUAL(span->drv, &knob_driver);
+	sg_span_close(span);
+	sg_config_free(cfg);
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cfg = knob_span(cases[i].span, err, sizeof(err));
+		CU_ASSERT_PTR_NULL(cfg);
+		if (strcmp(err, cases[i].msg)) {
+			fprintf(stderr, "case %u:\n  got      %s\n  expected %s\n", i, err,
+				cases[i].msg);
+			CU_FAIL("wrong error message");
+		}
+		sg_config_free(cfg);
+	}
+}
+
 int main(void)
 {
 	static const struct cu_test tests[] = {
@@ -401,6 +546,9 @@ int main(void)
 		{ "a missing file is reported with its name", test_load_missing_file },
 		{ "a directory is refused as not a regular file", test_load_directory },
 		{ "doc/config.md names every key of the schema", test_doc_matches_schema },
+		/* last: the driver it registers stays registered */
+		{ "a driver's span section is the driver's, from the registry",
+		  test_driver_registers_its_section },
 		{ NULL, NULL }
 	};
 

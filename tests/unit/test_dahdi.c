@@ -181,7 +181,7 @@ static void u_send(struct user *u, const uint8_t *su, size_t len)
 /* ---- set-up ---- */
 
 static void *ctx;
-static struct sg_cfg_span cfg_a, cfg_b;
+static struct sg_span_cfg cfg_a, cfg_b;
 
 #define now_ms dahdi_emu_now_ms
 #define run_until dahdi_emu_run_until
@@ -214,8 +214,8 @@ static void pair_open(struct pair *p, bool hdlc, unsigned int ts)
 	char err[160];
 	enum sg_adapter_mode mode = hdlc ? SG_ADAPTER_MODE_FRAMES : SG_ADAPTER_MODE_BITS;
 
-	dahdi_emu_span_cfg(&cfg_a, "A", 1, hdlc);
-	dahdi_emu_span_cfg(&cfg_b, "B", 2, hdlc);
+	cfg_a = dahdi_emu_span_cfg(ctx, "A", SG_SPAN_E1, 1, hdlc);
+	cfg_b = dahdi_emu_span_cfg(ctx, "B", SG_SPAN_E1, 2, hdlc);
 	p->a = sg_span_open(ctx, &cfg_a, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p->a);
 	p->b = sg_span_open(ctx, &cfg_b, err, sizeof(err));
@@ -522,7 +522,7 @@ static bool sw_got(void *arg)
 
 static void test_soft_hdlc_interworking(void)
 {
-	struct sg_cfg_span cb;
+	struct sg_span_cfg cb;
 	struct sg_span *a, *b;
 	struct user *ua, *ub;
 	struct sw_hdlc *h;
@@ -531,8 +531,8 @@ static void test_soft_hdlc_interworking(void)
 	char err[160];
 	const unsigned int n = 20;
 
-	dahdi_emu_span_cfg(&cfg_a, "A", 1, false);
-	dahdi_emu_span_cfg(&cb, "B", 2, true);
+	cfg_a = dahdi_emu_span_cfg(ctx, "A", SG_SPAN_E1, 1, false);
+	cb = dahdi_emu_span_cfg(ctx, "B", SG_SPAN_E1, 2, true);
 	a = sg_span_open(ctx, &cfg_a, err, sizeof(err));
 	b = sg_span_open(ctx, &cb, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -759,12 +759,12 @@ static void test_errors(void)
 /* What the driver refuses: the whole span, a channel on another DAHDI span, a busy channel */
 static void test_refusals(void)
 {
-	struct sg_cfg_span c;
+	struct sg_span_cfg c;
 	struct sg_span *s, *s2;
 	struct user u = { 0 };
 	char err[160];
 
-	dahdi_emu_span_cfg(&c, "R", 1, true);
+	c = dahdi_emu_span_cfg(ctx, "R", SG_SPAN_E1, 1, true);
 	s = sg_span_open(ctx, &c, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_PTR_NULL(sg_chan_open(s, 0, SG_ADAPTER_MODE_FRAMES, SG_CHAN_1984K, &user_ops,
@@ -777,8 +777,9 @@ static void test_refusals(void)
 	sg_span_close(s);
 
 	/* base channel 1 is on DAHDI span 1, not 3 */
-	dahdi_emu_span_cfg(&c, "R", 1, true);
-	c.dahdi_span = 3;
+	c.drv_cfg = sg_adapter_cfg_json(ctx, "dahdi", "{ \"span\": 3, \"base_channel\": 1, "
+					"\"hdlc\": true }", SG_SPAN_E1, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c.drv_cfg);
 	s = sg_span_open(ctx, &c, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_PTR_NULL(sg_chan_open(s, 1, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops,
@@ -787,7 +788,7 @@ static void test_refusals(void)
 	sg_span_close(s);
 
 	/* a DAHDI channel opens once */
-	dahdi_emu_span_cfg(&c, "R", 1, true);
+	c = dahdi_emu_span_cfg(ctx, "R", SG_SPAN_E1, 1, true);
 	s = sg_span_open(ctx, &c, err, sizeof(err));
 	s2 = sg_span_open(ctx, &c, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -804,7 +805,7 @@ static void test_refusals(void)
 /* T1 at 56 kbit/s: DAHDI_HDLC_RATE 56, 7 bits of each octet carry HDLC; frames pass */
 static void test_t1_56k(void)
 {
-	struct sg_cfg_span ca, cb;
+	struct sg_span_cfg ca, cb;
 	struct sg_span *a, *b;
 	struct user *ua = talloc_zero(ctx, struct user), *ub = talloc_zero(ctx, struct user);
 	uint8_t su[60];
@@ -813,9 +814,8 @@ static void test_t1_56k(void)
 
 	ua->name = "TA";
 	ub->name = "TB";
-	dahdi_emu_span_cfg(&ca, "TA", 1, true);
-	dahdi_emu_span_cfg(&cb, "TB", 2, true);
-	ca.type = cb.type = SG_SPAN_T1;
+	ca = dahdi_emu_span_cfg(ctx, "TA", SG_SPAN_T1, 1, true);
+	cb = dahdi_emu_span_cfg(ctx, "TB", SG_SPAN_T1, 2, true);
 	a = sg_span_open(ctx, &ca, err, sizeof(err));
 	b = sg_span_open(ctx, &cb, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -892,7 +892,7 @@ static void test_dchan_mtp2(void)
 {
 	struct pair p;
 	struct want w;
-	struct sg_cfg_span c;
+	struct sg_span_cfg c;
 	struct sg_span *s;
 	struct user *u;
 	struct json_object *info, *ch0;
@@ -933,7 +933,7 @@ static void test_dchan_mtp2(void)
 	/* mtp2: refused, and the log says why */
 	emu("sig 10 mtp2");
 	log_capture_start();
-	dahdi_emu_span_cfg(&c, "M", 1, true);
+	c = dahdi_emu_span_cfg(ctx, "M", SG_SPAN_E1, 1, true);
 	s = sg_span_open(ctx, &c, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	u = talloc_zero(ctx, struct user);
@@ -944,7 +944,7 @@ static void test_dchan_mtp2(void)
 
 	/* why (the emulation as the kernel): one frame written on an mtp2 channel arrives at
 	 * the far end again and again */
-	dahdi_emu_span_cfg(&c, "M", 2, true);
+	c = dahdi_emu_span_cfg(ctx, "M", SG_SPAN_E1, 2, true);
 	s = sg_span_open(ctx, &c, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	u->name = "M2";
@@ -968,7 +968,7 @@ static void test_dchan_mtp2(void)
  * driver sets the rate every time; a hardhdlc channel cannot do 56k and is refused */
 static void test_rate_56k_not_sticky(void)
 {
-	struct sg_cfg_span ca, cb;
+	struct sg_span_cfg ca, cb;
 	struct sg_span *a, *b;
 	struct user *ua = talloc_zero(ctx, struct user), *ub = talloc_zero(ctx, struct user);
 	struct sg_chan *chan;
@@ -978,9 +978,8 @@ static void test_rate_56k_not_sticky(void)
 
 	ua->name = "TA";
 	ub->name = "TB";
-	dahdi_emu_span_cfg(&ca, "TA", 1, true);
-	dahdi_emu_span_cfg(&cb, "TB", 2, true);
-	ca.type = cb.type = SG_SPAN_T1;
+	ca = dahdi_emu_span_cfg(ctx, "TA", SG_SPAN_T1, 1, true);
+	cb = dahdi_emu_span_cfg(ctx, "TB", SG_SPAN_T1, 2, true);
 	a = sg_span_open(ctx, &ca, err, sizeof(err));
 	b = sg_span_open(ctx, &cb, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -1048,14 +1047,14 @@ static void test_alarm_at_open(void)
 	char cmd[64], err[160];
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct sg_cfg_span c;
+		struct sg_span_cfg c;
 		struct sg_span *s;
 		struct user *u = talloc_zero(ctx, struct user);
 		struct alarm_want w;
 
 		snprintf(cmd, sizeof(cmd), "alarm 1 %s", cases[i].name);
 		emu(cmd);
-		dahdi_emu_span_cfg(&c, "AO", 1, true);
+		c = dahdi_emu_span_cfg(ctx, "AO", SG_SPAN_E1, 1, true);
 		s = sg_span_open(ctx, &c, err, sizeof(err));
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 		u->chan = sg_chan_open(s, 13, SG_ADAPTER_MODE_FRAMES, SG_CHAN_64K, &user_ops, u,
@@ -1192,7 +1191,7 @@ static bool got_bits_rx(void *arg)
  * stays with a channel across opens, is turned off, so underruns do not become events */
 static void test_channel_shapes(void)
 {
-	struct sg_cfg_span ca, cb;
+	struct sg_span_cfg ca, cb;
 	struct sg_span *a, *b;
 	struct user *um = talloc_zero(ctx, struct user), *ux = talloc_zero(ctx, struct user);
 	struct user *ub[3];
@@ -1203,8 +1202,8 @@ static void test_channel_shapes(void)
 	int fd, evt = 0, chan21 = dahdi_emu_e1_channel(1, 21);
 	uint8_t o;
 
-	dahdi_emu_span_cfg(&ca, "A", 1, false);
-	dahdi_emu_span_cfg(&cb, "B", 2, false);
+	ca = dahdi_emu_span_cfg(ctx, "A", SG_SPAN_E1, 1, false);
+	cb = dahdi_emu_span_cfg(ctx, "B", SG_SPAN_E1, 2, false);
 	a = sg_span_open(ctx, &ca, err, sizeof(err));
 	b = sg_span_open(ctx, &cb, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -1335,7 +1334,7 @@ static void test_control_socket(void)
 struct l2end {
 	struct sg_span *span;
 	struct sg_slt *slt;
-	struct sg_cfg_span cfg;
+	struct sg_span_cfg cfg;
 	bool in_service;
 	unsigned int oos, rx_msu, rx_bad;
 	uint8_t oos_reason;
@@ -1398,7 +1397,7 @@ static void mtp2_over_emu(bool hdlc, unsigned int ts)
 	for (int i = 0; i < 2; i++) {
 		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = ts };
 
-		dahdi_emu_span_cfg(&e[i].cfg, i ? "B" : "A", i + 1, hdlc);
+		e[i].cfg = dahdi_emu_span_cfg(ctx, i ? "B" : "A", SG_SPAN_E1, i + 1, hdlc);
 		e[i].span = sg_span_open(ctx, &e[i].cfg, err, sizeof(err));
 		CU_ASSERT_PTR_NOT_NULL_FATAL(e[i].span);
 		e[i].slt = sg_slt_open(ctx, e[i].span, &scfg, l2_ind, &e[i], err, sizeof(err));

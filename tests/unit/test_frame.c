@@ -13,7 +13,6 @@
 #include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/log.h>
 #include <sg/thread.h>
 
@@ -84,7 +83,7 @@ static const struct sg_chan_ops user_ops = {
 
 static void *ctx;
 static char path[108];
-static struct sg_cfg_span cfg_l, cfg_c;
+static struct sg_span_cfg cfg_l, cfg_c;
 
 static bool run_until(bool (*cond)(void *), void *arg, unsigned int timeout_ms)
 {
@@ -127,17 +126,20 @@ static bool got_length_errors(void *arg)
 	return w->u->err_length >= w->n;
 }
 
-static void make_cfg(struct sg_cfg_span *c, const char *name, bool listen)
+static void make_cfg(struct sg_span_cfg *c, const char *name, bool listen)
 {
-	memset(c, 0, sizeof(*c));
-	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->type = SG_SPAN_E1;
-	c->driver = SG_DRV_FRAME;
-	snprintf(c->frame_path, sizeof(c->frame_path), "%s", path);
-	c->frame_listen = listen;
+	char json[200], err[160] = "";
+
+	snprintf(json, sizeof(json), "{ \"path\": \"%s\", \"listen\": %s }", path,
+		 listen ? "true" : "false");
+	*c = (struct sg_span_cfg){ .name = name, .type = SG_SPAN_E1, .driver = "frame",
+		.drv_cfg = sg_adapter_cfg_json(ctx, "frame", json, SG_SPAN_E1, err, sizeof(err)) };
+	if (!c->drv_cfg)
+		fprintf(stderr, "%s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->drv_cfg);
 }
 
-static struct sg_span *open_span(struct sg_cfg_span *c, struct user *u)
+static struct sg_span *open_span(struct sg_span_cfg *c, struct user *u)
 {
 	char err[160];
 	struct sg_span *s = sg_span_open(ctx, c, err, sizeof(err));

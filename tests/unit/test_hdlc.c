@@ -74,6 +74,14 @@ static void pool_make(unsigned int n, unsigned int lo, unsigned int hi)
 	pool_n = n;
 }
 
+/* The one SU a test's line carries intact: what the collector must receive. */
+static void pool_one(const uint8_t *su, size_t len)
+{
+	pool_n = 1;
+	memcpy(pool[0], su, len);
+	pool_len[0] = len;
+}
+
 struct src {
 	unsigned int next;
 	unsigned int idle_every;	/* return 0 every idle_every calls (0 = never) */
@@ -303,6 +311,14 @@ static size_t bw_len(struct bw *w)
 	return w->nbits / 8;
 }
 
+/* A receiver with cfg and collector c takes the whole line w in one feed. */
+static void rx_line(struct sg_hdlc_rx *rx, const struct sg_hdlc_cfg *cfg, struct col *c,
+		    struct bw *w)
+{
+	CU_ASSERT_FATAL(sg_hdlc_rx_init(rx, cfg, &col_ops, c) == 0);
+	sg_hdlc_rx_feed(rx, w->buf, bw_len(w));
+}
+
 static void cfg_basic(struct sg_hdlc_cfg *cfg)
 {
 	CU_ASSERT_FATAL(sg_hdlc_cfg_q703(cfg, SG_HDLC_BASIC, 0) == 0);
@@ -415,13 +431,10 @@ static void test_shared_zero_and_multiple_flags(void)
 	struct sg_hdlc_rx rx;
 	struct col c = { 0 };
 	struct bw w = { .nbits = 0 };
-	size_t n;
 	int i;
 
 	cfg_basic(&cfg);
-	pool_n = 1;
-	memcpy(pool[0], su3, 3);
-	pool_len[0] = 3;
+	pool_one(su3, 3);
 	bw_flag(&w);
 	bw_raw(&w, 0x3f, 7);		/* 1111110: a flag sharing the previous zero */
 	bw_raw(&w, 0x3f, 7);
@@ -434,9 +447,7 @@ static void test_shared_zero_and_multiple_flags(void)
 	bw_raw(&w, 0x3f, 7);
 	bw_su(&w, su3, 3, 0);
 	bw_flag(&w);
-	n = bw_len(&w);
-	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
-	sg_hdlc_rx_feed(&rx, w.buf, n);
+	rx_line(&rx, &cfg, &c, &w);
 	CU_ASSERT_EQUAL(c.frames, 3);
 	CU_ASSERT_EQUAL(c.foreign, 0);
 	CU_ASSERT_EQUAL(c.errors, 0);
@@ -450,21 +461,16 @@ static void test_abort(void)
 	struct sg_hdlc_rx rx;
 	struct col c = { 0 };
 	struct bw w = { .nbits = 0 };
-	size_t n;
 
 	cfg_basic(&cfg);
-	pool_n = 1;
-	memcpy(pool[0], su8, 8);
-	pool_len[0] = 8;
+	pool_one(su8, 8);
 	bw_flag(&w);
 	bw_data_bits(&w, su8, 5 * 8);		/* 5 octets of a frame ... */
 	bw_raw(&w, 0x7f, 7);			/* ... aborted */
 	bw_flag(&w);
 	bw_su(&w, su8, 8, 0);
 	bw_flag(&w);
-	n = bw_len(&w);
-	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
-	sg_hdlc_rx_feed(&rx, w.buf, n);
+	rx_line(&rx, &cfg, &c, &w);
 	CU_ASSERT_EQUAL(c.err[SG_HDLC_RX_ERR_ABORT], 1);
 	CU_ASSERT_EQUAL(c.last_err_octets, 5);
 	CU_ASSERT_EQUAL(c.errors, 1);
@@ -482,20 +488,15 @@ static void test_fcs_error(void)
 	struct sg_hdlc_rx rx;
 	struct col c = { 0 };
 	struct bw w = { .nbits = 0 };
-	size_t n;
 
 	cfg_basic(&cfg);
-	pool_n = 1;
-	memcpy(pool[0], su8, 8);
-	pool_len[0] = 8;
+	pool_one(su8, 8);
 	bw_flag(&w);
 	bw_su(&w, su8, 8, 0x0100);
 	bw_flag(&w);
 	bw_su(&w, su8, 8, 0);
 	bw_flag(&w);
-	n = bw_len(&w);
-	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
-	sg_hdlc_rx_feed(&rx, w.buf, n);
+	rx_line(&rx, &cfg, &c, &w);
 	CU_ASSERT_EQUAL(c.err[SG_HDLC_RX_ERR_FCS], 1);
 	CU_ASSERT_EQUAL(c.last_err_octets, 10);
 	CU_ASSERT_EQUAL(c.errors, 1);
@@ -511,12 +512,9 @@ static void test_too_short(void)
 	struct sg_hdlc_rx rx;
 	struct col c = { 0 };
 	struct bw w = { .nbits = 0 };
-	size_t n;
 
 	cfg_basic(&cfg);
-	pool_n = 1;
-	memcpy(pool[0], su3, 3);
-	pool_len[0] = 3;
+	pool_one(su3, 3);
 	bw_flag(&w);
 	bw_su(&w, su3, 2, 0);		/* 2 + FCS: too short even with a correct FCS */
 	bw_flag(&w);
@@ -526,9 +524,7 @@ static void test_too_short(void)
 	bw_flag(&w);
 	bw_su(&w, su3, 3, 0);		/* the minimum: accepted */
 	bw_flag(&w);
-	n = bw_len(&w);
-	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
-	sg_hdlc_rx_feed(&rx, w.buf, n);
+	rx_line(&rx, &cfg, &c, &w);
 	CU_ASSERT_EQUAL(c.err[SG_HDLC_RX_ERR_SHORT], 3);
 	CU_ASSERT_EQUAL(c.errors, 3);
 	CU_ASSERT_EQUAL(c.frames, 1);
@@ -550,9 +546,7 @@ static void test_too_long(void)
 	cfg_basic(&cfg);
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = rnd();
-	pool_n = 1;
-	memcpy(pool[0], big, 276);
-	pool_len[0] = 276;
+	pool_one(big, 276);
 	bw_flag(&w);
 	bw_su(&w, big, 277, 0);		/* one octet too many, correct FCS */
 	bw_flag(&w);
@@ -588,13 +582,10 @@ static void test_non_octet(void)
 	struct sg_hdlc_rx rx;
 	struct col c = { 0 };
 	struct bw w = { .nbits = 0 };
-	size_t n;
 	unsigned int extra;
 
 	cfg_basic(&cfg);
-	pool_n = 1;
-	memcpy(pool[0], su8, 8);
-	pool_len[0] = 8;
+	pool_one(su8, 8);
 	bw_flag(&w);
 	for (extra = 1; extra < 8; extra++) {
 		uint8_t su9[9] = { 0x01, 0x80, 0x05, 0x83, 0x11, 0x22, 0x33, 0x44, 0x00 };
@@ -604,9 +595,7 @@ static void test_non_octet(void)
 	}
 	bw_su(&w, su8, 8, 0);
 	bw_flag(&w);
-	n = bw_len(&w);
-	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
-	sg_hdlc_rx_feed(&rx, w.buf, n);
+	rx_line(&rx, &cfg, &c, &w);
 	CU_ASSERT_EQUAL(c.err[SG_HDLC_RX_ERR_NONOCTET], 7);
 	CU_ASSERT_EQUAL(c.last_err_octets, 8);
 	CU_ASSERT_EQUAL(c.errors, 7);
@@ -624,9 +613,7 @@ static void test_octet_counting(void)
 	size_t n;
 
 	cfg_basic(&cfg);
-	pool_n = 1;
-	memcpy(pool[0], su3, 3);
-	pool_len[0] = 3;
+	pool_one(su3, 3);
 	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
 	/* flag, two data octets, then all ones: the 7th one is in the first 0xff octet */
 	line[0] = 0x7e;
@@ -769,15 +756,12 @@ static void test_annex_a(void)
 	struct col c = { 0 };
 	struct bw w = { .nbits = 0 };
 	static uint8_t big[300];
-	size_t n;
 
 	CU_ASSERT_FATAL(sg_hdlc_cfg_q703(&cfg, SG_HDLC_ANNEX_A, 0) == 0);
 	roundtrip(&cfg, 1000, 6, 279, 0);
 
 	memset(big, 0x55, sizeof(big));
-	pool_n = 1;
-	memcpy(pool[0], big, 279);
-	pool_len[0] = 279;
+	pool_one(big, 279);
 	bw_flag(&w);
 	bw_su(&w, big, 5, 0);
 	bw_flag(&w);
@@ -785,9 +769,7 @@ static void test_annex_a(void)
 	bw_flag(&w);
 	bw_su(&w, big, 279, 0);
 	bw_flag(&w);
-	n = bw_len(&w);
-	CU_ASSERT_FATAL(sg_hdlc_rx_init(&rx, &cfg, &col_ops, &c) == 0);
-	sg_hdlc_rx_feed(&rx, w.buf, n);
+	rx_line(&rx, &cfg, &c, &w);
 	CU_ASSERT_EQUAL(c.err[SG_HDLC_RX_ERR_SHORT], 1);
 	CU_ASSERT_EQUAL(c.err[SG_HDLC_RX_ERR_LONG], 1);
 	CU_ASSERT_EQUAL(c.frames, 1);

@@ -18,14 +18,16 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <talloc.h>
+
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/hdlc.h>
 #include <sg/log.h>
 #include <sg/slt.h>
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "cu_main.h"
+#include "cu_log.h"
 
 /* UDP ports, ephemeral ones chosen per test (parallel runs must not collide) */
 static uint16_t PORT_A, PORT_B;
@@ -59,7 +61,7 @@ static struct {
 struct end {
 	struct sg_span *span;
 	struct sg_slt *slt;
-	struct sg_cfg_span cfg;
+	void *cfg_ctx;			/* the span's pw settings */
 	bool in_service;
 	uint64_t in_service_at;
 	uint8_t oos_reason;
@@ -170,7 +172,7 @@ static void setup_ts(unsigned int ts, bool unframed)
 	char err[256];
 
 	/* a test that failed fatally left its ends behind */
-	if (E[0].span || E[1].span)
+	if (E[0].span || E[1].span || E[0].cfg_ctx || E[1].cfg_ctx)
 		teardown();
 	memset(&R, 0, sizeof(R));
 	memset(E, 0, sizeof(E));
@@ -187,16 +189,18 @@ static void setup_ts(unsigned int ts, bool unframed)
 	for (int i = 0; i < 2; i++) {
 		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = ts,
 					   .annex_a = ts == 0 };
-		struct sg_cfg_span *c = &E[i].cfg;
+		char name[8], json[160];
+		struct sg_span_cfg c = { .name = name, .type = SG_SPAN_E1, .driver = "pw" };
 
-		*c = (struct sg_cfg_span){ .type = SG_SPAN_E1, .driver = SG_DRV_PW,
-					   .pw_frames_per_packet = 8, .pw_jitter_ms = 4,
-					   .pw_unframed = unframed };
-		snprintf(c->name, sizeof(c->name), "pw-%c", 'a' + i);
-		snprintf(c->pw_local, sizeof(c->pw_local), "127.0.0.1:%u", i ? PORT_B : PORT_A);
-		snprintf(c->pw_remote, sizeof(c->pw_remote), "127.0.0.1:%u",
-			 i ? PORT_RB : PORT_RA);
-		E[i].span = sg_span_open(NULL, c, err, sizeof(err));
+		snprintf(name, sizeof(name), "pw-%c", 'a' + i);
+		snprintf(json, sizeof(json), "{ \"local\": \"127.0.0.1:%u\", \"remote\": "
+			 "\"127.0.0.1:%u\", \"unframed\": %s }", i ? PORT_B : PORT_A,
+			 i ? PORT_RB : PORT_RA, unframed ? "true" : "false");
+		E[i].cfg_ctx = talloc_new(NULL);
+		c.drv_cfg = sg_adapter_cfg_json(E[i].cfg_ctx, "pw", json, SG_SPAN_E1, err,
+						sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c.drv_cfg);
+		E[i].span = sg_span_open(NULL, &c, err, sizeof(err));
 		if (!E[i].span)
 			fprintf(stderr, "%s\n", err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(E[i].span);
@@ -210,6 +214,7 @@ static void teardown(void)
 	for (int i = 0; i < 2; i++) {
 		sg_slt_close(E[i].slt);
 		sg_span_close(E[i].span);
+		TALLOC_FREE(E[i].cfg_ctx);
 		E[i].slt = NULL;
 		E[i].span = NULL;
 		close(R.fd[i]);
@@ -441,17 +446,10 @@ static void test_pw_annex_a_unframed(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	for (int c = 0; c < _SG_LOG_CAT_MAX; c++)
-		sg_log_set_level(c, LOGL_ERROR);
+	if (cu_log_init(CU_LOG_ALL, NULL, LOGL_ERROR) < 0)
+		return -1;
 	sg_adapter_register_builtin();
 	return sg_loop_init();
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -472,5 +470,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("link over pw", tests, init, fini);
+	return cu_run_suite("link over pw", tests, init, cu_log_fini);
 }

@@ -13,6 +13,7 @@
 #include <osmocom/core/utils.h>
 
 #include <sg/m3ua.h>
+#include <sg/m3ua_sg.h>
 #include <sg/msg.h>
 #include "cu_main.h"
 #include "tshark.h"
@@ -1219,6 +1220,51 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(sg_m3ua_dereg_status_name(99), "unknown");
 }
 
+/* The xUA core's timer table: the names of sgd's configuration, the defaults an instance
+ * starts with, the ranges sg_m3ua_alloc() enforces (BEAT: 0 or 100..300000). */
+static int no_send(void *tctx, struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
+{
+	msgb_free(msg);
+	return 0;
+}
+
+static void test_xua_timers(void)
+{
+	static const struct sg_xua_transport_ops tops = { .send = no_send };
+	static const struct { enum sg_xua_timer t; uint32_t ms; bool ok; } cases[] = {
+		{ SG_XUA_T_R, 9, false }, { SG_XUA_T_R, 10, true }, { SG_XUA_T_R, 60000, true },
+		{ SG_XUA_T_R, 60001, false }, { SG_XUA_T_ACK, 99, false },
+		{ SG_XUA_T_ACK, 100, true }, { SG_XUA_T_ACK, 60001, false },
+		{ SG_XUA_T_BEAT, 0, true }, { SG_XUA_T_BEAT, 50, false },
+		{ SG_XUA_T_BEAT, 100, true }, { SG_XUA_T_BEAT, 300000, true },
+		{ SG_XUA_T_BEAT, 300001, false },
+	};
+	struct sg_m3ua_cfg cfg;
+	struct sg_m3ua *m;
+
+	CU_ASSERT_EQUAL(sg_tdef_find(sg_xua_timer_defs, _SG_XUA_T_MAX, "recovery_ms"), SG_XUA_T_R);
+	CU_ASSERT_EQUAL(sg_tdef_find(sg_xua_timer_defs, _SG_XUA_T_MAX, "ack_ms"), SG_XUA_T_ACK);
+	CU_ASSERT_EQUAL(sg_tdef_find(sg_xua_timer_defs, _SG_XUA_T_MAX, "beat_ms"), SG_XUA_T_BEAT);
+	sg_m3ua_cfg_defaults(&cfg);
+	CU_ASSERT_EQUAL(cfg.t_r_ms, 2000);
+	CU_ASSERT_EQUAL(cfg.t_ack_ms, 2000);
+	CU_ASSERT_EQUAL(cfg.beat_ms, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		CU_ASSERT_EQUAL(sg_xua_timer_valid(cases[i].t, cases[i].ms), cases[i].ok);
+		sg_m3ua_cfg_defaults(&cfg);
+		if (cases[i].t == SG_XUA_T_R)
+			cfg.t_r_ms = cases[i].ms;
+		else if (cases[i].t == SG_XUA_T_ACK)
+			cfg.t_ack_ms = cases[i].ms;
+		else
+			cfg.beat_ms = cases[i].ms;
+		m = sg_m3ua_alloc(NULL, &cfg, &tops, NULL, NULL, NULL);
+		CU_ASSERT_EQUAL(m != NULL, cases[i].ok);
+		if (m)
+			sg_m3ua_free(m);
+	}
+}
+
 /* ---- oracle 1: tshark (Wireshark's M3UA dissector) ---- */
 
 /* Fields we compare, and what each sample puts into them (in order of occurrence). */
@@ -1731,6 +1777,7 @@ static const struct cu_test tests[] = {
 	{ "encoder limits", test_encoder_limits },
 	{ "ERR builder (§3.8.1)", test_err_new },
 	{ "names", test_names },
+	{ "xUA timers (RFC 4666 §4.3.4)", test_xua_timers },
 	{ "tshark decodes what we encode", test_tshark },
 	{ "libosmo-xua decodes what we encode and vice versa", test_osmo_xua },
 	{ NULL, NULL }

@@ -257,9 +257,7 @@ static int suite_init(void)
 		"  \"management\": { \"listen\": \"127.0.0.1\", \"port\": 0,"
 		" \"token\": \"" TOKEN "\" } }";
 	struct sg_thread *threads[3];
-	struct sg_mgmt_status_info info = {
-		.version = "0.1.0-test", .threads = threads, .num_threads = 3,
-	};
+	struct sg_mgmt_params p, p2;
 	char err[256];
 
 	ctx = talloc_named_const(NULL, 0, "test_mgmt");
@@ -293,10 +291,17 @@ static int suite_init(void)
 	threads[2] = dead_thr;
 
 	mgmt_alloc_ns[0] = sg_now();
-	mgmt = sg_mgmt_alloc(ctx, cfg, mgmt_thr, &info);
+	sg_config_mgmt_params(cfg, &p);
+	p.version = "0.1.0-test";
+	p.threads = threads;
+	p.num_threads = 3;
+	mgmt = sg_mgmt_alloc(ctx, &p, mgmt_thr);
 	mgmt_alloc_ns[1] = sg_now();
-	info.num_threads = 2;
-	mgmt2 = sg_mgmt_alloc(ctx, cfg2, mgmt2_thr, &info);
+	sg_config_mgmt_params(cfg2, &p2);
+	p2.version = p.version;
+	p2.threads = threads;
+	p2.num_threads = 2;
+	mgmt2 = sg_mgmt_alloc(ctx, &p2, mgmt2_thr);
 	if (!mgmt || !mgmt2)
 		return -1;
 	if (register_all(mgmt, mgmt_thr) || register_all(mgmt2, mgmt2_thr))
@@ -1188,7 +1193,7 @@ static void test_register_rules(void)
 	const struct sg_mgmt_cmd_desc bad_cmds[] = { { "ok" }, { "not ok" }, { NULL } };
 	const struct sg_mgmt_collection bad_cmd = { .name = "x", .commands = bad_cmds };
 	const struct sg_mgmt_collection good = { .name = "good-1", .list = plain_list };
-	struct sg_config c = { 0 };
+	const struct sg_mgmt_params p = { .listen = "127.0.0.1", .loopback = true };
 	struct sg_thread *t = sg_thread_alloc(ctx, "mgmt4", SG_THREAD_MGMT, 16);
 	struct sg_mgmt *m;
 
@@ -1196,9 +1201,7 @@ static void test_register_rules(void)
 	CU_ASSERT_EQUAL(sg_mgmt_register(mgmt, &good), -EBUSY);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	OSMO_STRLCPY_ARRAY(c.mgmt_listen, "127.0.0.1");
-	c.mgmt_loopback = true;
-	m = sg_mgmt_alloc(ctx, &c, t, NULL);
+	m = sg_mgmt_alloc(ctx, &p, t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(sg_mgmt_register(m, &bad_name), -EINVAL);
 	CU_ASSERT_EQUAL(sg_mgmt_register(m, &long_name), -EINVAL);
@@ -1216,14 +1219,12 @@ static void test_register_rules(void)
 
 static void test_refuse_open_without_token(void)
 {
-	struct sg_config c = { 0 };
+	const struct sg_mgmt_params p = { .listen = "192.0.2.1", .loopback = false };
 	struct sg_thread *t = sg_thread_alloc(ctx, "mgmt3", SG_THREAD_MGMT, 16);
 	struct sg_mgmt *m;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
-	OSMO_STRLCPY_ARRAY(c.mgmt_listen, "192.0.2.1");
-	c.mgmt_loopback = false;
-	m = sg_mgmt_alloc(ctx, &c, t, NULL);
+	m = sg_mgmt_alloc(ctx, &p, t);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	sg_thread_set_hooks(t, mgmt_init, mgmt_fini, m);
 	CU_ASSERT_EQUAL(sg_thread_start(t), -EACCES);

@@ -12,6 +12,7 @@
 #include <sg/mtp2.h>
 #include <sg/timer.h>
 #include "cu_main.h"
+#include "cu_log.h"
 
 /* ---- SU codec ---- */
 
@@ -889,16 +890,10 @@ static void test_two_links_hdlc(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
+	if (cu_log_init(DMTP2, NULL, LOGL_ERROR) < 0)
+		return -1;
 	if (osmo_stderr_target)
 		log_set_log_level(osmo_stderr_target, 0);
-	sg_log_set_level(DMTP2, LOGL_ERROR);
-	return 0;
-}
-
-static int clean(void)
-{
-	sg_log_fini();
 	return 0;
 }
 
@@ -925,5 +920,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("mtp2", tests, init, clean);
+	return cu_run_suite("mtp2", tests, init, cu_log_fini);
 }

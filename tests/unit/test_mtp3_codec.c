@@ -10,36 +10,13 @@
 #include <sg/mtp3.h>
 #include <sg/pcap.h>
 #include "cu_main.h"
+#include "mtp3_eq.h"
 
 static const struct sg_mtp3_fmt fmt_itu = { .variant = SG_PC_ITU };
 static const struct sg_mtp3_fmt fmt_ansi = { .variant = SG_PC_ANSI };
 static const struct sg_mtp3_fmt fmt_ansi5 = { .variant = SG_PC_ANSI, .sls5 = true };
 static const struct sg_mtp3_fmt fmt_china = { .variant = SG_PC_CHINA };
 static const struct sg_mtp3_fmt fmt_ttc = { .variant = SG_PC_TTC };
-
-static bool label_eq(const struct sg_mtp3_label *a, const struct sg_mtp3_label *b)
-{
-	return a->dpc == b->dpc && a->opc == b->opc && a->sls == b->sls;
-}
-
-static bool hdr_eq(const struct sg_mtp3_hdr *a, const struct sg_mtp3_hdr *b)
-{
-	return a->si == b->si && a->ni == b->ni && a->prio == b->prio &&
-	       label_eq(&a->label, &b->label);
-}
-
-static bool snm_eq(const struct sg_mtp3_snm *a, const struct sg_mtp3_snm *b)
-{
-	return a->heading == b->heading && a->slc == b->slc && a->fsn == b->fsn &&
-	       a->cbc == b->cbc && a->dest == b->dest && a->cong_status == b->cong_status &&
-	       a->sdli == b->sdli && a->upu_user == b->upu_user && a->upu_cause == b->upu_cause;
-}
-
-static bool slt_eq(const struct sg_mtp3_slt *a, const struct sg_mtp3_slt *b)
-{
-	return a->heading == b->heading && a->slc == b->slc && a->len == b->len &&
-	       !memcmp(a->pattern, b->pattern, a->len);
-}
 
 /* ---- routing label and SIO ---- */
 

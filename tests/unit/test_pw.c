@@ -24,7 +24,6 @@
 #include <osmocom/core/utils.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/counter.h>
 #include <sg/log.h>
 #include <sg/thread.h>
@@ -144,16 +143,28 @@ static void hostport(char *buf, size_t len, int family, uint16_t port)
 	snprintf(buf, len, family == AF_INET ? "127.0.0.1:%u" : "[::1]:%u", port);
 }
 
-static void cfg_init(struct sg_cfg_span *cfg, const char *name, enum sg_span_type type,
-		     unsigned int fpp, unsigned int jitter_ms, bool unframed)
+/* A pw span's configuration, its settings given as the configuration's "pw" section */
+static struct sg_span_cfg cfg_init(const char *name, enum sg_span_type type, unsigned int fpp,
+				   unsigned int jitter_ms, bool unframed, int family,
+				   uint16_t local, uint16_t remote)
 {
-	*cfg = (struct sg_cfg_span){ .type = type, .driver = SG_DRV_PW,
-				     .pw_frames_per_packet = fpp, .pw_jitter_ms = jitter_ms,
-				     .pw_unframed = unframed };
-	snprintf(cfg->name, sizeof(cfg->name), "%s", name);
+	char json[256], l[64], r[64], err[256] = "";
+	const void *drv_cfg;
+
+	hostport(l, sizeof(l), family, local);
+	hostport(r, sizeof(r), family, remote);
+	snprintf(json, sizeof(json), "{ \"local\": \"%s\", \"remote\": \"%s\", "
+		 "\"frames_per_packet\": %u, \"jitter_ms\": %u, \"unframed\": %s }", l, r, fpp,
+		 jitter_ms, unframed ? "true" : "false");
+	drv_cfg = sg_adapter_cfg_json(ctx, "pw", json, type, err, sizeof(err));
+	if (!drv_cfg)
+		fprintf(stderr, "cfg_init: %s\n", err);
+	CU_ASSERT_FATAL(drv_cfg != NULL);
+	return (struct sg_span_cfg){ .name = name, .type = type, .driver = "pw",
+				     .drv_cfg = drv_cfg };
 }
 
-static struct sg_span *span_open(const struct sg_cfg_span *cfg)
+static struct sg_span *span_open(const struct sg_span_cfg *cfg)
 {
 	char err[128] = "";
 	struct sg_span *span = sg_span_open(ctx, cfg, err, sizeof(err));
@@ -210,7 +221,7 @@ struct peer {
 	int fd;
 	uint16_t port;			/* the peer's */
 	uint16_t span_port;		/* the span's local port */
-	struct sg_cfg_span cfg;
+	struct sg_span_cfg cfg;
 	struct sg_span *span;
 };
 
@@ -223,9 +234,7 @@ static void peer_open(struct peer *p, int family, enum sg_span_type type, unsign
 	p->fd = udp_bound(family, &p->port);
 	probe = udp_bound(family, &p->span_port);
 	close(probe);
-	cfg_init(&p->cfg, "peer", type, fpp, jitter_ms, unframed);
-	hostport(p->cfg.pw_local, sizeof(p->cfg.pw_local), family, p->span_port);
-	hostport(p->cfg.pw_remote, sizeof(p->cfg.pw_remote), family, p->port);
+	p->cfg = cfg_init("peer", type, fpp, jitter_ms, unframed, family, p->span_port, p->port);
 	p->span = span_open(&p->cfg);
 }
 
@@ -338,7 +347,7 @@ static bool all_ff(const uint8_t *p, size_t n)
 /* Two E1 spans talking to each other, a channel on timeslot 16 each. */
 static void test_pair_e1_ts16(void)
 {
-	struct sg_cfg_span ca, cb;
+	struct sg_span_cfg ca, cb;
 	uint16_t pa, pb;
 	struct sg_span *a, *b;
 	struct user *ua = user_new(0), *ub = user_new(0x80), *ub1 = user_new(0);
@@ -346,12 +355,8 @@ static void test_pair_e1_ts16(void)
 	const unsigned int ticks = 200;
 
 	free_ports(AF_INET, &pa, &pb);
-	cfg_init(&ca, "A", SG_SPAN_E1, 8, 4, false);
-	cfg_init(&cb, "B", SG_SPAN_E1, 8, 4, false);
-	hostport(ca.pw_local, sizeof(ca.pw_local), AF_INET, pa);
-	hostport(ca.pw_remote, sizeof(ca.pw_remote), AF_INET, pb);
-	hostport(cb.pw_local, sizeof(cb.pw_local), AF_INET, pb);
-	hostport(cb.pw_remote, sizeof(cb.pw_remote), AF_INET, pa);
+	ca = cfg_init("A", SG_SPAN_E1, 8, 4, false, AF_INET, pa, pb);
+	cb = cfg_init("B", SG_SPAN_E1, 8, 4, false, AF_INET, pb, pa);
 	a = span_open(&ca);
 	b = span_open(&cb);
 	chan_open(a, 16, SG_CHAN_64K, ua);
@@ -409,8 +414,13 @@ static void test_pair_e1_ts16(void)
 		  json_object_get_int(v) == 2);
 	CU_ASSERT(json_object_object_get_ex(info, "packet_octets", &v) &&
 		  json_object_get_int(v) == 4 + E1_PAYLOAD);
-	CU_ASSERT(json_object_object_get_ex(info, "remote", &v) &&
-		  !strcmp(json_object_get_string(v), cb.pw_remote));
+	{
+		char remote[32];
+
+		hostport(remote, sizeof(remote), AF_INET, pa);
+		CU_ASSERT(json_object_object_get_ex(info, "remote", &v) &&
+			  !strcmp(json_object_get_string(v), remote));
+	}
 	CU_ASSERT(json_object_object_get_ex(info, "rx_state", &v) &&
 		  !strcmp(json_object_get_string(v), "playing"));
 	CU_ASSERT(json_object_object_get_ex(info, "alarms", &v) &&
@@ -424,18 +434,14 @@ static void test_pair_e1_ts16(void)
 /* The same over IPv6 loopback, shorter. */
 static void test_pair_ipv6(void)
 {
-	struct sg_cfg_span ca, cb;
+	struct sg_span_cfg ca, cb;
 	uint16_t pa, pb;
 	struct sg_span *a, *b;
 	struct user *ua = user_new(0), *ub = user_new(0);
 
 	free_ports(AF_INET6, &pa, &pb);
-	cfg_init(&ca, "A6", SG_SPAN_E1, 8, 4, false);
-	cfg_init(&cb, "B6", SG_SPAN_E1, 8, 4, false);
-	hostport(ca.pw_local, sizeof(ca.pw_local), AF_INET6, pa);
-	hostport(ca.pw_remote, sizeof(ca.pw_remote), AF_INET6, pb);
-	hostport(cb.pw_local, sizeof(cb.pw_local), AF_INET6, pb);
-	hostport(cb.pw_remote, sizeof(cb.pw_remote), AF_INET6, pa);
+	ca = cfg_init("A6", SG_SPAN_E1, 8, 4, false, AF_INET6, pa, pb);
+	cb = cfg_init("B6", SG_SPAN_E1, 8, 4, false, AF_INET6, pb, pa);
 	a = span_open(&ca);
 	b = span_open(&cb);
 	chan_open(a, 5, SG_CHAN_64K, ua);
@@ -1087,23 +1093,67 @@ static void test_len_padding(void)
 	peer_close(&p);
 }
 
-/* Bad configuration is refused at span open. */
+/* Bad settings are refused when parsed (errors naming the section's path), what only
+ * opening finds out at span open; without settings the span is not opened. */
 static void test_open_errors(void)
 {
-	struct sg_cfg_span c;
-	char err[128] = "";
+	struct sg_span_cfg c = { .name = "bad", .type = SG_SPAN_E1, .driver = "pw" };
+	char err[160] = "";
 
-	cfg_init(&c, "bad", SG_SPAN_E1, 8, 4, false);
-	snprintf(c.pw_local, sizeof(c.pw_local), "127.0.0.1:0");
-	snprintf(c.pw_remote, sizeof(c.pw_remote), "[::1]:4000");
-	CU_ASSERT_PTR_NULL(sg_span_open(ctx, &c, err, sizeof(err)));
+	c.drv_cfg = sg_adapter_cfg_json(ctx, "pw", "{ \"local\": \"127.0.0.1:0\", "
+					"\"remote\": \"[::1]:4000\" }", SG_SPAN_E1, err,
+					sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c.drv_cfg);
+	CU_ASSERT_PTR_NULL(sg_span_open(ctx, &c, err, sizeof(err)));	/* families differ */
 	CU_ASSERT(strstr(err, "bad") != NULL);
-	snprintf(c.pw_remote, sizeof(c.pw_remote), "nowhere");
+	CU_ASSERT_PTR_NULL(sg_adapter_cfg_json(ctx, "pw", "{ \"local\": \"127.0.0.1:0\", "
+					       "\"remote\": \"nowhere\" }", SG_SPAN_E1, err,
+					       sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "pw.remote: 'nowhere' is not an address:port "
+			       "(e.g. 127.0.0.1:5000 or [::1]:5000)");
+	CU_ASSERT_PTR_NULL(sg_adapter_cfg_json(ctx, "pw", "{ \"local\": \"127.0.0.1:1\", "
+					       "\"remote\": \"127.0.0.1:4000\", \"unframed\": true }",
+					       SG_SPAN_T1, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "pw.unframed: only an E1 can be carried unframed");
+	CU_ASSERT_PTR_NULL(sg_adapter_cfg_json(ctx, "pw", "{ \"local\": \"127.0.0.1:1\", "
+					       "\"remote\": \"127.0.0.1:1\", \"jitter_ms\": 101 }",
+					       SG_SPAN_E1, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "pw.jitter_ms: 101 is out of range 1..100");
+	CU_ASSERT_PTR_NULL(sg_adapter_cfg_json(ctx, "pw", "{ \"local\": \"127.0.0.1:7\", "
+					       "\"remote\": \"127.0.0.1:7\" }", SG_SPAN_E1, err,
+					       sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "pw.remote: equals pw.local (127.0.0.1:7): the pseudowire "
+			       "would loop to itself");
+	c.drv_cfg = NULL;
 	CU_ASSERT_PTR_NULL(sg_span_open(ctx, &c, err, sizeof(err)));
-	cfg_init(&c, "t1u", SG_SPAN_T1, 8, 4, true);
-	snprintf(c.pw_local, sizeof(c.pw_local), "127.0.0.1:0");
-	snprintf(c.pw_remote, sizeof(c.pw_remote), "127.0.0.1:4000");
-	CU_ASSERT_PTR_NULL(sg_span_open(ctx, &c, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "span bad: driver pw: no settings (its 'pw' section)");
+}
+
+/* The section's defaults: 8 frames per packet, a 4 ms jitter buffer (4 packets of 1 ms). */
+static void test_defaults(void)
+{
+	char json[128], err[160] = "";
+	struct sg_span_cfg c = { .name = "def", .type = SG_SPAN_E1, .driver = "pw" };
+	struct json_object *info, *v;
+	uint16_t pa, pb;
+	struct sg_span *s;
+
+	free_ports(AF_INET, &pa, &pb);
+	snprintf(json, sizeof(json), "{ \"local\": \"127.0.0.1:%u\", \"remote\": "
+		 "\"127.0.0.1:%u\" }", pa, pb);
+	c.drv_cfg = sg_adapter_cfg_json(ctx, "pw", json, SG_SPAN_E1, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c.drv_cfg);
+	s = span_open(&c);
+	CU_ASSERT_FALSE(s->unframed);
+	info = sg_pw_driver.span_info(s);
+	CU_ASSERT(json_object_object_get_ex(info, "frames_per_packet", &v) &&
+		  json_object_get_int(v) == 8);
+	CU_ASSERT(json_object_object_get_ex(info, "jitter_depth_packets", &v) &&
+		  json_object_get_int(v) == 4);
+	CU_ASSERT(json_object_object_get_ex(info, "structure", &v) &&
+		  !strcmp(json_object_get_string(v), "e1"));
+	json_object_put(info);
+	sg_span_close(s);
 }
 
 /* Real time: ~100 ms of a pair on the monotonic clock.  Ticks are scheduled
@@ -1114,7 +1164,7 @@ static void test_open_errors(void)
 static void test_real_time(void)
 {
 	const uint64_t period = 8 * 125000ULL;
-	struct sg_cfg_span ca, cb;
+	struct sg_span_cfg ca, cb;
 	uint16_t pa, pb;
 	struct sg_span *a, *b;
 	struct user *ua = user_new(0), *ub = user_new(0);
@@ -1125,12 +1175,8 @@ static void test_real_time(void)
 	sg_clock_monotonic();
 	ua->tx_mod = 255;	/* never 0xFF: data tells itself from replacement */
 	free_ports(AF_INET, &pa, &pb);
-	cfg_init(&ca, "RA", SG_SPAN_E1, 8, 20, false);
-	cfg_init(&cb, "RB", SG_SPAN_E1, 8, 20, false);
-	hostport(ca.pw_local, sizeof(ca.pw_local), AF_INET, pa);
-	hostport(ca.pw_remote, sizeof(ca.pw_remote), AF_INET, pb);
-	hostport(cb.pw_local, sizeof(cb.pw_local), AF_INET, pb);
-	hostport(cb.pw_remote, sizeof(cb.pw_remote), AF_INET, pa);
+	ca = cfg_init("RA", SG_SPAN_E1, 8, 20, false, AF_INET, pa, pb);
+	cb = cfg_init("RB", SG_SPAN_E1, 8, 20, false, AF_INET, pb, pa);
 	t_open1 = sg_now();
 	a = span_open(&ca);
 	t_open2 = sg_now();
@@ -1212,6 +1258,7 @@ static const struct cu_test tests[] = {
 		  test_thread_late_rx },
 	{ "LEN and padding", test_len_padding },
 	{ "bad configuration", test_open_errors },
+	{ "defaults of the pw section", test_defaults },
 	{ "real time, no drift", test_real_time },
 	{ NULL, NULL }
 };

@@ -24,6 +24,7 @@
 #include <sg/thread.h>
 #include "bound.h"
 #include "cu_main.h"
+#include "cu_log.h"
 #include "done.h"
 
 static uint16_t udp_parent, udp_child, sctp_port;
@@ -208,9 +209,7 @@ static int child_main(void)
 	struct child c = { };
 	int rc;
 
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSCTP, getenv("TEST_SCTP_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
-	if (sg_loop_init() < 0)
+	if (cu_log_init(DSCTP, "TEST_SCTP_DEBUG", LOGL_ERROR) < 0 || sg_loop_init() < 0)
 		return 2;
 	osmo_fd_setup(&c.ctrl, ctrl_fd, OSMO_FD_READ, child_ctrl_cb, &c, 0);
 	osmo_fd_register(&c.ctrl);
@@ -740,61 +739,66 @@ static void test_json(void)
 	json_object_put(all);
 }
 
-/* Wait for the connector to bring a new association up after a down. */
-static void expect_reconnect(unsigned int ups, unsigned int c_ups)
+/* One end of the association ends it with end(): it goes down here as why and at the peer
+ * as peer_why, and the connector brings a new association up. */
+static void end_and_reconnect(int (*end)(void), enum sg_sctp_down_reason why,
+			      const char *peer_why)
 {
+	unsigned int ups = P.ups, c_ups = P.c_ups, downs = P.downs, c_downs = P.c_downs;
+
+	CU_ASSERT_EQUAL(end(), 0);
+	CU_ASSERT_TRUE(WAIT_FOR(P.downs == downs + 1 && P.c_downs == c_downs + 1, WAIT_MS));
+	CU_ASSERT_EQUAL(P.last_down, why);
+	CU_ASSERT_STRING_EQUAL(P.c_last_down, peer_why);
 	CU_ASSERT_TRUE(WAIT_FOR(P.ups == ups + 1 && P.c_ups == c_ups + 1 && P.id, WAIT_MS));
+}
+
+static int peer_close(void)
+{
+	return child_cmd("close");
+}
+
+static int peer_abort(void)
+{
+	return child_cmd("abort");
+}
+
+static int local_close(void)
+{
+	return sg_sctp_close(P.s, P.id);
+}
+
+static int local_abort(void)
+{
+	return sg_sctp_abort(P.s, P.id);
 }
 
 /* The peer shuts down gracefully (RFC 4960 §9.2): down(peer-shutdown) here,
  * down(closed) there; the connector reconnects. */
 static void test_peer_close(void)
 {
-	unsigned int ups = P.ups, c_ups = P.c_ups, downs = P.downs, c_downs = P.c_downs;
 	uint32_t old = P.id;
 
-	CU_ASSERT_EQUAL(child_cmd("close"), 0);
-	CU_ASSERT_TRUE(WAIT_FOR(P.downs == downs + 1 && P.c_downs == c_downs + 1, WAIT_MS));
-	CU_ASSERT_EQUAL(P.last_down, SG_SCTP_DOWN_SHUTDOWN);
-	CU_ASSERT_STRING_EQUAL(P.c_last_down, "closed");
-	expect_reconnect(ups, c_ups);
+	end_and_reconnect(peer_close, SG_SCTP_DOWN_SHUTDOWN, "closed");
 	CU_ASSERT_NOT_EQUAL(P.id, old);
 }
 
 /* We shut down gracefully: down(closed) here, down(peer-shutdown) there. */
 static void test_local_close(void)
 {
-	unsigned int ups = P.ups, c_ups = P.c_ups, downs = P.downs, c_downs = P.c_downs;
-
-	CU_ASSERT_EQUAL(sg_sctp_close(P.s, P.id), 0);
-	CU_ASSERT_TRUE(WAIT_FOR(P.downs == downs + 1 && P.c_downs == c_downs + 1, WAIT_MS));
-	CU_ASSERT_EQUAL(P.last_down, SG_SCTP_DOWN_CLOSED);
-	CU_ASSERT_STRING_EQUAL(P.c_last_down, "peer-shutdown");
-	expect_reconnect(ups, c_ups);
+	end_and_reconnect(local_close, SG_SCTP_DOWN_CLOSED, "peer-shutdown");
 }
 
 /* The peer aborts (RFC 4960 §9.1): down(peer-abort) here, down(aborted) there. */
 static void test_peer_abort(void)
 {
-	unsigned int ups = P.ups, c_ups = P.c_ups, downs = P.downs, c_downs = P.c_downs;
-
-	CU_ASSERT_EQUAL(child_cmd("abort"), 0);
-	CU_ASSERT_TRUE(WAIT_FOR(P.downs == downs + 1 && P.c_downs == c_downs + 1, WAIT_MS));
-	CU_ASSERT_EQUAL(P.last_down, SG_SCTP_DOWN_PEER_ABORT);
-	CU_ASSERT_STRING_EQUAL(P.c_last_down, "aborted");
-	expect_reconnect(ups, c_ups);
+	end_and_reconnect(peer_abort, SG_SCTP_DOWN_PEER_ABORT, "aborted");
 }
 
 /* We abort: down(aborted) here, down(peer-abort) there. */
 static void test_local_abort(void)
 {
-	unsigned int ups = P.ups, c_ups = P.c_ups, downs = P.downs, c_downs = P.c_downs;
-
-	CU_ASSERT_EQUAL(sg_sctp_abort(P.s, P.id), 0);
-	CU_ASSERT_TRUE(WAIT_FOR(P.downs == downs + 1 && P.c_downs == c_downs + 1, WAIT_MS));
-	CU_ASSERT_EQUAL(P.last_down, SG_SCTP_DOWN_ABORTED);
-	CU_ASSERT_STRING_EQUAL(P.c_last_down, "peer-abort");
-	expect_reconnect(ups, c_ups);
+	end_and_reconnect(local_abort, SG_SCTP_DOWN_ABORTED, "peer-abort");
 }
 
 /* A peer the server does not accept is aborted and counted in assoc_refused;
@@ -1074,9 +1078,7 @@ static int suite_init(void)
 	}
 	close(sv[1]);
 	ctrl_fd = sv[0];
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DSCTP, getenv("TEST_SCTP_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
-	if (sg_loop_init() < 0)
+	if (cu_log_init(DSCTP, "TEST_SCTP_DEBUG", LOGL_ERROR) < 0 || sg_loop_init() < 0)
 		return -1;
 	osmo_fd_setup(&P.ctrl, ctrl_fd, OSMO_FD_READ, parent_ctrl_cb, NULL, 0);
 	return osmo_fd_register(&P.ctrl) < 0 ? -1 : 0;

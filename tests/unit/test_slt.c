@@ -9,12 +9,12 @@
 #include <talloc.h>
 
 #include <sg/adapter.h>
-#include <sg/config.h>
 #include <sg/hdlc.h>
 #include <sg/log.h>
 #include <sg/slt.h>
 #include <sg/timer.h>
 #include "cu_main.h"
+#include "cu_log.h"
 #include "tshark.h"
 
 /*
@@ -114,7 +114,7 @@ static int wire_tx_frame(struct sg_chan *chan, const uint8_t *frame, size_t len)
 }
 
 static struct sg_adapter_driver wire_driver = {
-	.name = "dahdi",	/* stands in for a card: spans are configured as "dahdi" */
+	.name = "wire",		/* stands in for a card; no settings of its own */
 	.span_open = wire_span_open,
 	.span_close = wire_span_close,
 	.supports = wire_supports,
@@ -185,7 +185,6 @@ static void send_msu(struct end *e, uint32_t seq)
 	CU_ASSERT_EQUAL(sg_mtp2_l3_req(sg_slt_mtp2(e->slt), SG_MTP2_DATA, NULL, msg), 0);
 }
 
-static struct sg_cfg_span span_cfg[2];
 static struct sg_span *spans[2];
 
 static void teardown(void);
@@ -208,9 +207,10 @@ static void setup(unsigned int ts, bool annex_a, bool frames)
 		struct sg_slt_cfg scfg = { .name = i ? "b" : "a", .link_id = i, .ts = ts,
 					   .annex_a = annex_a };
 
-		span_cfg[i] = (struct sg_cfg_span){ .type = SG_SPAN_E1, .driver = SG_DRV_DAHDI };
-		snprintf(span_cfg[i].name, sizeof(span_cfg[i].name), "%s", i ? "b" : "a");
-		spans[i] = sg_span_open(NULL, &span_cfg[i], err, sizeof(err));
+		struct sg_span_cfg span_cfg = { .name = i ? "b" : "a", .type = SG_SPAN_E1,
+						.driver = "wire" };
+
+		spans[i] = sg_span_open(NULL, &span_cfg, err, sizeof(err));
 		CU_ASSERT_PTR_NOT_NULL_FATAL(spans[i]);
 		E[i].slt = sg_slt_open(NULL, spans[i], &scfg, ind, &E[i], err, sizeof(err));
 		if (!E[i].slt)
@@ -394,16 +394,10 @@ static void test_trace_pcap(void)
 
 static int init(void)
 {
-	sg_log_init(NULL, SG_LOG_STDERR, false);
-	sg_log_set_level(DMTP2, getenv("SLT_DEBUG") ? LOGL_DEBUG : LOGL_ERROR);
+	if (cu_log_init(DMTP2, "SLT_DEBUG", LOGL_ERROR) < 0)
+		return -1;
 	sg_log_set_level(DADP, LOGL_ERROR);
 	return sg_adapter_driver_register(&wire_driver);
-}
-
-static int fini(void)
-{
-	sg_log_fini();
-	return 0;
 }
 
 int main(void)
@@ -420,5 +414,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("slt", tests, init, fini);
+	return cu_run_suite("slt", tests, init, cu_log_fini);
 }

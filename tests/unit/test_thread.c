@@ -13,6 +13,7 @@
 #include <sg/thread.h>
 #include <sg/timer.h>
 #include "cu_main.h"
+#include "cu_log.h"
 #include "done.h"
 
 /* ---- a primitive posted from the main thread is handled on the owner ---- */
@@ -442,17 +443,6 @@ static void test_mailbox_batches(void)
 	sg_thread_free(t);
 }
 
-static int init_log(void)
-{
-	return sg_log_init(NULL, SG_LOG_STDERR, false);
-}
-
-static int fini_log(void)
-{
-	sg_log_fini();
-	return 0;
-}
-
 int main(void)
 {
 	static const struct cu_test tests[] = {
@@ -471,5 +461,5 @@ int main(void)
 		{ NULL, NULL }
 	};
 
-	return cu_run_suite("thread", tests, init_log, fini_log);
+	return cu_run_suite("thread", tests, cu_log_open, cu_log_fini);
 }
