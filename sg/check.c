@@ -1,5 +1,5 @@
-/* Configuration checks that belong to the layers: MTP2 and MTP3 timer names and ranges, MTP2
- * congestion thresholds. */
+/* The MTP2 parameters of a configured link (congestion thresholds checked by MTP2), which the
+ * TDM threads and the configuration check (check_config.c) use. */
 
 #include <stdio.h>
 #include <string.h>
@@ -38,29 +38,5 @@ int sg_tdm_link_mtp2_cfg(const struct sg_config *cfg, unsigned int i, unsigned i
 			 out->cong_abate[2], out->cong_discard);
 		return -1;
 	}
-	return 0;
-}
-
-int sg_daemon_check_config(const struct sg_config *cfg, char *err, size_t errlen)
-{
-	char path[96];
-
-	for (unsigned int i = 0; i < cfg->num_sps; i++) {
-		snprintf(path, sizeof(path), "signalling_points[%u].timers", i);
-		if (sg_tdef_check(sg_mtp3_timer_defs, _SG_MTP3_T_MAX, "MTP3", cfg->sps[i].timers,
-				  path, err, errlen) < 0)
-			return -1;
-	}
-	for (unsigned int i = 0; i < cfg->num_linksets; i++)
-		for (unsigned int j = 0; j < cfg->linksets[i].num_links; j++) {
-			snprintf(path, sizeof(path), "linksets[%u].links[%u].timers", i, j);
-			if (sg_tdef_check(sg_mtp2_timer_defs, _SG_MTP2_T_MAX, "MTP2",
-					  cfg->linksets[i].links[j].timers, path, err, errlen) < 0)
-				return -1;
-			struct sg_mtp2_cfg m2;
-
-			if (sg_tdm_link_mtp2_cfg(cfg, i, j, &m2, err, errlen) < 0)
-				return -1;
-		}
 	return 0;
 }

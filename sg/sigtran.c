@@ -32,6 +32,7 @@
 #include <sg/log.h>
 #include <sg/m3ua.h>
 #include <sg/m3ua_sg.h>
+#include <sg/tdef.h>
 #include <sg/mgmt.h>
 #include <sg/msg.h>
 #include <sg/mtp3_core.h>
@@ -890,7 +891,9 @@ static struct json_object *rk_set(void *priv, const char *item, struct json_obje
 		return NULL;
 	if (body_check(body, item, &sg_config_as_schema, err) < 0)
 		return NULL;
-	if (sg_config_parse_as(st->cfg, body, "", &ca, e, sizeof(e)) < 0) {
+	if (sg_config_parse_as(st->cfg, body, "", &ca, e, sizeof(e)) < 0 ||
+	    (ca.recovery_ms && sg_tdef_check_value(&sg_xua_timer_defs[SG_XUA_T_R], ca.recovery_ms,
+						   "", e, sizeof(e)) < 0)) {
 		sg_mgmt_err_set(err, 400, "%s", e);
 		return NULL;
 	}

@@ -45,6 +45,11 @@ static inline bool sg_tdef_in_range(const struct sg_tdef *t, int64_t val)
 	return val >= t->min_val && val <= t->max_val;
 }
 
+/* One value of timer t, given at path.t->name (path "": at the top): 0, or -1 with err
+ * "PATH.NAME: VALUE is out of range MIN..MAX (UNIT)" (the message sg_tdef_check() gives). */
+int sg_tdef_check_value(const struct sg_tdef *t, int64_t val, const char *path, char *err,
+			size_t errlen);
+
 /*
  * Check a JSON object of timers (obj NULL: none) against the table: every key names a timer
  * of the table, every value is an integer in its range.  layer names the table in messages

@@ -376,9 +376,7 @@ static int extract_sigtran(struct sg_config *cfg, char *err, size_t errlen)
 		if (mc->aspup_ms && mc->aspup_ms < 100)
 			return cfail(err, errlen, "m3ua.timers.aspup_ms: %u is out of range (0 for no "
 				     "limit, or 100..600000)", mc->aspup_ms);
-		if (mc->beat_ms && mc->beat_ms < 100)
-			return cfail(err, errlen, "m3ua.timers.beat_ms: %u is out of range (0 for no "
-				     "BEAT, or 100..300000)", mc->beat_ms);
+		/* recovery_ms, ack_ms, beat_ms: the xUA core's table checks them (sg/check_config.c) */
 		o = obj_or_null(m, "rkm");
 		/* "dynamic" (a boolean) is the older spelling of "mode" */
 		if (obj_or_null(o, "mode"))

@@ -171,9 +171,10 @@ static const struct sg_field m3ua_listen_fields[] = {
 };
 
 static const struct sg_field m3ua_timer_fields[] = {
-	{ "recovery_ms", SG_FT_INT, false, 10, 60000 },
-	{ "ack_ms", SG_FT_INT, false, 100, 60000 },
-	{ "beat_ms", SG_FT_INT, false, 0, 300000 },
+	/* ranges: the xUA core's timer table (sg_xua_timer_defs, checked by sgd) */
+	{ "recovery_ms", SG_FT_INT, false, 0, 4294967295LL },
+	{ "ack_ms", SG_FT_INT, false, 0, 4294967295LL },
+	{ "beat_ms", SG_FT_INT, false, 0, 4294967295LL },
 	{ "beat_max_lost", SG_FT_INT, false, 1, 100 },
 	{ "aspup_ms", SG_FT_INT, false, 0, 600000 },
 	{ NULL }
@@ -254,7 +255,7 @@ static const struct sg_field m3ua_as_fields[] = {
 	{ "routing_context", SG_FT_INT, false, 0, 4294967295LL },
 	{ "traffic_mode", SG_FT_ENUM, false, 0, 0, ENUMS("override", "loadshare", "broadcast") },
 	{ "min_asps", SG_FT_INT, false, 1, 64 },
-	{ "recovery_ms", SG_FT_INT, false, 10, 60000 },
+	{ "recovery_ms", SG_FT_INT, false, 0, 4294967295LL },	/* range: sg_xua_timer_defs */
 	{ "asps", SG_FT_LIST, true, 1, 16, .value = &name_item },
 	{ "routing_key", SG_FT_OBJECT, true, .sub = &rk_schema },
 	{ NULL }

@@ -19,6 +19,17 @@ int sg_tdef_find(const struct sg_tdef *tdefs, unsigned int n, const char *name)
 	return -1;
 }
 
+int sg_tdef_check_value(const struct sg_tdef *t, int64_t val, const char *path, char *err,
+			size_t errlen)
+{
+	if (sg_tdef_in_range(t, val))
+		return 0;
+	snprintf(err, errlen, "%s%s%s: %lld is out of range %u..%u (%s)", path, path[0] ? "." : "",
+		 t->name, (long long)val, t->min_val, t->max_val,
+		 get_value_string(sg_tdef_unit_names, t->unit));
+	return -1;
+}
+
 /* One member of a timers object: its index in the table, or -1 with err. */
 static int check_one(const struct sg_tdef *tdefs, unsigned int n, const char *layer,
 		     const char *path, const char *key, struct json_object *val, char *err,
@@ -42,12 +53,8 @@ static int check_one(const struct sg_tdef *tdefs, unsigned int n, const char *la
 		return -1;
 	}
 	v = json_object_get_int64(val);
-	if (!sg_tdef_in_range(&tdefs[t], v)) {
-		snprintf(err, errlen, "%s.%s: %lld is out of range %u..%u (%s)", path, key,
-			 (long long)v, tdefs[t].min_val, tdefs[t].max_val,
-			 get_value_string(sg_tdef_unit_names, tdefs[t].unit));
+	if (sg_tdef_check_value(&tdefs[t], v, path, err, errlen) < 0)
 		return -1;
-	}
 	return t;
 }
 

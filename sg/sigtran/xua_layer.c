@@ -94,22 +94,6 @@ static const uint8_t err_codes[] = {
 	0x16, 0x19, 0x1a,
 };
 
-/* §4.3.4: the ranges are ours (the RFCs give none); T(r) up to a minute, BEAT up to 5 min */
-const struct sg_tdef sg_xua_timer_defs[_SG_XUA_T_MAX] = {
-	[SG_XUA_T_R] = { "recovery_ms", "T(r): AS-PENDING recovery, traffic held meanwhile",
-			 2000, 10, 60000 },
-	[SG_XUA_T_ACK] = { "ack_ms", "T(ack): an unanswered ASPSM/ASPTM/REG request is resent",
-			   2000, 100, 60000 },
-	[SG_XUA_T_BEAT] = { "beat_ms", "BEAT interval (0: no BEAT)", 0, 0, 300000 },
-};
-
-bool sg_xua_timer_valid(enum sg_xua_timer t, uint32_t ms)
-{
-	if (t >= _SG_XUA_T_MAX || !sg_tdef_in_range(&sg_xua_timer_defs[t], ms))
-		return false;
-	return t != SG_XUA_T_BEAT || !ms || ms >= SG_XUA_BEAT_MIN_MS;
-}
-
 static int xua_free_cb(struct sg_m3ua *m)
 {
 	struct sg_m3ua_as *as, *as2;

@@ -187,6 +187,9 @@ oos_by() { # port link reason: how often the link went out of service for that r
 }
 # B may fail again (alignment against a stopped A) before this script looks, so the
 # far end's SIOS is checked in B's count by reason, not in its last reason alone
+# B must be in service for the SIOS to take it out of service (in alignment, SIOS is an
+# alignment failure); on a loaded machine B may still be realigning after lpo/lpr
+check "B l0 in service before the stop" wait_state $PORT_B l0 IN_SERVICE 30000
 b_sios=$(oos_by $PORT_B l0 remote-sios)
 SGD_PORT=$PORT_A api POST /api/v1/links/l0/stop
 check "stop -> 200" [ "$HTTP_CODE" = 200 ]

@@ -63,6 +63,9 @@ grep -q 'routing_key.dpc' "$BODY_FILE" && ok "  reason names routing_key.dpc" ||
 expect_error 400 "PUT with a bad point code" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["asp2"], "routing_key": { "dpc": ["9-9-9"] } }'
 expect_error 400 "PUT with an unknown ASP" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "asps": ["nobody"], "routing_key": { "dpc": ["2-0-7"] } }'
 expect_error 400 "PUT with an unknown key" PUT /api/v1/routing-keys/as3 '{ "colour": "red", "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
+expect_error 400 "PUT with T(r) out of the xUA timer table's range" PUT /api/v1/routing-keys/as3 '{ "routing_context": 30, "recovery_ms": 5, "asps": ["asp2"], "routing_key": { "dpc": ["2-0-7"] } }'
+check "... the reason names the timer and its range" \
+	[ "$(jq -r '.error.reason' "$BODY_FILE")" = "recovery_ms: 5 is out of range 10..60000 (ms)" ]
 check "the refused requests changed nothing" api_field_is /api/v1/routing-keys length 2
 api POST /api/v1/routing-keys/as2/delete
 check "POST routing-keys/as2/delete" test "$HTTP_CODE" = 200
