@@ -22,12 +22,19 @@
  *   ours          the above.
  *   ours-8k       the same with the DATA msgb from sg_m3ua_msg_new (room for
  *                 SG_M3UA_MAX_LEN, which libosmocore zeroes): the cost of an oversized buffer.
+ *   ours-inplace  the same work in place, by the buffer convention of include/sg/msg.h: the
+ *                 DATA's headers written around the MSU's user part in the MSU's own msgb
+ *                 (sg_m3ua_data_wrap), and back (sg_m3ua_data_unwrap, SIO + label pushed in
+ *                 front): one msgb per round trip instead of three, no copy of the user part.
  *   ours-layer    through the real layers: sg_nif_mtp_transfer_ind (NIF: translation, route,
  *                 counters) -> sg_m3ua_send_data (AS state, load sharing over the ACTIVE
  *                 peer, counters) -> ops.send; then sg_m3ua_asp_rx (layer: decode, ASP
  *                 state, NA/RC/stream checks, counters) -> ops.data_ind -> translation back,
  *                 MSU msgb and label as sg/iwf/nif.c does it (MTP3's own route lookup for the
- *                 outgoing MSU is not included: it needs a running MTP3).
+ *                 outgoing MSU is not included: it needs a running MTP3).  The NIF sends
+ *                 in place (sg_m3ua_send_data_msg); the DATA comes back as octets.
+ *   ours-layer-inplace  the same, the DATA fed back in its buffer (sg_m3ua_asp_rx_msg ->
+ *                 ops.data_msg_ind) and made the MSU in place, as sgd does.
  *   ours-codec    codec only, the same work as the baseline: decode the DATA (sg_m3ua_decode
  *                 + sg_m3ua_get_pdata) and re-encode it into a new msgb (sized as above).
  *   osmo          the baseline: libosmo-xua xua_from_msg() on the DATA (a talloc'd xua_msg
@@ -37,9 +44,11 @@
  *                 baseline is skipped.
  *
  * Every variant is checked first (outside the timed part): the round trips must give back
- * the original MSU octet for octet, osmo's re-encoding must equal the DATA it decoded.
+ * the original MSU octet for octet, osmo's re-encoding must equal the DATA it decoded, the
+ * in-place DATA must equal the copying encoder's and keep its user part's address.
  * Time is CLOCK_THREAD_CPUTIME_ID (CPU time of this thread, so other processes on a shared
- * machine do not count); the variants run interleaved, R runs of N messages each.
+ * machine do not count); the variants run interleaved, R runs of N messages each.  The ratios
+ * in place / copying (ours-inplace/ours, ours-layer-inplace/ours-layer) are per run.
  *
  *   bench/m3ua_bench [-n MESSAGES] [-r RUNS] [-v VARIANT]
  *
@@ -191,6 +200,11 @@ static void msu_build(struct bench_msu *b, unsigned int k)
 
 /* ---- the API pipeline ---- */
 
+/* How the DATA is made from the MSU and back: a new msgb sized as sg_m3ua_send_data sized it
+ * before the buffer convention (COPY), the same with sg_m3ua_msg_new's 8 KiB (BIG), or in place
+ * in the MSU's own buffer (INPLACE, include/sg/msg.h) */
+enum mode { COPY, BIG, INPLACE };
+
 /* The DATA msgb as sg_m3ua_send_data sizes it (header, NA, RC, Protocol Data, padding), or
  * with sg_m3ua_msg_new's default room (SG_M3UA_MAX_LEN, zeroed by libosmocore) */
 static struct msgb *data_new(unsigned int user_len, bool big)
@@ -201,10 +215,23 @@ static struct msgb *data_new(unsigned int user_len, bool big)
 				   8 + 8 + 8 + 4 + 12 + user_len + 4);
 }
 
-/* SS7 -> IP: returns the DATA msgb (l3h at its common header), or NULL */
-static struct msgb *tdm_to_ip(const struct bench_msu *in, bool big)
+/* An MSU as MTP3 hands it to its user (SIO at l3h, user part at l4h), in a buffer as
+ * MTP2 allocates it (sg_msgb_new: the convention's head- and tailroom) */
+static struct msgb *msu_new(const struct bench_msu *in)
 {
-	unsigned int hl = sg_mtp3_hdr_len(fmt.variant);
+	struct msgb *msu = sg_msgb_new(in->len, "msu");
+
+	if (!msu)
+		return NULL;
+	msu->l3h = msgb_put(msu, in->len);
+	memcpy(msu->l3h, in->data, in->len);
+	msu->l4h = msu->l3h + sg_mtp3_hdr_len(fmt.variant);
+	return msu;
+}
+
+/* SS7 -> IP: returns the DATA msgb (l3h at its common header), or NULL */
+static struct msgb *tdm_to_ip(const struct bench_msu *in, enum mode mode)
+{
 	struct sg_mtp3_hdr h;
 	struct sg_m3ua_pdata pd;
 	struct sg_m3ua_as *as;
@@ -212,15 +239,9 @@ static struct msgb *tdm_to_ip(const struct bench_msu *in, bool big)
 	uint32_t rc;
 	uint8_t ni_o, ni_d;
 
-	/* the MSU as MTP3 hands it to its user: SIO at l3h, user part at l4h */
-	msu = sg_msgb_alloc(SG_MSGB_HEADROOM + in->len, "msu");
+	msu = msu_new(in);
 	if (!msu)
 		return NULL;
-	msgb_reserve(msu, SG_MSGB_HEADROOM);
-	msu->l3h = msgb_put(msu, in->len);
-	memcpy(msu->l3h, in->data, in->len);
-	msu->l4h = msu->l3h + hl;
-
 	if (sg_mtp3_hdr_decode(&h, &fmt, msgb_l3(msu), msgb_l3len(msu)) != SG_MTP3_OK)
 		goto drop;
 	pd = (struct sg_m3ua_pdata){
@@ -235,7 +256,9 @@ static struct msgb *tdm_to_ip(const struct bench_msu *in, bool big)
 	as = sg_m3ua_route(m3ua, &pd);
 	if (!as || !sg_m3ua_as_rc(as, &rc))
 		goto drop;
-	msg = data_new(pd.len, big);
+	if (mode == INPLACE)
+		return sg_m3ua_data_wrap(&msu, &pd, NULL, &rc, NULL) < 0 ? NULL : msu;
+	msg = data_new(pd.len, mode == BIG);
 	if (!msg)
 		goto drop;
 	if (sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, rc) < 0 || sg_m3ua_put_pdata(msg, &pd) < 0) {
@@ -250,8 +273,9 @@ drop:
 	return NULL;
 }
 
-/* SS7 side of an IP -> SS7 DATA (as sg/iwf/nif.c's m3ua_data_ind): the MSU msgb, SIO at l3h */
-static struct msgb *pd_to_msu(const struct sg_m3ua_pdata *pd)
+/* SS7 side of an IP -> SS7 DATA (as sg/iwf/nif.c's ip_data): the MSU msgb, SIO at l3h.  msg:
+ * the DATA's buffer, made the MSU in place (taken), or NULL: the user part is copied. */
+static struct msgb *pd_to_msu(const struct sg_m3ua_pdata *pd, struct msgb *msg)
 {
 	unsigned int hl = sg_mtp3_hdr_len(fmt.variant);
 	struct sg_mtp3_hdr h = { .si = pd->si, .prio = pd->mp, .label = { .sls = pd->sls } };
@@ -261,14 +285,13 @@ static struct msgb *pd_to_msu(const struct sg_m3ua_pdata *pd)
 
 	sg_nif_ip_to_tdm(nif, &ni_o, &opc);
 	sg_nif_ip_to_tdm(nif, &ni_d, &dpc);
-	if (ni_o != tdm_ni || ni_d != tdm_ni)
+	if (ni_o != tdm_ni || ni_d != tdm_ni) {
+		msgb_free(msg);
 		return NULL;
-	msu = sg_msgb_alloc(SG_MSGB_HEADROOM + pd->len + 8, "msu");
+	}
+	msu = sg_m3ua_data_user_part(msg, pd, hl, NULL);
 	if (!msu)
 		return NULL;
-	msgb_reserve(msu, SG_MSGB_HEADROOM);
-	msu->l4h = msgb_put(msu, pd->len);
-	memcpy(msu->l4h, pd->data, pd->len);
 	/* MTP3 (HMRT) puts SIO and routing label in front of the user part */
 	h.ni = tdm_ni;
 	h.label.opc = opc;
@@ -281,8 +304,9 @@ static struct msgb *pd_to_msu(const struct sg_m3ua_pdata *pd)
 	return msu;
 }
 
-/* IP -> SS7: takes the DATA msgb; returns the MSU msgb or NULL */
-static struct msgb *ip_to_tdm(struct msgb *msg)
+/* IP -> SS7: takes the DATA msgb; returns the MSU msgb (in the DATA's buffer with INPLACE) or
+ * NULL */
+static struct msgb *ip_to_tdm(struct msgb *msg, enum mode mode)
 {
 	struct sg_m3ua_msg m;
 	struct sg_m3ua_decode_err err;
@@ -297,23 +321,34 @@ static struct msgb *ip_to_tdm(struct msgb *msg)
 		goto out;
 	if (sg_m3ua_get_pdata(&m, &pd) < 0)
 		goto out;
-	msu = pd_to_msu(&pd);
+	if (mode == INPLACE)
+		return pd_to_msu(&pd, msg);
+	msu = pd_to_msu(&pd, NULL);
 out:
 	msgb_free(msg);
 	return msu;
 }
 
-static struct msgb *round_trip(const struct bench_msu *in, bool big)
+static struct msgb *round_trip(const struct bench_msu *in, enum mode mode)
 {
-	struct msgb *msg = tdm_to_ip(in, big);
+	struct msgb *msg = tdm_to_ip(in, mode);
 
-	return msg ? ip_to_tdm(msg) : NULL;
+	return msg ? ip_to_tdm(msg, mode) : NULL;
 }
 
 static NOINLINE void loop_ours(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		struct msgb *msu = round_trip(&msus[i % N_MSG], false);
+		struct msgb *msu = round_trip(&msus[i % N_MSG], COPY);
+
+		consume(msu, __func__);
+	}
+}
+
+static NOINLINE void loop_inplace(unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		struct msgb *msu = round_trip(&msus[i % N_MSG], INPLACE);
 
 		consume(msu, __func__);
 	}
@@ -322,7 +357,7 @@ static NOINLINE void loop_ours(unsigned long n)
 static NOINLINE void loop_8k(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		struct msgb *msu = round_trip(&msus[i % N_MSG], true);
+		struct msgb *msu = round_trip(&msus[i % N_MSG], BIG);
 
 		consume(msu, __func__);
 	}
@@ -398,7 +433,21 @@ static void ly_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *a
 	(void)as;
 	(void)asp;
 	if (!l->msu)
-		l->msu = pd_to_msu(pd);
+		l->msu = pd_to_msu(pd, NULL);
+}
+
+/* the same with the DATA's buffer (sg_m3ua_asp_rx_msg): the MSU is made in it */
+static void ly_data_msg_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
+			    const struct sg_m3ua_pdata *pd, struct msgb *msg)
+{
+	struct layer *l = priv;
+
+	(void)as;
+	(void)asp;
+	if (!l->msu)
+		l->msu = pd_to_msu(pd, msg);
+	else
+		msgb_free(msg);
 }
 
 static void ly_rx(struct layer *l, struct msgb *msg, uint16_t stream)
@@ -411,7 +460,8 @@ static int layer_setup(void)
 {
 	struct sg_m3ua_cfg mcfg;
 	const struct sg_xua_transport_ops tops = { .send = ly_send };
-	const struct sg_xua_user_ops uops = { .data_ind = ly_data_ind };
+	const struct sg_xua_user_ops uops = { .data_ind = ly_data_ind,
+					      .data_msg_ind = ly_data_msg_ind };
 	struct sg_m3ua_asp_cfg acfg = { .name = "asp0", .role = SG_M3UA_ROLE_SGP };
 	struct sg_nif_cfg ncfg;
 	struct msgb *msg;
@@ -470,20 +520,17 @@ static int layer_setup(void)
 	return 0;
 }
 
-static struct msgb *layer_one(const struct bench_msu *in)
+/* One round trip through the NIF and the layer; the DATA goes back to the layer as octets
+ * (sg_m3ua_asp_rx: the MSU is a copy) or in its buffer (sg_m3ua_asp_rx_msg: in place) */
+static struct msgb *layer_one(const struct bench_msu *in, bool inplace)
 {
-	unsigned int hl = sg_mtp3_hdr_len(fmt.variant);
 	struct sg_mtp3_hdr h;
 	struct sg_mtp_param p;
 	struct msgb *msu, *out;
 
-	msu = sg_msgb_alloc(SG_MSGB_HEADROOM + in->len, "msu");
+	msu = msu_new(in);
 	if (!msu)
 		return NULL;
-	msgb_reserve(msu, SG_MSGB_HEADROOM);
-	msu->l3h = msgb_put(msu, in->len);
-	memcpy(msu->l3h, in->data, in->len);
-	msu->l4h = msu->l3h + hl;
 	/* MTP3 (HMDT) has decoded the label before the MTP-TRANSFER indication */
 	if (sg_mtp3_hdr_decode(&h, &fmt, msgb_l3(msu), msgb_l3len(msu)) != SG_MTP3_OK) {
 		msgb_free(msu);
@@ -496,7 +543,10 @@ static struct msgb *layer_one(const struct bench_msu *in)
 		return NULL;
 	out = ly.out;
 	ly.out = NULL;
-	ly_rx(&ly, out, ly.out_stream);
+	if (inplace)
+		sg_m3ua_asp_rx_msg(ly.asp, ly.out_stream, out);
+	else
+		ly_rx(&ly, out, ly.out_stream);
 	out = ly.msu;
 	ly.msu = NULL;
 	return out;
@@ -505,7 +555,16 @@ static struct msgb *layer_one(const struct bench_msu *in)
 static NOINLINE void loop_layer(unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		struct msgb *msu = layer_one(&msus[i % N_MSG]);
+		struct msgb *msu = layer_one(&msus[i % N_MSG], false);
+
+		consume(msu, __func__);
+	}
+}
+
+static NOINLINE void loop_layer_inplace(unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		struct msgb *msu = layer_one(&msus[i % N_MSG], true);
 
 		consume(msu, __func__);
 	}
@@ -599,12 +658,38 @@ static int setup(void)
 	return layer_setup();
 }
 
+/* msu is in's MSU (and is freed) */
+static bool msu_is(struct msgb *msu, const struct bench_msu *in)
+{
+	bool ok = msu && msgb_l3len(msu) == in->len && !memcmp(msgb_l3(msu), in->data, in->len);
+
+	if (msu)
+		msgb_free(msu);
+	return ok;
+}
+
+/* In place: the DATA is the copying encoder's, octet for octet, and the MSU comes back in the
+ * same buffer with its user part where it was */
+static bool inplace_ok(const struct bench_msu *in, const struct bench_msu *data)
+{
+	struct msgb *msg = tdm_to_ip(in, INPLACE), *msu;
+	uint8_t *up;
+
+	if (!msg || msgb_l3len(msg) != data->len || memcmp(msgb_l3(msg), data->data, data->len)) {
+		msgb_free(msg);
+		return false;
+	}
+	up = msg->l4h;
+	msu = ip_to_tdm(msg, INPLACE);
+	return msu == msg && msu->l4h == up && msu_is(msu, in);
+}
+
 /* the round trips give the MSUs back, the DATA is what RFC 4666 §3.3.1 says */
 static int check(bool have_osmo)
 {
 	for (unsigned int k = 0; k < N_MSG; k++) {
 		const struct bench_msu *in = &msus[k];
-		struct msgb *msg = tdm_to_ip(in, false), *msu, *c;
+		struct msgb *msg = tdm_to_ip(in, COPY), *c;
 		unsigned int a = (k * 13) % N_AS_ISUP, j = (k * 7) % 64, hl = 5;
 		const uint8_t *d;
 
@@ -629,24 +714,12 @@ static int check(bool have_osmo)
 		datas[k].len = msgb_l3len(msg);
 		memcpy(datas[k].data, d, datas[k].len);
 		memcpy(data_buf[k], d, datas[k].len);
-		msu = ip_to_tdm(msg);
-		if (!msu || msgb_l3len(msu) != in->len || memcmp(msgb_l3(msu), in->data, in->len)) {
-			fprintf(stderr, "MSU %u: the round trip changed it\n", k);
+		if (!msu_is(ip_to_tdm(msg, COPY), in) || !msu_is(round_trip(in, BIG), in) ||
+		    !msu_is(layer_one(in, false), in) || !msu_is(layer_one(in, true), in) ||
+		    !inplace_ok(in, &datas[k])) {
+			fprintf(stderr, "MSU %u: a round trip changed it (or in place was not)\n", k);
 			return -1;
 		}
-		msgb_free(msu);
-		msu = round_trip(in, true);
-		if (!msu || msgb_l3len(msu) != in->len || memcmp(msgb_l3(msu), in->data, in->len)) {
-			fprintf(stderr, "MSU %u: the round trip (8 KiB DATA buffer) changed it\n", k);
-			return -1;
-		}
-		msgb_free(msu);
-		msu = layer_one(in);
-		if (!msu || msgb_l3len(msu) != in->len || memcmp(msgb_l3(msu), in->data, in->len)) {
-			fprintf(stderr, "MSU %u: the round trip through the layers changed it\n", k);
-			return -1;
-		}
-		msgb_free(msu);
 		c = codec_one(&datas[k]);
 		if (!c || msgb_l3len(c) != datas[k].len ||
 		    memcmp(msgb_l3(c), datas[k].data, datas[k].len)) {
@@ -677,7 +750,7 @@ static double cpu_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-enum { V_OURS, V_8K, V_LAYER, V_CODEC, V_OSMO, V_MAX };
+enum { V_OURS, V_8K, V_INPLACE, V_LAYER, V_LAYER_INPLACE, V_CODEC, V_OSMO, V_MAX };
 static const struct {
 	const char *name;
 	void (*loop)(unsigned long n);
@@ -685,7 +758,10 @@ static const struct {
 } variants[V_MAX] = {
 	[V_OURS] = { "ours", loop_ours, "MSU -> DATA -> MSU, API pipeline (headline)" },
 	[V_8K] = { "ours-8k", loop_8k, "the same, DATA msgb from sg_m3ua_msg_new (8 KiB)" },
+	[V_INPLACE] = { "ours-inplace", loop_inplace, "the same, in place (no copy, one msgb)" },
 	[V_LAYER] = { "ours-layer", loop_layer, "MSU -> DATA -> MSU through NIF + M3UA layer" },
+	[V_LAYER_INPLACE] = { "ours-layer-inplace", loop_layer_inplace,
+			      "the same, DATA -> MSU in place too (sg_m3ua_asp_rx_msg)" },
 	[V_CODEC] = { "ours-codec", loop_codec, "DATA decode + re-encode (baseline's work)" },
 	[V_OSMO] = { "osmo", loop_osmo, "libosmo-xua xua_from_msg + xua_to_msg" },
 };
@@ -709,7 +785,7 @@ int main(int argc, char **argv)
 	unsigned int runs = 9;
 	int only = -1, c;
 	bool have_osmo;
-	double rate[V_MAX][64], ratio[3][64];
+	double rate[V_MAX][64], ratio[3][64], inplace[2][64];
 
 	while ((c = getopt(argc, argv, "n:r:v:")) != -1) {
 		switch (c) {
@@ -726,7 +802,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-n MESSAGES] [-r RUNS] [-v ours|ours-8k|"
-				"ours-layer|ours-codec|osmo]\n", argv[0]);
+				"ours-inplace|ours-layer|ours-layer-inplace|ours-codec|osmo]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -757,7 +833,7 @@ int main(int argc, char **argv)
 
 		variants[only].loop(n);
 		t0 = cpu_now() - t0;
-		printf("%-11s %10.0f msg/s  %7.1f ns/msg   %s\n", variants[only].name, n / t0,
+		printf("%-18s %10.0f msg/s  %7.1f ns/msg   %s\n", variants[only].name, n / t0,
 		       t0 * 1e9 / n, variants[only].what);
 		return sink == 0xdeadbeef;
 	}
@@ -778,6 +854,10 @@ int main(int argc, char **argv)
 		printf("run %u:", r + 1);
 		for (int v = 0; v < V_MAX; v++)
 			printf(" %s %.0f", variants[v].name, rate[v][r]);
+		/* in place against copying, the same messages in the same run */
+		inplace[0][r] = rate[V_INPLACE][r] / rate[V_OURS][r];
+		inplace[1][r] = rate[V_LAYER_INPLACE][r] / rate[V_LAYER][r];
+		printf("  ratio inplace/copy %.2f, layer %.2f", inplace[0][r], inplace[1][r]);
 		if (have_osmo) {
 			ratio[0][r] = rate[V_OURS][r] / rate[V_OSMO][r];
 			ratio[1][r] = rate[V_LAYER][r] / rate[V_OSMO][r];
@@ -786,7 +866,7 @@ int main(int argc, char **argv)
 		}
 		printf("\n");
 	}
-	printf("\n%-11s %12s %12s %12s %9s\n", "variant", "median msg/s", "min", "max",
+	printf("\n%-18s %12s %12s %12s %9s\n", "variant", "median msg/s", "min", "max",
 	       "ns/msg");
 	for (int v = 0; v < V_MAX; v++) {
 		double med;
@@ -794,8 +874,16 @@ int main(int argc, char **argv)
 		if (v == V_OSMO && !have_osmo)
 			continue;
 		med = median(rate[v], runs);
-		printf("%-11s %12.0f %12.0f %12.0f %9.1f   %s\n", variants[v].name, med,
+		printf("%-18s %12.0f %12.0f %12.0f %9.1f   %s\n", variants[v].name, med,
 		       rate[v][0], rate[v][runs - 1], 1e9 / med, variants[v].what);
+	}
+	for (int i = 0; i < 2; i++) {
+		static const char *const rn[2] = { "ours-inplace/ours",
+						   "ours-layer-inplace/ours-layer" };
+		double med = median(inplace[i], runs);
+
+		printf("ratio %-29s median %.2f (min %.2f, max %.2f)\n", rn[i], med,
+		       inplace[i][0], inplace[i][runs - 1]);
 	}
 	if (have_osmo) {
 		static const char *const rn[3] = { "ours/osmo", "ours-layer/osmo",

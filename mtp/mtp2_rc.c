@@ -46,7 +46,8 @@ uint16_t rc_bsn_to_send(const struct sg_mtp2_link *l)
 
 static void deliver(struct sg_mtp2_link *l, const struct sg_mtp2_su *su)
 {
-	struct msgb *msg = sg_msgb_alloc(SG_MSGB_HEADROOM + su->payload_len, "mtp2 rx msu");
+	/* with the room to become an M3UA DATA in place (include/sg/msg.h) */
+	struct msgb *msg = sg_msgb_new(su->payload_len, "mtp2 rx msu");
 
 	l->rc.fsnx = seq_add(l, l->rc.fsnx, 1);
 	l->rc.in_service_seen = true;
@@ -56,7 +57,6 @@ static void deliver(struct sg_mtp2_link *l, const struct sg_mtp2_su *su)
 		LOGPLINK(l, LOGL_ERROR, "no memory for a received MSU\n");
 		return;
 	}
-	msgb_reserve(msg, SG_MSGB_HEADROOM);
 	msg->l3h = msgb_put(msg, su->payload_len);
 	memcpy(msg->l3h, su->payload, su->payload_len);
 	mtp2_indicate(l, SG_MTP2_DATA, NULL, msg);

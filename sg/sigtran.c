@@ -274,9 +274,12 @@ static void any_data(void *priv, uint32_t assoc_id, uint16_t stream, uint32_t pp
 
 	if (p)
 		p->rx_msgs++;	/* any message shows the peer alive */
-	if (p && ppid == SG_M3UA_PPID)
-		sg_m3ua_asp_rx(p->asp, stream, msg->data, msg->len);
-	else if (p)
+	if (p && ppid == SG_M3UA_PPID) {
+		/* the layer takes the buffer: a DATA goes on to the NIF in it (no copy) */
+		sg_m3ua_asp_rx_msg(p->asp, stream, msg);
+		return;
+	}
+	if (p)
 		p->rx_bad_ppid++;
 	msgb_free(msg);
 }

@@ -296,3 +296,53 @@ const char *sg_m3ua_tmt_name(enum sg_m3ua_tmt t);
 const char *sg_m3ua_tag_name(uint16_t tag);		/* "Protocol Data", ... */
 const char *sg_m3ua_reg_status_name(uint32_t status);
 const char *sg_m3ua_dereg_status_name(uint32_t status);
+
+/*
+ * DATA in place (sg/sigtran/m3ua_data.c), by the buffer convention of include/sg/msg.h: an
+ * MTP user part becomes a DATA without being copied, by writing the headers in front of it
+ * and the padding behind, and a received DATA gives its user part back by pulling them.
+ * The octets are those of the encoder above (sg_m3ua_msg_new_len, sg_m3ua_put_u32 of NA and
+ * RC, sg_m3ua_put_pdata, Correlation Id, sg_m3ua_finish): §3.3.1's order NA, RC, Protocol
+ * Data, Correlation Id.
+ */
+/* Room a DATA needs in front of its user part (common header, NA, RC, Protocol Data
+ * header with OPC..SLS) and behind it (padding, Correlation Id), at most. */
+#define SG_M3UA_DATA_HEAD_MAX	(SG_M3UA_HDR_LEN + 8 + 8 + 4 + 12)
+#define SG_M3UA_DATA_TAIL_MAX	(3 + 8)
+/*
+ * Make *msgp a DATA.  The user part is msgb_l4(*msgp) (msg->data when l4h is unset) up to
+ * the tail; whatever is in front of it (an MSU's SIO and routing label) is pulled off.  The
+ * label is pd's opc, dpc, si, ni, mp, sls (pd->data and pd->len are not used); na, rc and
+ * corr_id are the optional parameters (NULL: absent).  Afterwards msg->data == l3h is the
+ * common header, the message is complete, and l4h is the user part: at the same address
+ * unless the buffer lacked room, in which case it was copied once into a new msgb
+ * (sg_msgb_room(): *msgp replaced, the copy counted).
+ * Returns 0 (in place), 1 (copied), -EINVAL (SI, NI or MP out of range, message longer than
+ * SG_M3UA_MAX_LEN, l4h outside the message), -ENOMEM; on an error *msgp is unchanged and
+ * still the caller's.
+ */
+int sg_m3ua_data_wrap(struct msgb **msgp, const struct sg_m3ua_pdata *pd, const uint32_t *na,
+		      const uint32_t *rc, const uint32_t *corr_id);
+/* Make sure *msgp has the room the largest DATA takes around its user part (as above):
+ * sg_msgb_room() with what lies in front of the user part counted.  For a caller that wants
+ * to know whether the conversion will copy: afterwards sg_m3ua_data_wrap() does not.
+ * Returns 0, 1 (copied into a new *msgp), -EINVAL (l4h outside the message), -ENOMEM. */
+int sg_m3ua_data_room(struct msgb **msgp);
+/*
+ * The reverse: msg holds a received DATA and pd was decoded from its octets
+ * (sg_m3ua_decode, sg_m3ua_get_pdata; pd->data points into msg).  Everything in front of
+ * the user part and behind it (padding, Correlation Id, ...) is taken off: msg->data == l4h
+ * is the user part, pd->len octets long, at the address it had; l1h..l3h are cleared.
+ * Returns 0, or -EINVAL (msg unchanged) when pd's user part is not inside msg.
+ */
+int sg_m3ua_data_unwrap(struct msgb *msg, const struct sg_m3ua_pdata *pd);
+/*
+ * A received DATA's user part as a message of its own, with head octets of room in front
+ * (for an MTP3 header): msg unwrapped in place (msg: the buffer pd was decoded from, taken),
+ * or pd's user part copied into a new msgb of the convention (msg NULL).  Afterwards
+ * msg->data == l4h is the user part.  *copied (copied may be NULL) tells whether msg had to
+ * be copied for the room (sg_msgb_room()).  NULL: no memory, or pd is not from msg (msg is
+ * freed either way).
+ */
+struct msgb *sg_m3ua_data_user_part(struct msgb *msg, const struct sg_m3ua_pdata *pd, size_t head,
+				    bool *copied);

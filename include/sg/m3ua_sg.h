@@ -279,6 +279,12 @@ struct sg_xua_user_ops {
 	/* REG RSP result received (ASP role, register_keys). */
 	void (*reg_ind)(void *uctx, struct sg_m3ua_asp *asp, struct sg_m3ua_as *as,
 			enum sg_m3ua_reg_status status, uint32_t rc);
+	/* DATA as data_ind, with the buffer it arrived in (the transport gave it with
+	 * sg_m3ua_asp_rx_msg()): pd points into msg, and the callee takes msg, which it may
+	 * turn into an MSU in place (sg_m3ua_data_unwrap(), include/sg/msg.h).  When set, it
+	 * is called instead of data_ind for such DATA. */
+	void (*data_msg_ind)(void *uctx, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
+			     const struct sg_m3ua_pdata *pd, struct msgb *msg);
 };
 
 /* ---- instance ---- */
@@ -325,6 +331,9 @@ int sg_m3ua_asp_stop(struct sg_m3ua_asp *asp);
 void sg_m3ua_asp_conn_up(struct sg_m3ua_asp *asp, uint16_t in_streams, uint16_t out_streams);
 /* One received message (PPID 3) on stream; buf is the caller's, not kept. */
 void sg_m3ua_asp_rx(struct sg_m3ua_asp *asp, uint16_t stream, const uint8_t *buf, size_t len);
+/* The same with the message's buffer (msg->data..tail), which the layer takes: a DATA's
+ * buffer goes on to the user's data_msg_ind when it has one (no copy), else it is freed. */
+void sg_m3ua_asp_rx_msg(struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg);
 /* Association lost (COMM LOST, SHUTDOWN COMPLETE): the peer is ASP-DOWN (§4.3.4.2). */
 void sg_m3ua_asp_conn_down(struct sg_m3ua_asp *asp);
 /* SCTP RESTART: as conn_down then conn_up with the same streams. */
@@ -376,6 +385,12 @@ struct sg_m3ua_as *sg_m3ua_route_remote(struct sg_m3ua *m, const struct sg_m3ua_
  * T(r) running), -ENETUNREACH no peer can take it (AS DOWN/INACTIVE), -ENOBUFS pending
  * buffer full, -EINVAL bad arguments.  pd->data is copied. */
 int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_m3ua_pdata *pd);
+/* The same in place: msg's user part (msgb_l4(msg), or msg->data, up to the tail) becomes
+ * the DATA (sg_m3ua_data_wrap(): headers in front, padding behind; copied only when msg
+ * lacks room, see SG_M3UA_DATA_HEAD_MAX / _TAIL_MAX); pd gives the label (pd->data and
+ * pd->len are not used).  Takes msg, whatever it returns. */
+int sg_m3ua_send_data_msg(struct sg_m3ua *m, struct sg_m3ua_as *as,
+			  const struct sg_m3ua_pdata *pd, struct msgb *msg);
 
 /* ---- SSNM ---- */
 

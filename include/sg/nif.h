@@ -82,7 +82,8 @@ bool sg_nif_tdm_to_ip(const struct sg_nif *nif, uint8_t *ni, uint32_t *pc);
 bool sg_nif_ip_to_tdm(const struct sg_nif *nif, uint8_t *ni, uint32_t *pc);
 
 /* ---- the two directions, exposed for tests and benchmarks ---- */
-/* An MSU from MTP3 for a local PC (takes msg; SIO at l3h, user part at l4h). */
+/* An MSU from MTP3 for a local PC (takes msg; SIO at l3h, user part at l4h, which becomes
+ * the DATA in place: include/sg/msg.h). */
 void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, struct msgb *msg);
 
 /* ---- management ---- */
@@ -104,5 +105,8 @@ enum sg_nif_ctr {
 	SG_NIF_CTR_SSNM_TX,		/* DUNA/DAVA/SCON/DUPU/DRST sent */
 	SG_NIF_CTR_SSNM_RX,		/* SSNM received from a remote SGP */
 	SG_NIF_CTR_XLATED,		/* point codes translated */
+	SG_NIF_CTR_BUF_COPY,		/* conversions that had to copy the message: its buffer
+					 * lacked head- or tailroom (include/sg/msg.h) */
 	_SG_NIF_CTR_MAX
 };
+uint64_t sg_nif_ctr(const struct sg_nif *nif, enum sg_nif_ctr c);

@@ -39,6 +39,8 @@ static const struct sg_ctr_desc nif_ctr_desc[] = {
 	[SG_NIF_CTR_SSNM_TX] = { "ssnm_tx", "DUNA/DAVA/SCON/DUPU/DRST sent to ASPs" },
 	[SG_NIF_CTR_SSNM_RX] = { "ssnm_rx", "SSNM received from remote SGPs" },
 	[SG_NIF_CTR_XLATED] = { "pc_translated", "point codes translated" },
+	[SG_NIF_CTR_BUF_COPY] = { "buf:copied", "conversions that copied the message (too little "
+				  "head- or tailroom for converting in place)" },
 };
 static const struct sg_ctr_group_desc nif_ctrg_desc = {
 	"nif", ARRAY_SIZE(nif_ctr_desc), nif_ctr_desc
@@ -344,6 +346,23 @@ static int ssnm(struct sg_nif *nif, uint8_t type, uint32_t ip_pc, const struct s
 	return n;
 }
 
+/* Send the user part at msgb_l4(msg) (or msg->data) to the AS as DATA, converted in place
+ * (include/sg/msg.h): the room for the largest DATA first, counted when the message had to
+ * be copied for it.  Takes msg.  sg_m3ua_send_data_msg()'s result. */
+static int data_to_as(struct sg_nif *nif, struct sg_m3ua_as *as, const struct sg_m3ua_pdata *pd,
+		      struct msgb *msg)
+{
+	int r = sg_m3ua_data_room(&msg);
+
+	if (r < 0) {
+		msgb_free(msg);
+		return r;
+	}
+	if (r > 0)
+		sg_ctr_inc(nif->ctr, SG_NIF_CTR_BUF_COPY);
+	return sg_m3ua_send_data_msg(nif->m3ua, as, pd, msg);
+}
+
 void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, struct msgb *msg)
 {
 	struct sg_m3ua_pdata pd = {
@@ -380,8 +399,7 @@ void sg_nif_mtp_transfer_ind(struct sg_nif *nif, const struct sg_mtp_param *p, s
 		msgb_free(msg);
 		return;
 	}
-	rc = sg_m3ua_send_data(nif->m3ua, as, &pd);
-	msgb_free(msg);
+	rc = data_to_as(nif, as, &pd, msg);
 	if (rc >= 0) {
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_TDM_TO_IP);
 		if (rc == 1)
@@ -479,18 +497,33 @@ int sg_nif_start(struct sg_nif *nif)
 
 /* ---- IP -> SS7 (the M3UA instance's user) ---- */
 
-static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
-			  const struct sg_m3ua_pdata *pd)
+/* The MSU's user part: the DATA's, in place, with the room for SIO and routing label in
+ * front (msg: the DATA's buffer), or a copy of pd's (msg NULL).  Takes msg; NULL when out of
+ * memory. */
+static struct msgb *msu_user_part(struct sg_nif *nif, const struct sg_m3ua_pdata *pd,
+				  struct msgb *msg)
 {
-	struct sg_nif *nif = priv;
+	bool copied;
+
+	msg = sg_m3ua_data_user_part(msg, pd, sg_mtp3_hdr_len(nif->cfg.variant), &copied);
+	if (copied)
+		sg_ctr_inc(nif->ctr, SG_NIF_CTR_BUF_COPY);
+	return msg;
+}
+
+/* DATA from a peer (IP -> SS7, or IP -> IP).  msg: the buffer the DATA came in (taken: it
+ * becomes the MSU or the relayed DATA in place), or NULL (the layer was given octets, not a
+ * buffer: pd's user part is copied). */
+static void ip_data(struct sg_nif *nif, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
+		    const struct sg_m3ua_pdata *pd, struct msgb *msg)
+{
 	struct sg_mtp_param p = { .si = pd->si, .sls = pd->sls, .prio = pd->mp };
 	uint8_t ni_o = pd->ni, ni_d = pd->ni;
 	uint32_t opc = pd->opc, dpc = pd->dpc;
 	struct sg_m3ua_as *to;
-	struct msgb *msg;
 	unsigned int hl = sg_mtp3_hdr_len(nif->cfg.variant);
+	int rc;
 
-	(void)as;
 	if (sg_nif_ip_to_tdm(nif, &ni_o, &opc))
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_XLATED);
 	if (sg_nif_ip_to_tdm(nif, &ni_d, &dpc))
@@ -499,7 +532,7 @@ static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp 
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_BAD_NI);
 		LOGP(DNIF, LOGL_NOTICE, "%s: DATA with NI %u (MTP3 uses %u): discarded\n",
 		     sg_m3ua_asp_name(asp), ni_d, nif->cfg.ni);
-		return;
+		goto drop;
 	}
 	/* IP -> IP: the DPC is a point code of another AS (RFC 4666 §1.4.2, M3-DATA-08) */
 	if (sg_mtp3_is_local(nif->mtp3, dpc) && dpc != sg_mtp3_pc(nif->mtp3)) {
@@ -507,10 +540,15 @@ static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp 
 		if (!to)
 			to = sg_m3ua_route_remote(nif->m3ua, pd);
 		if (to && to != as) {
-			if (sg_m3ua_send_data(nif->m3ua, to, pd) >= 0)
-				sg_ctr_inc(nif->ctr, SG_NIF_CTR_IP_TO_IP);
-			else
-				sg_ctr_inc(nif->ctr, SG_NIF_CTR_AS_UNAVAIL);
+			if (!msg)
+				rc = sg_m3ua_send_data(nif->m3ua, to, pd);
+			else if (sg_m3ua_data_unwrap(msg, pd) == 0)
+				rc = data_to_as(nif, to, pd, msg);
+			else {
+				msgb_free(msg);	/* pd is not from msg: the layer's bug */
+				rc = -EINVAL;
+			}
+			sg_ctr_inc(nif->ctr, rc >= 0 ? SG_NIF_CTR_IP_TO_IP : SG_NIF_CTR_AS_UNAVAIL);
 			return;
 		}
 	}
@@ -518,7 +556,7 @@ static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp 
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_BAD_OPC);
 		LOGP(DNIF, LOGL_NOTICE, "%s: DATA with OPC %u, not a point code of this SG or its "
 		     "ASs: discarded\n", sg_m3ua_asp_name(asp), opc);
-		return;
+		goto drop;
 	}
 	if (!sg_mtp3_dpc_accessible(nif->mtp3, dpc)) {
 		/* M3-DATA-06: tell the sender */
@@ -527,26 +565,40 @@ static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp 
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_DEST_UNAVAIL);
 		if (sg_m3ua_ssnm_send_asp(asp, SG_M3UA_SSNM_DUNA, &apc, 1, NULL) > 0)
 			sg_ctr_inc(nif->ctr, SG_NIF_CTR_SSNM_TX);
-		return;
+		goto drop;
 	}
 	if (pd->len + hl - 1 > SIF_MAX) {
 		/* M3-DATA-10: never cut, never segmented (MTP3 has no segmentation) */
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_SIF_TOO_LONG);
 		LOGP(DNIF, LOGL_NOTICE, "%s: DATA of %u octets exceeds the 272-octet SIF: "
 		     "discarded\n", sg_m3ua_asp_name(asp), pd->len);
-		return;
+		goto drop;
 	}
-	msg = sg_msgb_alloc(SG_MSGB_HEADROOM + pd->len + 8, "nif-msu");
+	/* MTP3 (HMRT) writes SIO and routing label in front of the user part */
+	msg = msu_user_part(nif, pd, msg);
 	if (!msg)
 		return;
-	msgb_reserve(msg, SG_MSGB_HEADROOM);
-	msg->l4h = msgb_put(msg, pd->len);
-	memcpy(msg->l4h, pd->data, pd->len);
 	p.opc = opc;
 	p.dpc = dpc;
 	p.ni = nif->cfg.ni;
 	if (sg_mtp3_transfer_req_opc(nif->mtp3, &p, msg) == 0)
 		sg_ctr_inc(nif->ctr, SG_NIF_CTR_IP_TO_TDM);
+	return;
+drop:
+	if (msg)
+		msgb_free(msg);
+}
+
+static void m3ua_data_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
+			  const struct sg_m3ua_pdata *pd)
+{
+	ip_data(priv, as, asp, pd, NULL);
+}
+
+static void m3ua_data_msg_ind(void *priv, struct sg_m3ua_as *as, struct sg_m3ua_asp *asp,
+			      const struct sg_m3ua_pdata *pd, struct msgb *msg)
+{
+	ip_data(priv, as, asp, pd, msg);
 }
 
 static void m3ua_as_state(void *priv, struct sg_m3ua_as *as, enum sg_m3ua_as_state old,
@@ -696,6 +748,7 @@ void sg_nif_m3ua_user(struct sg_xua_user_ops *ops)
 {
 	*ops = (struct sg_xua_user_ops){
 		.data_ind = m3ua_data_ind,
+		.data_msg_ind = m3ua_data_msg_ind,
 		.as_state = m3ua_as_state,
 		.asp_state = m3ua_asp_state,
 		.dest_status = m3ua_dest_status,
@@ -737,6 +790,11 @@ void sg_nif_free(struct sg_nif *nif)
 					sg_mtp3_alias_del(nif->mtp3, nif->as[i].tdm_dpc[k]);
 	}
 	talloc_free(nif);
+}
+
+uint64_t sg_nif_ctr(const struct sg_nif *nif, enum sg_nif_ctr c)
+{
+	return sg_ctr_get(nif->ctr, c);
 }
 
 void sg_nif_set_m3ua(struct sg_nif *nif, struct sg_m3ua *m3ua)

@@ -13,12 +13,9 @@
 
 #include "m3ua_int.h"
 
-int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_m3ua_pdata *pd)
+/* Can the AS take one more DATA now?  0, or the -errno sg_m3ua_send_data() returns. */
+static int data_refused(struct sg_m3ua *m, struct sg_m3ua_as *as)
 {
-	struct msgb *msg;
-
-	if (!m || !as || !pd || (pd->len && !pd->data))
-		return -EINVAL;
 	if (as->state != SG_M3UA_AS_ACTIVE && as->state != SG_M3UA_AS_PENDING) {
 		sg_ctr_inc(as->ctr, AS_CTR_DISC_DOWN);
 		sg_ctr_inc(m->ctr, M_CTR_NO_ROUTE);
@@ -28,33 +25,63 @@ int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_
 		sg_ctr_inc(as->ctr, AS_CTR_PEND_DISCARDED);
 		return -ENOBUFS;
 	}
-	/* header, NA, RC, Protocol Data header and label, payload with padding */
-	msg = sg_m3ua_msg_new_len(SG_M3UA_CLS_XFER, SG_M3UA_XFER_DATA,
-				  8 + 8 + 8 + 4 + 12 + pd->len + 4);
+	return 0;
+}
+
+int sg_m3ua_send_data(struct sg_m3ua *m, struct sg_m3ua_as *as, const struct sg_m3ua_pdata *pd)
+{
+	struct msgb *msg;
+	int rc;
+
+	if (!m || !as || !pd || (pd->len && !pd->data))
+		return -EINVAL;
+	rc = data_refused(m, as);
+	if (rc < 0)
+		return rc;
+	/* a copy of the user part, with the room the DATA's headers take */
+	msg = sg_msgb_new(pd->len, "m3ua");
 	if (!msg)
 		return -ENOMEM;
-	/* §3.3.1: Network Appearance, Routing Context, Protocol Data */
-	if (as->rk.has_na)
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_NET_APPEAR, as->rk.na);
-	else if (m->cfg.has_na)
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_NET_APPEAR, m->cfg.na);
-	if (as->has_rc)
-		sg_m3ua_put_u32(msg, SG_M3UA_IEI_ROUTE_CTX, as->rc);
-	if (sg_m3ua_put_pdata(msg, pd) < 0) {
+	msg->l4h = msgb_put(msg, pd->len);
+	if (pd->len)
+		memcpy(msg->l4h, pd->data, pd->len);
+	return sg_m3ua_send_data_msg(m, as, pd, msg);
+}
+
+int sg_m3ua_send_data_msg(struct sg_m3ua *m, struct sg_m3ua_as *as,
+			  const struct sg_m3ua_pdata *pd, struct msgb *msg)
+{
+	const uint32_t *na = as && as->rk.has_na ? &as->rk.na : m && m->cfg.has_na ? &m->cfg.na :
+			     NULL;
+	uint16_t len;
+	int rc;
+
+	if (!m || !as || !pd) {
 		msgb_free(msg);
 		return -EINVAL;
 	}
-	sg_m3ua_finish(msg);
+	rc = data_refused(m, as);
+	if (rc < 0) {
+		msgb_free(msg);
+		return rc;
+	}
+	/* the user part's length, for the counters */
+	len = msg->tail - (msg->l4h ? msg->l4h : msg->data);
+	/* §3.3.1: Network Appearance, Routing Context, Protocol Data */
+	if (sg_m3ua_data_wrap(&msg, pd, na, as->has_rc ? &as->rc : NULL, NULL) < 0) {
+		msgb_free(msg);
+		return -EINVAL;
+	}
 	if (as->state == SG_M3UA_AS_PENDING) {
 		/* T(r) running (§4.3.4.4): keep it, in order, for the next active ASP */
 		msg->cb[0] = pd->sls;
-		msg->cb[1] = pd->len;
+		msg->cb[1] = len;
 		llist_add_tail(&msg->list, &as->pending);
 		as->npending++;
 		sg_ctr_inc(as->ctr, AS_CTR_PEND_BUFFERED);
 		return 1;
 	}
-	return xua_as_deliver(as, msg, pd->sls, pd->len);
+	return xua_as_deliver(as, msg, pd->sls, len);
 }
 
 /* ---- routing keys ---- */
@@ -407,6 +434,13 @@ void m3ua_rx_data(struct sg_m3ua_asp *asp, uint16_t stream, const struct sg_m3ua
 		sg_ctr_inc(as->ctr, AS_CTR_RX_DATA_MSGS);
 		sg_ctr_add(as->ctr, AS_CTR_RX_DATA_OCTETS, pd.len);
 	}
-	if (m->uops.data_ind)
+	/* the buffer the DATA came in, when the transport gave it (sg_m3ua_asp_rx_msg) */
+	if (m->uops.data_msg_ind && asp->rx_msg && asp->rx_msg->data == msg->buf) {
+		struct msgb *rx = asp->rx_msg;
+
+		asp->rx_msg = NULL;
+		m->uops.data_msg_ind(m->uctx, as, asp, &pd, rx);
+	} else if (m->uops.data_ind) {
 		m->uops.data_ind(m->uctx, as, asp, &pd);
+	}
 }

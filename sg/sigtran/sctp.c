@@ -26,6 +26,10 @@
 #define IPPROTO_SCTP 132
 #endif
 
+/* Headroom a received message of rx_max octets still gets (rx_max is at most 65535 less this,
+ * doc/sctp.md); below SG_MSGB_HEADROOM only for messages too long for any conversion */
+#define SCTP_RX_HEADROOM_MIN 128
+
 #define LOGSCTP(lvl, fmt, args...) LOGP(DSCTP, lvl, fmt, ##args)
 #define LOGA(a, lvl, fmt, args...) \
 	LOGP(DSCTP, lvl, "assoc %u (%s): " fmt, (a)->id, (a)->ep->name, ##args)
@@ -953,13 +957,19 @@ static void rx_data(struct sg_sctp *s, struct sctp_assoc *a, const uint8_t *data
 	if (!a->rx_part) {
 		/* a whole message (the common case) gets a buffer of its size; the first piece
 		 * of a partial delivery one that can take the largest message */
-		a->rx_part = sg_msgb_alloc(SG_MSGB_HEADROOM + (r->eor ? len : s->cfg.rx_max),
-					   "sctp rx");
+		size_t size = r->eor ? len : s->cfg.rx_max;
+		/* the buffer convention's headroom (include/sg/msg.h), as much as a msgb of the
+		 * largest messages leaves (SCTP_RX_HEADROOM_MIN at least): such a message is
+		 * no MSU, no conversion will write in front of it */
+		size_t head = size > UINT16_MAX - SG_MSGB_HEADROOM ? UINT16_MAX - size :
+								     SG_MSGB_HEADROOM;
+
+		a->rx_part = sg_msgb_alloc(head + size, "sctp rx");
 		if (!a->rx_part) {
 			a->rx_discard = !r->eor;
 			return;
 		}
-		msgb_reserve(a->rx_part, SG_MSGB_HEADROOM);
+		msgb_reserve(a->rx_part, head);
 	}
 	memcpy(msgb_put(a->rx_part, len), data, len);
 	if (!r->eor)
@@ -1485,8 +1495,8 @@ struct sg_sctp *sg_sctp_alloc(void *ctx, const struct sg_sctp_cfg *cfg, struct s
 	s->cfg = *cfg;
 	if (!s->cfg.send_queue_max)
 		s->cfg.send_queue_max = 1024;
-	if (!s->cfg.rx_max || s->cfg.rx_max > UINT16_MAX - SG_MSGB_HEADROOM)
-		s->cfg.rx_max = UINT16_MAX - SG_MSGB_HEADROOM;
+	if (!s->cfg.rx_max || s->cfg.rx_max > UINT16_MAX - SCTP_RX_HEADROOM_MIN)
+		s->cfg.rx_max = UINT16_MAX - SCTP_RX_HEADROOM_MIN;
 	s->transport = sg_sctp_transport_select(cfg->transport, NULL);
 	s->be = s->transport == SG_SCTP_KERNEL ? &sctp_kernel_backend : &sctp_usrsctp_backend;
 	s->io = io ? io : sg_thread_self();

@@ -102,6 +102,7 @@ struct sg_m3ua_asp {
 	uint32_t beat_seq;
 	uint32_t next_lrk;
 	struct sg_ctr_group *ctr;
+	struct msgb *rx_msg;		/* sg_m3ua_asp_rx_msg(): the buffer being received */
 };
 
 struct sg_m3ua_memb {

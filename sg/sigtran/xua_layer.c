@@ -454,6 +454,18 @@ void sg_m3ua_asp_rx(struct sg_m3ua_asp *asp, uint16_t stream, const uint8_t *buf
 		xua_tx_err(asp, SG_XUA_ERR_UNSUPP_MSG_CLASS, NULL, NULL, buf, len);
 }
 
+void sg_m3ua_asp_rx_msg(struct sg_m3ua_asp *asp, uint16_t stream, struct msgb *msg)
+{
+	struct msgb *outer = asp->rx_msg;
+
+	/* m3ua_rx_data() hands asp->rx_msg to the user (and clears it) */
+	asp->rx_msg = msg;
+	sg_m3ua_asp_rx(asp, stream, msg->data, msgb_length(msg));
+	if (asp->rx_msg)
+		msgb_free(asp->rx_msg);
+	asp->rx_msg = outer;
+}
+
 /* ---- management view ---- */
 
 struct json_object *sg_m3ua_asp_to_json(const struct sg_m3ua_asp *asp)
