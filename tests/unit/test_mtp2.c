@@ -692,6 +692,29 @@ static void test_two_links_emergency(void)
 }
 
 /* Q.704 changeover support: BSNT, and retrieval of what the far end lacks. */
+/* A pair in service with defaults; 10 MSUs A->B delivered; then the line A->B is cut and
+ * n_cut more MSUs sent: A's link goes out of service with them unacknowledged.  False if the
+ * pair did not come up (the caller frees it). */
+static bool up_then_cut(struct pair *P, struct sg_mtp2_cfg *cfg, unsigned int n_cut)
+{
+	unsigned int k;
+
+	sg_mtp2_cfg_defaults(cfg);
+	pair_init(P, cfg, false);
+	if (!bring_up(P))
+		return false;
+	for (k = 0; k < 10; k++)
+		send_msu(P, 0, k, 20);
+	pair_run(P, 200 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(P->s[1].n_rx, 10);
+	P->cut[0] = true;
+	for (k = 10; k < 10 + n_cut; k++)
+		send_msu(P, 0, k, 20);
+	pair_run(P, 500 * SG_NS_PER_MS);
+	CU_ASSERT_EQUAL(P->s[0].oos, 1);
+	return true;
+}
+
 static void test_retrieval(void)
 {
 	struct sg_mtp2_cfg cfg;
@@ -699,20 +722,9 @@ static void test_retrieval(void)
 	struct pair *P = &the_pair;
 	unsigned int k, got_b;
 
-	sg_mtp2_cfg_defaults(&cfg);
-	pair_init(P, &cfg, false);
-	if (!bring_up(P))
-		goto out;
-	for (k = 0; k < 10; k++)
-		send_msu(P, 0, k, 20);
-	pair_run(P, 200 * SG_NS_PER_MS);
-	CU_ASSERT_EQUAL(P->s[1].n_rx, 10);
 	/* the line A->B breaks: B fails (octet counting), A follows on SIOS */
-	P->cut[0] = true;
-	for (k = 10; k < 20; k++)
-		send_msu(P, 0, k, 20);
-	pair_run(P, 500 * SG_NS_PER_MS);
-	CU_ASSERT_EQUAL(P->s[0].oos, 1);
+	if (!up_then_cut(P, &cfg, 10))
+		goto out;
 	CU_ASSERT_EQUAL(P->s[1].oos, 1);
 	got_b = P->s[1].n_rx;
 	CU_ASSERT_EQUAL(got_b, 10);
@@ -766,20 +778,9 @@ static void test_failed_link_discards(void)
 	struct pair *P = &the_pair;
 	unsigned int k;
 
-	sg_mtp2_cfg_defaults(&cfg);
-	pair_init(P, &cfg, false);
-	if (!bring_up(P))
-		goto out;
-	for (k = 0; k < 10; k++)
-		send_msu(P, 0, k, 20);
-	pair_run(P, 200 * SG_NS_PER_MS);
-	CU_ASSERT_EQUAL(P->s[1].n_rx, 10);
 	/* the line A->B breaks: 8 MSUs go out unacknowledged, 5 more wait after the failure */
-	P->cut[0] = true;
-	for (k = 10; k < 18; k++)
-		send_msu(P, 0, k, 20);
-	pair_run(P, 500 * SG_NS_PER_MS);
-	CU_ASSERT_EQUAL(P->s[0].oos, 1);
+	if (!up_then_cut(P, &cfg, 8))
+		goto out;
 	for (k = 18; k < 23; k++)
 		send_msu(P, 0, k, 20);
 	CU_ASSERT_EQUAL(sg_mtp2_rtb_len(P->s[0].l), 8);
